@@ -1,0 +1,70 @@
+# Chirp: `make run` for the embedded demo, `make test` for the whole suite.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+# The first Python >= 3.12 that runs: python3.12 on PATH, else a pyenv install.
+PYTHON ?= $(shell for c in python3.12 python3.13; do $$c -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null && { echo $$c; exit 0; }; done; \
+	for p in $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3; do [ -x "$$p" ] && { echo $$p; exit 0; }; done; echo python3.12)
+
+# The stack's services; override with your own.
+STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chirp
+STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
+PYTEST_WORKERS ?= 2
+
+.PHONY: help run stack test test-unit test-e2e lint format bench migrate clean
+
+help:
+	@echo "make run    - the embedded demo at http://$(HOST):$(PORT) (no services needed)"
+	@echo "make test   - the whole suite against local PostgreSQL and Redis"
+	@echo "make stack  - PostgreSQL + Redis + Celery worker and beat (DATABASE_URL, REDIS_URL)"
+	@echo "make lint   - ruff"
+	@echo "make bench  - the load benchmark (see docs/PERFORMANCE.md)"
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+stack: export DATABASE_URL ?= $(STACK_DATABASE_URL)
+stack: export REDIS_URL ?= $(STACK_REDIS_URL)
+stack: export HOST := $(HOST)
+stack: $(VENV)/.installed
+	$(PY) manage.py ensure_database
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py seed_demo --if-empty
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start --port $(PORT)
+
+test: test-unit test-e2e
+
+test-unit: $(VENV)/.installed
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=tests/e2e
+
+test-e2e: $(VENV)/.installed
+	$(PY) -m pytest tests/e2e -p no:xdist
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrate: $(VENV)/.installed
+	$(PY) manage.py migrate
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,139 @@
+"""API views for accounts: sign-up, tokens, password reset, profiles."""
+
+from django.contrib.auth import logout
+from drf_spectacular.utils import extend_schema
+from knox.models import AuthToken
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.serializers import (
+    LoginRequestSerializer,
+    LoginResponseSerializer,
+    MessageSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetRequestSerializer,
+    ProfileUpdateSerializer,
+    SignupRequestSerializer,
+    SignupResponseSerializer,
+    UserResponseSerializer,
+    UserSerializer,
+)
+from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+
+
+def _valid(serializer_class, request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class SignupView(APIView):
+    authentication_classes = []  # a fresh client has no credentials, and needs no CSRF token
+    permission_classes = [AllowAny]
+    throttle_scope = "signup"
+
+    @extend_schema(
+        operation_id="signup",
+        request=SignupRequestSerializer,
+        responses={201: SignupResponseSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        tags=["accounts"],
+    )
+    @idempotent
+    def post(self, request):
+        data = _valid(SignupRequestSerializer, request)
+        user = services.user_signup(request=request._request, **data)
+        token = services.token_create(user=user)
+        profile = UserSerializer(user, context={"request": request}).data
+        return Response({"userId": str(user.pk), "token": token, "profile": profile}, status=status.HTTP_201_CREATED)
+
+
+class LoginView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_scope = "login"
+
+    @extend_schema(operation_id="login", request=LoginRequestSerializer, responses=LoginResponseSerializer,
+                   tags=["accounts"])  # fmt: skip
+    def post(self, request):
+        data = _valid(LoginRequestSerializer, request)
+        user = services.user_authenticate(request=request._request, login=data["login"], password=data["password"])
+        token = services.token_create(user=user)
+        return Response({"token": token, "user": UserSerializer(user, context={"request": request}).data})
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="logout", request=None, responses=MessageSerializer, tags=["accounts"])
+    def post(self, request):
+        if isinstance(request.auth, AuthToken):
+            services.token_revoke(token=request.auth)
+        else:
+            logout(request._request)
+        return Response({"message": "Logged out."})
+
+
+class PasswordResetRequestView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_scope = "password_reset"
+
+    @extend_schema(operation_id="password_reset_request", request=PasswordResetRequestSerializer,
+                   responses=MessageSerializer, tags=["accounts"])  # fmt: skip
+    def post(self, request):
+        data = _valid(PasswordResetRequestSerializer, request)
+        services.password_reset_request(request=request._request, email=data["email"])
+        return Response({"message": "If an account uses that address, we sent it a link to reset the password."})
+
+
+class PasswordResetConfirmView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_scope = "password_reset"
+
+    @extend_schema(operation_id="password_reset_confirm", request=PasswordResetConfirmSerializer,
+                   responses=MessageSerializer, tags=["accounts"])  # fmt: skip
+    def post(self, request):
+        data = _valid(PasswordResetConfirmSerializer, request)
+        services.password_reset_confirm(token=data["token"], new_password=data["newPassword"])
+        return Response({"message": "Your password has been changed. Log in with the new one."})
+
+
+class UserDetailView(APIView):
+    """`:id` is the numeric id or the username."""
+
+    def get_user(self, handle: str):
+        user = selectors.user_by_handle(handle)
+        if user is None:
+            raise NotFound("No such user.")
+        return user
+
+    @extend_schema(operation_id="user_get", responses=UserResponseSerializer, tags=["users"])
+    def get(self, request, handle: str):
+        user = self.get_user(handle)
+        return Response({"user": UserSerializer(user, context={"request": request}).data})
+
+    @extend_schema(operation_id="user_update", request=ProfileUpdateSerializer, responses=UserResponseSerializer,
+                   tags=["users"])  # fmt: skip
+    def patch(self, request, handle: str):
+        return self._update(request, handle, partial=True)
+
+    @extend_schema(operation_id="user_replace", request=ProfileUpdateSerializer, responses=UserResponseSerializer,
+                   tags=["users"])  # fmt: skip
+    def put(self, request, handle: str):
+        return self._update(request, handle, partial=False)
+
+    def _update(self, request, handle: str, *, partial: bool):
+        user = self.get_user(handle)
+        if user.pk != request.user.pk:
+            raise PermissionDenied("You can only edit your own profile.")
+        data = _valid(ProfileUpdateSerializer, request, instance=user, partial=partial)
+        avatar, header = data.pop("avatar", None), data.pop("header", None)
+        is_private = data.pop("is_private", None)
+        user = services.profile_update(user=user, changes=data, avatar=avatar, header=header, is_private=is_private)
+        return Response({"user": UserSerializer(user, context={"request": request}).data})

@@ -1,0 +1,61 @@
+import copy
+
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+
+from accounts.models import User
+
+
+class SignupForm(AllauthSignupForm):
+    name = forms.CharField(
+        label="Display name",
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Your name"}),
+    )
+    field_order = ["name", "email", "username", "password1"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].help_text = "1–15 letters, digits or underscores, starting with a letter."
+        self.fields["username"].widget.attrs.update({"maxlength": 15, "autocapitalize": "none"})
+        self.fields["password1"].help_text = "At least 8 characters, not all digits, and not a common password."
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or email"
+        self.fields["login"].widget.attrs.update({"autocapitalize": "none", "placeholder": ""})
+        self.fields["password"].widget.attrs["placeholder"] = ""
+
+
+class ProfileForm(forms.ModelForm):
+    # Plain file fields: the service decodes and checks them (config/images.py).
+    avatar = forms.FileField(required=False, help_text="JPEG, PNG, GIF or WebP, up to 5 MB.")
+    header = forms.FileField(required=False, help_text="A wide image, shown at the top of your profile.")
+    remove_avatar = forms.BooleanField(required=False, label="Remove the current avatar")
+    remove_header = forms.BooleanField(required=False, label="Remove the current header")
+
+    class Meta:
+        model = User
+        fields = ["name", "bio", "location", "website"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 3, "maxlength": 160})}
+
+    def __init__(self, *args, instance: User, **kwargs):
+        # Validate against a copy so a rejected form never edits request.user in memory.
+        super().__init__(*args, instance=copy.copy(instance), **kwargs)
+        for name in ("avatar", "header"):
+            self.fields[name].widget.attrs["accept"] = "image/jpeg,image/png,image/gif,image/webp"
+
+
+class PrivacyForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["is_private", "who_can_message"]
+        widgets = {"who_can_message": forms.RadioSelect}
+        labels = {"who_can_message": "Who can message you"}
+
+    def __init__(self, *args, instance: User, **kwargs):
+        super().__init__(*args, instance=copy.copy(instance), **kwargs)

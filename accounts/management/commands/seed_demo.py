@@ -1,0 +1,38 @@
+"""Fill an empty database with a living demo site."""
+
+import random
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD, seed_users
+from accounts.models import User
+
+
+class Command(BaseCommand):
+    help = "Create demo people (and, as features land, their posts, follows and messages)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when any user exists.")
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed, for a repeatable demo.")
+
+    def handle(self, *args, if_empty: bool, seed: int, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo makes accounts with a published password; not in production.")
+        if User.objects.exists():
+            if if_empty:
+                self.stdout.write("The database already has users; no demo data added.")
+                return
+            raise CommandError("The database already has users. Use a fresh database for the demo.")
+        rng = random.Random(seed)
+        with transaction.atomic():
+            users = seed_users(rng)
+            EmailAddress.objects.bulk_create(
+                EmailAddress(user=user, email=user.email, verified=True, primary=True)
+                for user in User.objects.exclude(email="")
+            )
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(users)} people."))
+        self.stdout.write(f"Log in as any of them (e.g. 'ada') with the password {DEMO_PASSWORD!r};")
+        self.stdout.write("'moderator' and 'root' (superuser) use it too, at /admin/.")

@@ -1,0 +1,90 @@
+import uuid
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Upper
+
+from accounts.validators import USERNAME_HELP, validate_username
+
+
+def _image_path(kind: str, user_id, filename: str) -> str:
+    # Random names: replacing an image must not leave the old URL guessable.
+    return f"{kind}/{user_id}/{uuid.uuid4().hex}.webp"
+
+
+def avatar_path(instance, filename: str) -> str:
+    return _image_path("avatars", instance.pk, filename)
+
+
+def header_path(instance, filename: str) -> str:
+    return _image_path("headers", instance.pk, filename)
+
+
+class ChirpUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        # Log-in and lookups treat "Alice" and "alice" as the same account.
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    class WhoCanMessage(models.TextChoices):
+        EVERYONE = "everyone", "Everyone"
+        FOLLOWING = "following", "Only people I follow"
+
+    username = models.CharField(
+        max_length=15,
+        unique=True,
+        validators=[validate_username],
+        help_text=USERNAME_HELP,
+        error_messages={"unique": "That username is taken."},
+    )
+    email = models.EmailField(blank=True)
+    name = models.CharField("display name", max_length=50, blank=True)
+    bio = models.CharField(max_length=160, blank=True)
+    location = models.CharField(max_length=30, blank=True)
+    website = models.URLField(max_length=100, blank=True)
+    avatar = models.ImageField(upload_to=avatar_path, blank=True)
+    header = models.ImageField(upload_to=header_path, blank=True)
+    is_private = models.BooleanField(
+        "private account",
+        default=False,
+        help_text="Only approved followers see a private account's posts.",
+    )
+    who_can_message = models.CharField(max_length=10, choices=WhoCanMessage.choices, default=WhoCanMessage.EVERYONE)
+
+    objects = ChirpUserManager()
+
+    class Meta:
+        constraints = [
+            # Serves both uniqueness regardless of case and `username__iexact` lookups.
+            models.UniqueConstraint(Upper("username"), name="user_username_upper_unique"),
+            models.UniqueConstraint(Upper("email"), name="user_email_upper_unique", condition=~models.Q(email="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.username}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.username
+
+    @property
+    def created_at(self):
+        return self.date_joined
+
+
+class IdempotencyKey(models.Model):
+    """The first successful answer to a creating POST, replayed on retries."""
+
+    scope = models.CharField(max_length=40)  # "user:<id>" or "anonymous"
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -1,0 +1,32 @@
+"""Reads for accounts."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from config.api.fields import parse_id
+
+
+def active_users() -> QuerySet[User]:
+    return User.objects.filter(is_active=True)
+
+
+def user_by_username(username: str) -> User | None:
+    """An active user by username, whatever its case."""
+    if not username:
+        return None
+    return active_users().filter(username__iexact=username).first()
+
+
+def user_by_handle(handle: str) -> User | None:
+    """An active user by numeric id or by username (usernames start with a letter)."""
+    handle = handle.strip().removeprefix("@")
+    user_id = parse_id(handle)
+    if user_id is not None:
+        return active_users().filter(pk=user_id).first()
+    return user_by_username(handle)
+
+
+def newest_users(*, limit: int = 20) -> list[User]:
+    return list(active_users().order_by("-date_joined")[:limit])

@@ -1,0 +1,96 @@
+from rest_framework import serializers
+
+from accounts.models import User
+from config.api.fields import IdField
+
+
+def media_url(request, field) -> str | None:
+    if not field:
+        return None
+    url = field.url
+    return request.build_absolute_uri(url) if request is not None and url.startswith("/") else url
+
+
+class UserSerializer(serializers.ModelSerializer):
+    """A public profile, as every endpoint that shows a user writes it."""
+
+    id = IdField()
+    name = serializers.CharField(source="display_name", read_only=True)
+    avatarUrl = serializers.SerializerMethodField()
+    headerUrl = serializers.SerializerMethodField()
+    isPrivate = serializers.BooleanField(source="is_private", read_only=True)
+    createdAt = serializers.DateTimeField(source="date_joined", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "bio", "location", "website", "avatarUrl", "headerUrl", "isPrivate",
+                  "createdAt"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_avatarUrl(self, user) -> str | None:
+        return media_url(self.context.get("request"), user.avatar)
+
+    def get_headerUrl(self, user) -> str | None:
+        return media_url(self.context.get("request"), user.header)
+
+
+class ProfileUpdateSerializer(serializers.ModelSerializer):
+    """PATCH/PUT /users/:id. Images come as multipart files."""
+
+    isPrivate = serializers.BooleanField(source="is_private", required=False)
+    avatar = serializers.FileField(required=False, write_only=True)
+    header = serializers.FileField(required=False, write_only=True)
+
+    class Meta:
+        model = User
+        fields = ["name", "bio", "location", "website", "isPrivate", "avatar", "header"]
+        extra_kwargs = {"name": {"required": True, "allow_blank": False}}
+
+
+class SignupRequestSerializer(serializers.Serializer):
+    # Plain strings: allauth's sign-up form is the one judge of these values.
+    email = serializers.CharField(max_length=254)
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+
+
+class SignupResponseSerializer(serializers.Serializer):
+    userId = serializers.CharField()
+    token = serializers.CharField()
+    profile = UserSerializer()
+
+
+class LoginRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(required=False, help_text="The username or the email address.")
+    email = serializers.CharField(required=False, help_text="Instead of username.")
+    password = serializers.CharField(trim_whitespace=False, write_only=True)
+
+    def validate(self, data):
+        login = data.get("username") or data.get("email")
+        if not login:
+            raise serializers.ValidationError({"username": ["Give a username or an email address."]})
+        data["login"] = login
+        return data
+
+
+class LoginResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    user = UserSerializer()
+
+
+class UserResponseSerializer(serializers.Serializer):
+    user = UserSerializer()
+
+
+class MessageSerializer(serializers.Serializer):
+    message = serializers.CharField()
+
+
+class PasswordResetRequestSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=200)
+    newPassword = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)

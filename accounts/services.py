@@ -1,0 +1,183 @@
+"""Writes for accounts: sign-up, tokens, passwords, profile and privacy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.forms import LoginForm, ResetPasswordForm, ResetPasswordKeyForm, UserTokenForm
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.http import HttpRequest
+from knox.models import AuthToken
+
+from accounts.models import User
+from config import images
+from config.errors import ServiceError
+
+PROFILE_FIELDS = ("name", "bio", "location", "website")
+
+
+@transaction.atomic
+def user_signup(*, request: HttpRequest, email: str, username: str, password: str, name: str = "") -> User:
+    """Create an account through allauth's form and adapter, as the sign-up page does."""
+    from accounts.forms import SignupForm  # the form imports allauth settings lazily
+
+    form = SignupForm(data={"email": email, "username": username, "password1": password, "name": name})
+    if not form.is_valid():
+        raise ServiceError.from_form(form, rename={"password1": "password"})
+    user = form.save(request)
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address and settings.ACCOUNT_EMAIL_VERIFICATION != "none":
+        transaction.on_commit(lambda: address.send_confirmation(request, signup=True))
+    return user
+
+
+def user_authenticate(*, request: HttpRequest, login: str, password: str) -> User:
+    """Check credentials with allauth's form, so its failed-login limits apply."""
+    form = LoginForm(data={"login": login, "password": password}, request=request)
+    if form.is_valid():
+        # allauth hands back inactive users so its pages can explain; the API refuses here.
+        if not form.user.is_active:
+            raise ServiceError("This account is inactive.", status=403)
+        return form.user
+    error = ServiceError.from_form(form, rename={"login": "username"})
+    codes = {e.code for e in form.non_field_errors().as_data()}
+    if "too_many_login_attempts" in codes:
+        error.status = 429
+    elif codes:
+        error.status = 401  # wrong credentials or an inactive account, not malformed input
+    raise error
+
+
+def token_create(*, user: User) -> str:
+    """A new bearer token; only its hash is stored, so this is the one chance to read it."""
+    _, token = AuthToken.objects.create(user=user)
+    return token
+
+
+def token_revoke(*, token: AuthToken) -> None:
+    token.delete()
+
+
+def tokens_revoke_all(*, user: AbstractBaseUser) -> int:
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
+    return deleted
+
+
+@transaction.atomic
+def password_set(*, user: AbstractBaseUser, password: str) -> None:
+    """Change a password and revoke every API token issued under the old one.
+
+    Sessions need no extra work: Django drops sessions whose password hash no
+    longer matches, and the change-password page keeps its own session.
+    """
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    tokens_revoke_all(user=user)
+
+
+def password_reset_request(*, request: HttpRequest, email: str) -> None:
+    """Email a reset link if the address has an account; never say whether it does."""
+    form = ResetPasswordForm(data={"email": email})
+    if form.is_valid():
+        form.save(request)
+    elif not _is_unknown_email_error(form):
+        raise ServiceError.from_form(form)  # a malformed address is the caller's to fix
+
+
+def _is_unknown_email_error(form) -> bool:
+    errors = form.errors.as_data().get("email", [])
+    return bool(errors) and all(error.code == "unknown_email" for error in errors)
+
+
+@transaction.atomic
+def password_reset_confirm(*, token: str, new_password: str) -> User:
+    """Finish a reset with the token from the email (the link's last part)."""
+    uidb36, _, key = token.strip().strip("/").partition("-")
+    token_form = UserTokenForm(data={"uidb36": uidb36, "key": key})
+    if not uidb36 or not key or not token_form.is_valid():
+        raise ServiceError("This reset link is invalid or has expired.", field="token")
+    user = token_form.reset_user
+    form = ResetPasswordKeyForm(user=user, temp_key=key, data={"password1": new_password, "password2": new_password})
+    if not form.is_valid():
+        raise ServiceError.from_form(form, rename={"password1": "newPassword", "password2": "newPassword"})
+    form.save()  # through the adapter, so tokens are revoked as on every password change
+    return user
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    changes: dict[str, Any],
+    avatar=None,
+    header=None,
+    remove_avatar: bool = False,
+    remove_header: bool = False,
+    is_private: bool | None = None,
+) -> User:
+    """Apply validated profile fields; decode, crop and re-encode any new images."""
+    if is_private is not None:
+        privacy_update(user=user, is_private=is_private)
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not profile fields: {sorted(unknown)}")
+    # Decode everything before writing anything, so a bad header leaves no avatar file behind.
+    new_images = {}
+    for field, upload, make in (
+        ("avatar", avatar, lambda f: images.square_webp(f, settings.AVATAR_SIZE)),
+        ("header", header, lambda f: images.cover_webp(f, settings.HEADER_SIZE)),
+    ):
+        if upload:
+            try:
+                new_images[field] = make(upload)
+            except ServiceError as error:
+                raise ServiceError(error.message, field=field, status=error.status) from None
+
+    update_fields = []
+    for field, value in changes.items():
+        setattr(user, field, value.strip() if isinstance(value, str) else value)
+        update_fields.append(field)
+
+    old_files, written = [], []
+    for field, remove in (("avatar", remove_avatar), ("header", remove_header)):
+        if field not in new_images and not remove:
+            continue
+        current = getattr(user, field)
+        if current:
+            old_files.append(current.name)
+        if field in new_images:
+            current.save("image.webp", new_images[field], save=False)
+            written.append(current.name)
+        else:
+            setattr(user, field, "")
+        update_fields.append(field)
+
+    storage = User._meta.get_field("avatar").storage
+    try:
+        if update_fields:
+            user.save(update_fields=update_fields)
+    except Exception:
+        for name in written:
+            storage.delete(name)
+        raise
+    transaction.on_commit(lambda: [storage.delete(name) for name in old_files])
+    return user
+
+
+@transaction.atomic
+def privacy_update(*, user: User, is_private: bool | None = None, who_can_message: str | None = None) -> User:
+    update_fields = []
+    if is_private is not None and is_private != user.is_private:
+        user.is_private = is_private
+        update_fields.append("is_private")
+    if who_can_message is not None and who_can_message != user.who_can_message:
+        if who_can_message not in User.WhoCanMessage.values:
+            raise ServiceError("Choose everyone or following.", field="whoCanMessage")
+        user.who_can_message = who_can_message
+        update_fields.append("who_can_message")
+    if update_fields:
+        user.save(update_fields=update_fields)
+    return user

@@ -1,0 +1,45 @@
+"""Small template helpers shared by every page."""
+
+from django import template
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+AVATAR_HUES = (204, 262, 330, 14, 38, 142, 172, 222)
+
+
+@register.inclusion_tag("partials/avatar.html")
+def avatar(user, size: str = "md"):
+    """The user's picture, or their initial on a colour picked from their id."""
+    hue = AVATAR_HUES[(user.pk or 0) % len(AVATAR_HUES)]
+    initial = (user.display_name[:1] or "?").upper()
+    return {"profile": user, "size": size, "hue": hue, "initial": initial}
+
+
+@register.simple_tag(takes_context=True)
+def current(context, *url_names: str) -> str:
+    """`aria-current="page"` when the page is one of `url_names`."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    if match and match.url_name in url_names:
+        return mark_safe('aria-current="page"')  # a fixed string, no user input
+    return ""
+
+
+@register.filter
+def short_time(value) -> str:
+    """Twitter-style relative time: "now", "5m", "3h", "Mar 4", "Mar 4, 2024"."""
+    if not value:
+        return ""
+    now = timezone.now()
+    seconds = (now - value).total_seconds()
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    local = timezone.localtime(value)
+    if local.year == timezone.localtime(now).year:
+        return f"{local:%b} {local.day}"
+    return f"{local:%b} {local.day}, {local.year}"

@@ -1,0 +1,14 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from accounts import views
+
+urlpatterns = [
+    path("settings/", RedirectView.as_view(pattern_name="settings-profile"), name="settings"),
+    path("settings/profile", views.settings_profile, name="settings-profile"),
+    path("settings/privacy", views.settings_privacy, name="settings-privacy"),
+    path("settings/account", views.settings_account, name="settings-account"),
+    path("settings/account/tokens", views.token_create, name="token-create"),
+    path("settings/account/tokens/<str:digest>/revoke", views.token_revoke, name="token-revoke"),
+    path("@<str:username>", views.profile, name="profile"),
+]

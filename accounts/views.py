@@ -1,0 +1,88 @@
+"""Pages for profiles and settings."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+from knox.models import AuthToken
+
+from accounts import selectors, services
+from accounts.forms import PrivacyForm, ProfileForm
+from config.errors import ServiceError
+
+
+def profile(request, username: str):
+    user = selectors.user_by_username(username)
+    if user is None:
+        raise Http404("No such user.")
+    if user.username != username:
+        return redirect("profile", username=user.username, permanent=True)
+    return render(request, "accounts/profile.html", {"profile_user": user})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_profile(request):
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.profile_update(
+                user=request.user,
+                changes={field: data[field] for field in services.PROFILE_FIELDS},
+                avatar=data.get("avatar"),
+                header=data.get("header"),
+                remove_avatar=data.get("remove_avatar", False),
+                remove_header=data.get("remove_header", False),
+            )
+        except ServiceError as error:
+            for field, field_errors in error.fields.items():
+                for message in field_errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, "Your profile was saved.")
+            return redirect("settings-profile")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/settings_profile.html", {"form": form, "section": "profile"}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_privacy(request):
+    form = PrivacyForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.privacy_update(
+            user=request.user,
+            is_private=form.cleaned_data["is_private"],
+            who_can_message=form.cleaned_data["who_can_message"],
+        )
+        messages.success(request, "Your privacy settings were saved.")
+        return redirect("settings-privacy")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/settings_privacy.html", {"form": form, "section": "privacy"}, status=status)
+
+
+@login_required
+def settings_account(request):
+    tokens = AuthToken.objects.filter(user=request.user).order_by("-created")
+    new_token = request.session.pop("new_api_token", None)
+    context = {"tokens": tokens, "new_token": new_token, "section": "account"}
+    return render(request, "accounts/settings_account.html", context)
+
+
+@login_required
+@require_POST
+def token_create(request):
+    # Shown once on the next page, then gone: only the hash is kept.
+    request.session["new_api_token"] = services.token_create(user=request.user)
+    return redirect("settings-account")
+
+
+@login_required
+@require_POST
+def token_revoke(request, digest: str):
+    token = get_object_or_404(AuthToken, user=request.user, digest=digest)
+    services.token_revoke(token=token)
+    messages.success(request, "The token was revoked. Apps using it are signed out.")
+    return redirect("settings-account")

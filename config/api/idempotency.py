@@ -1,0 +1,81 @@
+"""`Idempotency-Key` for creating POSTs.
+
+The key row is inserted in the same transaction as the work it guards. A
+concurrent retry with the same key blocks on the unique index until the first
+request commits, then finds its stored answer; if the first failed, nothing
+was stored and the retry runs afresh. Only successful answers are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import wraps
+
+from django.db import IntegrityError, transaction
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.response import Response
+
+from accounts.models import IdempotencyKey
+from config.errors import ServiceError
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 255
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="A unique client-chosen key; a retry with the same key returns the first answer and creates nothing.",
+)
+
+
+def _fingerprint(request) -> str:
+    try:
+        payload = json.dumps(request.data, sort_keys=True, default=_describe_upload)
+    except (TypeError, ValueError):
+        payload = repr(sorted(request.data.keys()))
+    return hashlib.sha256(f"{request.method} {request.path}\n{payload}".encode()).hexdigest()
+
+
+def _describe_upload(value) -> str:
+    return f"file:{getattr(value, 'name', '')}:{getattr(value, 'size', '')}"
+
+
+def _scope(request) -> str:
+    user = request.user
+    return f"user:{user.pk}" if user and user.is_authenticated else "anonymous"
+
+
+def idempotent(view_method):
+    """Decorate an APIView's `post` so a repeated key replays the first answer."""
+
+    @wraps(view_method)
+    def wrapper(self, request, *args, **kwargs):
+        key = request.headers.get(HEADER)
+        if not key:
+            return view_method(self, request, *args, **kwargs)
+        if len(key) > MAX_KEY_LENGTH or not key.isprintable():
+            raise ServiceError(f"{HEADER} must be at most {MAX_KEY_LENGTH} printable characters.")
+        fingerprint = _fingerprint(request)
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = IdempotencyKey.objects.create(scope=_scope(request), key=key, request_hash=fingerprint)
+            except IntegrityError:
+                record = IdempotencyKey.objects.get(scope=_scope(request), key=key)
+                if record.request_hash != fingerprint:
+                    raise ServiceError(f"This {HEADER} was already used for a different request.", status=409) from None
+                return Response(record.response_body, status=record.response_status)
+
+            response = view_method(self, request, *args, **kwargs)
+            if 200 <= response.status_code < 300:
+                record.response_status = response.status_code
+                record.response_body = response.data
+                record.save(update_fields=["response_status", "response_body"])
+            else:
+                transaction.set_rollback(True)
+            return response
+
+    return wrapper

@@ -1,0 +1,28 @@
+"""The Celery app. Queues are named by concern so each can be scaled alone."""
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("chirp")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+QUEUES = ("default", "timelines", "media", "notifications", "maintenance")
+app.conf.task_queues = [Queue(name) for name in QUEUES]
+app.conf.task_routes = {
+    "timelines.tasks.*": {"queue": "timelines"},
+    "tweets.tasks.make_thumbnails": {"queue": "media"},
+    "notifications.tasks.*": {"queue": "notifications"},
+    "*.tasks.reconcile_*": {"queue": "maintenance"},
+    "*.tasks.purge_*": {"queue": "maintenance"},
+}
+app.conf.beat_schedule = {
+    "purge-idempotency-keys": {
+        "task": "accounts.tasks.purge_idempotency_keys",
+        "schedule": 60 * 60,
+    },
+}
+app.autodiscover_tasks()

@@ -1,0 +1,90 @@
+"""Image uploads: decode to check, then re-encode to strip metadata.
+
+A file is accepted for what Pillow decodes it as, never for its name or its
+declared content type. Re-encoding drops EXIF (location, camera serials).
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from config.errors import ServiceError
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+MIME_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+
+# Pillow's decompression-bomb guard, set explicitly rather than trusting its default.
+Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
+
+NOT_AN_IMAGE = "That file isn't an image we can read. Use a JPEG, PNG, GIF or WebP."
+
+
+def open_image(upload, *, max_bytes: int | None = None) -> Image.Image:
+    """Return the decoded image, or raise ServiceError (413 for too big)."""
+    max_bytes = max_bytes or settings.IMAGE_MAX_BYTES
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, io.SEEK_END)
+        size = upload.tell()
+    if size > max_bytes:
+        raise ServiceError(f"Images must be {filesizeformat(max_bytes)} or smaller.", status=413)
+    if size == 0:
+        raise ServiceError("That file is empty.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            upload.seek(0)
+            probe = Image.open(upload)
+            probe.verify()  # checks structure without decoding all pixels
+            upload.seek(0)
+            image = Image.open(upload)
+            if image.format not in ACCEPTED_FORMATS:
+                raise ServiceError(NOT_AN_IMAGE)
+            if image.width * image.height > settings.IMAGE_MAX_PIXELS:
+                raise _too_many_pixels()
+            image.load()  # a truncated file fails here, not later in a task
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise ServiceError(NOT_AN_IMAGE) from None
+    return image
+
+
+def _too_many_pixels() -> ServiceError:
+    megapixels = settings.IMAGE_MAX_PIXELS // 1_000_000
+    return ServiceError(f"Images can have at most {megapixels} megapixels.", status=413)
+
+
+def upright(image: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation, since the EXIF itself is about to be dropped."""
+    return ImageOps.exif_transpose(image) or image
+
+
+def encode_webp(image: Image.Image, *, quality: int = 85) -> ContentFile:
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format="WEBP", quality=quality, method=4)
+    return ContentFile(buffer.getvalue())
+
+
+def square_webp(upload, size: int) -> ContentFile:
+    """An avatar: centre-cropped to a square of `size` pixels."""
+    image = upright(open_image(upload))
+    return encode_webp(ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS))
+
+
+def cover_webp(upload, size: tuple[int, int]) -> ContentFile:
+    """A header: centre-cropped to the `size` aspect ratio, never upscaled."""
+    image = upright(open_image(upload))
+    width, height = size
+    scale = min(1.0, image.width / width, image.height / height)
+    target = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return encode_webp(ImageOps.fit(image, target, Image.Resampling.LANCZOS))

@@ -1,0 +1,54 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from config.api.errors import is_api_request, json_not_found, json_server_error
+from config.redis import get_redis
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """The state of the database and Redis; 503 when either is down."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as error:  # any failure means "down" to a probe
+        checks["database"] = f"error: {type(error).__name__}"
+    client = get_redis()
+    if client is None:
+        checks["redis"] = "not configured"
+    else:
+        try:
+            client.ping()
+            checks["redis"] = "ok"
+        except Exception as error:
+            checks["redis"] = f"error: {type(error).__name__}"
+    healthy = all(value in ("ok", "not configured") for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception=None):
+    if is_api_request(request):
+        return json_not_found(request, exception)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if is_api_request(request):
+        return json_server_error(request)
+    return render(request, "500.html", status=500)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def favicon(request):
+    # Resolved per request: the static manifest may not exist when URLs load.
+    return redirect(static("icons/logo.svg"), permanent=True)

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from social import views
+
+urlpatterns = [path("messages", views.inbox, name="messages")]

@@ -1,0 +1,81 @@
+import shutil
+
+import pytest
+import pytest_asyncio
+from asgiref.sync import sync_to_async
+from django.db import connections
+from rest_framework.test import APIClient
+
+from accounts import services
+from config.redis import get_redis
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_redis():
+    """Each test starts with an empty Redis database of its own worker."""
+    get_redis().flushdb()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(username="alice", name="Alice Liddell")
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(username="bob", name="Bob Builder")
+
+
+@pytest.fixture
+def client_logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def token_for():
+    def make(user):
+        return services.token_create(user=user)
+
+    return make
+
+
+@pytest.fixture
+def api_as(token_for):
+    """An API client that sends `Authorization: Bearer <token>` for `user`."""
+
+    def make(user):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(user)}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def user_api(api_as, user):
+    return api_as(user)
+
+
+@pytest_asyncio.fixture
+async def close_thread_connections():
+    """Async tests touch the database from asgiref's worker thread; close it there.
+
+    Otherwise the connection outlives the test and blocks dropping the test database.
+    """
+    yield
+    await sync_to_async(connections.close_all)()
