@@ -58,6 +58,9 @@ def test_sign_up_log_out_log_in_edit_profile(page, live_server_url, shoot, conso
     expect(profile.get_by_text("Lisbon")).to_be_visible()
     expect(profile.locator("img.avatar")).to_be_visible()
     shoot(page, "06-profile")
+    page.emulate_media(color_scheme="dark")
+    shoot(page, "06-profile-dark")
+    page.emulate_media(color_scheme="light")
 
     page.get_by_role("link", name="Settings").first.click()
     page.get_by_role("link", name="Privacy").click()

@@ -1,0 +1,60 @@
+"""The Moderators group and the user admin."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderator(db):
+    user = UserFactory(username="mod", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+def test_moderators_group_has_least_privilege():
+    group = Group.objects.get(name="Moderators")
+    assert sorted(group.permissions.values_list("codename", flat=True)) == ["change_user", "view_user"]
+
+
+def test_moderator_can_search_and_filter_users(client, moderator, user, other_user):
+    client.force_login(moderator)
+    response = client.get("/admin/accounts/user/", {"q": "alice", "is_private__exact": "0"})
+    assert response.status_code == 200
+    changelist = response.context["cl"]
+    assert [u.username for u in changelist.result_list] == ["alice"]
+    filters = {getattr(spec, "field_path", None) for spec in changelist.filter_specs}
+    assert {"is_active", "is_private", "is_staff", "date_joined"} <= filters
+
+
+def test_moderator_sees_no_password_or_permissions(client, moderator, user):
+    client.force_login(moderator)
+    html = client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+    assert 'name="bio"' in html
+    for hidden in ('name="is_superuser"', 'name="user_permissions"', 'name="groups"', "password/"):
+        assert hidden not in html
+
+
+def test_moderator_cannot_change_staff_or_reach_groups(client, moderator):
+    admin = UserFactory(username="boss", is_staff=True, is_superuser=True)
+    client.force_login(moderator)
+    response = client.post(f"/admin/accounts/user/{admin.pk}/change/", {"username": "boss", "name": "pwned"})
+    assert response.status_code == 403
+    admin.refresh_from_db()
+    assert admin.name != "pwned"
+    assert client.get("/admin/auth/group/").status_code == 403
+    assert client.get(f"/admin/accounts/user/{admin.pk}/password/").status_code in (403, 404)
+
+
+def test_moderator_can_edit_a_profile(client, moderator, user):
+    client.force_login(moderator)
+    response = client.post(
+        f"/admin/accounts/user/{user.pk}/change/",
+        {"name": "Alice (edited)", "bio": "", "location": "", "website": "", "who_can_message": "everyone"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.name == "Alice (edited)"
