@@ -11,4 +11,7 @@ urlpatterns = [
     path("settings/account/tokens", views.token_create, name="token-create"),
     path("settings/account/tokens/<str:digest>/revoke", views.token_revoke, name="token-revoke"),
     path("@<str:username>", views.profile, name="profile"),
+    path("@<str:username>/replies", views.profile, {"tab": "replies"}, name="profile-replies"),
+    path("@<str:username>/media", views.profile, {"tab": "media"}, name="profile-media"),
+    path("@<str:username>/likes", views.profile, {"tab": "likes"}, name="profile-likes"),
 ]

@@ -9,16 +9,30 @@ from knox.models import AuthToken
 
 from accounts import selectors, services
 from accounts.forms import PrivacyForm, ProfileForm
+from config.api.pagination import PageRequest
 from config.errors import ServiceError
+from social.visibility import RelationSet
+from tweets import selectors as tweet_selectors
 
 
-def profile(request, username: str):
+def profile(request, username: str, tab: str = "tweets"):
     user = selectors.user_by_username(username)
     if user is None:
         raise Http404("No such user.")
     if user.username != username:
-        return redirect("profile", username=user.username, permanent=True)
-    return render(request, "accounts/profile.html", {"profile_user": user})
+        return redirect(request.path.replace(f"@{username}", f"@{user.username}", 1), permanent=True)
+    page = PageRequest.from_query_or_first(request.GET)
+    tweets, next_cursor = tweet_selectors.profile_timeline(user, request.user, tab, page)
+    context = {
+        "profile_user": user,
+        "tab": tab,
+        "tweets": tweets,
+        "next_cursor": next_cursor,
+        "can_see_posts": RelationSet.for_viewer(request.user).can_see_author(user),
+    }
+    if request.htmx and page.cursor:
+        return render(request, "tweets/_feed_page.html", context)
+    return render(request, "accounts/profile.html", context)
 
 
 @login_required

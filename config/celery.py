@@ -14,15 +14,14 @@ QUEUES = ("default", "timelines", "media", "notifications", "maintenance")
 app.conf.task_queues = [Queue(name) for name in QUEUES]
 app.conf.task_routes = {
     "timelines.tasks.*": {"queue": "timelines"},
-    "tweets.tasks.make_thumbnails": {"queue": "media"},
+    "tweets.tasks.make_thumbnail": {"queue": "media"},
     "notifications.tasks.*": {"queue": "notifications"},
     "*.tasks.reconcile_*": {"queue": "maintenance"},
     "*.tasks.purge_*": {"queue": "maintenance"},
 }
 app.conf.beat_schedule = {
-    "purge-idempotency-keys": {
-        "task": "accounts.tasks.purge_idempotency_keys",
-        "schedule": 60 * 60,
-    },
+    "purge-idempotency-keys": {"task": "accounts.tasks.purge_idempotency_keys", "schedule": 60 * 60},
+    "reconcile-tweet-counts": {"task": "tweets.tasks.reconcile_tweet_counts", "schedule": 60 * 60},
+    "purge-unattached-media": {"task": "tweets.tasks.purge_unattached_media", "schedule": 60 * 60},
 }
 app.autodiscover_tasks()

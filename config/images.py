@@ -88,3 +88,39 @@ def cover_webp(upload, size: tuple[int, int]) -> ContentFile:
     scale = min(1.0, image.width / width, image.height / height)
     target = (max(1, round(width * scale)), max(1, round(height * scale)))
     return encode_webp(ImageOps.fit(image, target, Image.Resampling.LANCZOS))
+
+
+def is_animated(image: Image.Image) -> bool:
+    return bool(getattr(image, "is_animated", False)) and image.format in ("GIF", "WEBP")
+
+
+def reencode(image: Image.Image) -> ContentFile:
+    """The same picture in its own format, without EXIF or other metadata."""
+    fmt = image.format
+    buffer = io.BytesIO()
+    if is_animated(image):
+        # Frames keep their timing; nothing else from the original is copied.
+        image.save(
+            buffer, format=fmt, save_all=True,
+            duration=image.info.get("duration", 100), loop=image.info.get("loop", 0),
+        )  # fmt: skip
+        return ContentFile(buffer.getvalue())
+    picture = upright(image)
+    if fmt == "JPEG":
+        picture.convert("RGB").save(buffer, format="JPEG", quality=90, optimize=True)
+    elif fmt == "PNG":
+        picture.save(buffer, format="PNG", optimize=True)
+    elif fmt == "GIF":
+        picture.save(buffer, format="GIF")
+    else:
+        picture.save(buffer, format="WEBP", quality=90)
+    return ContentFile(buffer.getvalue())
+
+
+def thumbnail_webp(source, box: tuple[int, int]) -> tuple[ContentFile, int, int]:
+    """A WebP no bigger than `box`, from the first frame; returns it with its size."""
+    image = Image.open(source)
+    image.seek(0)
+    image = image.copy()
+    image.thumbnail(box, Image.Resampling.LANCZOS)
+    return encode_webp(image, quality=82), image.width, image.height

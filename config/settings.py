@@ -293,6 +293,10 @@ IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
 
 AVATAR_SIZE = 400
 HEADER_SIZE = (1500, 500)
+TWEET_EDIT_WINDOW = timedelta(minutes=env.int("TWEET_EDIT_WINDOW_MINUTES", default=30))
+TWEET_MAX_IMAGES = 4
+THUMBNAIL_SIZE = (1024, 1024)
+UNATTACHED_MEDIA_TTL = timedelta(hours=24)
 
 # --- Security --------------------------------------------------------------
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("", include("timelines.urls")),
+    path("", include("tweets.urls")),
     path("", include("search.urls")),
     path("", include("notifications.urls")),
     path("", include("social.urls")),

@@ -79,3 +79,17 @@ def idempotent(view_method):
             return response
 
     return wrapper
+
+
+def claim_form_token(user, token) -> bool:
+    """True the first time this user submits the form with `token`, in this transaction.
+
+    A double-clicked form sends the same token twice; the second request waits
+    on the unique index, then finds the first one's row and is told no.
+    """
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(scope=f"form:{user.pk}", key=str(token), request_hash="", response_status=303)
+    except IntegrityError:
+        return False
+    return True

@@ -39,6 +39,14 @@ class PageRequest:
                 raise ValidationError({"cursor": ["Not a valid cursor."]})
         return cls(cursor=cursor, limit=limit)
 
+    @classmethod
+    def from_query_or_first(cls, query, default_limit: int = DEFAULT_LIMIT) -> PageRequest:
+        """For pages: a hand-edited cursor or limit starts from the top instead of failing."""
+        try:
+            return cls.from_query(query, default_limit)
+        except ValidationError:
+            return cls(cursor=None, limit=default_limit)
+
 
 def keyset_page(queryset, page: PageRequest, key: str = "id") -> tuple[list, int | None]:
     """Newest first by `key` (an integer column or annotation), strictly below the cursor."""

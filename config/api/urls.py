@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
+from tweets import api as tweets_api
 
 urlpatterns = [
     path("signup", accounts_api.SignupView.as_view(), name="api-signup"),
@@ -12,6 +13,16 @@ urlpatterns = [
     path("password-reset/request", accounts_api.PasswordResetRequestView.as_view(), name="api-password-reset"),
     path("password-reset/confirm", accounts_api.PasswordResetConfirmView.as_view(), name="api-password-reset-confirm"),
     path("users/<str:handle>", accounts_api.UserDetailView.as_view(), name="api-user"),
+    path("media/upload", tweets_api.MediaUploadView.as_view(), name="api-media-upload"),
+    path("tweets", tweets_api.TweetCreateView.as_view(), name="api-tweets"),
+    path("tweets/<str:tweet_id>", tweets_api.TweetDetailView.as_view(), name="api-tweet"),
+    path("tweets/<str:tweet_id>/like", tweets_api.LikeView.as_view(), name="api-tweet-like"),
+    path("tweets/<str:tweet_id>/retweet", tweets_api.RetweetView.as_view(), name="api-tweet-retweet"),
+    path("tweets/<str:tweet_id>/replies", tweets_api.RepliesView.as_view(), name="api-tweet-replies"),
+    path("tweets/<str:tweet_id>/likers", tweets_api.LikersView.as_view(), name="api-tweet-likers"),
+    path("tweets/<str:tweet_id>/retweeters", tweets_api.RetweetersView.as_view(), name="api-tweet-retweeters"),
+    path("tweets/<str:tweet_id>/engagements", tweets_api.EngagementsView.as_view(), name="api-tweet-engagements"),
+    path("timeline/user/<str:handle>", tweets_api.UserTimelineView.as_view(), name="api-timeline-user"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -37,5 +37,91 @@
     window.chirpSocket = function () { return socket; };
   }
 
-  document.addEventListener("DOMContentLoaded", connectLive);
+  // ---- Compose: a live character count (the server still judges) ----------
+  var MAX_LENGTH = 280;
+  var MAX_IMAGES = 4;
+
+  function codePoints(text) {
+    // The server counts code points after NFC normalisation; so do we.
+    return Array.from(text.normalize("NFC").trim()).length;
+  }
+
+  function updateCompose(form) {
+    var field = form.querySelector("[data-compose-text]");
+    var counter = form.querySelector("[data-compose-count]");
+    var images = form.querySelector("[data-compose-images]");
+    var submit = form.querySelector("button[type=submit]");
+    if (!field || !counter) return;
+    var used = codePoints(field.value);
+    var left = MAX_LENGTH - used;
+    var imageCount = images && images.files ? images.files.length : 0;
+    counter.textContent = left < 0 ? left + " (too long)" : left <= 20 ? String(left) : "";
+    counter.classList.toggle("is-warning", left <= 20 && left >= 0);
+    counter.classList.toggle("is-over", left < 0);
+    var tooManyImages = imageCount > MAX_IMAGES;
+    if (submit && submit.closest("form.compose")) {
+      submit.disabled = left < 0 || tooManyImages || (used === 0 && imageCount === 0);
+    }
+  }
+
+  function showPreviews(form) {
+    var input = form.querySelector("[data-compose-images]");
+    var box = form.querySelector("[data-compose-previews]");
+    var alts = form.querySelector("[data-compose-alts]");
+    if (!input || !box) return;
+    box.textContent = "";
+    var files = Array.from(input.files || []);
+    if (files.length > MAX_IMAGES) {
+      var warning = document.createElement("p");
+      warning.className = "field-error";
+      warning.setAttribute("role", "alert");
+      warning.textContent = "Choose up to " + MAX_IMAGES + " images.";
+      box.appendChild(warning);
+    }
+    files.slice(0, MAX_IMAGES).forEach(function (file) {
+      var img = document.createElement("img");
+      img.src = URL.createObjectURL(file);
+      img.alt = "";
+      box.appendChild(img);
+    });
+    if (alts) alts.open = files.length > 0;
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest("[data-compose]");
+    if (form) updateCompose(form);
+  });
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest("[data-compose]");
+    if (form && event.target.matches("[data-compose-images]")) {
+      showPreviews(form);
+      updateCompose(form);
+    }
+  });
+
+  function initCompose(root) {
+    (root || document).querySelectorAll("[data-compose]").forEach(updateCompose);
+  }
+
+  // ---- Small page behaviours ----------------------------------------------------
+  document.addEventListener("click", function (event) {
+    var back = event.target.closest("[data-back]");
+    if (back && history.length > 1 && document.referrer.indexOf(location.host) !== -1) {
+      event.preventDefault();
+      history.back();
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    initCompose(event.target);
+    var feed = document.getElementById("feed");
+    if (feed && feed.querySelector(".tweet")) {
+      feed.querySelectorAll(":scope > .empty-state").forEach(function (el) { el.remove(); });
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    connectLive();
+    initCompose();
+  });
 })();

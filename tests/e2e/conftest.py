@@ -90,3 +90,16 @@ UNLABELLED_CONTROLS = """
 
 def assert_controls_labelled(page) -> None:
     assert page.evaluate(UNLABELLED_CONTROLS) == []
+
+
+@pytest.fixture
+def sign_in(live_server_url):
+    """Put a signed-in session for `user` into a browser context (no password typing)."""
+    from django.test import Client
+
+    def attach(context, user):
+        client = Client()
+        client.force_login(user)
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server_url}])
+
+    return attach

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_users
 from accounts.models import User
+from tweets.demo import seed_tweets
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 EmailAddress(user=user, email=user.email, verified=True, primary=True)
                 for user in User.objects.exclude(email="")
             )
-        self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(users)} people."))
+            posts = seed_tweets(rng, users)
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(users)} people, {posts} posts."))
         self.stdout.write(f"Log in as any of them (e.g. 'ada') with the password {DEMO_PASSWORD!r};")
         self.stdout.write("'moderator' and 'root' (superuser) use it too, at /admin/.")

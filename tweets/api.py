@@ -1,0 +1,257 @@
+"""API views for tweets, likes, retweets, media and profile timelines."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors as account_selectors
+from accounts.serializers import UserSerializer, media_url
+from config.api.fields import parse_id
+from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from config.api.pagination import PageRequest, page_body
+from config.api.schema import PAGE_PARAMETERS, list_schema
+from social.visibility import RelationSet
+from tweets import selectors, services
+from tweets.serializers import (
+    EngagementsSerializer,
+    LikeStateSerializer,
+    MediaUploadedSerializer,
+    MediaUploadSerializer,
+    RetweetRequestSerializer,
+    RetweetStateSerializer,
+    TweetCreatedSerializer,
+    TweetCreateSerializer,
+    TweetEditSerializer,
+    TweetResponseSerializer,
+    TweetSerializer,
+)
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _tweet_or_404(raw_id, viewer):
+    tweet_id = parse_id(raw_id)
+    tweet = selectors.tweet_for_viewer(tweet_id, viewer) if tweet_id else None
+    if tweet is None:
+        raise NotFound(services.GONE)
+    return tweet
+
+
+def _tweet_json(tweet, request) -> dict:
+    return TweetSerializer(tweet, context={"request": request}).data
+
+
+class TweetCreateView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="tweet_create",
+        request=TweetCreateSerializer,
+        responses={201: TweetCreatedSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        tags=["tweets"],
+    )
+    @idempotent
+    def post(self, request):
+        data = _valid(TweetCreateSerializer, request)
+        tweet = services.tweet_create(
+            author=request.user,
+            text_input=data["text"],
+            media_ids=data["mediaIds"],
+            reply_to_id=data.get("replyToTweetId"),
+            quote_of_id=data.get("quoteTweetId"),
+        )
+        data = _tweet_json(selectors.tweet_for_viewer(tweet.pk, request.user), request)
+        body = {"tweetId": data["id"], "createdAt": data["createdAt"], "tweetData": data}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class TweetDetailView(APIView):
+    @extend_schema(operation_id="tweet_get", responses=TweetResponseSerializer, tags=["tweets"])
+    def get(self, request, tweet_id: str):
+        return Response({"tweet": _tweet_json(_tweet_or_404(tweet_id, request.user), request)})
+
+    @extend_schema(
+        operation_id="tweet_edit", request=TweetEditSerializer, responses=TweetResponseSerializer, tags=["tweets"]
+    )
+    def patch(self, request, tweet_id: str):
+        tweet = _tweet_or_404(tweet_id, request.user)
+        data = _valid(TweetEditSerializer, request)
+        services.tweet_edit(actor=request.user, tweet=tweet, text_input=data["text"])
+        return Response({"tweet": _tweet_json(_tweet_or_404(tweet_id, request.user), request)})
+
+    @extend_schema(
+        operation_id="tweet_delete",
+        responses=inline_serializer("DeletedMessage", {"message": serializers.CharField()}),
+        tags=["tweets"],
+    )
+    def delete(self, request, tweet_id: str):
+        tweet = _tweet_or_404(tweet_id, request.user)
+        services.tweet_delete(actor=request.user, tweet=tweet)
+        return Response({"message": "The post was deleted."})
+
+
+class LikeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def _answer(self, target, liked: bool):
+        return Response({"liked": liked, "likeCount": target.like_count})
+
+    @extend_schema(operation_id="tweet_like", request=None, responses=LikeStateSerializer, tags=["tweets"])
+    def post(self, request, tweet_id: str):
+        return self._answer(services.like_create(user=request.user, tweet_id=_id(tweet_id)), True)
+
+    @extend_schema(operation_id="tweet_unlike", responses=LikeStateSerializer, tags=["tweets"])
+    def delete(self, request, tweet_id: str):
+        return self._answer(services.like_delete(user=request.user, tweet_id=_id(tweet_id)), False)
+
+
+class RetweetView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="tweet_retweet",
+        request=RetweetRequestSerializer,
+        responses=RetweetStateSerializer,
+        description="Without `comment`, a retweet (idempotent). With one, a quote tweet: `retweetId` is the new quote.",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        tags=["tweets"],
+    )
+    @idempotent
+    def post(self, request, tweet_id: str):
+        data = _valid(RetweetRequestSerializer, request)
+        if data.get("comment", "").strip():
+            quote = services.quote_create(author=request.user, tweet_id=_id(tweet_id), comment=data["comment"])
+            original = quote.quote_of
+            original.refresh_from_db(fields=["retweet_count"])
+            retweeted = original.retweets.filter(author=request.user).exists()
+            return Response(
+                {"retweeted": retweeted, "retweetCount": original.retweet_count, "retweetId": str(quote.pk)}
+            )
+        original, retweet = services.retweet_create(user=request.user, tweet_id=_id(tweet_id))
+        return Response({"retweeted": True, "retweetCount": original.retweet_count, "retweetId": str(retweet.pk)})
+
+    @extend_schema(operation_id="tweet_unretweet", responses=RetweetStateSerializer, tags=["tweets"])
+    def delete(self, request, tweet_id: str):
+        original = services.retweet_delete(user=request.user, tweet_id=_id(tweet_id))
+        return Response({"retweeted": False, "retweetCount": original.retweet_count, "retweetId": None})
+
+
+def _id(raw) -> int:
+    tweet_id = parse_id(raw)
+    if tweet_id is None:
+        raise NotFound(services.GONE)
+    return tweet_id
+
+
+class RepliesView(APIView):
+    @extend_schema(
+        operation_id="tweet_replies",
+        parameters=PAGE_PARAMETERS,
+        responses=list_schema("ReplyList", "replies", TweetSerializer),
+        tags=["tweets"],
+    )
+    def get(self, request, tweet_id: str):
+        tweet = _tweet_or_404(tweet_id, request.user)
+        items, cursor = selectors.replies(tweet.original, request.user, PageRequest.from_query(request.query_params))
+        data = TweetSerializer(items, many=True, context={"request": request}).data
+        return Response(page_body("replies", data, cursor))
+
+
+class LikersView(APIView):
+    select = staticmethod(selectors.likers)
+
+    @extend_schema(
+        operation_id="tweet_likers",
+        parameters=PAGE_PARAMETERS,
+        responses=list_schema("UserList", "users", UserSerializer),
+        tags=["tweets"],
+    )
+    def get(self, request, tweet_id: str):
+        tweet = _tweet_or_404(tweet_id, request.user)
+        users, cursor = self.select(tweet.original, request.user, PageRequest.from_query(request.query_params))
+        data = UserSerializer(users, many=True, context={"request": request}).data
+        return Response(page_body("users", data, cursor))
+
+
+class RetweetersView(LikersView):
+    select = staticmethod(selectors.retweeters)
+
+    @extend_schema(operation_id="tweet_retweeters", parameters=PAGE_PARAMETERS,
+                   responses=list_schema("UserList", "users", UserSerializer), tags=["tweets"])  # fmt: skip
+    def get(self, request, tweet_id: str):
+        return super().get(request, tweet_id)
+
+
+class EngagementsView(APIView):
+    @extend_schema(operation_id="tweet_engagements", responses=EngagementsSerializer, tags=["tweets"])
+    def get(self, request, tweet_id: str):
+        tweet = _tweet_or_404(tweet_id, request.user).original
+        return Response(
+            {
+                "likeCount": tweet.like_count,
+                "retweetCount": tweet.retweet_count,
+                "replyCount": tweet.reply_count,
+                "quoteCount": tweet.quote_count,
+            }
+        )
+
+
+class MediaUploadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="media_upload",
+        request={"multipart/form-data": MediaUploadSerializer},
+        responses={201: MediaUploadedSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        tags=["tweets"],
+    )
+    @idempotent
+    def post(self, request):
+        data = _valid(MediaUploadSerializer, request)
+        item = services.media_upload(owner=request.user, upload=data["file"], alt_text=data["altText"])
+        return Response(
+            {
+                "mediaId": str(item.pk),
+                "mediaUrl": media_url(request, item.file),
+                "metadata": {
+                    "type": item.kind,
+                    "contentType": item.content_type,
+                    "width": item.width,
+                    "height": item.height,
+                    "size": item.size,
+                    "altText": item.alt_text,
+                },
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class UserTimelineView(APIView):
+    @extend_schema(
+        operation_id="timeline_user",
+        parameters=[*PAGE_PARAMETERS, OpenApiParameter("tab", str, enum=list(selectors.PROFILE_TABS))],
+        responses=list_schema("TweetList", "tweets", TweetSerializer),
+        tags=["timelines"],
+    )
+    def get(self, request, handle: str):
+        owner = account_selectors.user_by_handle(handle)
+        if owner is None:
+            raise NotFound("No such user.")
+        tab = request.query_params.get("tab", "tweets")
+        if tab not in selectors.PROFILE_TABS:
+            raise ValidationError({"tab": [f"Choose one of: {', '.join(selectors.PROFILE_TABS)}."]})
+        if not RelationSet.for_viewer(request.user).can_see_author(owner):
+            raise PermissionDenied("This account's posts are protected. Follow it to see them.")
+        page = PageRequest.from_query(request.query_params)
+        items, cursor = selectors.profile_timeline(owner, request.user, tab, page)
+        data = TweetSerializer(items, many=True, context={"request": request}).data
+        return Response(page_body("tweets", data, cursor))

@@ -1,0 +1,61 @@
+import uuid
+
+from django import forms
+from django.conf import settings
+
+ACCEPT = "image/jpeg,image/png,image/gif,image/webp"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; each is checked later by decoding it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
+
+
+class ComposeForm(forms.Form):
+    """Posting, replying and quoting. The service judges the text; this only carries it."""
+
+    text = forms.CharField(
+        label="Post text",
+        required=False,
+        max_length=5000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What's happening?", "data-compose-text": ""}),
+    )
+    images = MultipleFileField(
+        label="Add images", required=False, help_text=f"Up to {settings.TWEET_MAX_IMAGES}: JPEG, PNG, GIF or WebP."
+    )
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    quote_of = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # One per rendered form: a double submit carries the same token and posts once.
+    form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index in range(settings.TWEET_MAX_IMAGES):
+            self.fields[f"alt_{index}"] = forms.CharField(
+                label=f"Description of image {index + 1}", required=False, max_length=1000
+            )
+
+    def alt_texts(self) -> list[str]:
+        return [self.cleaned_data.get(f"alt_{i}", "") for i in range(settings.TWEET_MAX_IMAGES)]
+
+
+class EditForm(forms.Form):
+    text = forms.CharField(
+        label="Post text",
+        required=False,
+        max_length=5000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "data-compose-text": ""}),
+    )

@@ -1,0 +1,19 @@
+from django.db import migrations
+
+from tweets.ids import POSTGRES_FUNCTION
+
+
+def install(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(POSTGRES_FUNCTION)
+
+
+def uninstall(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS chirp_next_id(); DROP SEQUENCE IF EXISTS chirp_id_seq;")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("tweets", "0001_initial")]
+
+    operations = [migrations.RunPython(install, uninstall)]

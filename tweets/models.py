@@ -1,0 +1,185 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from tweets import ids
+
+
+class Tweet(models.Model):
+    """A post, a reply, a quote (text + quote_of) or a retweet (retweet_of, no text).
+
+    Retweets are rows of their own so a home timeline can hold "B retweeted
+    this at 10:02" as one entry with its own time-ordered id.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=ids.new_id, editable=False)
+    # Foreign keys led by a composite index below skip Django's own single-column one.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tweets", db_index=False
+    )
+    text = models.CharField(max_length=280, blank=True)
+    # Hashtags, mentions and links found at save time, with code-point offsets.
+    entities = models.JSONField(default=list, blank=True)
+    # No database constraint: a reply or quote outlives its parent, and then
+    # shows "This post was deleted" instead of vanishing.
+    reply_to = models.ForeignKey(
+        "self",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    conversation_id = models.BigIntegerField(null=True, blank=True)  # the root of the thread
+    quote_of = models.ForeignKey(
+        "self",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="quotes",
+    )
+    retweet_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="retweets", db_index=False
+    )
+    has_media = models.BooleanField(default=False)
+    like_count = models.PositiveIntegerField(default=0)
+    retweet_count = models.PositiveIntegerField(default=0)
+    reply_count = models.PositiveIntegerField(default=0)
+    quote_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="mentioned_in", blank=True)
+    hashtags = models.ManyToManyField("Hashtag", through="TweetHashtag", related_name="tweets", blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["author", "-id"], name="tweet_author_id"),
+            models.Index(fields=["author", "-id"], name="tweet_author_replies", condition=Q(reply_to__isnull=False)),
+            models.Index(fields=["author", "-id"], name="tweet_author_media", condition=Q(has_media=True)),
+            models.Index(fields=["reply_to", "id"], name="tweet_replies"),
+            models.Index(fields=["conversation_id", "id"], name="tweet_conversation"),
+            models.Index(fields=["retweet_of", "-id"], name="tweet_retweets"),
+            models.Index(fields=["quote_of", "-id"], name="tweet_quotes"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "retweet_of"], condition=Q(retweet_of__isnull=False), name="one_retweet_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id}:{self.pk}"
+
+    @property
+    def is_retweet(self) -> bool:
+        return self.retweet_of_id is not None
+
+    @property
+    def is_editable_until(self):
+        return self.created_at + settings.TWEET_EDIT_WINDOW
+
+
+class Hashtag(models.Model):
+    name = models.CharField(max_length=100, unique=True)  # NFKC, case-folded
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+
+class TweetHashtag(models.Model):
+    tweet = models.ForeignKey(Tweet, on_delete=models.CASCADE, db_index=False)  # led by the unique pair
+    hashtag = models.ForeignKey(Hashtag, on_delete=models.CASCADE, db_index=False)  # led by hashtag_tweets
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tweet", "hashtag"], name="tweet_hashtag_unique")]
+        indexes = [models.Index(fields=["hashtag", "-tweet"], name="hashtag_tweets")]
+
+    def __str__(self) -> str:
+        return f"{self.tweet_id}#{self.hashtag_id}"
+
+
+class TweetEdit(models.Model):
+    """An earlier version of an edited tweet."""
+
+    tweet = models.ForeignKey(Tweet, on_delete=models.CASCADE, related_name="edits", db_index=False)
+    text = models.CharField(max_length=280, blank=True)
+    entities = models.JSONField(default=list, blank=True)
+    written_at = models.DateTimeField()  # when this version was posted or last edited
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at"]
+        indexes = [models.Index(fields=["tweet", "-replaced_at"], name="tweet_edit_history")]
+
+    def __str__(self) -> str:
+        return f"{self.tweet_id} until {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class Like(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes", db_index=False)
+    tweet = models.ForeignKey(Tweet, on_delete=models.CASCADE, related_name="likes", db_index=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tweet"], name="one_like_per_user")]
+        indexes = [
+            models.Index(fields=["tweet", "-id"], name="like_tweet"),
+            models.Index(fields=["user", "-id"], name="like_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} likes {self.tweet_id}"
+
+
+def media_path(instance, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"uploads/{instance.owner_id}/{uuid.uuid4().hex}.{extension}"
+
+
+def thumbnail_path(instance, filename: str) -> str:
+    return f"thumbs/{instance.owner_id}/{uuid.uuid4().hex}.webp"
+
+
+class Media(models.Model):
+    """An uploaded image: kept, re-encoded without metadata, until attached to a tweet."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", "Image"
+        GIF = "gif", "Animated GIF"
+
+    id = models.BigIntegerField(primary_key=True, default=ids.new_id, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="uploads")
+    tweet = models.ForeignKey(
+        Tweet, on_delete=models.CASCADE, null=True, blank=True, related_name="media", db_index=False
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.IMAGE)
+    content_type = models.CharField(max_length=20)
+    file = models.FileField(upload_to=media_path)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    thumbnail = models.FileField(upload_to=thumbnail_path, blank=True)
+    thumb_width = models.PositiveIntegerField(null=True, blank=True)
+    thumb_height = models.PositiveIntegerField(null=True, blank=True)
+    alt_text = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [
+            models.Index(fields=["tweet", "position"], name="media_tweet"),
+            models.Index(fields=["created_at"], name="media_unattached", condition=Q(tweet__isnull=True)),
+        ]
+        verbose_name_plural = "media"
+
+    def __str__(self) -> str:
+        return f"media {self.pk}"

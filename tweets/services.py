@@ -1,0 +1,289 @@
+"""Writes for tweets: post, reply, quote, retweet, like, edit, delete, upload."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest, Upper
+from django.utils import timezone
+
+from accounts.models import User
+from config.errors import Forbidden, NotFound, ServiceError
+from social.visibility import RelationSet
+from tweets import ids, media, text
+from tweets.models import Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
+from tweets.tasks import make_thumbnail
+
+GONE = "That post doesn't exist or was deleted."
+_import_sequence = itertools.count(random.randrange(1 << 16))  # noqa: S311 - spreads ids within a millisecond
+
+
+# --- helpers ----------------------------------------------------------------
+
+
+def _checked_text(raw: str, *, has_media: bool) -> str:
+    body = text.normalise(raw)
+    if text.length(body) > text.MAX_LENGTH:
+        raise ServiceError(
+            f"Posts can be at most {text.MAX_LENGTH} characters; this one has {text.length(body)}.", field="text"
+        )
+    if text.is_blank(body):
+        if not has_media:
+            raise ServiceError("Write something or add an image.", field="text")
+        body = ""
+    return body
+
+
+def _entities(body: str) -> tuple[list[dict], list[User], list[str]]:
+    """Parse, keep only mentions of real accounts, and return them with the tags."""
+    found = text.parse(body)
+    wanted = {e["username"].upper() for e in found if e["type"] == "mention"}
+    users = {}
+    if wanted:
+        matches = User.objects.annotate(upper=Upper("username")).filter(upper__in=wanted, is_active=True)
+        users = {u.username.upper(): u for u in matches}
+    entities, mentioned = [], {}
+    for entity in found:
+        if entity["type"] == "mention":
+            user = users.get(entity["username"].upper())
+            if user is None:
+                continue  # "@nobody" stays plain text
+            entity = {**entity, "username": user.username, "user_id": user.pk}
+            mentioned[user.pk] = user
+        entities.append(entity)
+    tags = list(dict.fromkeys(e["tag"] for e in entities if e["type"] == "hashtag"))
+    return entities, list(mentioned.values()), tags
+
+
+def _link_hashtags(tweet: Tweet, tags: Sequence[str]) -> None:
+    TweetHashtag.objects.filter(tweet=tweet).exclude(hashtag__name__in=tags).delete()
+    if not tags:
+        return
+    Hashtag.objects.bulk_create([Hashtag(name=tag) for tag in tags], ignore_conflicts=True)
+    hashtags = Hashtag.objects.filter(name__in=tags)
+    TweetHashtag.objects.bulk_create([TweetHashtag(tweet=tweet, hashtag=h) for h in hashtags], ignore_conflicts=True)
+
+
+def _bump(tweet_id: int, field: str, delta: int) -> None:
+    Tweet.objects.filter(pk=tweet_id).update(**{field: Greatest(F(field) + delta, 0)})
+
+
+def _visible_target(tweet_id, viewer, *, field: str) -> Tweet:
+    """The tweet acted on (a retweet stands for its original), or 404 if hidden or gone."""
+    target = Tweet.objects.select_related("author", "retweet_of__author").filter(pk=tweet_id).first()
+    if target is not None and target.retweet_of_id:
+        target = target.retweet_of
+    if target is None or not RelationSet.for_viewer(viewer).can_see(target):
+        raise NotFound(GONE, field=field)
+    return target
+
+
+def _schedule_thumbnails(items) -> None:
+    media_ids = [m.pk for m in items if not m.thumbnail]
+    if media_ids:
+        transaction.on_commit(lambda: [make_thumbnail.delay(pk) for pk in media_ids])
+
+
+# --- posting ------------------------------------------------------------------
+
+
+def tweet_create(
+    *,
+    author: User,
+    text_input: str = "",
+    media_ids: Sequence[int] = (),
+    uploads: Sequence[tuple] = (),
+    reply_to_id: int | None = None,
+    quote_of_id: int | None = None,
+    created_at: datetime | None = None,
+) -> Tweet:
+    """Post a tweet, reply or quote, with up to four images.
+
+    Images are earlier uploads (`media_ids`) or files sent with the post
+    (`uploads`, pairs of file and description). Every check runs before
+    anything is written; files written here are removed if the transaction fails.
+    """
+    media_ids = list(dict.fromkeys(media_ids))
+    if len(media_ids) + len(uploads) > settings.TWEET_MAX_IMAGES:
+        raise ServiceError(f"A post can have at most {settings.TWEET_MAX_IMAGES} images.", field="mediaIds")
+    body = _checked_text(text_input, has_media=bool(media_ids or uploads))
+    images = []
+    for index, (upload, alt_text) in enumerate(uploads):
+        try:
+            images.append(media.prepare(upload, alt_text))
+        except ServiceError as error:
+            raise ServiceError(f"Image {index + 1}: {error.message}", field="mediaIds", status=error.status) from None
+    stored: list[Media] = []
+    try:
+        with transaction.atomic():
+            tweet = _create(author, body, media_ids, images, reply_to_id, quote_of_id, created_at, stored)
+    except Exception:
+        media.delete_files(stored)
+        raise
+    return tweet
+
+
+def _create(author, body, media_ids, images, reply_to_id, quote_of_id, created_at, stored) -> Tweet:
+    attached = []
+    if media_ids:
+        attached = list(Media.objects.select_for_update().filter(pk__in=media_ids, owner=author, tweet__isnull=True))
+        if len(attached) != len(media_ids):
+            raise ServiceError("Unknown media id: upload the image first, as yourself.", field="mediaIds")
+        attached.sort(key=lambda m: media_ids.index(m.pk))
+    parent = _visible_target(reply_to_id, author, field="replyToTweetId") if reply_to_id else None
+    quoted = _visible_target(quote_of_id, author, field="quoteTweetId") if quote_of_id else None
+    if quoted is not None and quoted.author.is_private and quoted.author_id != author.pk:
+        raise Forbidden("Posts from private accounts can't be quoted.", field="quoteTweetId")
+
+    entities, mentioned, tags = _entities(body)
+    tweet = Tweet(
+        author=author,
+        text=body,
+        entities=entities,
+        reply_to=parent,
+        quote_of=quoted,
+        has_media=bool(attached or images),
+    )
+    if created_at is not None:
+        tweet.created_at = created_at
+        tweet.id = ids.id_at(created_at, next(_import_sequence))
+    # The id is made when the instance is, so a new thread can point at itself.
+    tweet.conversation_id = (parent.conversation_id or parent.pk) if parent else tweet.pk
+    tweet.save(force_insert=True)
+
+    for position, upload in enumerate(attached):
+        upload.tweet, upload.position = tweet, position
+    Media.objects.bulk_update(attached, ["tweet", "position"])
+    for position, prepared in enumerate(images, start=len(attached)):
+        stored.append(media.store(prepared, owner=author, tweet=tweet, position=position))
+    _schedule_thumbnails(attached + stored)
+
+    if mentioned:
+        tweet.mentions.set(mentioned)
+    _link_hashtags(tweet, tags)
+    if parent is not None:
+        _bump(parent.pk, "reply_count", +1)
+    if quoted is not None:
+        _bump(quoted.pk, "quote_count", +1)
+    return tweet
+
+
+@transaction.atomic
+def media_upload(*, owner: User, upload, alt_text: str = "") -> Media:
+    """Store an image for a later POST /tweets (`mediaIds`)."""
+    if len(alt_text or "") > 1000:
+        raise ServiceError("Image descriptions can be at most 1,000 characters.", field="altText")
+    stored = media.store(media.prepare(upload, alt_text), owner=owner)
+    _schedule_thumbnails([stored])
+    return stored
+
+
+# --- changing and removing --------------------------------------------------------
+
+
+@transaction.atomic
+def tweet_edit(*, actor: User, tweet: Tweet, text_input: str) -> Tweet:
+    tweet = Tweet.objects.select_for_update().get(pk=tweet.pk)
+    if tweet.author_id != actor.pk:
+        raise Forbidden("You can only edit your own posts.")
+    if tweet.retweet_of_id:
+        raise ServiceError("A retweet has no text to edit.")
+    if timezone.now() > tweet.created_at + settings.TWEET_EDIT_WINDOW:
+        minutes = int(settings.TWEET_EDIT_WINDOW.total_seconds() // 60)
+        raise Forbidden(f"Posts can only be edited in the first {minutes} minutes.")
+    body = _checked_text(text_input, has_media=tweet.has_media)
+    if body == tweet.text:
+        return tweet
+    TweetEdit.objects.create(
+        tweet=tweet, text=tweet.text, entities=tweet.entities, written_at=tweet.edited_at or tweet.created_at
+    )
+    entities, mentioned, tags = _entities(body)
+    tweet.text, tweet.entities, tweet.edited_at = body, entities, timezone.now()
+    tweet.save(update_fields=["text", "entities", "edited_at"])
+    tweet.mentions.set(mentioned)
+    _link_hashtags(tweet, tags)
+    return tweet
+
+
+@transaction.atomic
+def tweet_delete(*, actor: User, tweet: Tweet) -> None:
+    """The author removes a post: with it go its likes, retweets, images and history.
+
+    Replies and quotes stay; they show that the post was deleted.
+    """
+    if tweet.author_id != actor.pk:
+        raise Forbidden("You can only delete your own posts.")
+    if tweet.retweet_of_id:
+        retweet_delete(user=actor, tweet=tweet.retweet_of)
+        return
+    if tweet.reply_to_id:
+        _bump(tweet.reply_to_id, "reply_count", -1)
+    if tweet.quote_of_id:
+        _bump(tweet.quote_of_id, "quote_count", -1)
+    files = list(Media.objects.filter(tweet=tweet))
+    tweet.delete()
+    transaction.on_commit(lambda: media.delete_files(files))
+
+
+# --- likes and retweets ------------------------------------------------------------
+
+
+@transaction.atomic
+def like_create(*, user: User, tweet_id: int) -> Tweet:
+    target = _visible_target(tweet_id, user, field="tweetId")
+    _, created = Like.objects.get_or_create(user=user, tweet=target)
+    if created:
+        _bump(target.pk, "like_count", +1)
+        target.refresh_from_db(fields=["like_count"])
+    return target
+
+
+@transaction.atomic
+def like_delete(*, user: User, tweet_id: int) -> Tweet:
+    target = _visible_target(tweet_id, user, field="tweetId")
+    deleted, _ = Like.objects.filter(user=user, tweet=target).delete()
+    if deleted:
+        _bump(target.pk, "like_count", -1)
+        target.refresh_from_db(fields=["like_count"])
+    return target
+
+
+def retweet_create(*, user: User, tweet_id: int) -> tuple[Tweet, Tweet]:
+    """Retweet (idempotent). Returns the original and the user's retweet row."""
+    with transaction.atomic():
+        target = _visible_target(tweet_id, user, field="tweetId")
+        if target.author.is_private:
+            raise Forbidden("Posts from private accounts can't be retweeted.")
+        existing = Tweet.objects.filter(author=user, retweet_of=target).first()
+        if existing is not None:
+            return target, existing
+        try:
+            with transaction.atomic():
+                retweet = Tweet.objects.create(author=user, retweet_of=target)
+        except IntegrityError:  # a concurrent double click made it first
+            return target, Tweet.objects.get(author=user, retweet_of=target)
+        _bump(target.pk, "retweet_count", +1)
+        target.refresh_from_db(fields=["retweet_count"])
+        return target, retweet
+
+
+@transaction.atomic
+def retweet_delete(*, user: User, tweet: Tweet | None = None, tweet_id: int | None = None) -> Tweet:
+    target = tweet if tweet is not None else _visible_target(tweet_id, user, field="tweetId")
+    if target.retweet_of_id:
+        target = target.retweet_of
+    deleted, _ = Tweet.objects.filter(author=user, retweet_of=target).delete()
+    if deleted:
+        _bump(target.pk, "retweet_count", -1)
+        target.refresh_from_db(fields=["retweet_count"])
+    return target
+
+
+def quote_create(*, author: User, tweet_id: int, comment: str) -> Tweet:
+    return tweet_create(author=author, text_input=comment, quote_of_id=tweet_id)

@@ -1,0 +1,90 @@
+"""Background work for tweets: thumbnails, count reconciliation, orphan clean-up."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from config import images
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, retry_backoff=True, autoretry_for=(OSError,))
+def make_thumbnail(self, media_id: int) -> bool:
+    """A WebP thumbnail for an upload. Safe to run twice: the second run finds it done."""
+    from tweets.models import Media
+
+    item = Media.objects.filter(pk=media_id).first()
+    if item is None or item.thumbnail:
+        return False
+    with item.file.open("rb") as source:
+        content, width, height = images.thumbnail_webp(source, settings.THUMBNAIL_SIZE)
+    item.thumbnail.save("thumb.webp", content, save=False)
+    updated = Media.objects.filter(pk=media_id, thumbnail="").update(
+        thumbnail=item.thumbnail.name, thumb_width=width, thumb_height=height
+    )
+    if not updated:  # a concurrent run won, or the tweet was deleted meanwhile
+        item.thumbnail.delete(save=False)
+    return bool(updated)
+
+
+COUNTED = {
+    "like_count": ("tweets.Like", "tweet"),
+    "retweet_count": ("tweets.Tweet", "retweet_of"),
+    "reply_count": ("tweets.Tweet", "reply_to"),
+    "quote_count": ("tweets.Tweet", "quote_of"),
+}
+
+
+@shared_task(acks_late=True)
+def reconcile_tweet_counts(batch_size: int = 5000) -> int:
+    """Recount likes, retweets, replies and quotes, fixing any that drifted."""
+    from django.apps import apps
+
+    from tweets.models import Tweet
+
+    fixed = 0
+    last_id = 0
+    while True:
+        batch = list(Tweet.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not batch:
+            return fixed
+        last_id = batch[-1]
+        window = Tweet.objects.filter(pk__gte=batch[0], pk__lte=last_id)
+        for field, (model_label, fk) in COUNTED.items():
+            model = apps.get_model(model_label)
+            actual = Coalesce(
+                Subquery(
+                    model.objects.filter(**{fk: OuterRef("pk")})
+                    .order_by()
+                    .values(fk)
+                    .annotate(n=Count("*"))
+                    .values("n")
+                ),
+                Value(0),
+            )
+            drifted = window.annotate(actual=actual).exclude(**{field: F("actual")})
+            for tweet_id, real in drifted.values_list("pk", "actual"):
+                Tweet.objects.filter(pk=tweet_id).update(**{field: real})
+                fixed += 1
+                logger.info("reconciled %s of tweet %s to %s", field, tweet_id, real)
+
+
+@shared_task(acks_late=True)
+def purge_unattached_media() -> int:
+    """Uploads never attached to a tweet are removed after UNATTACHED_MEDIA_TTL."""
+    from tweets import media
+    from tweets.models import Media
+
+    stale = list(
+        Media.objects.filter(tweet__isnull=True, created_at__lt=timezone.now() - settings.UNATTACHED_MEDIA_TTL)
+    )
+    Media.objects.filter(pk__in=[m.pk for m in stale]).delete()
+    media.delete_files(stale)
+    return len(stale)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from tweets import views
+
+status = "@<str:username>/status/<int:tweet_id>"
+
+urlpatterns = [
+    path("compose", views.compose, name="compose"),
+    path(status, views.tweet_page, name="tweet"),
+    path(f"{status}/likes", views.likers_page, name="tweet-likes"),
+    path(f"{status}/retweets", views.retweeters_page, name="tweet-retweets"),
+    path(f"{status}/history", views.history_page, name="tweet-history"),
+    path(f"{status}/edit", views.edit_page, name="tweet-edit"),
+    path(f"{status}/delete", views.delete_page, name="tweet-delete"),
+    path("tweets/<int:tweet_id>/like", views.like, name="tweet-like"),
+    path("tweets/<int:tweet_id>/unlike", views.unlike, name="tweet-unlike"),
+    path("tweets/<int:tweet_id>/retweet", views.retweet, name="tweet-retweet"),
+    path("tweets/<int:tweet_id>/unretweet", views.unretweet, name="tweet-unretweet"),
+    path("hashtag/<str:tag>", views.hashtag_page, name="hashtag"),
+]

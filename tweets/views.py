@@ -1,0 +1,225 @@
+"""Pages for tweets: compose, the conversation page, actions, lists, edit and delete."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from config.api.idempotency import claim_form_token
+from config.api.pagination import PageRequest
+from config.errors import ServiceError
+from tweets import selectors, services
+from tweets.forms import ComposeForm, EditForm
+
+
+def tweet_url(tweet) -> str:
+    return reverse("tweet", args=[tweet.author.username, tweet.pk])
+
+
+def _back(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or request.headers.get("referer") or fallback
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def _page(request) -> PageRequest:
+    return PageRequest.from_query_or_first(request.GET)
+
+
+def _visible_tweet(username: str, tweet_id: int, viewer):
+    tweet = selectors.tweet_for_viewer(tweet_id, viewer)
+    if tweet is None:
+        raise Http404("That post doesn't exist or was deleted.")
+    return tweet
+
+
+def _apply_errors(form, error: ServiceError) -> None:
+    names = {"text": "text", "mediaIds": "images", "replyToTweetId": None, "quoteTweetId": None}
+    if not error.fields:
+        form.add_error(None, error.message)
+    for field, field_errors in error.fields.items():
+        for message in field_errors:
+            form.add_error(names.get(field), message)
+
+
+# --- posting ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose(request):
+    """The compose form's target (and, for phones or after an error, its own page)."""
+    quoted = None
+    quote_id = request.GET.get("quote") or request.POST.get("quote_of")
+    if quote_id and str(quote_id).isdigit():
+        quoted = selectors.tweet_for_viewer(int(quote_id), request.user)
+    initial = {"quote_of": quoted.original.pk} if quoted else {}
+    form = ComposeForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        alts = form.alt_texts()
+        uploads = [(image, alts[i] if i < len(alts) else "") for i, image in enumerate(data["images"])]
+        try:
+            with transaction.atomic():
+                if not claim_form_token(request.user, data["form_token"]):
+                    messages.info(request, "That post was already sent.")
+                    return redirect(_back(request, reverse("home")))
+                tweet = services.tweet_create(
+                    author=request.user,
+                    text_input=data["text"],
+                    uploads=uploads,
+                    reply_to_id=data.get("reply_to"),
+                    quote_of_id=data.get("quote_of"),
+                )
+        except ServiceError as error:
+            _apply_errors(form, error)
+        else:
+            if request.htmx:
+                fresh = ComposeForm(initial={"reply_to": data.get("reply_to")})
+                context = {"form": fresh, "new_tweet": selectors.tweet_for_viewer(tweet.pk, request.user)}
+                return render(request, "tweets/_compose_result.html", context)
+            messages.success(request, "Your post was sent.")
+            return redirect(tweet_url(tweet) if data.get("quote_of") else _back(request, tweet_url(tweet)))
+    status = 400 if form.is_bound and form.errors else 200
+    if request.htmx and form.is_bound:
+        return render(request, "tweets/_compose.html", {"form": form}, status=status)
+    return render(request, "tweets/compose.html", {"form": form, "quoted": quoted}, status=status)
+
+
+# --- reading --------------------------------------------------------------------
+
+
+def tweet_page(request, username: str, tweet_id: int):
+    tweet = _visible_tweet(username, tweet_id, request.user)
+    if tweet.author.username != username:
+        return redirect(tweet_url(tweet), permanent=True)
+    if tweet.retweet_of_id:
+        return redirect(tweet_url(tweet.original))
+    page = _page(request)
+    replies, next_cursor = selectors.replies(tweet, request.user, page)
+    if request.htmx and page.cursor:
+        return render(request, "tweets/_feed_page.html", {"tweets": replies, "next_cursor": next_cursor})
+    ancestors, top_missing = selectors.ancestors(tweet, request.user)
+    context = {
+        "tweet": tweet,
+        "ancestors": ancestors,
+        "top_missing": top_missing,
+        "tweets": replies,
+        "next_cursor": next_cursor,
+        "reply_form": ComposeForm(initial={"reply_to": tweet.pk}) if request.user.is_authenticated else None,
+    }
+    return render(request, "tweets/detail.html", context)
+
+
+def _people_page(request, username: str, tweet_id: int, select, title: str):
+    tweet = _visible_tweet(username, tweet_id, request.user)
+    people, next_cursor = select(tweet.original, request.user, _page(request))
+    context = {"tweet": tweet, "people": people, "next_cursor": next_cursor, "title": title}
+    return render(request, "tweets/people.html", context)
+
+
+def likers_page(request, username: str, tweet_id: int):
+    return _people_page(request, username, tweet_id, selectors.likers, "Liked by")
+
+
+def retweeters_page(request, username: str, tweet_id: int):
+    return _people_page(request, username, tweet_id, selectors.retweeters, "Retweeted by")
+
+
+def history_page(request, username: str, tweet_id: int):
+    tweet = _visible_tweet(username, tweet_id, request.user)
+    return render(request, "tweets/history.html", {"tweet": tweet, "versions": selectors.edit_history(tweet)})
+
+
+def hashtag_page(request, tag: str):
+    page = _page(request)
+    tweets, next_cursor = selectors.hashtag_timeline(tag, request.user, page)
+    if request.htmx and page.cursor:
+        return render(request, "tweets/_feed_page.html", {"tweets": tweets, "next_cursor": next_cursor})
+    return render(request, "tweets/hashtag.html", {"tag": tag, "tweets": tweets, "next_cursor": next_cursor})
+
+
+# --- changing -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_page(request, username: str, tweet_id: int):
+    tweet = _visible_tweet(username, tweet_id, request.user)
+    form = EditForm(request.POST or None, initial={"text": tweet.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tweet_edit(actor=request.user, tweet=tweet, text_input=form.cleaned_data["text"])
+        except ServiceError as error:
+            _apply_errors(form, error)
+            if error.status == 403:
+                return render(request, "tweets/edit.html", {"form": form, "tweet": tweet}, status=403)
+        else:
+            messages.success(request, "Your post was edited.")
+            return redirect(tweet_url(tweet))
+    status = 400 if form.errors else 200
+    return render(request, "tweets/edit.html", {"form": form, "tweet": tweet}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_page(request, username: str, tweet_id: int):
+    tweet = _visible_tweet(username, tweet_id, request.user)
+    if request.method == "POST":
+        try:
+            services.tweet_delete(actor=request.user, tweet=tweet)
+        except ServiceError as error:
+            return render(request, "403.html", {"reason": error.message}, status=error.status)
+        messages.success(request, "Your post was deleted.")
+        return redirect("profile", username=request.user.username)
+    if tweet.author_id != request.user.pk:
+        return render(request, "403.html", {"reason": "You can only delete your own posts."}, status=403)
+    return render(request, "tweets/delete.html", {"tweet": tweet})
+
+
+# --- likes and retweets --------------------------------------------------------------
+
+
+def _action(request, tweet_id: int, act):
+    try:
+        act()
+    except ServiceError as error:
+        if request.htmx:
+            response = render(request, "tweets/_action_error.html", {"message": error.message}, status=error.status)
+            response["HX-Retarget"], response["HX-Reswap"] = "#toasts", "afterbegin"
+            return response
+        messages.error(request, error.message)
+        return redirect(_back(request, reverse("home")))
+    if request.htmx:
+        tweet = selectors.tweet_for_viewer(tweet_id, request.user)
+        return render(request, "tweets/_actions.html", {"t": tweet.original if tweet else None})
+    return redirect(_back(request, reverse("home")))
+
+
+@login_required
+@require_POST
+def like(request, tweet_id: int):
+    return _action(request, tweet_id, lambda: services.like_create(user=request.user, tweet_id=tweet_id))
+
+
+@login_required
+@require_POST
+def unlike(request, tweet_id: int):
+    return _action(request, tweet_id, lambda: services.like_delete(user=request.user, tweet_id=tweet_id))
+
+
+@login_required
+@require_POST
+def retweet(request, tweet_id: int):
+    return _action(request, tweet_id, lambda: services.retweet_create(user=request.user, tweet_id=tweet_id))
+
+
+@login_required
+@require_POST
+def unretweet(request, tweet_id: int):
+    return _action(request, tweet_id, lambda: services.retweet_delete(user=request.user, tweet_id=tweet_id))
