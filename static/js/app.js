@@ -84,7 +84,10 @@
       img.alt = "";
       box.appendChild(img);
     });
-    if (alts) alts.open = files.length > 0;
+    if (alts) {
+      alts.hidden = files.length === 0;
+      alts.open = files.length > 0;
+    }
   }
 
   document.addEventListener("input", function (event) {
@@ -100,7 +103,13 @@
   });
 
   function initCompose(root) {
-    (root || document).querySelectorAll("[data-compose]").forEach(updateCompose);
+    (root || document).querySelectorAll("[data-compose]").forEach(function (form) {
+      updateCompose(form);
+      // Without JavaScript every description field shows; with it, only once images are chosen.
+      var alts = form.querySelector("[data-compose-alts]");
+      var input = form.querySelector("[data-compose-images]");
+      if (alts && input) alts.hidden = !(input.files && input.files.length);
+    });
   }
 
   // ---- Small page behaviours ----------------------------------------------------
