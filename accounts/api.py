@@ -23,6 +23,7 @@ from accounts.serializers import (
     UserSerializer,
 )
 from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from social import selectors as social_selectors
 
 
 def _valid(serializer_class, request, **kwargs) -> dict:
@@ -115,7 +116,7 @@ class UserDetailView(APIView):
 
     @extend_schema(operation_id="user_get", responses=UserResponseSerializer, tags=["users"])
     def get(self, request, handle: str):
-        user = self.get_user(handle)
+        user = social_selectors.with_relations(request.user, [self.get_user(handle)])[0]
         return Response({"user": UserSerializer(user, context={"request": request}).data})
 
     @extend_schema(operation_id="user_update", request=ProfileUpdateSerializer, responses=UserResponseSerializer,

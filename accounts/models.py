@@ -51,10 +51,14 @@ class User(AbstractUser):
         help_text="Only approved followers see a private account's posts.",
     )
     who_can_message = models.CharField(max_length=10, choices=WhoCanMessage.choices, default=WhoCanMessage.EVERYONE)
+    # Kept by social.services in the same transaction as the follow; reconciled hourly.
+    followers_count = models.PositiveIntegerField(default=0)
+    following_count = models.PositiveIntegerField(default=0)
 
     objects = ChirpUserManager()
 
     class Meta:
+        indexes = [models.Index(fields=["-followers_count"], name="user_popular")]  # who-to-follow fallback
         constraints = [
             # Serves both uniqueness regardless of case and `username__iexact` lookups.
             models.UniqueConstraint(Upper("username"), name="user_username_upper_unique"),

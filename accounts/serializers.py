@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
@@ -11,6 +12,15 @@ def media_url(request, field) -> str | None:
     return request.build_absolute_uri(url) if request is not None and url.startswith("/") else url
 
 
+class RelationshipSerializer(serializers.Serializer):
+    following = serializers.BooleanField()
+    followRequested = serializers.BooleanField(source="requested")
+    followedBy = serializers.BooleanField(source="followed_by")
+    blocking = serializers.BooleanField()
+    blockedBy = serializers.BooleanField(source="blocked_by")
+    muting = serializers.BooleanField()
+
+
 class UserSerializer(serializers.ModelSerializer):
     """A public profile, as every endpoint that shows a user writes it."""
 
@@ -20,12 +30,24 @@ class UserSerializer(serializers.ModelSerializer):
     headerUrl = serializers.SerializerMethodField()
     isPrivate = serializers.BooleanField(source="is_private", read_only=True)
     createdAt = serializers.DateTimeField(source="date_joined", read_only=True)
+    followersCount = serializers.IntegerField(source="followers_count", read_only=True)
+    followingCount = serializers.IntegerField(source="following_count", read_only=True)
+    relationship = serializers.SerializerMethodField(
+        help_text="How the signed-in caller relates to this person; null for anonymous callers and oneself."
+    )
 
     class Meta:
         model = User
         fields = ["id", "username", "name", "bio", "location", "website", "avatarUrl", "headerUrl", "isPrivate",
-                  "createdAt"]  # fmt: skip
+                  "createdAt", "followersCount", "followingCount", "relationship"]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(RelationshipSerializer(allow_null=True))
+    def get_relationship(self, user):
+        relation = getattr(user, "relation", None)
+        if not relation or not relation["signed_in"] or relation["is_self"]:
+            return None
+        return RelationshipSerializer(relation).data
 
     def get_avatarUrl(self, user) -> str | None:
         return media_url(self.context.get("request"), user.avatar)

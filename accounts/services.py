@@ -15,6 +15,7 @@ from knox.models import AuthToken
 from accounts.models import User
 from config import images
 from config.errors import ServiceError
+from social import services as social_services
 
 PROFILE_FIELDS = ("name", "bio", "location", "website")
 
@@ -173,6 +174,9 @@ def privacy_update(*, user: User, is_private: bool | None = None, who_can_messag
     if is_private is not None and is_private != user.is_private:
         user.is_private = is_private
         update_fields.append("is_private")
+        if not is_private:
+            # Turning public lets everyone who asked in; turning private keeps current followers.
+            social_services.follow_requests_accept_all(target=user)
     if who_can_message is not None and who_can_message != user.who_can_message:
         if who_can_message not in User.WhoCanMessage.values:
             raise ServiceError("Choose everyone or following.", field="whoCanMessage")

@@ -11,6 +11,7 @@ from accounts import selectors, services
 from accounts.forms import PrivacyForm, ProfileForm
 from config.api.pagination import PageRequest
 from config.errors import ServiceError
+from social import selectors as social_selectors
 from social.visibility import RelationSet
 from tweets import selectors as tweet_selectors
 
@@ -23,12 +24,15 @@ def profile(request, username: str, tab: str = "tweets"):
         return redirect(request.path.replace(f"@{username}", f"@{user.username}", 1), permanent=True)
     page = PageRequest.from_query_or_first(request.GET)
     tweets, next_cursor = tweet_selectors.profile_timeline(user, request.user, tab, page)
+    social_selectors.with_relations(request.user, [user])
+    is_owner = request.user.pk == user.pk
     context = {
         "profile_user": user,
         "tab": tab,
         "tweets": tweets,
         "next_cursor": next_cursor,
-        "can_see_posts": RelationSet.for_viewer(request.user).can_see_author(user),
+        "can_see_posts": RelationSet.for_viewer(request.user, [user.pk]).can_see_author(user),
+        "pending_requests": social_selectors.pending_request_count(user) if is_owner and user.is_private else 0,
     }
     if request.htmx and page.cursor:
         return render(request, "tweets/_feed_page.html", context)

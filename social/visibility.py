@@ -1,55 +1,134 @@
-"""Who may see what: the one place that decides, used by every read path.
+"""Who may see what: the one place that decides, and every read path asks it.
 
-Two forms of the same rule: `tweets_visible_to(viewer)` is a queryset filter
-for lists, `RelationSet` answers for objects already loaded (hydration).
+The rule, for a viewer V and an author A:
+- A blocked V, or V blocked A: V sees nothing of A (posts, lists, likes, retweets).
+- A is private: only A and A's approved followers see A's posts and lists.
+- A is inactive (deleted or suspended): nobody sees A.
+- V muted A: A is hidden only from V's home timeline and notifications
+  (`RelationSet.is_muted`); everywhere else A stays visible.
+
+It comes in two forms that must agree: queryset filters for lists
+(`tweets_visible_to`, `users_visible_to`) and `RelationSet`, which answers for
+objects already loaded (hydration, single objects, live events).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, Value
 
 
-def _viewer_id(viewer) -> int | None:
+def viewer_id_of(viewer) -> int | None:
     return viewer.pk if viewer is not None and viewer.is_authenticated else None
 
 
-def authors_visible_to(viewer) -> Q:
-    """A filter on users (`author` relations use `author__` prefixes via `prefix`)."""
-    return _author_filter(viewer, prefix="")
+def _blocked_either_way(viewer_id: int):
+    from social.models import Block
+
+    return Block.objects.filter(blocker_id=viewer_id).values("blocked_id"), Block.objects.filter(
+        blocked_id=viewer_id
+    ).values("blocker_id")
+
+
+def users_visible_to(viewer, prefix: str = "") -> Q:
+    """Users that exist for the viewer: active, and no block between them."""
+    condition = Q(**{f"{prefix}is_active": True})
+    viewer_id = viewer_id_of(viewer)
+    if viewer_id is not None:
+        blocked, blockers = _blocked_either_way(viewer_id)
+        condition &= ~Q(**{f"{prefix}pk__in": blocked}) & ~Q(**{f"{prefix}pk__in": blockers})
+    return condition
+
+
+def readable_authors(viewer, prefix: str = "") -> Q:
+    """Users whose posts and lists the viewer may read (privacy on top of existence)."""
+    from social.models import Follow
+
+    viewer_id = viewer_id_of(viewer)
+    open_to_viewer = Q(**{f"{prefix}is_private": False})
+    if viewer_id is not None:
+        followed = Follow.objects.filter(follower_id=viewer_id).values("followee_id")
+        open_to_viewer |= Q(**{f"{prefix}pk": viewer_id}) | Q(**{f"{prefix}pk__in": followed})
+    return users_visible_to(viewer, prefix) & open_to_viewer
 
 
 def tweets_visible_to(viewer, prefix: str = "") -> Q:
-    """A filter on tweets: the author's privacy allows the viewer to read them."""
-    return _author_filter(viewer, prefix=f"{prefix}author__")
-
-
-def _author_filter(viewer, prefix: str) -> Q:
-    viewer_id = _viewer_id(viewer)
-    public = Q(**{f"{prefix}is_private": False})
-    if viewer_id is None:
-        return public
-    return public | Q(**{f"{prefix}pk": viewer_id})
+    """A filter on tweets (or on `prefix` relations to tweets) the viewer may read."""
+    return readable_authors(viewer, prefix=f"{prefix}author__")
 
 
 @dataclass
 class RelationSet:
-    """The viewer's relations, loaded once per request for checks on loaded objects."""
+    """The viewer's relations with a known set of users, loaded in three queries."""
 
     viewer_id: int | None
     following: set[int] = field(default_factory=set)
+    requested: set[int] = field(default_factory=set)
+    blocked: set[int] = field(default_factory=set)  # the viewer blocked them
+    blocked_by: set[int] = field(default_factory=set)  # they blocked the viewer
+    muted: set[int] = field(default_factory=set)
 
     @classmethod
-    def for_viewer(cls, viewer) -> RelationSet:
-        return cls(viewer_id=_viewer_id(viewer))
+    def for_viewer(cls, viewer, user_ids: Iterable[int] = ()) -> RelationSet:
+        """One query: the viewer's follows, blocks (both ways) and mutes among `user_ids`."""
+        from social.models import Block, Follow, Mute
+
+        relations = cls(viewer_id=viewer_id_of(viewer))
+        ids = {i for i in user_ids if i is not None} - {relations.viewer_id}
+        if relations.viewer_id is None or not ids:
+            return relations
+        me = relations.viewer_id
+
+        def kind(queryset, label: str, column: str):
+            return queryset.annotate(kind=Value(label)).values_list("kind", column)
+
+        rows = kind(Follow.objects.filter(follower_id=me, followee_id__in=ids), "following", "followee_id").union(
+            kind(Block.objects.filter(blocker_id=me, blocked_id__in=ids), "blocked", "blocked_id"),
+            kind(Block.objects.filter(blocked_id=me, blocker_id__in=ids), "blocked_by", "blocker_id"),
+            kind(Mute.objects.filter(muter_id=me, muted_id__in=ids), "muted", "muted_id"),
+            all=True,
+        )
+        for label, user_id in rows:
+            getattr(relations, label).add(user_id)
+        return relations
+
+    def load_requests(self, user_ids: Iterable[int]) -> None:
+        """Pending follow requests, for follow buttons only."""
+        from social.models import FollowRequest
+
+        if self.viewer_id is not None:
+            self.requested = set(
+                FollowRequest.objects.filter(requester_id=self.viewer_id, target_id__in=set(user_ids)).values_list(
+                    "target_id", flat=True
+                )
+            )
+
+    def is_blocked(self, user) -> bool:
+        return user.pk in self.blocked or user.pk in self.blocked_by
+
+    def user_exists(self, user) -> bool:
+        return user is not None and user.is_active and not self.is_blocked(user)
 
     def can_see_author(self, author) -> bool:
-        if author is None:
+        """Whether the viewer may read this person's posts, likes and lists."""
+        if not self.user_exists(author):
             return False
-        if not author.is_private:
+        if not author.is_private or author.pk == self.viewer_id:
             return True
-        return author.pk == self.viewer_id or author.pk in self.following
+        return author.pk in self.following
 
     def can_see(self, tweet) -> bool:
         return tweet is not None and self.can_see_author(tweet.author)
+
+    def is_muted(self, user) -> bool:
+        return user.pk in self.muted
+
+    def refusal(self, user) -> str | None:
+        """Why the viewer may not act on this person (follow, reply, like...), if a block says so."""
+        if user.pk in self.blocked_by:
+            return f"@{user.username} has blocked you, so you can't do that."
+        if user.pk in self.blocked:
+            return f"You blocked @{user.username}. Unblock them first."
+        return None

@@ -79,3 +79,21 @@ async def close_thread_connections():
     """
     yield
     await sync_to_async(connections.close_all)()
+
+
+@pytest.fixture
+def migration_data(db):
+    """Rows that data migrations make (the Moderators group and its permissions).
+
+    Transactional tests empty every table when they finish, and under xdist a
+    later test in the same worker may need these rows back; re-running the
+    migrations' own functions restores them (they are idempotent).
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    import_module("accounts.migrations.0002_moderators_group").make_group(apps)

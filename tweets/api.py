@@ -249,7 +249,7 @@ class UserTimelineView(APIView):
         tab = request.query_params.get("tab", "tweets")
         if tab not in selectors.PROFILE_TABS:
             raise ValidationError({"tab": [f"Choose one of: {', '.join(selectors.PROFILE_TABS)}."]})
-        if not RelationSet.for_viewer(request.user).can_see_author(owner):
+        if not RelationSet.for_viewer(request.user, [owner.pk]).can_see_author(owner):
             raise PermissionDenied("This account's posts are protected. Follow it to see them.")
         page = PageRequest.from_query(request.query_params)
         items, cursor = selectors.profile_timeline(owner, request.user, tab, page)

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from config.api.pagination import PageRequest, keyset_page
-from social.visibility import RelationSet, tweets_visible_to
+from social.visibility import RelationSet, readable_authors, tweets_visible_to
 from tweets.models import Like, Media, Tweet
 
 PROFILE_TABS = ("tweets", "replies", "media", "likes")
@@ -28,16 +28,16 @@ def _load(ids: set[int], into: dict[int, Tweet]) -> None:
         into.update({t.pk: t for t in tweets_with_authors().filter(pk__in=missing)})
 
 
-def hydrate(tweets: list[Tweet], viewer, relations: RelationSet | None = None) -> list[Tweet]:
+def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tweet]:
     """Attach everything a card or the API shows, and drop what the viewer may not see.
 
     Sets on each tweet: `original` (what a retweet points at, else itself),
     `quoted` (None when deleted or hidden) with `quote_state` ("deleted",
     "unavailable"), `parent_author`, `media_list`, `viewer_liked`,
     `viewer_retweeted`. Nested tweets get the same attributes, one level deep.
+    `hide_muted` also drops posts and retweets by, or of, muted people (home
+    timeline only).
     """
-    relations = relations or RelationSet.for_viewer(viewer)
-    tweets = [t for t in tweets if relations.can_see(t)]
     known: dict[int, Tweet] = {t.pk: t for t in tweets}
 
     _load({t.retweet_of_id for t in tweets if t.retweet_of_id}, known)
@@ -47,7 +47,17 @@ def hydrate(tweets: list[Tweet], viewer, relations: RelationSet | None = None) -
     )
     quoted = [known[o.quote_of_id] for o in originals if o.quote_of_id and o.quote_of_id in known]
     _load({q.quote_of_id for q in quoted if q.quote_of_id}, known)  # so a quoted quote can say "quoting"
+    relations = RelationSet.for_viewer(viewer, {t.author_id for t in known.values()})
 
+    def shown(tweet: Tweet) -> bool:
+        original = known.get(tweet.retweet_of_id) if tweet.retweet_of_id else tweet
+        if not relations.can_see(tweet) or not relations.can_see(original):
+            return False
+        return not (hide_muted and (relations.is_muted(tweet.author) or relations.is_muted(original.author)))
+
+    tweets = [t for t in tweets if shown(t)]
+    originals = [known[t.retweet_of_id] if t.retweet_of_id else t for t in tweets]
+    quoted = [known[o.quote_of_id] for o in originals if o.quote_of_id and o.quote_of_id in known]
     cards = {t.pk: t for t in originals + quoted}
     media_by_tweet: dict[int, list[Media]] = {}
     for item in Media.objects.filter(tweet_id__in=cards.keys()).order_by("tweet_id", "position"):
@@ -84,19 +94,10 @@ def hydrate(tweets: list[Tweet], viewer, relations: RelationSet | None = None) -
             else:
                 tweet.quote_state = "nested"
 
-    visible = []
     for tweet in tweets:
-        if tweet.retweet_of_id:
-            original = known.get(tweet.retweet_of_id)
-            if original is None or not relations.can_see(original):
-                continue
-            tweet.original = original
-            dress(original, 0)
-        else:
-            tweet.original = tweet
-            dress(tweet, 0)
-        visible.append(tweet)
-    return visible
+        tweet.original = known[tweet.retweet_of_id] if tweet.retweet_of_id else tweet
+        dress(tweet.original, 0)
+    return tweets
 
 
 def tweet_for_viewer(tweet_id: int, viewer) -> Tweet | None:
@@ -114,8 +115,7 @@ def _page(queryset, viewer, page: PageRequest, key: str = "id"):
 
 def profile_timeline(owner: User, viewer, tab: str, page: PageRequest) -> tuple[list[Tweet], int | None]:
     """A profile tab; empty when the viewer may not see the owner's posts."""
-    relations = RelationSet.for_viewer(viewer)
-    if not relations.can_see_author(owner):
+    if not RelationSet.for_viewer(viewer, [owner.pk]).can_see_author(owner):
         return [], None
     if tab == "likes":
         likes = (
@@ -124,7 +124,7 @@ def profile_timeline(owner: User, viewer, tab: str, page: PageRequest) -> tuple[
             .select_related("tweet__author")
         )
         rows, next_cursor = keyset_page(likes, page)
-        return hydrate([like.tweet for like in rows], viewer, relations), next_cursor
+        return hydrate([like.tweet for like in rows], viewer), next_cursor
     tweets = tweets_with_authors().filter(author=owner)
     if tab == "replies":
         tweets = tweets.filter(reply_to__isnull=False)
@@ -133,7 +133,7 @@ def profile_timeline(owner: User, viewer, tab: str, page: PageRequest) -> tuple[
     else:
         tweets = tweets.filter(reply_to__isnull=True)
     rows, next_cursor = keyset_page(tweets, page)
-    return hydrate(rows, viewer, relations), next_cursor
+    return hydrate(rows, viewer), next_cursor
 
 
 def replies(tweet: Tweet, viewer, page: PageRequest) -> tuple[list[Tweet], int | None]:
@@ -172,13 +172,14 @@ def ancestors(tweet: Tweet, viewer, max_depth: int = 40) -> tuple[list[Tweet], b
 
 
 def likers(tweet: Tweet, viewer, page: PageRequest) -> tuple[list[User], int | None]:
-    likes = Like.objects.filter(tweet=tweet, user__is_active=True).select_related("user")
+    # A private account's likes are its followers' business: it shows here only to them.
+    likes = Like.objects.filter(tweet=tweet).filter(readable_authors(viewer, prefix="user__")).select_related("user")
     rows, next_cursor = keyset_page(likes, page)
     return [like.user for like in rows], next_cursor
 
 
 def retweeters(tweet: Tweet, viewer, page: PageRequest) -> tuple[list[User], int | None]:
-    retweets = tweets_with_authors().filter(retweet_of=tweet, author__is_active=True)
+    retweets = tweets_with_authors().filter(retweet_of=tweet).filter(tweets_visible_to(viewer))
     rows, next_cursor = keyset_page(retweets, page)
     return [row.author for row in rows], next_cursor
 

@@ -75,11 +75,20 @@ def _bump(tweet_id: int, field: str, delta: int) -> None:
 
 
 def _visible_target(tweet_id, viewer, *, field: str) -> Tweet:
-    """The tweet acted on (a retweet stands for its original), or 404 if hidden or gone."""
+    """The tweet acted on (a retweet stands for its original).
+
+    A block between the two people is a 403 that says so; a post the viewer
+    may not see, or that is gone, is a 404.
+    """
     target = Tweet.objects.select_related("author", "retweet_of__author").filter(pk=tweet_id).first()
     if target is not None and target.retweet_of_id:
         target = target.retweet_of
-    if target is None or not RelationSet.for_viewer(viewer).can_see(target):
+    if target is None:
+        raise NotFound(GONE, field=field)
+    relations = RelationSet.for_viewer(viewer, [target.author_id])
+    if reason := relations.refusal(target.author):
+        raise Forbidden(reason, field=field)
+    if not relations.can_see(target):
         raise NotFound(GONE, field=field)
     return target
 

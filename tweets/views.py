@@ -6,25 +6,18 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.api.idempotency import claim_form_token
 from config.api.pagination import PageRequest
 from config.errors import ServiceError
+from config.http import safe_next
 from tweets import selectors, services
 from tweets.forms import ComposeForm, EditForm
 
 
 def tweet_url(tweet) -> str:
     return reverse("tweet", args=[tweet.author.username, tweet.pk])
-
-
-def _back(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or request.headers.get("referer") or fallback
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 def _page(request) -> PageRequest:
@@ -68,7 +61,7 @@ def compose(request):
             with transaction.atomic():
                 if not claim_form_token(request.user, data["form_token"]):
                     messages.info(request, "That post was already sent.")
-                    return redirect(_back(request, reverse("home")))
+                    return redirect(safe_next(request, reverse("home")))
                 tweet = services.tweet_create(
                     author=request.user,
                     text_input=data["text"],
@@ -84,7 +77,7 @@ def compose(request):
                 context = {"form": fresh, "new_tweet": selectors.tweet_for_viewer(tweet.pk, request.user)}
                 return render(request, "tweets/_compose_result.html", context)
             messages.success(request, "Your post was sent.")
-            return redirect(tweet_url(tweet) if data.get("quote_of") else _back(request, tweet_url(tweet)))
+            return redirect(tweet_url(tweet) if data.get("quote_of") else safe_next(request, tweet_url(tweet)))
     status = 400 if form.is_bound and form.errors else 200
     if request.htmx and form.is_bound:
         return render(request, "tweets/_compose.html", {"form": form}, status=status)
@@ -194,11 +187,11 @@ def _action(request, tweet_id: int, act):
             response["HX-Retarget"], response["HX-Reswap"] = "#toasts", "afterbegin"
             return response
         messages.error(request, error.message)
-        return redirect(_back(request, reverse("home")))
+        return redirect(safe_next(request, reverse("home")))
     if request.htmx:
         tweet = selectors.tweet_for_viewer(tweet_id, request.user)
         return render(request, "tweets/_actions.html", {"t": tweet.original if tweet else None})
-    return redirect(_back(request, reverse("home")))
+    return redirect(safe_next(request, reverse("home")))
 
 
 @login_required

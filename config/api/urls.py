@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
+from social import api as social_api
 from tweets import api as tweets_api
 
 urlpatterns = [
@@ -13,6 +14,17 @@ urlpatterns = [
     path("password-reset/request", accounts_api.PasswordResetRequestView.as_view(), name="api-password-reset"),
     path("password-reset/confirm", accounts_api.PasswordResetConfirmView.as_view(), name="api-password-reset-confirm"),
     path("users/<str:handle>", accounts_api.UserDetailView.as_view(), name="api-user"),
+    path("users/<str:handle>/follow", social_api.FollowView.as_view(), name="api-follow"),
+    path("users/<str:handle>/unfollow", social_api.UnfollowView.as_view(), name="api-unfollow"),
+    path("users/<str:handle>/followers", social_api.FollowersView.as_view(), name="api-followers"),
+    path("users/<str:handle>/following", social_api.FollowingView.as_view(), name="api-following"),
+    path("users/<str:handle>/block", social_api.BlockView.as_view(), name="api-block"),
+    path("users/<str:handle>/unblock", social_api.UnblockView.as_view(), name="api-unblock"),
+    path("users/<str:handle>/mute", social_api.MuteView.as_view(), name="api-mute"),
+    path("users/<str:handle>/unmute", social_api.UnmuteView.as_view(), name="api-unmute"),
+    path("follow-requests", social_api.FollowRequestsView.as_view(), name="api-follow-requests"),
+    path("follow-requests/<str:request_id>/approve", social_api.FollowRequestApproveView.as_view()),
+    path("follow-requests/<str:request_id>/deny", social_api.FollowRequestDenyView.as_view()),
     path("media/upload", tweets_api.MediaUploadView.as_view(), name="api-media-upload"),
     path("tweets", tweets_api.TweetCreateView.as_view(), name="api-tweets"),
     path("tweets/<str:tweet_id>", tweets_api.TweetDetailView.as_view(), name="api-tweet"),

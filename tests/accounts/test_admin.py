@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]
 
 
 @pytest.fixture

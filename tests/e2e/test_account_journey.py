@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import assert_controls_labelled
 from tests.images import image_bytes
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_sign_up_log_out_log_in_edit_profile(page, live_server_url, shoot, console_errors, tmp_path):

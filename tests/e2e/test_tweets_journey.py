@@ -9,7 +9,7 @@ from tests.factories import UserFactory
 from tests.images import image_bytes, png_upload
 from tests.tweets.helpers import post
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def card(page, text):

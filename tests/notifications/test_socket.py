@@ -10,7 +10,7 @@ from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.asyncio,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("close_thread_connections"),
 ]
 

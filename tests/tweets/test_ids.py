@@ -10,7 +10,7 @@ from django.db import connection
 from tweets import ids
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_database_ids_are_unique_across_connections_and_increase():
     results: list[list[int]] = []
     lock = threading.Lock()

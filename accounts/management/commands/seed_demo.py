@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_users
 from accounts.models import User
+from social.demo import seed_graph
 from tweets.demo import seed_tweets
 
 
@@ -35,6 +36,10 @@ class Command(BaseCommand):
                 for user in User.objects.exclude(email="")
             )
             posts = seed_tweets(rng, users)
-        self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(users)} people, {posts} posts."))
+            graph = seed_graph(rng, users)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo ready: {len(users)} people, {graph['follows']} follows, {posts} posts.")
+        )
+        self.stdout.write("'wren' is private with a pending request from 'bruno'; 'dana' blocked 'ivan'.")
         self.stdout.write(f"Log in as any of them (e.g. 'ada') with the password {DEMO_PASSWORD!r};")
         self.stdout.write("'moderator' and 'root' (superuser) use it too, at /admin/.")

@@ -1,0 +1,139 @@
+"""Writes for the social graph: follow, follow requests, block, mute."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+
+from accounts.models import User
+from config.errors import Forbidden, NotFound, ServiceError
+from social.models import Block, Follow, FollowRequest, Mute
+from social.selectors import forget_suggestions
+from social.visibility import RelationSet
+
+FOLLOWING, REQUESTED, NONE = "following", "requested", "none"
+
+
+def _count(user_id: int, field: str, delta: int) -> None:
+    User.objects.filter(pk=user_id).update(**{field: Greatest(F(field) + delta, 0)})
+
+
+def _make_follow(follower_id: int, followee_id: int) -> bool:
+    """Create the follow and move both counts; False when it already existed."""
+    try:
+        with transaction.atomic():
+            Follow.objects.create(follower_id=follower_id, followee_id=followee_id)
+    except IntegrityError:
+        return False
+    _count(follower_id, "following_count", +1)
+    _count(followee_id, "followers_count", +1)
+    return True
+
+
+def _drop_follow(follower_id: int, followee_id: int) -> bool:
+    deleted, _ = Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).delete()
+    if deleted:
+        _count(follower_id, "following_count", -1)
+        _count(followee_id, "followers_count", -1)
+    return bool(deleted)
+
+
+def _not_self(actor: User, other: User, doing: str) -> None:
+    if actor.pk == other.pk:
+        raise ServiceError(f"You can't {doing} yourself.")
+
+
+def follow_state(*, follower: User, followee: User) -> str:
+    if Follow.objects.filter(follower=follower, followee=followee).exists():
+        return FOLLOWING
+    if FollowRequest.objects.filter(requester=follower, target=followee).exists():
+        return REQUESTED
+    return NONE
+
+
+@transaction.atomic
+def follow_create(*, follower: User, followee: User) -> str:
+    """Follow a public account, or ask to follow a private one. Idempotent."""
+    _not_self(follower, followee, "follow")
+    if reason := RelationSet.for_viewer(follower, [followee.pk]).refusal(followee):
+        raise Forbidden(reason)
+    if Follow.objects.filter(follower=follower, followee=followee).exists():
+        return FOLLOWING
+    transaction.on_commit(lambda: forget_suggestions(follower.pk))
+    if followee.is_private:
+        FollowRequest.objects.get_or_create(requester=follower, target=followee)
+        return REQUESTED
+    _make_follow(follower.pk, followee.pk)
+    return FOLLOWING
+
+
+@transaction.atomic
+def follow_delete(*, follower: User, followee: User) -> str:
+    """Unfollow, or withdraw a pending request. Idempotent."""
+    _not_self(follower, followee, "unfollow")
+    _drop_follow(follower.pk, followee.pk)
+    FollowRequest.objects.filter(requester=follower, target=followee).delete()
+    return NONE
+
+
+def _own_request(target: User, request_id: int) -> FollowRequest:
+    request = FollowRequest.objects.select_related("requester").filter(pk=request_id).first()
+    if request is None:
+        raise NotFound("No such follow request.")
+    if request.target_id != target.pk:
+        raise Forbidden("Only the account that was asked can answer this request.")
+    return request
+
+
+@transaction.atomic
+def follow_request_approve(*, target: User, request_id: int) -> Follow:
+    request = _own_request(target, request_id)
+    request.delete()
+    _make_follow(request.requester_id, target.pk)
+    return Follow.objects.get(follower_id=request.requester_id, followee=target)
+
+
+@transaction.atomic
+def follow_request_deny(*, target: User, request_id: int) -> None:
+    _own_request(target, request_id).delete()
+
+
+def follow_requests_accept_all(*, target: User) -> int:
+    """When an account turns public, everyone who asked now follows it."""
+    accepted = 0
+    for request in FollowRequest.objects.filter(target=target).order_by("id"):
+        request.delete()
+        accepted += _make_follow(request.requester_id, target.pk)
+    return accepted
+
+
+@transaction.atomic
+def block_create(*, blocker: User, blocked: User) -> None:
+    """Block: both follows and both pending requests go; neither side sees the other."""
+    _not_self(blocker, blocked, "block")
+    Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    _drop_follow(blocker.pk, blocked.pk)
+    _drop_follow(blocked.pk, blocker.pk)
+    FollowRequest.objects.filter(requester=blocker, target=blocked).delete()
+    FollowRequest.objects.filter(requester=blocked, target=blocker).delete()
+    transaction.on_commit(lambda: forget_suggestions(blocker.pk, blocked.pk))
+
+
+@transaction.atomic
+def block_delete(*, blocker: User, blocked: User) -> None:
+    _not_self(blocker, blocked, "unblock")
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+
+
+@transaction.atomic
+def mute_create(*, muter: User, muted: User) -> None:
+    _not_self(muter, muted, "mute")
+    Mute.objects.get_or_create(muter=muter, muted=muted)
+    transaction.on_commit(lambda: forget_suggestions(muter.pk))
+
+
+@transaction.atomic
+def mute_delete(*, muter: User, muted: User) -> None:
+    _not_self(muter, muted, "unmute")
+    Mute.objects.filter(muter=muter, muted=muted).delete()

@@ -1,0 +1,29 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from social.models import Block, FollowRequest, Mute
+from tweets.models import Like, Media, Tweet
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]
+
+
+def test_seed_demo_builds_a_living_site_once(capsys):
+    call_command("seed_demo")
+    assert User.objects.filter(is_staff=False).count() == 30
+    assert all(u.avatar for u in User.objects.filter(is_staff=False))
+    assert Tweet.objects.filter(reply_to__isnull=False).exists()
+    assert Tweet.objects.filter(retweet_of__isnull=False).exists()
+    assert Tweet.objects.filter(quote_of__isnull=False).exists()
+    assert (
+        Tweet.objects.filter(hashtags__isnull=False).exists() and Tweet.objects.filter(mentions__isnull=False).exists()
+    )
+    assert Media.objects.exists() and Like.objects.exists()
+    assert User.objects.get(username="wren").is_private
+    assert FollowRequest.objects.filter(target__username="wren").exists()
+    assert Block.objects.exists() and Mute.objects.exists()
+    assert User.objects.order_by("-followers_count").first().followers_count >= 15  # a few popular accounts
+
+    call_command("seed_demo", "--if-empty")
+    assert "already has users" in capsys.readouterr().out
+    assert User.objects.filter(is_staff=False).count() == 30
