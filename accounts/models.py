@@ -54,6 +54,8 @@ class User(AbstractUser):
     # Kept by social.services in the same transaction as the follow; reconciled hourly.
     followers_count = models.PositiveIntegerField(default=0)
     following_count = models.PositiveIntegerField(default=0)
+    # The last home-timeline visit (to the hour): fan-out skips people away for weeks.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
 
     objects = ChirpUserManager()
 

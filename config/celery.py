@@ -24,5 +24,6 @@ app.conf.beat_schedule = {
     "reconcile-tweet-counts": {"task": "tweets.tasks.reconcile_tweet_counts", "schedule": 60 * 60},
     "purge-unattached-media": {"task": "tweets.tasks.purge_unattached_media", "schedule": 60 * 60},
     "reconcile-follow-counts": {"task": "social.tasks.reconcile_follow_counts", "schedule": 60 * 60},
+    "fan-out-pending": {"task": "timelines.tasks.fan_out_pending", "schedule": 60},
 }
 app.autodiscover_tasks()

@@ -298,6 +298,15 @@ TWEET_MAX_IMAGES = 4
 THUMBNAIL_SIZE = (1024, 1024)
 UNATTACHED_MEDIA_TTL = timedelta(hours=24)
 
+# Home timelines (timelines/store.py). Authors above the threshold are not fanned
+# out; readers merge their recent entries instead (the celebrity hybrid).
+TIMELINE_MAX_ENTRIES = env.int("TIMELINE_MAX_ENTRIES", default=800)
+TIMELINE_FANOUT_MAX_FOLLOWERS = env.int("TIMELINE_FANOUT_MAX_FOLLOWERS", default=10_000)
+TIMELINE_FANOUT_BATCH = env.int("TIMELINE_FANOUT_BATCH", default=1000)
+TIMELINE_INACTIVE_AFTER = timedelta(days=env.int("TIMELINE_INACTIVE_DAYS", default=30))
+# Read every home timeline from SQL: the embedded default does, and the benchmark's baseline.
+TIMELINE_READ_FROM_SQL = env.bool("TIMELINE_READ_FROM_SQL", default=False)
+
 # --- Security --------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

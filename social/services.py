@@ -8,9 +8,11 @@ from django.db.models.functions import Greatest
 
 from accounts.models import User
 from config.errors import Forbidden, NotFound, ServiceError
+from config.tasks import enqueue_on_commit
 from social.models import Block, Follow, FollowRequest, Mute
 from social.selectors import forget_suggestions
 from social.visibility import RelationSet
+from timelines import tasks as timeline_tasks
 
 FOLLOWING, REQUESTED, NONE = "following", "requested", "none"
 
@@ -20,7 +22,7 @@ def _count(user_id: int, field: str, delta: int) -> None:
 
 
 def _make_follow(follower_id: int, followee_id: int) -> bool:
-    """Create the follow and move both counts; False when it already existed."""
+    """Create the follow, move both counts, and bring the followee's posts into the timeline."""
     try:
         with transaction.atomic():
             Follow.objects.create(follower_id=follower_id, followee_id=followee_id)
@@ -28,6 +30,7 @@ def _make_follow(follower_id: int, followee_id: int) -> bool:
         return False
     _count(follower_id, "following_count", +1)
     _count(followee_id, "followers_count", +1)
+    enqueue_on_commit(timeline_tasks.merge_author, follower_id, followee_id)
     return True
 
 
@@ -36,6 +39,7 @@ def _drop_follow(follower_id: int, followee_id: int) -> bool:
     if deleted:
         _count(follower_id, "following_count", -1)
         _count(followee_id, "followers_count", -1)
+        enqueue_on_commit(timeline_tasks.drop_author, follower_id, followee_id)
     return bool(deleted)
 
 
@@ -118,6 +122,9 @@ def block_create(*, blocker: User, blocked: User) -> None:
     FollowRequest.objects.filter(requester=blocker, target=blocked).delete()
     FollowRequest.objects.filter(requester=blocked, target=blocker).delete()
     transaction.on_commit(lambda: forget_suggestions(blocker.pk, blocked.pk))
+    # Retweets by third parties can still carry the other's posts; hydration hides those.
+    enqueue_on_commit(timeline_tasks.drop_author, blocker.pk, blocked.pk)
+    enqueue_on_commit(timeline_tasks.drop_author, blocked.pk, blocker.pk)
 
 
 @transaction.atomic
@@ -131,9 +138,12 @@ def mute_create(*, muter: User, muted: User) -> None:
     _not_self(muter, muted, "mute")
     Mute.objects.get_or_create(muter=muter, muted=muted)
     transaction.on_commit(lambda: forget_suggestions(muter.pk))
+    enqueue_on_commit(timeline_tasks.drop_author, muter.pk, muted.pk)
 
 
 @transaction.atomic
 def mute_delete(*, muter: User, muted: User) -> None:
     _not_self(muter, muted, "unmute")
-    Mute.objects.filter(muter=muter, muted=muted).delete()
+    deleted, _ = Mute.objects.filter(muter=muter, muted=muted).delete()
+    if deleted and Follow.objects.filter(follower=muter, followee=muted).exists():
+        enqueue_on_commit(timeline_tasks.merge_author, muter.pk, muted.pk)

@@ -54,6 +54,9 @@ class Tweet(models.Model):
     quote_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # False until fan-out has written it to followers' timelines; a periodic task
+    # retries what Redis missed (an outbox kept in the row).
+    fanned_out = models.BooleanField(default=False)
 
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="mentioned_in", blank=True)
     hashtags = models.ManyToManyField("Hashtag", through="TweetHashtag", related_name="tweets", blank=True)
@@ -67,6 +70,7 @@ class Tweet(models.Model):
             models.Index(fields=["conversation_id", "id"], name="tweet_conversation"),
             models.Index(fields=["retweet_of", "-id"], name="tweet_retweets"),
             models.Index(fields=["quote_of", "-id"], name="tweet_quotes"),
+            models.Index(fields=["id"], name="tweet_fanout_pending", condition=Q(fanned_out=False)),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Forbidden, NotFound, ServiceError
+from config.tasks import enqueue_on_commit
 from social.visibility import RelationSet
+from timelines import tasks as timeline_tasks
 from tweets import ids, media, text
 from tweets.models import Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
 from tweets.tasks import make_thumbnail
@@ -94,9 +96,9 @@ def _visible_target(tweet_id, viewer, *, field: str) -> Tweet:
 
 
 def _schedule_thumbnails(items) -> None:
-    media_ids = [m.pk for m in items if not m.thumbnail]
-    if media_ids:
-        transaction.on_commit(lambda: [make_thumbnail.delay(pk) for pk in media_ids])
+    for item in items:
+        if not item.thumbnail:
+            enqueue_on_commit(make_thumbnail, item.pk)
 
 
 # --- posting ------------------------------------------------------------------
@@ -180,6 +182,7 @@ def _create(author, body, media_ids, images, reply_to_id, quote_of_id, created_a
         _bump(parent.pk, "reply_count", +1)
     if quoted is not None:
         _bump(quoted.pk, "quote_count", +1)
+    enqueue_on_commit(timeline_tasks.fan_out_entry, tweet.pk)
     return tweet
 
 
@@ -236,8 +239,11 @@ def tweet_delete(*, actor: User, tweet: Tweet) -> None:
     if tweet.quote_of_id:
         _bump(tweet.quote_of_id, "quote_count", -1)
     files = list(Media.objects.filter(tweet=tweet))
+    tweet_id, author_id = tweet.pk, tweet.author_id
     tweet.delete()
     transaction.on_commit(lambda: media.delete_files(files))
+    # Others' retweets of it went with it; hydration drops those from timelines.
+    enqueue_on_commit(timeline_tasks.remove_entries, author_id, [tweet_id])
 
 
 # --- likes and retweets ------------------------------------------------------------
@@ -279,6 +285,7 @@ def retweet_create(*, user: User, tweet_id: int) -> tuple[Tweet, Tweet]:
             return target, Tweet.objects.get(author=user, retweet_of=target)
         _bump(target.pk, "retweet_count", +1)
         target.refresh_from_db(fields=["retweet_count"])
+        enqueue_on_commit(timeline_tasks.fan_out_entry, retweet.pk)
         return target, retweet
 
 
@@ -287,10 +294,12 @@ def retweet_delete(*, user: User, tweet: Tweet | None = None, tweet_id: int | No
     target = tweet if tweet is not None else _visible_target(tweet_id, user, field="tweetId")
     if target.retweet_of_id:
         target = target.retweet_of
-    deleted, _ = Tweet.objects.filter(author=user, retweet_of=target).delete()
-    if deleted:
+    rows = list(Tweet.objects.filter(author=user, retweet_of=target).values_list("pk", flat=True))
+    if rows:
+        Tweet.objects.filter(pk__in=rows).delete()
         _bump(target.pk, "retweet_count", -1)
         target.refresh_from_db(fields=["retweet_count"])
+        enqueue_on_commit(timeline_tasks.remove_entries, user.pk, rows)
     return target
 
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from social import api as social_api
+from timelines import api as timelines_api
 from tweets import api as tweets_api
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns = [
     path("tweets/<str:tweet_id>/likers", tweets_api.LikersView.as_view(), name="api-tweet-likers"),
     path("tweets/<str:tweet_id>/retweeters", tweets_api.RetweetersView.as_view(), name="api-tweet-retweeters"),
     path("tweets/<str:tweet_id>/engagements", tweets_api.EngagementsView.as_view(), name="api-tweet-engagements"),
+    path("timeline/home", timelines_api.HomeTimelineView.as_view(), name="api-timeline-home"),
     path("timeline/user/<str:handle>", tweets_api.UserTimelineView.as_view(), name="api-timeline-user"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -48,3 +48,22 @@ def compact(number: int) -> str:
             value = number / divisor
             return f"{value:.1f}".rstrip("0").rstrip(".") + suffix if value < 10 else f"{int(value)}{suffix}"
     return str(number)
+
+
+@register.simple_tag(takes_context=True)
+def retweeted_by(context, tweet) -> str:
+    """ "You", "Ann and Bob", "Ann, Bob and 3 others": who retweeted, as links."""
+    viewer = context.get("user")
+    people = getattr(tweet, "retweeters", None) or [tweet.author]
+
+    def name(person):
+        label = "You" if viewer is not None and viewer.pk == person.pk else person.display_name
+        return format_html('<a href="{}">{}</a>', reverse("profile", args=[person.username]), label)
+
+    shown = [name(p) for p in people[:2]]
+    if len(people) == 1:
+        return shown[0]
+    if len(people) == 2:
+        return format_html("{} and {}", shown[0], shown[1])
+    others = len(people) - 2
+    return format_html("{}, {} and {} other{}", shown[0], shown[1], others, "s" if others > 1 else "")

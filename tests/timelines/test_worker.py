@@ -1,0 +1,70 @@
+"""One integration test with a real Celery worker process and real Redis."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app as celery_app
+from social.models import Follow
+from tests.factories import UserFactory
+from tests.tweets.helpers import post
+from timelines import services
+from timelines.store import TimelineStore
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def worker():
+    database = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    env.pop("PYTEST_XDIST_WORKER", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--queues=timelines,default",
+         "--loglevel=WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    celery_app.conf.task_always_eager = False
+    yield process
+    celery_app.conf.task_always_eager = True
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    connection.close()
+
+
+def test_a_post_reaches_a_follower_through_the_worker(worker, active):
+    author, reader = UserFactory(username="author"), UserFactory(username="reader")
+    Follow.objects.create(follower=reader, followee=author)
+    active(reader)
+    store = TimelineStore()
+    services.rebuild_home(reader.pk, store)
+
+    tweet = post(author, "delivered by a real worker")  # commits; the task goes to Redis, not run here
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if tweet.pk in store.home_page(reader.pk, None, 10)[0]:
+            break
+        assert worker.poll() is None, worker.stdout.read()
+        time.sleep(0.2)
+    else:
+        pytest.fail("the worker never fanned the post out")
+    tweet.refresh_from_db()
+    assert tweet.fanned_out

@@ -1,0 +1,168 @@
+"""Writes to home timelines: fan-out, removal, merges after follows, rebuilds.
+
+Every function here is safe to run twice (sorted-set adds and removes are
+idempotent), so Celery may redeliver the tasks that call them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.models import User
+from social.models import Block, Follow, Mute
+from timelines.store import TimelineStore
+from tweets import ids
+from tweets.models import Tweet
+
+logger = logging.getLogger(__name__)
+
+
+def note_visit(user: User, store: TimelineStore | None = None) -> None:
+    """Record a home-timeline visit (at most hourly). Someone back after the inactive
+    window had no fan-out meanwhile, so their stale timeline is dropped to be rebuilt."""
+    now = timezone.now()
+    last = user.last_seen_at
+    if last is not None and now - last < timedelta(hours=1):
+        return
+    User.objects.filter(pk=user.pk).update(last_seen_at=now)
+    user.last_seen_at = now
+    if last is not None and now - last > settings.TIMELINE_INACTIVE_AFTER:
+        store = store or TimelineStore()
+        if store.enabled:
+            store.drop_home(user.pk)
+
+
+def is_celebrity(followers_count: int) -> bool:
+    return followers_count > settings.TIMELINE_FANOUT_MAX_FOLLOWERS
+
+
+def _active_since():
+    return timezone.now() - settings.TIMELINE_INACTIVE_AFTER
+
+
+def follower_batches(author_id: int, batch_size: int | None = None) -> Iterator[list[int]]:
+    """Active followers who haven't muted or blocked the author, 1,000 at a time, in follow-id order.
+
+    One query per batch: the mute and block checks are anti-joins in the same query.
+    """
+    batch_size = batch_size or settings.TIMELINE_FANOUT_BATCH
+    muted = Mute.objects.filter(muter_id=OuterRef("follower_id"), muted_id=author_id)
+    blocked = Block.objects.filter(blocker_id=OuterRef("follower_id"), blocked_id=author_id)
+    follows = (
+        Follow.objects.filter(followee_id=author_id, follower__last_seen_at__gte=_active_since())
+        .filter(~Exists(muted), ~Exists(blocked))
+        .order_by("id")
+    )
+    last_id = 0
+    while True:
+        rows = list(follows.filter(id__gt=last_id).values_list("id", "follower_id")[:batch_size])
+        if not rows:
+            return
+        last_id = rows[-1][0]
+        yield [follower_id for _, follower_id in rows]
+
+
+def fan_out(entry_id: int, store: TimelineStore | None = None) -> int:
+    """Put a new tweet or retweet into its author's followers' timelines. Returns inserts."""
+    store = store or TimelineStore()
+    entry = Tweet.objects.filter(pk=entry_id).values("author_id", "author__followers_count", "fanned_out").first()
+    if entry is None or not store.enabled:
+        return 0  # deleted before we got to it, or no Redis to write to
+    author_id = entry["author_id"]
+    store.add_recent(author_id, entry_id)
+    inserted = store.add_to_homes([author_id], entry_id)
+    if not is_celebrity(entry["author__followers_count"]):
+        for batch in follower_batches(author_id):
+            inserted += store.add_to_homes(batch, entry_id)
+    Tweet.objects.filter(pk=entry_id, fanned_out=False).update(fanned_out=True)
+    return inserted
+
+
+def fan_out_pending(*, older_than: timedelta = timedelta(seconds=30), window: timedelta = timedelta(days=1)) -> int:
+    """Retry entries whose fan-out never completed (Redis was away). Returns how many."""
+    now = timezone.now()
+    pending = Tweet.objects.filter(
+        fanned_out=False, id__gte=ids.id_at(now - window), id__lt=ids.id_at(now - older_than)
+    ).values_list("id", flat=True)
+    done = 0
+    for entry_id in pending.order_by("id")[:10_000]:
+        fan_out(entry_id)
+        done += 1
+    return done
+
+
+def remove_everywhere(author_id: int, entry_ids: list[int], store: TimelineStore | None = None) -> None:
+    """After a delete or an undone retweet: out of the author's and followers' timelines."""
+    store = store or TimelineStore()
+    if not store.enabled or not entry_ids:
+        return
+    store.remove_recent(author_id, entry_ids)
+    store.remove_from_homes([author_id], entry_ids)
+    followers = Follow.objects.filter(followee_id=author_id).order_by("id").values_list("id", "follower_id")
+    last_id = 0
+    while True:
+        rows = list(followers.filter(id__gt=last_id)[: settings.TIMELINE_FANOUT_BATCH])
+        if not rows:
+            return
+        last_id = rows[-1][0]
+        store.remove_from_homes([f for _, f in rows], entry_ids)
+
+
+def _window_entries(author_id: int, since_id: int) -> list[int]:
+    return list(
+        Tweet.objects.filter(author_id=author_id, id__gte=since_id)
+        .order_by("-id")
+        .values_list("id", flat=True)[: settings.TIMELINE_MAX_ENTRIES]
+    )
+
+
+def merge_author(reader_id: int, author_id: int, store: TimelineStore | None = None) -> None:
+    """After follow, unmute or unblock: the author's recent entries join the reader's timeline."""
+    store = store or TimelineStore()
+    if not store.enabled or not store.home_exists(reader_id):
+        return
+    author = User.objects.filter(pk=author_id).values("followers_count").first()
+    if author is None or is_celebrity(author["followers_count"]):
+        return  # celebrities are merged at read time
+    oldest = store.oldest_entry(reader_id) or ids.id_at(timezone.now() - settings.TIMELINE_INACTIVE_AFTER)
+    store.merge_into_home(reader_id, _window_entries(author_id, oldest))
+
+
+def drop_author(reader_id: int, author_id: int, store: TimelineStore | None = None) -> None:
+    """After unfollow, block or mute: the author's entries leave the reader's timeline."""
+    store = store or TimelineStore()
+    if not store.enabled or not store.home_exists(reader_id):
+        return
+    oldest = store.oldest_entry(reader_id)
+    if oldest is not None:
+        store.remove_from_homes([reader_id], _window_entries(author_id, oldest))
+
+
+def rebuild_home(user_id: int, store: TimelineStore | None = None) -> list[int]:
+    """The newest entries of the people the reader follows (celebrities aside) and their own."""
+    store = store or TimelineStore()
+    followed = Follow.objects.filter(
+        follower_id=user_id, followee__followers_count__lte=settings.TIMELINE_FANOUT_MAX_FOLLOWERS
+    )
+    muted = Mute.objects.filter(muter_id=user_id).values("muted_id")
+    since = ids.id_at(timezone.now() - settings.TIMELINE_INACTIVE_AFTER)
+    entries = list(
+        Tweet.objects.filter(Q(author_id=user_id) | Q(author_id__in=followed.values("followee_id")), id__gte=since)
+        .exclude(author_id__in=muted)
+        .order_by("-id")
+        .values_list("id", flat=True)[: settings.TIMELINE_MAX_ENTRIES]
+    )
+    store.replace_home(user_id, entries)
+    return entries
+
+
+def rebuild_recent(author_id: int, store: TimelineStore | None = None) -> None:
+    store = store or TimelineStore()
+    since = ids.id_at(timezone.now() - settings.TIMELINE_INACTIVE_AFTER)
+    store.replace_recent(author_id, _window_entries(author_id, since))

@@ -1,0 +1,193 @@
+"""Home timelines in Redis: one sorted set per reader, and a recent-entries set per author.
+
+Members are entry ids (a tweet, or a retweet's own row) and scores are the
+same snowflake ids, so ranges by score are ranges by time. A timeline only
+exists once it has been fully built: a sentinel member at +inf marks it, so
+fan-out can add to built timelines without creating partial ones, and an
+empty timeline still counts as built. Everything here can be rebuilt from
+PostgreSQL; nothing here is the source of truth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+
+from config.redis import get_redis
+
+SENTINEL = "built"  # member at score +inf: "this timeline is complete"
+
+# Add one entry to every listed home timeline that exists, trimming to the newest `max`.
+_ADD_IF_BUILT = """
+local added = 0
+for i, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then
+    redis.call('ZADD', key, ARGV[1], ARGV[2])
+    redis.call('ZREMRANGEBYRANK', key, 0, -(tonumber(ARGV[3]) + 2))
+    added = added + 1
+  end
+end
+return added
+"""
+
+
+def home_key(user_id: int) -> str:
+    return f"tl:home:{user_id}"
+
+
+def recent_key(author_id: int) -> str:
+    return f"tl:recent:{author_id}"
+
+
+def lock_key(user_id: int) -> str:
+    return f"tl:lock:{user_id}"
+
+
+STATS_KEY = "tl:stats"  # hash: hit, miss, inserted
+
+
+def _capacity() -> int:
+    return settings.TIMELINE_MAX_ENTRIES
+
+
+def _ttl() -> int:
+    return int(settings.TIMELINE_INACTIVE_AFTER.total_seconds())
+
+
+def client():
+    """The Redis client, or None when the site runs without Redis."""
+    return get_redis()
+
+
+class TimelineStore:
+    """Named operations on the timeline keys; callers never build keys by hand."""
+
+    def __init__(self, redis=None):
+        self.redis = redis if redis is not None else client()
+        self._add_script = self.redis.register_script(_ADD_IF_BUILT) if self.redis is not None else None
+
+    @property
+    def enabled(self) -> bool:
+        return self.redis is not None
+
+    # --- writing ------------------------------------------------------------------
+
+    def add_to_homes(self, user_ids: Sequence[int], entry_id: int) -> int:
+        """Add an entry to the built timelines among `user_ids`; one round trip."""
+        if not user_ids:
+            return 0
+        added = self._add_script(keys=[home_key(u) for u in user_ids], args=[entry_id, entry_id, _capacity()])
+        self.redis.hincrby(STATS_KEY, "inserted", added)
+        return added
+
+    def remove_from_homes(self, user_ids: Sequence[int], entry_ids: Sequence[int]) -> None:
+        if not user_ids or not entry_ids:
+            return
+        with self.redis.pipeline(transaction=False) as pipe:
+            for user_id in user_ids:
+                pipe.zrem(home_key(user_id), *entry_ids)
+            pipe.execute()
+
+    def add_recent(self, author_id: int, entry_id: int) -> None:
+        """The author's own recent entries: read by the celebrity merge, rebuilt on demand."""
+        key = recent_key(author_id)
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(key, {entry_id: entry_id})
+            pipe.zremrangebyrank(key, 0, -(_capacity() + 1))
+            pipe.execute()
+
+    def remove_recent(self, author_id: int, entry_ids: Sequence[int]) -> None:
+        if entry_ids:
+            self.redis.zrem(recent_key(author_id), *entry_ids)
+
+    def merge_into_home(self, user_id: int, entry_ids: Iterable[int]) -> None:
+        """Add several entries to one built timeline (after a follow, unmute or unblock)."""
+        entry_ids = list(entry_ids)
+        key = home_key(user_id)
+        if not entry_ids or not self.redis.exists(key):
+            return
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(key, {e: e for e in entry_ids})
+            pipe.zremrangebyrank(key, 0, -(_capacity() + 2))
+            pipe.execute()
+
+    def replace_home(self, user_id: int, entry_ids: Iterable[int]) -> None:
+        """Write a whole timeline at once, sentinel and expiry included."""
+        key = home_key(user_id)
+        members = {e: e for e in entry_ids}
+        members[SENTINEL] = float("inf")
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(key)
+            pipe.zadd(key, members)
+            pipe.expire(key, _ttl())
+            pipe.execute()
+
+    def replace_recent(self, author_id: int, entry_ids: Iterable[int]) -> None:
+        key = recent_key(author_id)
+        members = {e: e for e in entry_ids}
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(key)
+            if members:
+                pipe.zadd(key, members)
+            pipe.execute()
+
+    def drop_home(self, user_id: int) -> None:
+        self.redis.delete(home_key(user_id))
+
+    # --- reading ------------------------------------------------------------------------
+
+    def home_exists(self, user_id: int) -> bool:
+        return bool(self.redis.exists(home_key(user_id)))
+
+    def touch(self, user_id: int) -> None:
+        """A visit keeps the timeline alive for TIMELINE_INACTIVE_AFTER more."""
+        self.redis.expire(home_key(user_id), _ttl())
+
+    def home_page(self, user_id: int, before: int | None, count: int) -> tuple[list[int], bool]:
+        """Up to `count` entry ids below `before`, newest first, and whether the set is full (trimmed)."""
+        key = home_key(user_id)
+        top = f"({before}" if before is not None else "+inf"
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zrevrangebyscore(key, top, "-inf", start=0, num=count + 1)
+            pipe.zcard(key)
+            members, size = pipe.execute()
+        ids = [int(m) for m in members if m != SENTINEL.encode()][:count]
+        return ids, size - 1 >= _capacity()
+
+    def recent_pages(self, author_ids: Sequence[int], before: int | None, count: int) -> list[int]:
+        """Entries below `before` from several authors' recent sets, in one round trip."""
+        if not author_ids:
+            return []
+        top = f"({before}" if before is not None else "+inf"
+        with self.redis.pipeline(transaction=False) as pipe:
+            for author_id in author_ids:
+                pipe.zrevrangebyscore(recent_key(author_id), top, "-inf", start=0, num=count)
+            results = pipe.execute()
+        return [int(m) for members in results for m in members]
+
+    def missing_recent(self, author_ids: Sequence[int]) -> list[int]:
+        with self.redis.pipeline(transaction=False) as pipe:
+            for author_id in author_ids:
+                pipe.exists(recent_key(author_id))
+            flags = pipe.execute()
+        return [a for a, present in zip(author_ids, flags, strict=True) if not present]
+
+    def acquire_rebuild_lock(self, user_id: int) -> bool:
+        """One rebuild per reader at a time: SET NX with a short expiry."""
+        return bool(self.redis.set(lock_key(user_id), "1", nx=True, ex=30))
+
+    def release_rebuild_lock(self, user_id: int) -> None:
+        self.redis.delete(lock_key(user_id))
+
+    def oldest_entry(self, user_id: int) -> int | None:
+        found = self.redis.zrange(home_key(user_id), 0, 0)
+        return int(found[0]) if found and found[0] != SENTINEL.encode() else None
+
+    # --- statistics ---------------------------------------------------------------------
+
+    def count(self, outcome: str) -> None:
+        self.redis.hincrby(STATS_KEY, outcome, 1)
+
+    def stats(self) -> dict[str, int]:
+        return {k.decode(): int(v) for k, v in self.redis.hgetall(STATS_KEY).items()}
