@@ -50,8 +50,10 @@ test: test-unit test-e2e
 test-unit: $(VENV)/.installed
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=tests/e2e
 
+# The browser tests fork a live server from the test process; a connection pool's
+# threads must not be forked, so that run uses plain connections.
 test-e2e: $(VENV)/.installed
-	$(PY) -m pytest tests/e2e -p no:xdist
+	DATABASE_POOL=false $(PY) -m pytest tests/e2e -p no:xdist
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,9 +92,22 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if USING_POSTGRES and env.bool("DATABASE_POOL", default=True):
+    # A pool per process (psycopg_pool): under ASGI each request may run on a new
+    # thread, and per-thread persistent connections would pile up past max_connections.
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": env.int("DATABASE_POOL_MIN", default=2),
+            "max_size": env.int("DATABASE_POOL_MAX", default=8),
+        },
+        # Parameters travel apart from the SQL: psycopg skips parsing each query
+        # for placeholders, and repeated queries are prepared once per connection.
+        "server_side_binding": env.bool("DATABASE_SERVER_SIDE_BINDING", default=True),
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is optional: without it every Redis-backed feature has a fallback.
@@ -254,7 +268,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "config.api.throttling.PerIPThrottle",
         "config.api.throttling.PerUserThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "config.api.throttling.ActionThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "ip": env.str("API_RATE_IP", default="1200/min"),

@@ -12,6 +12,7 @@ from config.tasks import enqueue_on_commit
 from social.models import Block, Follow, FollowRequest, Mute
 from social.selectors import forget_suggestions
 from social.visibility import RelationSet
+from timelines import services as timeline_services
 from timelines import tasks as timeline_tasks
 
 FOLLOWING, REQUESTED, NONE = "following", "requested", "none"
@@ -30,6 +31,7 @@ def _make_follow(follower_id: int, followee_id: int) -> bool:
         return False
     _count(follower_id, "following_count", +1)
     _count(followee_id, "followers_count", +1)
+    transaction.on_commit(lambda: timeline_services.forget_celebrities(follower_id))
     enqueue_on_commit(timeline_tasks.merge_author, follower_id, followee_id)
     return True
 
@@ -39,6 +41,7 @@ def _drop_follow(follower_id: int, followee_id: int) -> bool:
     if deleted:
         _count(follower_id, "following_count", -1)
         _count(followee_id, "followers_count", -1)
+        transaction.on_commit(lambda: timeline_services.forget_celebrities(follower_id))
         enqueue_on_commit(timeline_tasks.drop_author, follower_id, followee_id)
     return bool(deleted)
 

@@ -17,7 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Value
+from django.db import connection
+from django.db.models import Q
+
+from config.sql import any_of
 
 
 def viewer_id_of(viewer) -> int | None:
@@ -73,26 +76,45 @@ class RelationSet:
     @classmethod
     def for_viewer(cls, viewer, user_ids: Iterable[int] = ()) -> RelationSet:
         """One query: the viewer's follows, blocks (both ways) and mutes among `user_ids`."""
-        from social.models import Block, Follow, Mute
 
         relations = cls(viewer_id=viewer_id_of(viewer))
-        ids = {i for i in user_ids if i is not None} - {relations.viewer_id}
-        if relations.viewer_id is None or not ids:
-            return relations
-        me = relations.viewer_id
-
-        def kind(queryset, label: str, column: str):
-            return queryset.annotate(kind=Value(label)).values_list("kind", column)
-
-        rows = kind(Follow.objects.filter(follower_id=me, followee_id__in=ids), "following", "followee_id").union(
-            kind(Block.objects.filter(blocker_id=me, blocked_id__in=ids), "blocked", "blocked_id"),
-            kind(Block.objects.filter(blocked_id=me, blocker_id__in=ids), "blocked_by", "blocker_id"),
-            kind(Mute.objects.filter(muter_id=me, muted_id__in=ids), "muted", "muted_id"),
-            all=True,
-        )
-        for label, user_id in rows:
-            getattr(relations, label).add(user_id)
+        sql, params = relations.query(user_ids)
+        if sql:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                relations.take(cursor.fetchall())
         return relations
+
+    LABELS = ("following", "blocked", "blocked_by", "muted")
+
+    def query(self, user_ids: Iterable[int]) -> tuple[str, list]:
+        """The SQL for `for_viewer`, for callers that fold it into a bigger query of their own.
+
+        Hand-written: this runs on every page, and the ORM spends longer
+        composing a four-part UNION than the database spends answering it.
+        """
+        from social.models import Block, Follow, Mute
+
+        ids = sorted({i for i in user_ids if i is not None} - {self.viewer_id})
+        if self.viewer_id is None or not ids:
+            return "", []
+        parts, params = [], []
+        for label, table, mine, other in (
+            ("following", Follow._meta.db_table, "follower_id", "followee_id"),
+            ("blocked", Block._meta.db_table, "blocker_id", "blocked_id"),
+            ("blocked_by", Block._meta.db_table, "blocked_id", "blocker_id"),
+            ("muted", Mute._meta.db_table, "muter_id", "muted_id"),
+        ):
+            condition, values = any_of(other, ids)
+            parts.append(f"SELECT '{label}', {other} FROM {table} WHERE {mine} = %s AND {condition}")  # noqa: S608
+            params += [self.viewer_id, *values]
+        return " UNION ALL ".join(parts), params
+
+    def take(self, rows) -> None:
+        """Add (label, user id) rows from `query` to the sets."""
+        for label, user_id in rows:
+            if label in self.LABELS:
+                getattr(self, label).add(user_id)
 
     def load_requests(self, user_ids: Iterable[int]) -> None:
         """Pending follow requests, for follow buttons only."""

@@ -14,6 +14,7 @@ import logging
 import math
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from redis.exceptions import RedisError
@@ -23,7 +24,7 @@ from social.models import Follow
 from timelines import services
 from timelines.store import TimelineStore
 from tweets.models import Tweet
-from tweets.selectors import hydrate, tweets_with_authors
+from tweets.selectors import hydrate, load_cards, tweets_with_authors
 
 logger = logging.getLogger(__name__)
 
@@ -72,21 +73,28 @@ def home_from_sql(viewer, page: PageRequest, *, kind: str | None = None):
 # --- Redis ----------------------------------------------------------------------------
 
 
-def _celebrities_followed(viewer) -> list[int]:
-    return list(
-        Follow.objects.filter(
-            follower=viewer, followee__followers_count__gt=settings.TIMELINE_FANOUT_MAX_FOLLOWERS
-        ).values_list("followee_id", flat=True)
-    )
+CELEBRITIES_TTL = 300  # seconds; follows of big accounts change rarely, and a follow clears it
 
 
-def _ensure_built(store: TimelineStore, user_id: int) -> bool:
-    """True when the timeline is there to read; rebuilds it on a miss under a lock."""
-    if store.home_exists(user_id):
-        store.count("hit")
-        store.touch(user_id)
-        return True
-    store.count("miss")
+def celebrities_key(user_id: int) -> str:
+    return f"tl:celebrities:{user_id}"
+
+
+def celebrities_followed(user_id: int) -> list[int]:
+    """The accounts too big to fan out that this reader follows (cached)."""
+    found = cache.get(celebrities_key(user_id))
+    if found is None:
+        found = list(
+            Follow.objects.filter(
+                follower_id=user_id, followee__followers_count__gt=settings.TIMELINE_FANOUT_MAX_FOLLOWERS
+            ).values_list("followee_id", flat=True)
+        )
+        cache.set(celebrities_key(user_id), found, CELEBRITIES_TTL)
+    return found
+
+
+def _rebuild(store: TimelineStore, user_id: int) -> bool:
+    """Rebuild a missing timeline under a lock; False when another request holds it."""
     if not store.acquire_rebuild_lock(user_id):
         return False  # someone else is building it; this reader gets SQL meanwhile
     try:
@@ -97,23 +105,29 @@ def _ensure_built(store: TimelineStore, user_id: int) -> bool:
 
 
 def _from_redis(store: TimelineStore, viewer, page: PageRequest, kind: str | None):
-    if not _ensure_built(store, viewer.pk):
-        return None
-    celebrities = _celebrities_followed(viewer)
-    for author_id in store.missing_recent(celebrities):
-        services.rebuild_recent(author_id, store)
-
     entries: list[Tweet] = []
     cursor = page.cursor
     exhausted = trimmed = False
-    for _ in range(MAX_ROUNDS):
-        want = (page.limit - len(entries)) * (4 if kind else 2) + 5
-        home_ids, trimmed = store.home_page(viewer.pk, cursor, want)
+    celebrities = None
+    for round_number in range(MAX_ROUNDS):
+        # A little slack covers entries that drop out; filters need more.
+        want = (page.limit - len(entries)) * (4 if kind else 1) + 5
+        found = (
+            store.read_home(viewer.pk, cursor, want) if round_number == 0 else store.home_page(viewer.pk, cursor, want)
+        )
+        if found is None:
+            if not _rebuild(store, viewer.pk):
+                return None
+            found = store.home_page(viewer.pk, cursor, want)
+        home_ids, trimmed = found
+        if celebrities is None:
+            celebrities = celebrities_followed(viewer.pk)
+            for author_id in store.missing_recent(celebrities) if celebrities else ():
+                services.rebuild_recent(author_id, store)
         merged = sorted(set(home_ids) | set(store.recent_pages(celebrities, cursor, want)), reverse=True)[:want]
         if merged:
             cursor = merged[-1]
-            by_id = tweets_with_authors().in_bulk(merged)
-            fresh = hydrate([by_id[i] for i in merged if i in by_id], viewer, hide_muted=True)
+            fresh = hydrate(load_cards(merged), viewer, hide_muted=True)
             entries = _grouped(entries + [e for e in fresh if _matches(e, kind)])
         if len(merged) < want:
             exhausted = True

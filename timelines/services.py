@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -36,6 +37,13 @@ def note_visit(user: User, store: TimelineStore | None = None) -> None:
         store = store or TimelineStore()
         if store.enabled:
             store.drop_home(user.pk)
+
+
+def forget_celebrities(user_id: int) -> None:
+    """After a follow or unfollow, the reader's cached list of followed celebrities is stale."""
+    from timelines.selectors import celebrities_key
+
+    cache.delete(celebrities_key(user_id))
 
 
 def is_celebrity(followers_count: int) -> bool:

@@ -32,6 +32,21 @@ return added
 """
 
 
+# One round trip per page read: is the timeline built? If so, keep it alive,
+# count a hit and return a page; if not, count a miss.
+_READ_PAGE = """
+local key, stats = KEYS[1], KEYS[2]
+if redis.call('EXISTS', key) == 0 then
+  redis.call('HINCRBY', stats, 'miss', 1)
+  return false
+end
+redis.call('HINCRBY', stats, 'hit', 1)
+redis.call('EXPIRE', key, ARGV[3])
+local ids = redis.call('ZREVRANGEBYSCORE', key, ARGV[1], '-inf', 'LIMIT', 0, ARGV[2])
+return {ids, redis.call('ZCARD', key)}
+"""
+
+
 def home_key(user_id: int) -> str:
     return f"tl:home:{user_id}"
 
@@ -66,6 +81,7 @@ class TimelineStore:
     def __init__(self, redis=None):
         self.redis = redis if redis is not None else client()
         self._add_script = self.redis.register_script(_ADD_IF_BUILT) if self.redis is not None else None
+        self._read_script = self.redis.register_script(_READ_PAGE) if self.redis is not None else None
 
     @property
     def enabled(self) -> bool:
@@ -143,6 +159,16 @@ class TimelineStore:
     def touch(self, user_id: int) -> None:
         """A visit keeps the timeline alive for TIMELINE_INACTIVE_AFTER more."""
         self.redis.expire(home_key(user_id), _ttl())
+
+    def read_home(self, user_id: int, before: int | None, count: int) -> tuple[list[int], bool] | None:
+        """A page of the timeline as `home_page` gives it, or None when it isn't built (a miss)."""
+        top = f"({before}" if before is not None else "+inf"
+        found = self._read_script(keys=[home_key(user_id), STATS_KEY], args=[top, count + 1, _ttl()])
+        if found is None:
+            return None
+        members, size = found
+        ids = [int(m) for m in members if m != SENTINEL.encode()][:count]
+        return ids, size - 1 >= _capacity()
 
     def home_page(self, user_id: int, before: int | None, count: int) -> tuple[list[int], bool]:
         """Up to `count` entry ids below `before`, newest first, and whether the set is full (trimmed)."""

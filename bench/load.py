@@ -1,0 +1,101 @@
+"""The load generator: a separate process, N concurrent keep-alive clients, fixed duration.
+
+    python -m bench.load plan.json
+
+The plan names the base URL, concurrency, warm-up and measured seconds, and a
+list of requests to pick from at random. It prints one JSON object: counts,
+errors, requests per second, and p50/p95/p99 in milliseconds, both as the
+client saw them and as the server reported them (`Server-Timing: app;dur=`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sys
+import time
+
+import aiohttp
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return round(ordered[index], 2)
+
+
+def server_ms(headers) -> float | None:
+    timing = headers.get("Server-Timing", "")
+    for part in timing.split(";"):
+        if part.startswith("dur="):
+            return float(part[4:])
+    return None
+
+
+async def client(session, plan, stop_at: float, measure_from: float, results: dict, rng: random.Random) -> None:
+    requests = plan["requests"]
+    while True:
+        now = time.perf_counter()
+        if now >= stop_at:
+            return
+        spec = rng.choice(requests)
+        started = time.perf_counter()
+        try:
+            async with session.request(
+                spec.get("method", "GET"), plan["base_url"] + spec["path"], headers=spec.get("headers"),
+                json=spec.get("json"), allow_redirects=False,
+            ) as response:  # fmt: skip
+                await response.read()
+                status, timing = response.status, server_ms(response.headers)
+        except aiohttp.ClientError as error:
+            status, timing = f"error: {type(error).__name__}", None
+        elapsed = (time.perf_counter() - started) * 1000
+        if started < measure_from:
+            continue  # warm-up
+        results["count"] += 1
+        if not ((isinstance(status, int) and status < 400) or status in plan.get("ok_statuses", [])):
+            results["errors"] += 1
+            results["error_samples"].setdefault(str(status), 0)
+            results["error_samples"][str(status)] += 1
+        results["client"].append(elapsed)
+        if timing is not None:
+            results["server"].append(timing)
+
+
+async def run(plan: dict) -> dict:
+    concurrency = plan.get("concurrency", 16)
+    warmup, duration = plan.get("warmup", 2), plan.get("duration", 10)
+    results = {"count": 0, "errors": 0, "error_samples": {}, "client": [], "server": []}
+    connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        start = time.perf_counter()
+        measure_from, stop_at = start + warmup, start + warmup + duration
+        rng = random.Random(plan.get("seed", 1))
+        await asyncio.gather(
+            *(
+                client(session, plan, stop_at, measure_from, results, random.Random(rng.random()))
+                for _ in range(concurrency)
+            )
+        )
+    return {
+        "count": results["count"],
+        "errors": results["errors"],
+        "error_samples": results["error_samples"],
+        "rps": round(results["count"] / duration, 1),
+        "client_ms": {f"p{q}": percentile(results["client"], q) for q in (50, 95, 99)},
+        "server_ms": {f"p{q}": percentile(results["server"], q) for q in (50, 95, 99)},
+    }
+
+
+def main() -> None:
+    with open(sys.argv[1]) as handle:
+        plan = json.load(handle)
+    print(json.dumps(asyncio.run(run(plan))))
+
+
+if __name__ == "__main__":
+    main()
