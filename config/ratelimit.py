@@ -35,19 +35,30 @@ class Rate:
 
 def hit(key: str, rate: Rate, *, cost: int = 1) -> tuple[bool, int]:
     """Count a hit on `key`; (allowed, seconds until the window resets)."""
-    window_start = int(time.time()) // rate.window * rate.window
-    bucket = f"rl:{key}:{window_start}"
-    retry_after = window_start + rate.window - int(time.time())
+    return hit_many([(key, rate)], cost=cost)
+
+
+def hit_many(limits: list[tuple[str, Rate]], *, cost: int = 1) -> tuple[bool, int]:
+    """Count a hit on several limits at once (one round trip); allowed only if all allow it."""
+    now = int(time.time())
+    buckets = []
+    for key, rate in limits:
+        window_start = now // rate.window * rate.window
+        buckets.append((f"rl:{key}:{window_start}", rate, window_start + rate.window - now))
     client = get_redis()
     if client is not None:
         with client.pipeline(transaction=False) as pipe:
-            pipe.incrby(bucket, cost)
-            pipe.expire(bucket, rate.window + 1, nx=True)
-            count, _ = pipe.execute()
+            for bucket, rate, _ in buckets:
+                pipe.incrby(bucket, cost)
+                pipe.expire(bucket, rate.window + 1, nx=True)
+            counts = pipe.execute()[::2]
     else:
-        cache.add(bucket, 0, rate.window + 1)
-        count = cache.incr(bucket, cost)
-    return count <= rate.limit, max(retry_after, 1)
+        counts = []
+        for bucket, rate, _ in buckets:
+            cache.add(bucket, 0, rate.window + 1)
+            counts.append(cache.incr(bucket, cost))
+    over = [retry for count, (_, rate, retry) in zip(counts, buckets, strict=True) if count > rate.limit]
+    return not over, max([*over, 1])
 
 
 def peek(key: str, rate: Rate) -> int:

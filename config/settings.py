@@ -266,8 +266,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "config.api.throttling.PerIPThrottle",
-        "config.api.throttling.PerUserThrottle",
+        "config.api.throttling.ClientThrottle",
         "config.api.throttling.ActionThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {

@@ -14,7 +14,6 @@ import logging
 import math
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from redis.exceptions import RedisError
@@ -73,24 +72,13 @@ def home_from_sql(viewer, page: PageRequest, *, kind: str | None = None):
 # --- Redis ----------------------------------------------------------------------------
 
 
-CELEBRITIES_TTL = 300  # seconds; follows of big accounts change rarely, and a follow clears it
-
-
-def celebrities_key(user_id: int) -> str:
-    return f"tl:celebrities:{user_id}"
-
-
 def celebrities_followed(user_id: int) -> list[int]:
-    """The accounts too big to fan out that this reader follows (cached)."""
-    found = cache.get(celebrities_key(user_id))
-    if found is None:
-        found = list(
-            Follow.objects.filter(
-                follower_id=user_id, followee__followers_count__gt=settings.TIMELINE_FANOUT_MAX_FOLLOWERS
-            ).values_list("followee_id", flat=True)
-        )
-        cache.set(celebrities_key(user_id), found, CELEBRITIES_TTL)
-    return found
+    """The accounts too big to fan out that this reader follows (read from the database)."""
+    return list(
+        Follow.objects.filter(
+            follower_id=user_id, followee__followers_count__gt=settings.TIMELINE_FANOUT_MAX_FOLLOWERS
+        ).values_list("followee_id", flat=True)
+    )
 
 
 def _rebuild(store: TimelineStore, user_id: int) -> bool:
@@ -108,22 +96,25 @@ def _from_redis(store: TimelineStore, viewer, page: PageRequest, kind: str | Non
     entries: list[Tweet] = []
     cursor = page.cursor
     exhausted = trimmed = False
-    celebrities = None
+    celebrities: list[int] = []
     for round_number in range(MAX_ROUNDS):
         # A little slack covers entries that drop out; filters need more.
         want = (page.limit - len(entries)) * (4 if kind else 1) + 5
-        found = (
-            store.read_home(viewer.pk, cursor, want) if round_number == 0 else store.home_page(viewer.pk, cursor, want)
-        )
-        if found is None:
-            if not _rebuild(store, viewer.pk):
-                return None
-            found = store.home_page(viewer.pk, cursor, want)
-        home_ids, trimmed = found
-        if celebrities is None:
-            celebrities = celebrities_followed(viewer.pk)
+        if round_number == 0:
+            found = store.read_home(viewer.pk, cursor, want)
+            if found is None:
+                if not _rebuild(store, viewer.pk):
+                    return None
+                found = (*store.home_page(viewer.pk, cursor, want), None)
+            home_ids, trimmed, cached = found
+            if cached is None:
+                cached = celebrities_followed(viewer.pk)
+                store.cache_celebrities(viewer.pk, cached)
+            celebrities = cached
             for author_id in store.missing_recent(celebrities) if celebrities else ():
                 services.rebuild_recent(author_id, store)
+        else:
+            home_ids, trimmed = store.home_page(viewer.pk, cursor, want)
         merged = sorted(set(home_ids) | set(store.recent_pages(celebrities, cursor, want)), reverse=True)[:want]
         if merged:
             cursor = merged[-1]

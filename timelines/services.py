@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -41,9 +40,9 @@ def note_visit(user: User, store: TimelineStore | None = None) -> None:
 
 def forget_celebrities(user_id: int) -> None:
     """After a follow or unfollow, the reader's cached list of followed celebrities is stale."""
-    from timelines.selectors import celebrities_key
-
-    cache.delete(celebrities_key(user_id))
+    store = TimelineStore()
+    if store.enabled:
+        store.forget_celebrities(user_id)
 
 
 def is_celebrity(followers_count: int) -> bool:

@@ -33,9 +33,10 @@ return added
 
 
 # One round trip per page read: is the timeline built? If so, keep it alive,
-# count a hit and return a page; if not, count a miss.
+# count a hit, and return a page with the cached list of followed celebrities
+# (false when not cached); if not, count a miss.
 _READ_PAGE = """
-local key, stats = KEYS[1], KEYS[2]
+local key, stats, celebrities = KEYS[1], KEYS[2], KEYS[3]
 if redis.call('EXISTS', key) == 0 then
   redis.call('HINCRBY', stats, 'miss', 1)
   return false
@@ -43,7 +44,7 @@ end
 redis.call('HINCRBY', stats, 'hit', 1)
 redis.call('EXPIRE', key, ARGV[3])
 local ids = redis.call('ZREVRANGEBYSCORE', key, ARGV[1], '-inf', 'LIMIT', 0, ARGV[2])
-return {ids, redis.call('ZCARD', key)}
+return {ids, redis.call('ZCARD', key), redis.call('GET', celebrities)}
 """
 
 
@@ -57,6 +58,14 @@ def recent_key(author_id: int) -> str:
 
 def lock_key(user_id: int) -> str:
     return f"tl:lock:{user_id}"
+
+
+def celebrities_key(user_id: int) -> str:
+    """The accounts too big to fan out that this reader follows, as "1,2,3" (a cache)."""
+    return f"tl:celebrities:{user_id}"
+
+
+CELEBRITIES_TTL = 300  # seconds; a follow or unfollow clears it sooner
 
 
 STATS_KEY = "tl:stats"  # hash: hit, miss, inserted
@@ -160,15 +169,24 @@ class TimelineStore:
         """A visit keeps the timeline alive for TIMELINE_INACTIVE_AFTER more."""
         self.redis.expire(home_key(user_id), _ttl())
 
-    def read_home(self, user_id: int, before: int | None, count: int) -> tuple[list[int], bool] | None:
-        """A page of the timeline as `home_page` gives it, or None when it isn't built (a miss)."""
+    def read_home(self, user_id: int, before: int | None, count: int):
+        """(ids, full, celebrities or None) as `home_page` gives them, or None when not built (a miss)."""
         top = f"({before}" if before is not None else "+inf"
-        found = self._read_script(keys=[home_key(user_id), STATS_KEY], args=[top, count + 1, _ttl()])
+        keys = [home_key(user_id), STATS_KEY, celebrities_key(user_id)]
+        found = self._read_script(keys=keys, args=[top, count + 1, _ttl()])
         if found is None:
             return None
-        members, size = found
+        members, size, celebrities = found
         ids = [int(m) for m in members if m != SENTINEL.encode()][:count]
-        return ids, size - 1 >= _capacity()
+        if celebrities is not None:
+            celebrities = [int(c) for c in celebrities.split(b",") if c]
+        return ids, size - 1 >= _capacity(), celebrities
+
+    def cache_celebrities(self, user_id: int, author_ids: list[int]) -> None:
+        self.redis.set(celebrities_key(user_id), ",".join(map(str, author_ids)), ex=CELEBRITIES_TTL)
+
+    def forget_celebrities(self, user_id: int) -> None:
+        self.redis.delete(celebrities_key(user_id))
 
     def home_page(self, user_id: int, before: int | None, count: int) -> tuple[list[int], bool]:
         """Up to `count` entry ids below `before`, newest first, and whether the set is full (trimmed)."""

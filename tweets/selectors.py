@@ -22,7 +22,12 @@ from tweets.models import Like, Media, Tweet
 PROFILE_TABS = ("tweets", "replies", "media", "likes")
 
 # The author columns a card or the API shows; the rest of the row stays in the database.
-AUTHOR_FIELDS = ("id", "username", "name", "avatar", "is_private", "is_active")
+# In the model's own order, as Model.from_db expects them.
+AUTHOR_FIELDS = tuple(
+    f.attname
+    for f in User._meta.concrete_fields
+    if f.attname in {"id", "username", "name", "avatar", "is_private", "is_active"}
+)
 REFERENCES = ("retweet_of", "quote_of", "reply_to")
 
 
@@ -46,11 +51,16 @@ originals AS (SELECT * FROM {table} WHERE id IN (SELECT retweet_of_id FROM page)
 wanted AS (
     SELECT retweet_of_id AS id FROM page UNION SELECT quote_of_id FROM page UNION SELECT reply_to_id FROM page
     UNION SELECT quote_of_id FROM originals UNION SELECT reply_to_id FROM originals
+),
+cards AS (
+    SELECT * FROM page
+    UNION ALL
+    SELECT * FROM {table} WHERE id IN (SELECT id FROM wanted) AND NOT ({in_page})
 )
-SELECT * FROM page
-UNION ALL
-SELECT * FROM {table} WHERE id IN (SELECT id FROM wanted) AND NOT ({in_page})
+SELECT cards.*, {author_columns} FROM cards JOIN {authors} author ON author.id = cards.author_id
 """
+# PostgreSQL would hash-join the whole user table; an array of the ids makes it look them up.
+AUTHORS_POSTGRES = "(SELECT * FROM {users} WHERE id = ANY(ARRAY(SELECT author_id FROM cards)))"
 
 
 def load_cards(ids: list[int]) -> list[Tweet]:
@@ -63,8 +73,22 @@ def load_cards(ids: list[int]) -> list[Tweet]:
     if not ids:
         return []
     in_page, params = any_of("id", ids)
-    sql = CARDS_SQL.format(table=Tweet._meta.db_table, in_page=in_page)
+    sql = CARDS_SQL.format(
+        table=Tweet._meta.db_table,
+        in_page=in_page,
+        authors=AUTHORS_POSTGRES.format(users=User._meta.db_table)
+        if connection.vendor == "postgresql"
+        else User._meta.db_table,
+        author_columns=", ".join(f"author.{f} AS author_{f}" for f in AUTHOR_FIELDS),
+    )
     rows = list(Tweet.objects.raw(sql, params * 2))
+    authors: dict[int, User] = {}
+    for tweet in rows:
+        author = authors.get(tweet.author_id)
+        if author is None:
+            values = [getattr(tweet, f"author_{f}") for f in AUTHOR_FIELDS]
+            author = authors[tweet.author_id] = User.from_db("default", AUTHOR_FIELDS, values)
+        _cache(tweet, "author", author)
     known = {t.pk: t for t in rows}
     _link(known)
     page = [known[i] for i in ids if i in known]

@@ -26,6 +26,9 @@ def test_api_home_shape_and_paging(user_api, followed, django_capture_on_commit_
     first = user_api.get("/api/v1/timeline/home", {"limit": 2}).json()
     assert set(first) == {"tweets", "nextCursor"}
     assert [t["text"] for t in first["tweets"]] == ["p2", "p1"]
+    assert first["tweets"][0]["author"] == {
+        "id": str(followed.pk), "username": "friend", "name": followed.name, "avatarUrl": None,
+    }  # fmt: skip
     rest = user_api.get("/api/v1/timeline/home", {"limit": 2, "cursor": first["nextCursor"]}).json()
     assert [t["text"] for t in rest["tweets"]] == ["p0"] and rest["nextCursor"] is None
 
