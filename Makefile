@@ -15,7 +15,7 @@ STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chirp
 STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_WORKERS ?= 2
 
-.PHONY: help run stack test test-unit test-e2e lint format bench migrate clean
+.PHONY: help run stack test test-unit test-e2e lint format bench bench-small migrate clean
 
 help:
 	@echo "make run    - the embedded demo at http://$(HOST):$(PORT) (no services needed)"
@@ -35,15 +35,21 @@ run: $(VENV)/.installed
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# HTTP on PORT (granian, WSGI), WebSockets on PORT+1 (uvicorn, ASGI), as in production
+# behind a proxy that sends /ws/ to the second; here pages connect to it directly.
+WS_PORT ?= $(shell echo $$(($(PORT) + 1)))
 stack: export DATABASE_URL ?= $(STACK_DATABASE_URL)
 stack: export REDIS_URL ?= $(STACK_REDIS_URL)
 stack: export HOST := $(HOST)
+stack: export WEB_PORT := $(PORT)
+stack: export WS_PORT := $(WS_PORT)
+stack: export LIVE_EVENTS_URL ?= ws://$(HOST):$(WS_PORT)/ws/
 stack: $(VENV)/.installed
 	$(PY) manage.py ensure_database
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo --if-empty
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start --port $(PORT)
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start
 
 test: test-unit test-e2e
 
@@ -64,6 +70,13 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+bench: $(VENV)/.installed
+	$(PY) -m bench.run --scale full
+
+# What CI runs: the builder and runner at small scale, briefly, with no timing asserted.
+bench-small: $(VENV)/.installed
+	$(PY) -m bench.run --scale small --duration 2 --warmup 1 --fanout-rounds 2
 
 migrate: $(VENV)/.installed
 	$(PY) manage.py migrate

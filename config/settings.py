@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.site",
             ],
         },
     },
@@ -109,6 +110,8 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Covering indexes (INCLUDE) speed up PostgreSQL; SQLite builds them without the extra columns.
+SILENCED_SYSTEM_CHECKS = [] if USING_POSTGRES else ["models.W040"]
 
 # Redis is optional: without it every Redis-backed feature has a fallback.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -302,6 +305,10 @@ SPECTACULAR_SETTINGS = {
 }
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
 
+# Where pages open their live-events socket; empty means this origin's /ws/ (a proxy
+# sends it to the ASGI server). `make stack` points it at the WebSocket port.
+LIVE_EVENTS_URL = env.str("LIVE_EVENTS_URL", default="")
+
 # --- Product settings ------------------------------------------------------
 
 AVATAR_SIZE = 400
@@ -314,6 +321,7 @@ UNATTACHED_MEDIA_TTL = timedelta(hours=24)
 # Home timelines (timelines/store.py). Authors above the threshold are not fanned
 # out; readers merge their recent entries instead (the celebrity hybrid).
 TIMELINE_MAX_ENTRIES = env.int("TIMELINE_MAX_ENTRIES", default=800)
+TIMELINE_TRIM_SLACK = env.int("TIMELINE_TRIM_SLACK", default=50)  # may run this far over between trims
 TIMELINE_FANOUT_MAX_FOLLOWERS = env.int("TIMELINE_FANOUT_MAX_FOLLOWERS", default=10_000)
 TIMELINE_FANOUT_BATCH = env.int("TIMELINE_FANOUT_BATCH", default=1000)
 TIMELINE_INACTIVE_AFTER = timedelta(days=env.int("TIMELINE_INACTIVE_DAYS", default=30))

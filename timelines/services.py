@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -53,26 +55,35 @@ def _active_since():
     return timezone.now() - settings.TIMELINE_INACTIVE_AFTER
 
 
+FOLLOWER_BATCH_SQL = """
+SELECT f.id, f.follower_id FROM {follow} f JOIN {user} u ON u.id = f.follower_id
+WHERE f.followee_id = %s AND f.id > %s AND u.last_seen_at >= %s
+  AND NOT EXISTS (SELECT 1 FROM {mute} m WHERE m.muter_id = f.follower_id AND m.muted_id = %s)
+  AND NOT EXISTS (SELECT 1 FROM {block} b WHERE b.blocker_id = f.follower_id AND b.blocked_id = %s)
+ORDER BY f.id LIMIT %s
+"""
+
+
 def follower_batches(author_id: int, batch_size: int | None = None) -> Iterator[list[int]]:
     """Active followers who haven't muted or blocked the author, 1,000 at a time, in follow-id order.
 
-    One query per batch: the mute and block checks are anti-joins in the same query.
+    One query per batch, the mute and block checks being anti-joins in it.
+    Hand-written because fan-out is measured in inserts per second: the
+    covering index (followee, id) INCLUDE (follower) answers it from the index.
     """
     batch_size = batch_size or settings.TIMELINE_FANOUT_BATCH
-    muted = Mute.objects.filter(muter_id=OuterRef("follower_id"), muted_id=author_id)
-    blocked = Block.objects.filter(blocker_id=OuterRef("follower_id"), blocked_id=author_id)
-    follows = (
-        Follow.objects.filter(followee_id=author_id, follower__last_seen_at__gte=_active_since())
-        .filter(~Exists(muted), ~Exists(blocked))
-        .order_by("id")
+    sql = FOLLOWER_BATCH_SQL.format(
+        follow=Follow._meta.db_table, user=User._meta.db_table, mute=Mute._meta.db_table, block=Block._meta.db_table
     )
-    last_id = 0
-    while True:
-        rows = list(follows.filter(id__gt=last_id).values_list("id", "follower_id")[:batch_size])
-        if not rows:
-            return
-        last_id = rows[-1][0]
-        yield [follower_id for _, follower_id in rows]
+    since, last_id = _active_since(), 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(sql, [author_id, last_id, since, author_id, author_id, batch_size])
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            last_id = rows[-1][0]
+            yield [follower_id for _, follower_id in rows]
 
 
 def fan_out(entry_id: int, store: TimelineStore | None = None) -> int:
@@ -85,8 +96,10 @@ def fan_out(entry_id: int, store: TimelineStore | None = None) -> int:
     store.add_recent(author_id, entry_id)
     inserted = store.add_to_homes([author_id], entry_id)
     if not is_celebrity(entry["author__followers_count"]):
-        for batch in follower_batches(author_id):
-            inserted += store.add_to_homes(batch, entry_id)
+        # Redis writes one batch while PostgreSQL reads the next.
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            writes = [writer.submit(store.add_to_homes, batch, entry_id) for batch in follower_batches(author_id)]
+            inserted += sum(write.result() for write in writes)
     Tweet.objects.filter(pk=entry_id, fanned_out=False).update(fanned_out=True)
     return inserted
 

@@ -18,13 +18,19 @@ from config.redis import get_redis
 
 SENTINEL = "built"  # member at score +inf: "this timeline is complete"
 
-# Add one entry to every listed home timeline that exists, trimming to the newest `max`.
+# Add one entry to every listed home timeline that exists. Trimming back to the
+# newest `max` (plus the sentinel) happens once a set is `slack` over, so a full
+# timeline isn't trimmed on every single insert.
 _ADD_IF_BUILT = """
+local keep = tonumber(ARGV[3]) + 1
+local limit = keep + tonumber(ARGV[4])
 local added = 0
 for i, key in ipairs(KEYS) do
   if redis.call('EXISTS', key) == 1 then
     redis.call('ZADD', key, ARGV[1], ARGV[2])
-    redis.call('ZREMRANGEBYRANK', key, 0, -(tonumber(ARGV[3]) + 2))
+    if redis.call('ZCARD', key) > limit then
+      redis.call('ZREMRANGEBYRANK', key, 0, -(keep + 1))
+    end
     added = added + 1
   end
 end
@@ -102,7 +108,8 @@ class TimelineStore:
         """Add an entry to the built timelines among `user_ids`; one round trip."""
         if not user_ids:
             return 0
-        added = self._add_script(keys=[home_key(u) for u in user_ids], args=[entry_id, entry_id, _capacity()])
+        args = [entry_id, entry_id, _capacity(), settings.TIMELINE_TRIM_SLACK]
+        added = self._add_script(keys=[home_key(u) for u in user_ids], args=args)
         self.redis.hincrby(STATS_KEY, "inserted", added)
         return added
 

@@ -13,7 +13,7 @@
     var socket;
 
     function open() {
-      socket = new WebSocket(scheme + location.host + "/ws/");
+      socket = new WebSocket(document.body.dataset.liveUrl || scheme + location.host + "/ws/");
       socket.addEventListener("open", function () {
         delay = 1000;
         document.dispatchEvent(new CustomEvent("chirp:connected"));

@@ -212,11 +212,14 @@ def test_redis_unreachable_then_back(reader, home, now_run, settings, user_api, 
     assert tweet.fanned_out
 
 
-def test_older_pages_continue_in_sql_past_the_800(reader, now_run, settings):
+def test_older_pages_continue_in_sql_past_the_800(reader, now_run, settings, store):
     settings.TIMELINE_MAX_ENTRIES = 3
+    settings.TIMELINE_TRIM_SLACK = 0
     author = UserFactory(username="author")
     now_run(social.follow_create, follower=reader, followee=author)
+    selectors.home_timeline(reader, PageRequest(cursor=None, limit=2))  # built now, then fed by fan-out
     made = [now_run(post, author, f"p{i}").pk for i in range(6)]
+    assert len(store.home_page(reader.pk, None, 10)[0]) == 3  # only the newest three stay in Redis
     seen, cursor = [], None
     while True:
         items, cursor = selectors.home_timeline(reader, PageRequest(cursor=cursor, limit=2))

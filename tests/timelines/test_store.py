@@ -34,12 +34,18 @@ def test_an_empty_built_timeline_still_exists(store):
 
 
 def test_keeps_the_newest_800(store, settings):
+    slack = settings.TIMELINE_TRIM_SLACK
     store.replace_home(1, [])
-    for entry in range(1, 851):
+    for entry in range(1, 802):
         store.add_to_homes([1], entry)
-    ids = entries(store, type("U", (), {"pk": 1})())
-    assert len(ids) == settings.TIMELINE_MAX_ENTRIES == 800
-    assert ids[0] == 850 and ids[-1] == 51
+    reader = type("U", (), {"pk": 1})()
+    assert len(entries(store, reader)) == 801  # within the slack: no trim on every insert
+    for entry in range(802, 852 + slack):
+        store.add_to_homes([1], entry)
+    ids = entries(store, reader)
+    assert len(ids) <= settings.TIMELINE_MAX_ENTRIES + slack
+    assert ids[0] == 851 + slack and ids == sorted(ids, reverse=True)
+    assert ids[-1] > 851 + slack - len(ids)  # only the oldest went
     assert store.home_page(1, None, 10)[1] is True  # full: older history lives in SQL
 
 

@@ -1,0 +1,457 @@
+"""The benchmark runner (SPEC §5): build if needed, start the stack, warm up, measure, report.
+
+    python -m bench.run [--scale full|small] [--duration 20] [--server granian|uvicorn|daphne]
+
+It starts the stack the way production runs it (docs/OPERATIONS.md): the web
+server with two worker processes for HTTP, a baseline copy that reads every
+home timeline from SQL, and one Celery worker process. Load comes from a
+separate process (bench/load.py) with 16 concurrent clients. Results print
+as a table and as JSON, and are saved under bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(sys.executable).parent
+CONCURRENCY = 16
+SCALE_USERS = {"full": 10_000, "small": 600}
+
+TARGETS = {  # SPEC §5, for the report only: nothing here fails on a missed target
+    "home_api": "p95 ≤ 25 ms, ≥ 250 req/s",
+    "home_page": "p95 ≤ 40 ms",
+    "post": "p95 ≤ 30 ms",
+    "like": "p95 ≤ 20 ms",
+    "follow": "p95 ≤ 20 ms",
+    "fanout_latency": "≤ 1 s to every active follower (5,000 followers)",
+    "fanout_throughput": "≥ 100,000 inserts/s, one worker",
+    "redis_vs_sql": "Redis ≥ 5× faster at p95 (reader following 1,000)",
+    "cache_hit_ratio": "≥ 95 % for active users",
+}
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stack_env(args) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "API_RATE_IP": "10000000/min",
+        "API_RATE_USER": "10000000/min",
+        "LOG_LEVEL": "WARNING",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    for name in ("PRODUCTION", "PYTEST_XDIST_WORKER"):
+        env.pop(name, None)
+    return env
+
+
+class Stack:
+    """The processes under test, each in its own process group, stopped on exit."""
+
+    def __init__(self, env: dict, server: str, log_dir: Path):
+        self.env, self.server, self.log_dir = env, server, log_dir
+        self.processes: list[subprocess.Popen] = []
+        self.web_port, self.sql_port = free_port(), free_port()
+
+    def _start(self, name: str, command: list[str], extra_env: dict | None = None) -> None:
+        log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**self.env, **(extra_env or {})}, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        self.processes.append(process)
+
+    def web_command(self, port: int) -> list[str]:
+        if self.server == "uvicorn":
+            return [str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+                    "--workers", "2", "--no-access-log", "--log-level", "warning"]  # fmt: skip
+        if self.server == "daphne":
+            return [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+        return [str(BIN / "granian"), "--interface", "wsgi", "config.wsgi:application", "--host", "127.0.0.1",
+                "--port", str(port), "--workers", "2", "--blocking-threads", "1", "--log-level", "warning"]  # fmt: skip
+
+    def start(self) -> None:
+        self._start("web", self.web_command(self.web_port))
+        self._start("web-sql", self.web_command(self.sql_port), {"TIMELINE_READ_FROM_SQL": "true"})
+        self._start("worker", [PYTHON, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING",
+                               "--queues=timelines,default,media,notifications,maintenance", "--without-gossip",
+                               "--without-mingle", "--without-heartbeat"])  # fmt: skip
+        for port in (self.web_port, self.sql_port):
+            self._wait_for(port)
+
+    def _wait_for(self, port: int, timeout: float = 60) -> None:
+        import urllib.request
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"the web server on port {port} did not come up; see {self.log_dir}")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+# --- preparing clients and timelines ------------------------------------------------------
+
+
+def prepare(scale: str, rng: random.Random) -> dict:
+    """Tokens and sessions for bench readers, and built timelines for everyone a test reads or reaches."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.db.models import Max
+    from knox.models import AuthToken
+
+    from accounts.models import User
+    from social.models import Follow
+    from timelines import services
+    from timelines.store import TimelineStore
+    from tweets.models import Tweet
+
+    store = TimelineStore()
+    store.redis.flushdb()
+    AuthToken.objects.all().delete()
+    active = list(
+        User.objects.filter(last_seen_at__isnull=False, username__startswith="user").values_list("pk", flat=True)
+    )
+    active_set = set(User.objects.filter(last_seen_at__gte=services._active_since()).values_list("pk", flat=True))
+    readers = rng.sample([u for u in active if u in active_set], 300 if scale == "full" else 40)
+    tokens = {uid: AuthToken.objects.create(User(pk=uid))[1] for uid in readers}
+    sessions = []
+    for uid in readers[: 100 if scale == "full" else 20]:
+        session = SessionStore()
+        user = User.objects.get(pk=uid)
+        session["_auth_user_id"] = str(uid)
+        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.create()
+        sessions.append(session.session_key)
+    heavy = User.objects.get(username="reader1000")
+    stars = list(User.objects.order_by("-followers_count").values_list("pk", "followers_count")[:5])
+    star_id = min(stars, key=lambda s: abs(s[1] - 5000))[0]  # the account closest to 5,000 followers
+    star_followers = set(Follow.objects.filter(followee_id=star_id).values_list("follower_id", flat=True)) & active_set
+
+    to_build = sorted(set(readers) | {heavy.pk} | star_followers)
+    say(f"building {len(to_build):,} home timelines (readers, the heavy reader, the star's active followers)")
+    started = time.monotonic()
+    warm_in_parallel(to_build)
+    say(f"  built in {time.monotonic() - started:.0f}s")
+    store.redis.delete("tl:stats")
+
+    max_id = Tweet.objects.aggregate(top=Max("id"))["top"]
+    originals = list(
+        Tweet.objects.filter(retweet_of__isnull=True, id__lte=max_id)
+        .order_by("-id")
+        .values_list("id", flat=True)[:5000]
+    )
+    return {
+        "tokens": list(tokens.values()),
+        "sessions": sessions,
+        "heavy_token": AuthToken.objects.create(heavy)[1],
+        "heavy_following": heavy.following_count,
+        "star": star_id,
+        "star_token": AuthToken.objects.create(User(pk=star_id))[1],
+        "star_followers_active": sorted(star_followers),
+        "other_stars": [(pk, AuthToken.objects.create(User(pk=pk))[1]) for pk, _ in stars if pk != star_id],
+        "originals": originals,
+        "users": list(User.objects.values_list("pk", flat=True)),
+    }
+
+
+def warm_in_parallel(user_ids: list[int], processes: int = 2) -> None:
+    """Rebuild timelines from PostgreSQL in two child processes (one per core)."""
+    chunks = [user_ids[i::processes] for i in range(processes)]
+    children = []
+    for chunk in chunks:
+        handle = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)  # noqa: SIM115
+        json.dump(chunk, handle)
+        handle.close()
+        code = (
+            "import json,sys,django;django.setup();from timelines import services;"
+            f"[services.rebuild_home(u) for u in json.load(open({handle.name!r}))]"
+        )
+        children.append(subprocess.Popen([PYTHON, "-c", code], cwd=ROOT, env=os.environ.copy()))
+    for child in children:
+        if child.wait() != 0:
+            raise RuntimeError("warming timelines failed")
+
+
+# --- scenarios -----------------------------------------------------------------------------
+
+
+def load(plan: dict, work_dir: Path) -> dict:
+    path = work_dir / "plan.json"
+    path.write_text(json.dumps(plan))
+    result = subprocess.run(
+        [PYTHON, "-m", "bench.load", str(path)], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
+    from timelines.store import TimelineStore
+
+    store = TimelineStore()
+    web, sql = f"http://127.0.0.1:{stack.web_port}", f"http://127.0.0.1:{stack.sql_port}"
+    timing = {"concurrency": CONCURRENCY, "warmup": args.warmup, "duration": args.duration}
+    work_dir = Path(tempfile.mkdtemp(prefix="chirp-bench-"))
+    home = [{"path": "/api/v1/timeline/home?limit=20", "headers": bearer(t)} for t in data["tokens"]]
+    heavy = [{"path": "/api/v1/timeline/home?limit=20", "headers": bearer(data["heavy_token"])}]
+    results = {}
+
+    say("home timeline, API (Redis)")
+    store.redis.delete("tl:stats")
+    results["home_api"] = load({"base_url": web, "requests": home, **timing}, work_dir)
+    stats = store.stats()
+    results["cache_hit_ratio"] = round(stats.get("hit", 0) / max(1, stats.get("hit", 0) + stats.get("miss", 0)), 4)
+    say("home timeline, API (SQL baseline)")
+    results["home_api_sql"] = load({"base_url": sql, "requests": home, **timing}, work_dir)
+    say(f"heavy reader (following {data['heavy_following']:,}): Redis, then SQL")
+    results["heavy_redis"] = load({"base_url": web, "requests": heavy, **timing}, work_dir)
+    results["heavy_sql"] = load({"base_url": sql, "requests": heavy, **timing}, work_dir)
+    say("home page (HTML)")
+    pages = [{"path": "/", "headers": {"Cookie": f"sessionid={s}"}} for s in data["sessions"]]
+    results["home_page"] = load({"base_url": web, "requests": pages, **timing}, work_dir)
+    say("like")
+    likes = [
+        {"method": "POST", "path": f"/api/v1/tweets/{rng.choice(data['originals'])}/like", "headers": bearer(t)}
+        for t in data["tokens"] for _ in range(20)
+    ]  # fmt: skip
+    results["like"] = load({"base_url": web, "requests": likes, **timing}, work_dir)
+    say("follow and unfollow")
+    follows = [
+        {"method": "POST", "path": f"/api/v1/users/{rng.choice(data['users'])}/{rng.choice(['follow', 'unfollow'])}",
+         "headers": bearer(t)}
+        for t in data["tokens"] for _ in range(20)
+    ]  # fmt: skip
+    results["follow"] = load({"base_url": web, "requests": follows, "ok_statuses": [400], **timing}, work_dir)
+    say("post a tweet")
+    posts = [
+        {"method": "POST", "path": "/api/v1/tweets", "headers": bearer(t), "json": {"text": f"bench post {i} #bench"}}
+        for i, t in enumerate(data["tokens"])
+    ]  # fmt: skip
+    results["post"] = load({"base_url": web, "requests": posts, **timing}, work_dir)
+    wait_for_worker_idle(store)
+    say("fan-out latency: a post from the account with about 5,000 followers")
+    results["fanout_latency"] = fanout_latency(web, data, store, rounds=args.fanout_rounds)
+    say("fan-out throughput: one worker, posts from the biggest accounts")
+    results["fanout_throughput"] = fanout_throughput(web, data, store)
+    return results
+
+
+def post_as(base_url: str, token: str, text: str) -> int:
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{base_url}/api/v1/tweets", data=json.dumps({"text": text}).encode(), method="POST",
+        headers={**bearer(token), "Content-Type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own local server
+        return int(json.loads(response.read())["tweetId"])
+
+
+def wait_for_worker_idle(store, timeout: float = 120) -> None:
+    """Let queued fan-outs from the posting test finish before timing fan-out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and store.redis.llen("timelines"):
+        time.sleep(0.2)
+
+
+def fanout_latency(base_url: str, data: dict, store, rounds: int) -> dict:
+    from timelines.store import home_key
+
+    followers = [f for f in data["star_followers_active"] if store.home_exists(f)]
+    timings = []
+    for round_number in range(rounds):
+        started = time.perf_counter()
+        tweet_id = post_as(base_url, data["star_token"], f"fan-out round {round_number}")
+        missing = list(followers)
+        while missing:
+            with store.redis.pipeline(transaction=False) as pipe:
+                for follower in missing:
+                    pipe.zscore(home_key(follower), tweet_id)
+                scores = pipe.execute()
+            missing = [f for f, score in zip(missing, scores, strict=True) if score is None]
+            if missing:
+                if time.perf_counter() - started > 30:
+                    raise RuntimeError(f"fan-out did not reach {len(missing)} followers in 30 s")
+                time.sleep(0.005)
+        timings.append((time.perf_counter() - started) * 1000)
+        time.sleep(0.5)
+    timings.sort()
+    return {
+        "followers_reached": len(followers),
+        "rounds": rounds,
+        "p50_ms": round(timings[len(timings) // 2], 1),
+        "max_ms": round(timings[-1], 1),
+    }
+
+
+def fanout_throughput(base_url: str, data: dict, store, posts: int = 20) -> dict:
+    from tweets.models import Tweet
+
+    authors = [(data["star"], data["star_token"]), *data["other_stars"]]
+    before = store.stats().get("inserted", 0)
+    started = time.perf_counter()
+    made = [post_as(base_url, authors[i % len(authors)][1], f"throughput {i}") for i in range(posts)]
+    while Tweet.objects.filter(pk__in=made, fanned_out=False).exists():
+        if time.perf_counter() - started > 120:
+            raise RuntimeError("fan-out throughput test did not finish in 120 s")
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    inserted = store.stats().get("inserted", 0) - before
+    return {
+        "posts": posts,
+        "inserted": inserted,
+        "seconds": round(elapsed, 2),
+        "inserts_per_s": round(inserted / elapsed),
+    }
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def report(results: dict, args) -> str:
+    rows = ["| test | p50 ms | p95 ms | p99 ms | req/s | errors | target |", "|---|---|---|---|---|---|---|"]
+    for name in ("home_api", "home_api_sql", "heavy_redis", "heavy_sql", "home_page", "post", "like", "follow"):
+        r = results[name]
+        s = r["server_ms"]
+        rows.append(
+            f"| {name} | {s['p50']} | {s['p95']} | {s['p99']} | {r['rps']} | {r['errors']} | {TARGETS.get(name, '')} |"
+        )
+    heavy_ratio = (results["heavy_sql"]["server_ms"]["p95"] or 0) / max(
+        results["heavy_redis"]["server_ms"]["p95"] or 1, 0.01
+    )
+    lines = [
+        f"Scale: {args.scale}; web server: {args.server}; {CONCURRENCY} clients; {args.duration}s per test; "
+        "server-side latency (Server-Timing).",
+        "",
+        *rows,
+        "",
+        f"- Redis vs SQL at p95, reader following {results['meta']['heavy_following']:,}: {heavy_ratio:.1f}x "
+        f"({TARGETS['redis_vs_sql']})",
+        f"- Timeline cache hit ratio during the home test: {results['cache_hit_ratio'] * 100:.1f} % "
+        f"({TARGETS['cache_hit_ratio']})",
+        f"- Fan-out to {results['fanout_latency']['followers_reached']:,} active followers: "
+        f"p50 {results['fanout_latency']['p50_ms']} ms, max {results['fanout_latency']['max_ms']} ms "
+        f"({TARGETS['fanout_latency']})",
+        f"- Fan-out throughput: {results['fanout_throughput']['inserts_per_s']:,} inserts/s "
+        f"({results['fanout_throughput']['inserted']:,} in {results['fanout_throughput']['seconds']} s; "
+        f"{TARGETS['fanout_throughput']})",
+        "- Client-side latencies (including queueing at 16 clients) are in the JSON.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=SCALE_USERS, default="full")
+    parser.add_argument("--server", choices=["granian", "uvicorn", "daphne"], default="granian")
+    parser.add_argument("--duration", type=float, default=20)
+    parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument("--fanout-rounds", type=int, default=5)
+    parser.add_argument("--rebuild", action="store_true", help="Rebuild the data set even if it is there.")
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--redis-url", default=None)
+    args = parser.parse_args(argv)
+    name = "chirp_bench" if args.scale == "full" else "chirp_bench_small"
+    args.database_url = (
+        args.database_url or os.environ.get("BENCH_DATABASE_URL") or f"postgres://postgres@127.0.0.1:5432/{name}"
+    )
+    args.redis_url = args.redis_url or os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/9"
+
+    env = stack_env(args)
+    ensure_data(env, args)
+    say("collecting static files (production serves them hashed)")
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT, env=env, check=True
+    )
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    rng = random.Random(7)
+    say("preparing clients and timelines")
+    data = prepare(args.scale, rng)
+    log_dir = Path(tempfile.mkdtemp(prefix="chirp-bench-logs-"))
+    stack = Stack(env, args.server, log_dir)
+    say(f"starting the stack ({args.server}, logs in {log_dir})")
+    stack.start()
+    try:
+        results = scenarios(stack, data, args, rng)
+    finally:
+        stack.stop()
+    results["meta"] = {"scale": args.scale, "server": args.server, "heavy_following": data["heavy_following"],
+                       "when": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count()}  # fmt: skip
+    text = report(results, args)
+    print("\n" + text + "\n")
+    print(json.dumps(results))
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{args.scale}-{args.server}.json").write_text(json.dumps(results, indent=2))
+    (out / f"{args.scale}-{args.server}.md").write_text(text + "\n")
+
+
+def ensure_data(env: dict, args) -> None:
+    """Build the data set unless the database already holds it."""
+    import psycopg
+
+    url = args.database_url
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    count = 0
+    with psycopg.connect(url) as conn:
+        try:
+            count = conn.execute("SELECT count(*) FROM accounts_user").fetchone()[0]
+        except psycopg.errors.UndefinedTable:
+            count = 0
+    if args.rebuild or count != SCALE_USERS[args.scale]:
+        say("building the data set")
+        subprocess.run([PYTHON, "-m", "bench.build", "--scale", args.scale], cwd=ROOT, env=env, check=True)
+
+
+if __name__ == "__main__":
+    main()
