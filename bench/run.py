@@ -286,7 +286,7 @@ def post_as(base_url: str, token: str, text: str) -> int:
         f"{base_url}/api/v1/tweets", data=json.dumps({"text": text}).encode(), method="POST",
         headers={**bearer(token), "Content-Type": "application/json"},
     )  # fmt: skip
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own local server
+    with urllib.request.urlopen(request, timeout=10) as response:
         return int(json.loads(response.read())["tweetId"])
 
 
