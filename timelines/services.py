@@ -7,6 +7,7 @@ idempotent), so Celery may redeliver the tasks that call them.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -92,6 +93,7 @@ def fan_out(entry_id: int, store: TimelineStore | None = None) -> int:
     entry = Tweet.objects.filter(pk=entry_id).values("author_id", "author__followers_count", "fanned_out").first()
     if entry is None or not store.enabled:
         return 0  # deleted before we got to it, or no Redis to write to
+    started = time.perf_counter()
     author_id = entry["author_id"]
     store.add_recent(author_id, entry_id)
     inserted = store.add_to_homes([author_id], entry_id)
@@ -101,6 +103,7 @@ def fan_out(entry_id: int, store: TimelineStore | None = None) -> int:
             writes = [writer.submit(store.add_to_homes, batch, entry_id) for batch in follower_batches(author_id)]
             inserted += sum(write.result() for write in writes)
     Tweet.objects.filter(pk=entry_id, fanned_out=False).update(fanned_out=True)
+    store.count_fanout(time.perf_counter() - started)
     return inserted
 
 

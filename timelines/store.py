@@ -240,5 +240,12 @@ class TimelineStore:
     def count(self, outcome: str) -> None:
         self.redis.hincrby(STATS_KEY, outcome, 1)
 
+    def count_fanout(self, seconds: float) -> None:
+        """Time spent fanning out (with `inserted`, a worker's inserts per second)."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hincrby(STATS_KEY, "fanouts", 1)
+            pipe.hincrbyfloat(STATS_KEY, "fanout_ms", seconds * 1000)
+            pipe.execute()
+
     def stats(self) -> dict[str, int]:
-        return {k.decode(): int(v) for k, v in self.redis.hgetall(STATS_KEY).items()}
+        return {k.decode(): float(v) if b"." in v else int(v) for k, v in self.redis.hgetall(STATS_KEY).items()}
