@@ -26,9 +26,14 @@ local keep = tonumber(ARGV[3]) + 1
 local limit = keep + tonumber(ARGV[4])
 local added = 0
 for i, key in ipairs(KEYS) do
-  if redis.call('EXISTS', key) == 1 then
-    redis.call('ZADD', key, ARGV[1], ARGV[2])
-    if redis.call('ZCARD', key) > limit then
+  -- Add first and undo if that created the set: a built timeline always holds the
+  -- sentinel, so a size of 1 means there was no timeline. Saves an EXISTS per key.
+  redis.call('ZADD', key, ARGV[1], ARGV[2])
+  local size = redis.call('ZCARD', key)
+  if size == 1 then
+    redis.call('DEL', key)
+  else
+    if size > limit then
       redis.call('ZREMRANGEBYRANK', key, 0, -(keep + 1))
     end
     added = added + 1
