@@ -1,15 +1,16 @@
 """API views for accounts: sign-up, tokens, password reset, profiles."""
 
 from django.contrib.auth import logout
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.models import AuthToken
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.models import User
 from accounts.serializers import (
     LoginRequestSerializer,
     LoginResponseSerializer,
@@ -23,6 +24,8 @@ from accounts.serializers import (
     UserSerializer,
 )
 from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from notifications.models import Notification
+from notifications.services import wants
 from social import selectors as social_selectors
 
 
@@ -138,3 +141,39 @@ class UserDetailView(APIView):
         is_private = data.pop("is_private", None)
         user = services.profile_update(user=user, changes=data, avatar=avatar, header=header, is_private=is_private)
         return Response({"user": UserSerializer(user, context={"request": request}).data})
+
+
+class PrivacySettingsSerializer(serializers.Serializer):
+    isPrivate = serializers.BooleanField(required=False)
+    whoCanMessage = serializers.ChoiceField(choices=User.WhoCanMessage.values, required=False)
+    notificationPrefs = serializers.DictField(
+        child=serializers.BooleanField(), required=False,
+        help_text=f"Notification types on or off: {', '.join(Notification.Verb.values)}.",
+    )  # fmt: skip
+
+
+class PrivacySettingsView(APIView):
+    permission_classes = [IsAuthenticated]
+    answer = inline_serializer("PrivacySettingsAnswer", {"privacySettings": PrivacySettingsSerializer()})
+
+    def _answer(self, user):
+        prefs = {verb: wants(user, verb) for verb in Notification.Verb.values}
+        settings = {"isPrivate": user.is_private, "whoCanMessage": user.who_can_message, "notificationPrefs": prefs}
+        return Response({"privacySettings": settings})
+
+    @extend_schema(operation_id="privacy_get", responses=answer, tags=["accounts"])
+    def get(self, request):
+        return self._answer(request.user)
+
+    @extend_schema(
+        operation_id="privacy_update", request=PrivacySettingsSerializer, responses=answer, tags=["accounts"]
+    )
+    def put(self, request):
+        data = _valid(PrivacySettingsSerializer, request)
+        user = services.privacy_update(
+            user=request.user,
+            is_private=data.get("isPrivate"),
+            who_can_message=data.get("whoCanMessage"),
+            notification_prefs=data.get("notificationPrefs"),
+        )
+        return self._answer(user)

@@ -56,6 +56,8 @@ class User(AbstractUser):
     following_count = models.PositiveIntegerField(default=0)
     # The last home-timeline visit (to the hour): fan-out skips people away for weeks.
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    # Notification types switched off, by verb ("like": false); everything else is on.
+    notification_prefs = models.JSONField(default=dict, blank=True)
 
     objects = ChirpUserManager()
 

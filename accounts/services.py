@@ -15,6 +15,7 @@ from knox.models import AuthToken
 from accounts.models import User
 from config import images
 from config.errors import ServiceError
+from notifications import services as notification_services
 from social import services as social_services
 
 PROFILE_FIELDS = ("name", "bio", "location", "website")
@@ -169,7 +170,15 @@ def profile_update(
 
 
 @transaction.atomic
-def privacy_update(*, user: User, is_private: bool | None = None, who_can_message: str | None = None) -> User:
+def privacy_update(
+    *,
+    user: User,
+    is_private: bool | None = None,
+    who_can_message: str | None = None,
+    notification_prefs: dict[str, bool] | None = None,
+) -> User:
+    if notification_prefs is not None:
+        notification_services.update_preferences(user=user, preferences=notification_prefs)
     update_fields = []
     if is_private is not None and is_private != user.is_private:
         user.is_private = is_private

@@ -25,5 +25,6 @@ app.conf.beat_schedule = {
     "purge-unattached-media": {"task": "tweets.tasks.purge_unattached_media", "schedule": 60 * 60},
     "reconcile-follow-counts": {"task": "social.tasks.reconcile_follow_counts", "schedule": 60 * 60},
     "fan-out-pending": {"task": "timelines.tasks.fan_out_pending", "schedule": 60},
+    "forget-stale-presence": {"task": "notifications.tasks.purge_stale_presence", "schedule": 300},
 }
 app.autodiscover_tasks()

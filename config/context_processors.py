@@ -1,6 +1,14 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 
 def site(request) -> dict:
-    """Settings the base layout needs."""
-    return {"LIVE_EVENTS_URL": settings.LIVE_EVENTS_URL}
+    """What the base layout needs: where live events come from, and the unread badges."""
+    context = {"LIVE_EVENTS_URL": settings.LIVE_EVENTS_URL}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from notifications.selectors import unread_count
+
+        # Lazy: counted only when a page's navigation shows it (htmx fragments don't).
+        context["unread_notifications"] = SimpleLazyObject(lambda: unread_count(user.pk))
+    return context

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -11,21 +11,27 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+Event = dict | Callable[[], dict | None]
+
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-def send_event_on_commit(user_ids: Iterable[int], event: dict) -> None:
-    """Send a JSON-serialisable `event` to each user's sockets once the transaction commits."""
+def send_event_on_commit(user_ids: Iterable[int], event: Event) -> None:
+    """Send a JSON-serialisable `event` to each user's sockets once the transaction commits.
+
+    `event` may be a function, called after the commit, for events that must
+    describe the committed state (an unread count); returning None sends nothing.
+    """
     user_ids = list(dict.fromkeys(user_ids))
     if user_ids:
-        transaction.on_commit(lambda: send_event_now(user_ids, event))
+        transaction.on_commit(lambda: send_event_now(user_ids, event() if callable(event) else event))
 
 
-def send_event_now(user_ids: Iterable[int], event: dict) -> None:
+def send_event_now(user_ids: Iterable[int], event: dict | None) -> None:
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or event is None:
         return
     message = {"type": "event.forward", "event": event}
     for user_id in user_ids:

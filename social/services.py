@@ -9,6 +9,8 @@ from django.db.models.functions import Greatest
 from accounts.models import User
 from config.errors import Forbidden, NotFound, ServiceError
 from config.tasks import enqueue_on_commit
+from notifications import services as notifications
+from notifications.models import Notification
 from social.models import Block, Follow, FollowRequest, Mute
 from social.selectors import forget_suggestions
 from social.visibility import RelationSet
@@ -16,6 +18,7 @@ from timelines import services as timeline_services
 from timelines import tasks as timeline_tasks
 
 FOLLOWING, REQUESTED, NONE = "following", "requested", "none"
+Verb = Notification.Verb
 
 
 def _count(user_id: int, field: str, delta: int) -> None:
@@ -69,9 +72,12 @@ def follow_create(*, follower: User, followee: User) -> str:
         return FOLLOWING
     transaction.on_commit(lambda: forget_suggestions(follower.pk))
     if followee.is_private:
-        FollowRequest.objects.get_or_create(requester=follower, target=followee)
+        _, asked = FollowRequest.objects.get_or_create(requester=follower, target=followee)
+        if asked:
+            notifications.notify(recipient=followee, actor=follower, verb=Verb.FOLLOW_REQUEST)
         return REQUESTED
-    _make_follow(follower.pk, followee.pk)
+    if _make_follow(follower.pk, followee.pk):
+        notifications.notify(recipient=followee, actor=follower, verb=Verb.FOLLOW)
     return FOLLOWING
 
 
@@ -81,6 +87,8 @@ def follow_delete(*, follower: User, followee: User) -> str:
     _not_self(follower, followee, "unfollow")
     _drop_follow(follower.pk, followee.pk)
     FollowRequest.objects.filter(requester=follower, target=followee).delete()
+    for verb in (Verb.FOLLOW, Verb.FOLLOW_REQUEST):
+        notifications.withdraw(actor=follower, recipient=followee, verb=verb)
     return NONE
 
 
@@ -96,22 +104,30 @@ def _own_request(target: User, request_id: int) -> FollowRequest:
 @transaction.atomic
 def follow_request_approve(*, target: User, request_id: int) -> Follow:
     request = _own_request(target, request_id)
+    _accept(request)
+    return Follow.objects.select_related("follower").get(follower_id=request.requester_id, followee=target)
+
+
+def _accept(request: FollowRequest) -> bool:
     request.delete()
-    _make_follow(request.requester_id, target.pk)
-    return Follow.objects.get(follower_id=request.requester_id, followee=target)
+    made = _make_follow(request.requester_id, request.target_id)
+    notifications.withdraw(actor=request.requester, recipient=request.target, verb=Verb.FOLLOW_REQUEST)
+    notifications.notify(recipient=request.requester, actor=request.target, verb=Verb.FOLLOW_ACCEPTED)
+    return made
 
 
 @transaction.atomic
 def follow_request_deny(*, target: User, request_id: int) -> None:
-    _own_request(target, request_id).delete()
+    request = _own_request(target, request_id)
+    request.delete()
+    notifications.withdraw(actor=request.requester, recipient=target, verb=Verb.FOLLOW_REQUEST)
 
 
 def follow_requests_accept_all(*, target: User) -> int:
     """When an account turns public, everyone who asked now follows it."""
     accepted = 0
-    for request in FollowRequest.objects.filter(target=target).order_by("id"):
-        request.delete()
-        accepted += _make_follow(request.requester_id, target.pk)
+    for request in FollowRequest.objects.filter(target=target).select_related("requester", "target").order_by("id"):
+        accepted += _accept(request)
     return accepted
 
 
@@ -124,6 +140,7 @@ def block_create(*, blocker: User, blocked: User) -> None:
     _drop_follow(blocked.pk, blocker.pk)
     FollowRequest.objects.filter(requester=blocker, target=blocked).delete()
     FollowRequest.objects.filter(requester=blocked, target=blocker).delete()
+    notifications.forget_between(blocker, blocked)
     transaction.on_commit(lambda: forget_suggestions(blocker.pk, blocked.pk))
     # Retweets by third parties can still carry the other's posts; hydration hides those.
     enqueue_on_commit(timeline_tasks.drop_author, blocker.pk, blocked.pk)

@@ -186,3 +186,22 @@ def _top(viewer, page: PageRequest, kind: str | None):
     chunk = ranked[start : start + page.limit]
     next_cursor = start + page.limit if start + page.limit < len(ranked) else None
     return chunk, next_cursor
+
+
+def home_newer(viewer, after: int, limit: int = 50) -> list[Tweet]:
+    """Entries newer than `after`, newest first: what the "Show N new posts" banner brings in."""
+    store = TimelineStore()
+    if store.enabled and not settings.TIMELINE_READ_FROM_SQL:
+        try:
+            if store.home_exists(viewer.pk):
+                celebrities = celebrities_followed(viewer.pk)
+                found = set(store.newer(viewer.pk, after, limit)) | set(store.recent_newer(celebrities, after, limit))
+                newest = sorted(found)[:limit]  # the oldest of the new first, so nothing is skipped
+                return _grouped(hydrate(load_cards(sorted(newest, reverse=True)), viewer, hide_muted=True))
+        except RedisError:
+            logger.warning("Redis unavailable; new entries for %s read from SQL", viewer.pk, exc_info=True)
+    followed = Follow.objects.filter(follower=viewer).values("followee_id")
+    rows = list(
+        tweets_with_authors().filter(Q(author=viewer) | Q(author_id__in=followed), id__gt=after).order_by("id")[:limit]
+    )
+    return _grouped(hydrate(rows[::-1], viewer, hide_muted=True))

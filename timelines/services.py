@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from config.sql import any_of
+from notifications import presence
 from social.models import Block, Follow, Mute
 from timelines.store import TimelineStore
 from tweets import ids
@@ -58,14 +60,16 @@ def _active_since():
 
 FOLLOWER_BATCH_SQL = """
 SELECT f.id, f.follower_id FROM {follow} f JOIN {user} u ON u.id = f.follower_id
-WHERE f.followee_id = %s AND f.id > %s AND u.last_seen_at >= %s
+WHERE f.followee_id = %s AND f.id > %s AND u.last_seen_at >= %s {among}
   AND NOT EXISTS (SELECT 1 FROM {mute} m WHERE m.muter_id = f.follower_id AND m.muted_id = %s)
   AND NOT EXISTS (SELECT 1 FROM {block} b WHERE b.blocker_id = f.follower_id AND b.blocked_id = %s)
 ORDER BY f.id LIMIT %s
 """
 
 
-def follower_batches(author_id: int, batch_size: int | None = None) -> Iterator[list[int]]:
+def follower_batches(
+    author_id: int, batch_size: int | None = None, among: list[int] | None = None
+) -> Iterator[list[int]]:
     """Active followers who haven't muted or blocked the author, 1,000 at a time, in follow-id order.
 
     One query per batch, the mute and block checks being anti-joins in it.
@@ -73,13 +77,15 @@ def follower_batches(author_id: int, batch_size: int | None = None) -> Iterator[
     covering index (followee, id) INCLUDE (follower) answers it from the index.
     """
     batch_size = batch_size or settings.TIMELINE_FANOUT_BATCH
+    among_sql, among_params = any_of("f.follower_id", among) if among else ("", [])
     sql = FOLLOWER_BATCH_SQL.format(
-        follow=Follow._meta.db_table, user=User._meta.db_table, mute=Mute._meta.db_table, block=Block._meta.db_table
-    )
+        follow=Follow._meta.db_table, user=User._meta.db_table, mute=Mute._meta.db_table, block=Block._meta.db_table,
+        among=f"AND {among_sql}" if among_sql else "",
+    )  # fmt: skip
     since, last_id = _active_since(), 0
     with connection.cursor() as cursor:
         while True:
-            cursor.execute(sql, [author_id, last_id, since, author_id, author_id, batch_size])
+            cursor.execute(sql, [author_id, last_id, since, *among_params, author_id, author_id, batch_size])
             rows = cursor.fetchall()
             if not rows:
                 return
@@ -88,23 +94,54 @@ def follower_batches(author_id: int, batch_size: int | None = None) -> Iterator[
 
 
 def fan_out(entry_id: int, store: TimelineStore | None = None) -> int:
-    """Put a new tweet or retweet into its author's followers' timelines. Returns inserts."""
+    """Put a new tweet or retweet into its author's followers' timelines. Returns inserts.
+
+    Followers with a page open are also told, live, that something is new.
+    """
     store = store or TimelineStore()
     entry = Tweet.objects.filter(pk=entry_id).values("author_id", "author__followers_count", "fanned_out").first()
-    if entry is None or not store.enabled:
-        return 0  # deleted before we got to it, or no Redis to write to
-    started = time.perf_counter()
+    if entry is None:
+        return 0  # deleted before we got to it
     author_id = entry["author_id"]
+    celebrity = is_celebrity(entry["author__followers_count"])
+    if not store.enabled:  # no Redis: timelines are read from SQL, only the live news goes out
+        _announce(entry_id, author_id, _online_followers(author_id, celebrity))
+        return 0
+    started = time.perf_counter()
     store.add_recent(author_id, entry_id)
     inserted = store.add_to_homes([author_id], entry_id)
-    if not is_celebrity(entry["author__followers_count"]):
+    online: list[int] = []
+    if celebrity:
+        online = _online_followers(author_id, celebrity=True)
+    else:
         # Redis writes one batch while PostgreSQL reads the next.
         with ThreadPoolExecutor(max_workers=1) as writer:
-            writes = [writer.submit(store.add_to_homes, batch, entry_id) for batch in follower_batches(author_id)]
+            writes = []
+            for batch in follower_batches(author_id):
+                writes.append(writer.submit(store.add_to_homes, batch, entry_id))
+                online += presence.online(batch)
             inserted += sum(write.result() for write in writes)
     Tweet.objects.filter(pk=entry_id, fanned_out=False).update(fanned_out=True)
     store.count_fanout(time.perf_counter() - started)
+    _announce(entry_id, author_id, online)
     return inserted
+
+
+def _online_followers(author_id: int, celebrity: bool) -> list[int]:
+    """Followers with a socket open; for big accounts, asked the other way round (online first)."""
+    if celebrity:
+        candidates = presence.online_now()
+        followers = follower_batches(author_id, among=candidates) if candidates else ()
+    else:
+        followers = follower_batches(author_id)
+    return [user_id for batch in followers for user_id in presence.online(batch)]
+
+
+def _announce(entry_id: int, author_id: int, user_ids: list[int]) -> None:
+    from notifications.tasks import announce_entry
+
+    if user_ids:
+        announce_entry.delay(entry_id, author_id, user_ids)
 
 
 def fan_out_pending(*, older_than: timedelta = timedelta(seconds=30), window: timedelta = timedelta(days=1)) -> int:

@@ -211,6 +211,19 @@ class TimelineStore:
         ids = [int(m) for m in members if m != SENTINEL.encode()][:count]
         return ids, size - 1 >= _capacity()
 
+    def newer(self, user_id: int, after: int, count: int) -> list[int]:
+        """Entries above `after` (what a "new posts" banner loads), oldest first."""
+        members = self.redis.zrangebyscore(home_key(user_id), f"({after}", "+inf", start=0, num=count + 1)
+        return [int(m) for m in members if m != SENTINEL.encode()][:count]
+
+    def recent_newer(self, author_ids: Sequence[int], after: int, count: int) -> list[int]:
+        if not author_ids:
+            return []
+        with self.redis.pipeline(transaction=False) as pipe:
+            for author_id in author_ids:
+                pipe.zrangebyscore(recent_key(author_id), f"({after}", "+inf", start=0, num=count)
+            return [int(m) for members in pipe.execute() for m in members]
+
     def recent_pages(self, author_ids: Sequence[int], before: int | None, count: int) -> list[int]:
         """Entries below `before` from several authors' recent sets, in one round trip."""
         if not author_ids:

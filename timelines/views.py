@@ -1,10 +1,20 @@
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from config.api.fields import parse_id
 from config.api.pagination import PageRequest
 from timelines import selectors, services
 from tweets.forms import ComposeForm
 
 FILTERS = {"": "All", "media": "Media", "replies": "Replies", "retweets": "Retweets"}
+
+
+@login_required
+def newer(request):
+    """The entries above the newest card on the page, for the "new posts" banner (htmx)."""
+    since = parse_id(request.GET.get("since", ""))
+    tweets = selectors.home_newer(request.user, since) if since else []
+    return render(request, "tweets/_feed_page.html", {"tweets": tweets, "next_cursor": None})
 
 
 def home(request):

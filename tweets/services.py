@@ -16,6 +16,8 @@ from django.utils import timezone
 from accounts.models import User
 from config.errors import Forbidden, NotFound, ServiceError
 from config.tasks import enqueue_on_commit
+from notifications import services as notifications
+from notifications.models import Notification
 from social.visibility import RelationSet
 from timelines import tasks as timeline_tasks
 from tweets import ids, media, text
@@ -23,6 +25,7 @@ from tweets.models import Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
 from tweets.tasks import make_thumbnail
 
 GONE = "That post doesn't exist or was deleted."
+Verb = Notification.Verb
 _import_sequence = itertools.count(random.randrange(1 << 16))  # noqa: S311 - spreads ids within a millisecond
 
 
@@ -178,10 +181,16 @@ def _create(author, body, media_ids, images, reply_to_id, quote_of_id, created_a
     if mentioned:
         tweet.mentions.set(mentioned)
     _link_hashtags(tweet, tags)
+    told = set()  # one notification per person: a reply to you that mentions you is a reply
     if parent is not None:
         _bump(parent.pk, "reply_count", +1)
+        notifications.notify(recipient=parent.author, actor=author, verb=Verb.REPLY, tweet=tweet)
+        told.add(parent.author_id)
     if quoted is not None:
         _bump(quoted.pk, "quote_count", +1)
+        notifications.notify(recipient=quoted.author, actor=author, verb=Verb.QUOTE, tweet=tweet)
+        told.add(quoted.author_id)
+    notifications.notify_mentions(actor=author, tweet=tweet, users=mentioned, skip=told)
     enqueue_on_commit(timeline_tasks.fan_out_entry, tweet.pk)
     return tweet
 
@@ -220,6 +229,7 @@ def tweet_edit(*, actor: User, tweet: Tweet, text_input: str) -> Tweet:
     tweet.save(update_fields=["text", "entities", "edited_at"])
     tweet.mentions.set(mentioned)
     _link_hashtags(tweet, tags)
+    notifications.notify_mentions(actor=actor, tweet=tweet, users=mentioned)  # only the newly mentioned are new
     return tweet
 
 
@@ -256,6 +266,7 @@ def like_create(*, user: User, tweet_id: int) -> Tweet:
     if created:
         _bump(target.pk, "like_count", +1)
         target.refresh_from_db(fields=["like_count"])
+        notifications.notify(recipient=target.author, actor=user, verb=Verb.LIKE, tweet=target)
     return target
 
 
@@ -266,6 +277,7 @@ def like_delete(*, user: User, tweet_id: int) -> Tweet:
     if deleted:
         _bump(target.pk, "like_count", -1)
         target.refresh_from_db(fields=["like_count"])
+        notifications.withdraw(actor=user, verb=Verb.LIKE, tweet=target)
     return target
 
 
@@ -285,6 +297,7 @@ def retweet_create(*, user: User, tweet_id: int) -> tuple[Tweet, Tweet]:
             return target, Tweet.objects.get(author=user, retweet_of=target)
         _bump(target.pk, "retweet_count", +1)
         target.refresh_from_db(fields=["retweet_count"])
+        notifications.notify(recipient=target.author, actor=user, verb=Verb.RETWEET, tweet=target)
         enqueue_on_commit(timeline_tasks.fan_out_entry, retweet.pk)
         return target, retweet
 
@@ -299,6 +312,7 @@ def retweet_delete(*, user: User, tweet: Tweet | None = None, tweet_id: int | No
         Tweet.objects.filter(pk__in=rows).delete()
         _bump(target.pk, "retweet_count", -1)
         target.refresh_from_db(fields=["retweet_count"])
+        notifications.withdraw(actor=user, verb=Verb.RETWEET, tweet=target)
         enqueue_on_commit(timeline_tasks.remove_entries, user.pk, rows)
     return target
 

@@ -29,7 +29,8 @@ class BearerTokenAuthentication(TokenAuthentication):
         except (TypeError, ValueError):  # not a token we could have made
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         user_model = get_user_model()
-        user_columns = [field.attname for field in user_model._meta.concrete_fields]
+        user_fields = user_model._meta.concrete_fields
+        user_columns = [field.attname for field in user_fields]
         sql = (
             f"SELECT {', '.join('t.' + f for f in TOKEN_FIELDS)}, {', '.join('u.' + c for c in user_columns)} "  # noqa: S608
             f"FROM {AuthToken._meta.db_table} t JOIN {user_model._meta.db_table} u ON u.id = t.user_id "
@@ -45,7 +46,11 @@ class BearerTokenAuthentication(TokenAuthentication):
             if auth_token.expiry is not None and auth_token.expiry < timezone.now():
                 auth_token.delete()
                 break
-            auth_token.user = user_model.from_db(connection.alias, user_columns, row[len(TOKEN_FIELDS) :])
+            values = [
+                field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+                for field, value in zip(user_fields, row[len(TOKEN_FIELDS) :], strict=True)
+            ]  # what the ORM would do for us: JSON columns arrive as text
+            auth_token.user = user_model.from_db(connection.alias, user_columns, values)
             return self.validate_user(auth_token)
         raise exceptions.AuthenticationFailed("Invalid token.")
 

@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
+from notifications import api as notifications_api
 from social import api as social_api
 from timelines import api as timelines_api
 from tweets import api as tweets_api
@@ -37,6 +38,12 @@ urlpatterns = [
     path("tweets/<str:tweet_id>/engagements", tweets_api.EngagementsView.as_view(), name="api-tweet-engagements"),
     path("timeline/home", timelines_api.HomeTimelineView.as_view(), name="api-timeline-home"),
     path("timeline/user/<str:handle>", tweets_api.UserTimelineView.as_view(), name="api-timeline-user"),
+    path("notifications", notifications_api.NotificationsView.as_view(), name="api-notifications"),
+    path("notifications/read-all", notifications_api.ReadAllView.as_view(), name="api-notifications-read-all"),
+    path(
+        "notifications/<str:notification_id>/read", notifications_api.ReadView.as_view(), name="api-notification-read"
+    ),
+    path("account/privacy", accounts_api.PrivacySettingsView.as_view(), name="api-privacy"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

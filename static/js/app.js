@@ -18,6 +18,11 @@
         delay = 1000;
         document.dispatchEvent(new CustomEvent("chirp:connected"));
       });
+      // A heartbeat keeps this person counted as online (server-side presence).
+      var heartbeat = setInterval(function () {
+        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "ping" }));
+      }, 30000);
+      socket.addEventListener("close", function () { clearInterval(heartbeat); });
       socket.addEventListener("message", function (message) {
         var event;
         try { event = JSON.parse(message.data); } catch (e) { return; }
@@ -127,6 +132,52 @@
     if (feed && feed.querySelector(".tweet")) {
       feed.querySelectorAll(":scope > .empty-state").forEach(function (el) { el.remove(); });
     }
+  });
+
+  // ---- Live updates on the page ------------------------------------------------
+  function setBadge(name, count) {
+    document.querySelectorAll('[data-badge="' + name + '"]').forEach(function (badge) {
+      badge.textContent = count > 99 ? "99+" : String(count);
+      badge.setAttribute("aria-label", count + " unread");
+      badge.hidden = !count;
+    });
+  }
+
+  document.addEventListener("chirp:unread", function (event) {
+    if (typeof event.detail.notifications === "number") setBadge("notifications", event.detail.notifications);
+    if (typeof event.detail.messages === "number") setBadge("messages", event.detail.messages);
+  });
+
+  document.addEventListener("chirp:notification", function (event) {
+    var list = document.getElementById("notification-list");
+    if (!list || !event.detail.html) return;
+    var type = event.detail.notification && event.detail.notification.type;
+    if (list.dataset.notifications === "mentions" && type !== "mention" && type !== "reply") return;
+    list.insertAdjacentHTML("afterbegin", event.detail.html);
+    var empty = document.getElementById("notifications-empty");
+    if (empty) empty.remove();
+    if (window.htmx) htmx.process(list.firstElementChild);
+  });
+
+  var seenEntries = {};
+  document.addEventListener("chirp:timeline.new", function (event) {
+    var banner = document.querySelector("[data-new-posts]");
+    if (!banner || seenEntries[event.detail.entryId]) return;
+    seenEntries[event.detail.entryId] = true;
+    var count = Object.keys(seenEntries).length;
+    banner.querySelector("[data-new-count]").textContent = String(count);
+    banner.querySelector("[data-new-plural]").textContent = count === 1 ? "" : "s";
+    banner.hidden = false;
+  });
+
+  document.addEventListener("click", function (event) {
+    var banner = event.target.closest("[data-new-posts]");
+    if (!banner || !window.htmx) return;
+    var newest = document.querySelector("#feed article.tweet");
+    var since = newest ? newest.id.replace("tweet-", "") : "1";
+    htmx.ajax("GET", banner.dataset.url + "?since=" + since, { target: "#feed", swap: "afterbegin" });
+    banner.hidden = true;
+    seenEntries = {};
   });
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -57,3 +57,83 @@ async def test_foreign_origin_is_refused_for_cookie_sockets():
     alice = await sync_to_async(UserFactory)()
     _, connected, _ = await connect(await sync_to_async(session_cookie_for)(alice), origin=b"https://evil.example")
     assert not connected
+
+
+async def connect_with_token(token: str | None):
+    headers = [(b"host", b"testserver")]
+    if token is not None:
+        headers.append((b"authorization", f"Bearer {token}".encode()))
+    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+async def test_api_clients_use_a_bearer_token_without_origin():
+    from accounts import services
+
+    alice = await sync_to_async(UserFactory)()
+    token = await sync_to_async(services.token_create)(user=alice)
+    socket, connected, _ = await connect_with_token(token)
+    assert connected
+    await sync_to_async(send_event_now)([alice.pk], {"type": "unread", "notifications": 1})
+    assert await socket.receive_json_from(timeout=2) == {"type": "unread", "notifications": 1}
+    await socket.disconnect()
+    _, connected, code = await connect_with_token("not-a-token")
+    assert not connected and code == 4401
+
+
+async def test_a_like_arrives_as_a_notification_and_an_unread_count():
+    from tests.tweets.helpers import post
+    from tweets import services
+
+    alice, bob = await sync_to_async(lambda: (UserFactory(username="alice"), UserFactory(username="bob")))()
+    tweet = await sync_to_async(post)(alice, "like me")
+    socket, connected, _ = await connect(await sync_to_async(session_cookie_for)(alice))
+    assert connected
+    await sync_to_async(services.like_create)(user=bob, tweet_id=tweet.pk)
+    first = await socket.receive_json_from(timeout=3)
+    second = await socket.receive_json_from(timeout=3)
+    assert first["type"] == "notification" and first["notification"]["type"] == "like"
+    assert first["notification"]["actor"]["username"] == "bob"
+    assert "liked your post" in first["html"]
+    assert second == {"type": "unread", "notifications": 1}
+    await socket.disconnect()
+
+
+async def test_heartbeat_keeps_presence_and_closing_ends_it():
+    from notifications import presence
+
+    alice = await sync_to_async(UserFactory)()
+    socket, connected, _ = await connect(await sync_to_async(session_cookie_for)(alice))
+    assert connected
+    assert await sync_to_async(presence.online)([alice.pk]) == [alice.pk]
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from(timeout=2) == {"type": "pong"}
+    await socket.disconnect()
+    assert await sync_to_async(presence.online)([alice.pk]) == []
+
+
+async def test_timeline_news_goes_only_to_followers_with_a_socket():
+    from social.models import Follow
+    from tests.tweets.helpers import post
+
+    author, online, offline = await sync_to_async(lambda: (UserFactory(), UserFactory(), UserFactory()))()
+
+    def follow_and_mark_active():
+        from django.utils import timezone
+
+        for reader in (online, offline):
+            Follow.objects.create(follower=reader, followee=author)
+            reader.last_seen_at = timezone.now()
+            reader.save()
+
+    await sync_to_async(follow_and_mark_active)()
+    socket, connected, _ = await connect(await sync_to_async(session_cookie_for)(online))
+    assert connected
+    tweet = await sync_to_async(post)(author, "news")  # commits; fan-out runs eagerly after commit
+    event = await socket.receive_json_from(timeout=3)
+    assert event == {"type": "timeline.new", "entryId": str(tweet.pk), "authorId": str(author.pk)}
+    from notifications import presence
+
+    assert await sync_to_async(presence.online)([online.pk, offline.pk]) == [online.pk]
+    await socket.disconnect()

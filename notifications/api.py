@@ -1,0 +1,77 @@
+"""API views for notifications."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api.fields import parse_id
+from config.api.pagination import PageRequest, page_body
+from config.api.schema import PAGE_PARAMETERS
+from notifications import selectors, services
+from notifications.models import Notification
+from tweets.serializers import AuthorSerializer, TweetSerializer
+
+
+class NotificationSerializer(serializers.Serializer):
+    """For the schema; `selectors.notification_json` writes it."""
+
+    id = serializers.CharField()
+    type = serializers.ChoiceField(Notification.Verb.values)
+    actor = AuthorSerializer()
+    tweet = TweetSerializer(allow_null=True)
+    createdAt = serializers.DateTimeField()
+    read = serializers.BooleanField()
+
+
+NOTIFICATION_LIST = inline_serializer(
+    "NotificationList",
+    {
+        "notifications": NotificationSerializer(many=True),
+        "nextCursor": serializers.CharField(allow_null=True),
+        "unreadCount": serializers.IntegerField(),
+    },
+)
+MESSAGE = inline_serializer("NotificationMessage", {"message": serializers.CharField()})
+
+
+class NotificationsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="notifications",
+        parameters=[*PAGE_PARAMETERS, OpenApiParameter("tab", str, enum=list(selectors.TABS))],
+        responses=NOTIFICATION_LIST,
+        tags=["notifications"],
+    )
+    def get(self, request):
+        tab = request.query_params.get("tab", "all")
+        if tab not in selectors.TABS:
+            raise ValidationError({"tab": ["Choose all or mentions."]})
+        rows, cursor = selectors.notifications_page(request.user, PageRequest.from_query(request.query_params), tab)
+        body = page_body("notifications", [selectors.notification_json(r, request) for r in rows], cursor)
+        body["unreadCount"] = selectors.unread_count(request.user.pk)
+        return Response(body)
+
+
+class ReadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="notification_read", request=None, responses=MESSAGE, tags=["notifications"])
+    def post(self, request, notification_id: str):
+        found = parse_id(notification_id)
+        if found is None:
+            raise NotFound("No such notification.")
+        services.mark_read(recipient=request.user, notification_ids=[found])
+        return Response({"message": "Marked as read."})
+
+
+class ReadAllView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="notifications_read_all", request=None, responses=MESSAGE, tags=["notifications"])
+    def post(self, request):
+        count = services.mark_all_read(recipient=request.user)
+        return Response({"message": f"Marked {count} as read."})

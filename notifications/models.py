@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Notification(models.Model):
+    class Verb(models.TextChoices):
+        FOLLOW = "follow", "followed you"
+        FOLLOW_REQUEST = "follow_request", "asked to follow you"
+        FOLLOW_ACCEPTED = "follow_accepted", "accepted your follow request"
+        LIKE = "like", "liked your post"
+        RETWEET = "retweet", "retweeted your post"
+        QUOTE = "quote", "quoted your post"
+        REPLY = "reply", "replied to your post"
+        MENTION = "mention", "mentioned you"
+        MESSAGE = "message", "sent you a message"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    verb = models.CharField(max_length=20, choices=Verb.choices)
+    # The post it is about (the like's target, the reply itself...); deleting it withdraws this.
+    tweet = models.ForeignKey("tweets.Tweet", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One notification per action: a repeated like or a re-sent mention finds the first.
+            models.UniqueConstraint(
+                fields=["recipient", "actor", "verb", "tweet"], condition=Q(tweet__isnull=False), name="notify_once"
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "actor", "verb"], condition=Q(tweet__isnull=True), name="notify_once_no_tweet"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-id"], name="notification_inbox"),
+            models.Index(fields=["recipient"], name="notification_unread", condition=Q(read_at__isnull=True)),
+            models.Index(
+                fields=["recipient", "-id"], name="notification_mentions", condition=Q(verb__in=["mention", "reply"])
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.verb} -> {self.recipient_id}"

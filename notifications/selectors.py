@@ -1,0 +1,117 @@
+"""Reads for notifications: the list, its grouping for the page, unread counts, live payloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+
+from accounts.models import User
+from config.api.pagination import PageRequest, keyset_page
+from notifications.models import Notification
+from social.visibility import tweets_visible_to, users_visible_to
+from tweets.selectors import hydrate
+
+Verb = Notification.Verb
+GROUPED = {Verb.LIKE, Verb.RETWEET, Verb.FOLLOW}  # many people doing the same to the same post
+TABS = ("all", "mentions")
+
+
+def visible_notifications(user, tab: str = "all") -> QuerySet[Notification]:
+    """The recipient's notifications whose actor and post they may still see."""
+    found = (
+        Notification.objects.filter(recipient=user)
+        .filter(users_visible_to(user, prefix="actor__"))
+        .filter(Q(tweet__isnull=True) | tweets_visible_to(user, prefix="tweet__"))
+        .select_related("actor", "tweet")
+    )
+    if tab == "mentions":
+        found = found.filter(verb__in=[Verb.MENTION, Verb.REPLY])
+    return found
+
+
+def notifications_page(user, page: PageRequest, tab: str = "all") -> tuple[list[Notification], int | None]:
+    rows, next_cursor = keyset_page(visible_notifications(user, tab), page)
+    return _with_cards(rows, user), next_cursor
+
+
+def _with_cards(rows: list[Notification], user) -> list[Notification]:
+    """Each notification's post, hydrated for the recipient (a fixed number of queries)."""
+    tweets = hydrate([n.tweet for n in rows if n.tweet is not None], user)
+    by_id = {t.pk: t for t in tweets}
+    for row in rows:
+        row.card = by_id.get(row.tweet_id)
+    return rows
+
+
+def unread_count(user_id: int) -> int:
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+
+
+@dataclass
+class Group:
+    """One line on the page: "A, B and 3 others liked your post"."""
+
+    verb: str
+    card: object | None
+    created_at: datetime
+    actors: list = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+    unread: bool = False
+
+    @property
+    def others(self) -> int:
+        return max(len(self.actors) - 2, 0)
+
+
+def group(rows: list[Notification]) -> list[Group]:
+    """Likes, retweets and follows of the same post on the same day become one line."""
+    groups: list[Group] = []
+    index: dict[tuple, Group] = {}
+    for row in rows:
+        key = (row.verb, row.tweet_id, row.created_at.date()) if row.verb in GROUPED else ("single", row.pk)
+        found = index.get(key)
+        if found is None:
+            found = index[key] = Group(verb=row.verb, card=getattr(row, "card", None), created_at=row.created_at)
+            groups.append(found)
+        if row.actor not in found.actors:
+            found.actors.append(row.actor)
+        found.ids.append(row.pk)
+        found.unread = found.unread or row.read_at is None
+    return groups
+
+
+def notification_json(row: Notification, request=None) -> dict:
+    from accounts.serializers import media_url
+    from tweets.serializers import tweet_json
+
+    actor = row.actor
+    return {
+        "id": str(row.pk),
+        "type": row.verb,
+        "actor": {
+            "id": str(actor.pk),
+            "username": actor.username,
+            "name": actor.display_name,
+            "avatarUrl": media_url(request, actor.avatar),
+        },
+        "tweet": tweet_json(row.card, request) if getattr(row, "card", None) is not None else None,
+        "createdAt": row.created_at.isoformat().replace("+00:00", "Z"),
+        "read": row.read_at is not None,
+    }
+
+
+def live_notification_event(notification_id: int) -> dict | None:
+    """What an open socket receives: the notification as the API writes it, and as the page shows it."""
+    recipient = Notification.objects.filter(pk=notification_id).values_list("recipient", flat=True).first()
+    if recipient is None:
+        return None  # withdrawn before the event went out
+
+    user = User.objects.get(pk=recipient)
+    rows = _with_cards(list(visible_notifications(user).filter(pk=notification_id)), user)
+    if not rows:
+        return None
+    html = render_to_string("notifications/_group.html", {"group": group(rows)[0], "user": user})
+    return {"type": "notification", "notification": notification_json(rows[0]), "html": html}

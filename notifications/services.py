@@ -1,0 +1,132 @@
+"""Writes for notifications. The services of other apps call these; signals never do.
+
+A notification is made once per action (a unique constraint), never for
+one's own action, and not at all when the recipient turned that type off,
+muted or blocked the actor (or was blocked), or may not see the post it is
+about. Undoing the action withdraws it. Each change is pushed to the
+recipient's open sockets after the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from config.errors import NotFound, ServiceError
+from notifications.events import send_event_on_commit
+from notifications.models import Notification
+from social.visibility import RelationSet
+
+Verb = Notification.Verb
+MENTION_LIMIT = 10  # people notified per post, so one post can't page a crowd
+
+
+def wants(user: User, verb: str) -> bool:
+    return user.notification_prefs.get(verb, True) is not False
+
+
+def _deliverable(recipient: User, actor: User, verb: str, tweet=None) -> bool:
+    if recipient.pk == actor.pk or not recipient.is_active or not wants(recipient, verb):
+        return False
+    relations = RelationSet.for_viewer(recipient, [actor.pk] + ([tweet.author_id] if tweet is not None else []))
+    if relations.is_blocked(actor) or relations.is_muted(actor):
+        return False
+    return tweet is None or relations.can_see(tweet)
+
+
+def notify(*, recipient: User, actor: User, verb: str, tweet=None) -> Notification | None:
+    """Record that `actor` did `verb` (to `tweet`) and tell `recipient`; None when it mustn't."""
+    if not _deliverable(recipient, actor, verb, tweet):
+        return None
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(recipient=recipient, actor=actor, verb=verb, tweet=tweet)
+    except IntegrityError:
+        return None  # the same action already notified them
+    _push(recipient.pk, notification.pk)
+    return notification
+
+
+def notify_mentions(*, actor: User, tweet, users: Iterable[User], skip: Iterable[int] = ()) -> int:
+    """Mentions in a post, at most MENTION_LIMIT of them; `skip` those already told otherwise."""
+    skip = set(skip)
+    sent = 0
+    for user in users:
+        if sent >= MENTION_LIMIT:
+            break
+        if user.pk in skip:
+            continue
+        if notify(recipient=user, actor=actor, verb=Verb.MENTION, tweet=tweet):
+            sent += 1
+    return sent
+
+
+def withdraw(*, actor: User, verb: str, recipient: User | None = None, tweet=None) -> int:
+    """Undo an action's notification (unlike, unretweet, unfollow...)."""
+    found = Notification.objects.filter(actor=actor, verb=verb)
+    if tweet is not None:
+        found = found.filter(tweet=tweet)
+    if recipient is not None:
+        found = found.filter(recipient=recipient)
+    recipients = list(found.values_list("recipient_id", flat=True).distinct())
+    deleted, _ = found.delete()
+    for recipient_id in recipients:
+        _push_unread(recipient_id)
+    return deleted
+
+
+def forget_between(one: User, other: User) -> int:
+    """After a block: what either did to the other leaves both lists."""
+    deleted, _ = Notification.objects.filter(Q(recipient=one, actor=other) | Q(recipient=other, actor=one)).delete()
+    for user in (one, other):
+        _push_unread(user.pk)
+    return deleted
+
+
+def mark_read(*, recipient: User, notification_ids: Iterable[int]) -> int:
+    ids = list(notification_ids)
+    if not Notification.objects.filter(recipient=recipient, pk__in=ids).exists():
+        raise NotFound("No such notification.")
+    updated = Notification.objects.filter(recipient=recipient, pk__in=ids, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    _push_unread(recipient.pk)
+    return updated
+
+
+def mark_all_read(*, recipient: User) -> int:
+    updated = Notification.objects.filter(recipient=recipient, read_at__isnull=True).update(read_at=timezone.now())
+    _push_unread(recipient.pk)
+    return updated
+
+
+def update_preferences(*, user: User, preferences: dict[str, bool]) -> User:
+    known = set(Verb.values)
+    unknown = set(preferences) - known
+    if unknown:
+        raise ServiceError(f"Unknown notification types: {', '.join(sorted(unknown))}.", field="notificationPrefs")
+    prefs = {**user.notification_prefs, **{verb: bool(on) for verb, on in preferences.items()}}
+    user.notification_prefs = {verb: on for verb, on in prefs.items() if on is False}  # store only what's off
+    user.save(update_fields=["notification_prefs"])
+    return user
+
+
+# --- live events ------------------------------------------------------------------------------
+
+
+def _push(recipient_id: int, notification_id: int) -> None:
+    """After commit: the new notification (as JSON and as the page's HTML) and the unread count."""
+    from notifications.selectors import live_notification_event
+
+    send_event_on_commit([recipient_id], lambda: live_notification_event(notification_id))
+    _push_unread(recipient_id)
+
+
+def _push_unread(recipient_id: int) -> None:
+    from notifications.selectors import unread_count
+
+    send_event_on_commit([recipient_id], lambda: {"type": "unread", "notifications": unread_count(recipient_id)})
