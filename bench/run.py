@@ -4,9 +4,11 @@
 
 It starts the stack the way production runs it (docs/OPERATIONS.md): the web
 server with two worker processes for HTTP, a baseline copy that reads every
-home timeline from SQL, and one Celery worker process. Load comes from a
-separate process (bench/load.py) with 16 concurrent clients. Results print
-as a table and as JSON, and are saved under bench/results/.
+home timeline from SQL, the ASGI process for WebSockets, and one Celery
+worker process. Load comes from a separate process (bench/load.py) with 16
+concurrent clients; live events from another (bench/ws.py) holding the open
+sockets. Results print as a table and as JSON, and are saved under
+bench/results/.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 CONCURRENCY = 16
 SCALE_USERS = {"full": 10_000, "small": 600}
+SOCKETS = {"full": 1_000, "small": 200}  # open sockets for the live-event test
 
 TARGETS = {  # SPEC §5, for the report only: nothing here fails on a missed target
     "home_api": "p95 ≤ 25 ms, ≥ 250 req/s",
@@ -39,6 +42,7 @@ TARGETS = {  # SPEC §5, for the report only: nothing here fails on a missed tar
     "fanout_throughput": "≥ 100,000 inserts/s, one worker",
     "redis_vs_sql": "Redis ≥ 5× faster at p95 (reader following 1,000)",
     "cache_hit_ratio": "≥ 95 % for active users",
+    "live_event": "p95 ≤ 100 ms, action over HTTP to the frame, 1,000 open sockets",
 }
 
 
@@ -77,15 +81,17 @@ class Stack:
     def __init__(self, env: dict, server: str, log_dir: Path):
         self.env, self.server, self.log_dir = env, server, log_dir
         self.processes: list[subprocess.Popen] = []
-        self.web_port, self.sql_port = free_port(), free_port()
+        self.web_port, self.sql_port, self.ws_port = free_port(), free_port(), free_port()
+        self.ws_pid = None
 
-    def _start(self, name: str, command: list[str], extra_env: dict | None = None) -> None:
+    def _start(self, name: str, command: list[str], extra_env: dict | None = None) -> subprocess.Popen:
         log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
             command, cwd=ROOT, env={**self.env, **(extra_env or {})}, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
         self.processes.append(process)
+        return process
 
     def web_command(self, port: int) -> list[str]:
         if self.server == "uvicorn":
@@ -102,7 +108,11 @@ class Stack:
         self._start("worker", [PYTHON, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING",
                                "--queues=timelines,default,media,notifications,maintenance", "--without-gossip",
                                "--without-mingle", "--without-heartbeat"])  # fmt: skip
-        for port in (self.web_port, self.sql_port):
+        # One uvicorn process, as the Procfile's `ws`: its pid is the one whose memory is read.
+        ws = [str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(self.ws_port),
+              "--no-access-log", "--log-level", "warning"]  # fmt: skip
+        self.ws_pid = self._start("ws", ws).pid
+        for port in (self.web_port, self.sql_port, self.ws_port):
             self._wait_for(port)
 
     def _wait_for(self, port: int, timeout: float = 60) -> None:
@@ -191,6 +201,39 @@ def prepare(scale: str, rng: random.Random) -> dict:
         "other_stars": [(pk, AuthToken.objects.create(User(pk=pk))[1]) for pk, _ in stars if pk != star_id],
         "originals": originals,
         "users": list(User.objects.values_list("pk", flat=True)),
+        **live_recipients(SOCKETS[scale]),
+    }
+
+
+def live_recipients(count: int) -> dict:
+    """A liker and `count` public authors, each with a post the liker hasn't liked yet.
+
+    A fresh like is needed per action: a repeated one notifies nobody. The
+    liker is a bench-only account that nobody has muted or blocked.
+    """
+    from django.db import connection
+    from knox.models import AuthToken
+
+    from accounts.models import User
+
+    liker, _ = User.objects.get_or_create(username="bench_liker", defaults={"email": "bench_liker@example.com"})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT DISTINCT ON (t.author_id) t.author_id, t.id
+              FROM tweets_tweet t JOIN accounts_user u ON u.id = t.author_id
+             WHERE NOT u.is_private AND u.is_active AND t.retweet_of_id IS NULL AND u.id <> %s
+               AND NOT EXISTS (SELECT 1 FROM tweets_like l WHERE l.user_id = %s AND l.tweet_id = t.id)
+             ORDER BY t.author_id, t.id DESC
+            """,
+            [liker.pk, liker.pk],
+        )
+        rows = cursor.fetchall()[:count]
+    return {
+        "liker_token": AuthToken.objects.create(liker)[1],
+        "recipients": [
+            {"token": AuthToken.objects.create(User(pk=author))[1], "tweet_id": tweet} for author, tweet in rows
+        ],
     }
 
 
@@ -280,7 +323,26 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
     results["fanout_throughput"] = fanout_throughput(web, data, store)
     say("timeline ids alone: Redis against SQL for the heavy reader")
     results["id_reads"] = id_reads()
+    say(f"live events: a like over HTTP to the frame, {len(data['recipients']):,} open sockets")
+    results["live_event"] = live_events(stack, data, work_dir, actions=300 if args.scale == "full" else 60)
     return results
+
+
+def live_events(stack: Stack, data: dict, work_dir: Path, actions: int) -> dict:
+    plan = {
+        "base_url": f"http://127.0.0.1:{stack.web_port}",
+        "ws_url": f"ws://127.0.0.1:{stack.ws_port}/ws/",
+        "ws_pid": stack.ws_pid,
+        "liker_token": data["liker_token"],
+        "recipients": data["recipients"],
+        "actions": actions,
+    }
+    path = work_dir / "live.json"
+    path.write_text(json.dumps(plan))
+    result = subprocess.run([PYTHON, "-m", "bench.ws", str(path)], cwd=ROOT, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"the live-event test failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def post_as(base_url: str, token: str, text: str) -> int:
@@ -399,6 +461,7 @@ def report(results: dict, args) -> str:
         rows.append(
             f"| {name} | {s['p50']} | {s['p95']} | {s['p99']} | {r['rps']} | {r['errors']} | {TARGETS.get(name, '')} |"
         )
+    live = results["live_event"]
     heavy_ratio = (results["heavy_sql"]["server_ms"]["p95"] or 0) / max(
         results["heavy_redis"]["server_ms"]["p95"] or 1, 0.01
     )
@@ -421,6 +484,13 @@ def report(results: dict, args) -> str:
         f"- The timeline read alone (20 ids, heavy reader): Redis p95 {results['id_reads']['redis']['p95']} ms, "
         f"SQL p95 {results['id_reads']['sql']['p95']} ms "
         f"({results['id_reads']['sql']['p95'] / max(results['id_reads']['redis']['p95'], 0.001):.1f}x)",
+        f"- Live event, a like over HTTP to the `notification` frame at the recipient, "
+        f"{live['sockets']:,} sockets open: p50 {live['ms']['p50']} ms, p95 {live['ms']['p95']} ms, "
+        f"p99 {live['ms']['p99']} ms over {live['actions']} likes, {live['failures']} failed "
+        f"({TARGETS['live_event']})",
+        f"- WebSocket process memory: {live['server_rss_mb']['idle']} MB idle, "
+        f"{live['server_rss_mb']['with_sockets']} MB with {live['sockets']:,} sockets: "
+        f"{live['server_mb_per_1000_sockets']} MB per 1,000 sockets",
         "- Client-side latencies (including queueing at 16 clients) are in the JSON.",
     ]
     return "\n".join(lines)
@@ -446,6 +516,8 @@ def main(argv=None) -> None:
 
     env = stack_env(args)
     ensure_data(env, args)
+    say("migrating (the data set may predate the newest tables)")
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"], cwd=ROOT, env=env, check=True)
     say("collecting static files (production serves them hashed)")
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT, env=env, check=True
@@ -489,7 +561,8 @@ def ensure_data(env: dict, args) -> None:
     count = 0
     with psycopg.connect(url) as conn:
         try:
-            count = conn.execute("SELECT count(*) FROM accounts_user").fetchone()[0]
+            # Generated users only: the run adds its own (the liker of the live-event test).
+            count = conn.execute("SELECT count(*) FROM accounts_user WHERE email LIKE '%%@bench.example'").fetchone()[0]
         except psycopg.errors.UndefinedTable:
             count = 0
     if args.rebuild or count != SCALE_USERS[args.scale]:

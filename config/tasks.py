@@ -16,11 +16,14 @@ def enqueue_on_commit(task, *args) -> None:
     already committed and must still succeed: the failure is logged, and the
     periodic catch-up tasks redo the work from PostgreSQL.
     """
+    transaction.on_commit(lambda: enqueue(task, *args))
 
-    def send():
-        try:
-            task.delay(*args)
-        except Exception:
-            logger.warning("could not schedule %s%r; the catch-up task will retry", task.name, args, exc_info=True)
 
-    transaction.on_commit(send)
+def enqueue(task, *args) -> bool:
+    """`task.delay(*args)`, logging rather than raising when the broker can't take it."""
+    try:
+        task.delay(*args)
+    except Exception:
+        logger.warning("could not schedule %s%r", task.name, args, exc_info=True)
+        return False
+    return True

@@ -1,8 +1,15 @@
-"""Who has a live socket open right now, so live-only events go only to them.
+"""Who has a live socket open right now, so live events are built only for them.
 
-A sorted set of user ids scored by their last heartbeat; someone counts as
-online for ONLINE_FOR seconds after it. Sockets ping every 30 s. Without
-Redis (the embedded default, one process) a dictionary does the same.
+A sorted set of user ids scored by when a socket of theirs last said it was
+alive: the consumer refreshes it every REFRESH_EVERY seconds while the socket
+is open, and someone counts as online for ONLINE_FOR seconds after that, so a
+server that dies without closing its sockets stops counting within that
+time. A hash counts each user's open sockets, so closing one of two tabs
+leaves them online. Without Redis (the embedded default, one process)
+dictionaries do the same.
+
+Counting someone online by mistake only costs an event nobody reads; missing
+someone would lose their events, so every doubt falls on the side of online.
 """
 
 from __future__ import annotations
@@ -13,52 +20,91 @@ from collections.abc import Iterable
 from config.redis import get_redis
 
 KEY = "presence"
-ONLINE_FOR = 90  # seconds: three missed heartbeats and you are offline
+SOCKETS_KEY = "presence:sockets"
+REFRESH_EVERY = 30  # seconds
+ONLINE_FOR = 90  # three missed refreshes and you are offline
 
-_local: dict[int, float] = {}
+_local_seen: dict[int, float] = {}
+_local_sockets: dict[int, int] = {}
 
 
-def mark_online(user_id: int) -> None:
+def connected(user_id: int) -> None:
     client = get_redis()
     if client is None:
-        _local[user_id] = time.time()
+        _local_sockets[user_id] = _local_sockets.get(user_id, 0) + 1
+        _local_seen[user_id] = time.time()
+        return
+    with client.pipeline(transaction=False) as pipe:
+        pipe.hincrby(SOCKETS_KEY, user_id, 1)
+        pipe.zadd(KEY, {user_id: time.time()})
+        pipe.execute()
+
+
+def refresh(user_id: int) -> None:
+    client = get_redis()
+    if client is None:
+        _local_seen[user_id] = time.time()
     else:
         client.zadd(KEY, {user_id: time.time()})
 
 
-def mark_offline(user_id: int) -> None:
-    """Called when a socket closes; another open socket re-marks at its next heartbeat."""
+def disconnected(user_id: int) -> None:
+    """A socket closed: offline once it was their last one."""
     client = get_redis()
     if client is None:
-        _local.pop(user_id, None)
-    else:
-        client.zrem(KEY, user_id)
+        left = _local_sockets.get(user_id, 1) - 1
+        if left > 0:
+            _local_sockets[user_id] = left
+        else:
+            _local_sockets.pop(user_id, None)
+            _local_seen.pop(user_id, None)
+        return
+    if client.hincrby(SOCKETS_KEY, user_id, -1) <= 0:
+        with client.pipeline(transaction=False) as pipe:
+            pipe.hdel(SOCKETS_KEY, user_id)
+            pipe.zrem(KEY, user_id)
+            pipe.execute()
 
 
 def online(user_ids: Iterable[int]) -> list[int]:
-    """Those of `user_ids` with a socket open (heartbeat within ONLINE_FOR seconds)."""
+    """Those of `user_ids` with a socket open."""
     user_ids = list(user_ids)
     if not user_ids:
         return []
     cutoff = time.time() - ONLINE_FOR
     client = get_redis()
     if client is None:
-        return [u for u in user_ids if _local.get(u, 0) > cutoff]
-    scores = client.zmscore(KEY, user_ids)
+        return [u for u in user_ids if _local_seen.get(u, 0) > cutoff]
+    try:
+        scores = client.zmscore(KEY, user_ids)
+    except Exception:
+        return user_ids  # can't tell: better an unread event than a lost one
     return [u for u, score in zip(user_ids, scores, strict=True) if score is not None and score > cutoff]
 
 
+def is_online(user_id: int) -> bool:
+    return bool(online([user_id]))
+
+
 def online_now(limit: int = 100_000) -> list[int]:
-    """Everyone online, newest heartbeat first (for announcing a big account's posts)."""
+    """Everyone online, most recently refreshed first (for announcing a big account's posts)."""
     cutoff = time.time() - ONLINE_FOR
     client = get_redis()
     if client is None:
-        return [u for u, seen in _local.items() if seen > cutoff][:limit]
+        return [u for u, seen in _local_seen.items() if seen > cutoff][:limit]
     return [int(u) for u in client.zrevrangebyscore(KEY, "+inf", cutoff, start=0, num=limit)]
 
 
 def forget_stale() -> int:
+    """Drop those whose sockets died without closing (their server went away)."""
     client = get_redis()
     if client is None:
         return 0
-    return client.zremrangebyscore(KEY, "-inf", time.time() - ONLINE_FOR)
+    stale = client.zrangebyscore(KEY, "-inf", time.time() - ONLINE_FOR)
+    if not stale:
+        return 0
+    with client.pipeline(transaction=False) as pipe:
+        pipe.zrem(KEY, *stale)
+        pipe.hdel(SOCKETS_KEY, *stale)
+        pipe.execute()
+    return len(stale)

@@ -103,13 +103,8 @@ def notification_json(row: Notification, request=None) -> dict:
     }
 
 
-def live_notification_event(notification_id: int) -> dict | None:
+def live_notification_event(user: User, notification_id: int) -> dict | None:
     """What an open socket receives: the notification as the API writes it, and as the page shows it."""
-    recipient = Notification.objects.filter(pk=notification_id).values_list("recipient", flat=True).first()
-    if recipient is None:
-        return None  # withdrawn before the event went out
-
-    user = User.objects.get(pk=recipient)
     rows = _with_cards(list(visible_notifications(user).filter(pk=notification_id)), user)
     if not rows:
         return None

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import NotFound, ServiceError
-from notifications.events import send_event_on_commit
+from config.tasks import enqueue
+from notifications import presence
 from notifications.models import Notification
 from social.visibility import RelationSet
 
@@ -52,9 +53,13 @@ def notify(*, recipient: User, actor: User, verb: str, tweet=None) -> Notificati
 
 
 def notify_mentions(*, actor: User, tweet, users: Iterable[User], skip: Iterable[int] = ()) -> int:
-    """Mentions in a post, at most MENTION_LIMIT of them; `skip` those already told otherwise."""
-    skip = set(skip)
-    sent = 0
+    """Mentions in a post, at most MENTION_LIMIT people over its life; `skip` those told otherwise.
+
+    An edit calls this again: those already told count toward the limit and aren't told twice.
+    """
+    already = set(Notification.objects.filter(tweet=tweet, verb=Verb.MENTION).values_list("recipient_id", flat=True))
+    skip = set(skip) | already
+    sent = len(already)
     for user in users:
         if sent >= MENTION_LIMIT:
             break
@@ -118,15 +123,22 @@ def update_preferences(*, user: User, preferences: dict[str, bool]) -> User:
 # --- live events ------------------------------------------------------------------------------
 
 
-def _push(recipient_id: int, notification_id: int) -> None:
-    """After commit: the new notification (as JSON and as the page's HTML) and the unread count."""
-    from notifications.selectors import live_notification_event
+# The events describe committed state and the notification's HTML takes a render,
+# so a worker builds them after the commit, off the request path, and only for
+# someone with a socket open to receive them.
 
-    send_event_on_commit([recipient_id], lambda: live_notification_event(notification_id))
-    _push_unread(recipient_id)
+
+def _push(recipient_id: int, notification_id: int) -> None:
+    from notifications.tasks import push_notification
+
+    _enqueue_if_online(recipient_id, push_notification, notification_id)
 
 
 def _push_unread(recipient_id: int) -> None:
-    from notifications.selectors import unread_count
+    from notifications.tasks import push_unread
 
-    send_event_on_commit([recipient_id], lambda: {"type": "unread", "notifications": unread_count(recipient_id)})
+    _enqueue_if_online(recipient_id, push_unread, recipient_id)
+
+
+def _enqueue_if_online(user_id: int, task, *args) -> None:
+    transaction.on_commit(lambda: presence.is_online(user_id) and enqueue(task, *args))

@@ -1,6 +1,31 @@
 from celery import shared_task
 
-from notifications.events import send_event_now
+from notifications.events import send_event_now, send_events_now
+
+
+def _unread_event(user_id: int) -> dict:
+    from notifications.selectors import unread_count
+
+    return {"type": "unread", "notifications": unread_count(user_id)}
+
+
+@shared_task(acks_late=True)
+def push_notification(notification_id: int) -> bool:
+    """A new notification to its recipient's sockets (JSON and the page's HTML), then the unread count."""
+    from accounts.models import User
+    from notifications.selectors import live_notification_event
+
+    recipient = User.objects.filter(notifications__pk=notification_id).first()
+    event = live_notification_event(recipient, notification_id) if recipient else None
+    if event is None:
+        return False  # withdrawn (or no longer visible) before we got here
+    send_events_now([(recipient.pk, event), (recipient.pk, _unread_event(recipient.pk))])
+    return True
+
+
+@shared_task(acks_late=True)
+def push_unread(user_id: int) -> None:
+    send_event_now([user_id], _unread_event(user_id))
 
 
 @shared_task(acks_late=True)

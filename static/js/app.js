@@ -18,7 +18,7 @@
         delay = 1000;
         document.dispatchEvent(new CustomEvent("chirp:connected"));
       });
-      // A heartbeat keeps this person counted as online (server-side presence).
+      // A ping now and then keeps proxies from closing an idle socket.
       var heartbeat = setInterval(function () {
         if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "ping" }));
       }, 30000);

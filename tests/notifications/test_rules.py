@@ -150,6 +150,14 @@ def test_mentions_notify_at_most_ten(ann):
     assert Notification.objects.filter(verb="mention").count() == 10
 
 
+def test_editing_cannot_mention_past_ten(ann):
+    people = [UserFactory(username=f"m{i}") for i in range(14)]
+    tweet = post(ann, " ".join(f"@{p.username}" for p in people[:9]))
+    tweets.tweet_edit(actor=ann, tweet=tweet, text_input=" ".join(f"@{p.username}" for p in people))
+    told = set(Notification.objects.filter(verb="mention").values_list("recipient__username", flat=True))
+    assert told == {f"m{i}" for i in range(10)}
+
+
 def test_editing_notifies_only_newly_mentioned(ann, ben):
     carl = UserFactory(username="carl")
     tweet = post(ann, "hi @ben")

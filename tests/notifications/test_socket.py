@@ -1,10 +1,13 @@
 """The /ws/ consumer: who may connect, and that events reach only their user."""
 
+import asyncio
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
+from config.redis import get_redis
 from notifications.events import send_event_now
 from tests.factories import UserFactory
 
@@ -100,17 +103,35 @@ async def test_a_like_arrives_as_a_notification_and_an_unread_count():
     await socket.disconnect()
 
 
-async def test_heartbeat_keeps_presence_and_closing_ends_it():
+async def test_online_while_any_socket_is_open():
     from notifications import presence
 
     alice = await sync_to_async(UserFactory)()
+    cookie = await sync_to_async(session_cookie_for)(alice)
+    first, connected, _ = await connect(cookie)
+    second, connected_too, _ = await connect(cookie)
+    assert connected and connected_too
+    assert await sync_to_async(presence.online)([alice.pk]) == [alice.pk]
+    await first.send_json_to({"type": "ping"})
+    assert await first.receive_json_from(timeout=2) == {"type": "pong"}
+    await first.disconnect()  # one tab closed, one still open
+    assert await sync_to_async(presence.online)([alice.pk]) == [alice.pk]
+    await second.disconnect()
+    assert await sync_to_async(presence.online)([alice.pk]) == []
+
+
+async def test_the_server_keeps_an_open_socket_present(monkeypatch):
+    from notifications import presence
+
+    monkeypatch.setattr(presence, "REFRESH_EVERY", 0.05)
+    alice = await sync_to_async(UserFactory)()
     socket, connected, _ = await connect(await sync_to_async(session_cookie_for)(alice))
     assert connected
-    assert await sync_to_async(presence.online)([alice.pk]) == [alice.pk]
-    await socket.send_json_to({"type": "ping"})
-    assert await socket.receive_json_from(timeout=2) == {"type": "pong"}
+    redis = await sync_to_async(get_redis)()
+    first = await sync_to_async(redis.zscore)(presence.KEY, alice.pk)
+    await asyncio.sleep(0.3)
+    assert await sync_to_async(redis.zscore)(presence.KEY, alice.pk) > first
     await socket.disconnect()
-    assert await sync_to_async(presence.online)([alice.pk]) == []
 
 
 async def test_timeline_news_goes_only_to_followers_with_a_socket():
