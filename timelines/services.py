@@ -114,17 +114,21 @@ def fan_out(entry_id: int, store: TimelineStore | None = None) -> int:
     if celebrity:
         online = _online_followers(author_id, celebrity=True)
     else:
-        # Redis writes one batch while PostgreSQL reads the next.
+        # Redis writes one batch (and finds who of it is online) while PostgreSQL reads the next.
         with ThreadPoolExecutor(max_workers=1) as writer:
-            writes = []
-            for batch in follower_batches(author_id):
-                writes.append(writer.submit(store.add_to_homes, batch, entry_id))
-                online += presence.online(batch)
-            inserted += sum(write.result() for write in writes)
+            writes = [writer.submit(_deliver, store, batch, entry_id) for batch in follower_batches(author_id)]
+            for write in writes:
+                added, batch_online = write.result()
+                inserted += added
+                online += batch_online
     Tweet.objects.filter(pk=entry_id, fanned_out=False).update(fanned_out=True)
     store.count_fanout(time.perf_counter() - started)
     _announce(entry_id, author_id, online)
     return inserted
+
+
+def _deliver(store: TimelineStore, batch: list[int], entry_id: int) -> tuple[int, list[int]]:
+    return store.add_to_homes(batch, entry_id), presence.online(batch)
 
 
 def _online_followers(author_id: int, celebrity: bool) -> list[int]:
