@@ -21,18 +21,17 @@ def user_group(user_id: int) -> str:
 
 
 def send_event_on_commit(user_ids: Iterable[int], event: dict) -> None:
-    """Send a JSON-serialisable `event` to each user's sockets once the transaction commits."""
+    """Send a JSON-serialisable `event` to each user's sockets once the transaction commits.
+
+    Outside a transaction (a worker's task) it is sent at once; if the
+    transaction rolls back, never.
+    """
     user_ids = list(dict.fromkeys(user_ids))
     if user_ids:
-        transaction.on_commit(lambda: send_events_now([(user_id, event) for user_id in user_ids]))
+        transaction.on_commit(lambda: _send([(user_id, event) for user_id in user_ids]))
 
 
-def send_event_now(user_ids: Iterable[int], event: dict | None) -> None:
-    if event is not None:
-        send_events_now([(user_id, event) for user_id in user_ids])
-
-
-def send_events_now(events: list[tuple[int, dict]]) -> None:
+def _send(events: list[tuple[int, dict]]) -> None:
     """Send (user id, event) pairs; live updates are best effort, so failures are logged, not raised."""
     layer = get_channel_layer()
     if layer is None or not events:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from notifications.events import send_event_now, send_events_now
+from notifications.events import send_event_on_commit
 
 
 def _unread_event(user_id: int) -> dict:
@@ -19,19 +19,20 @@ def push_notification(notification_id: int) -> bool:
     event = live_notification_event(recipient, notification_id) if recipient else None
     if event is None:
         return False  # withdrawn (or no longer visible) before we got here
-    send_events_now([(recipient.pk, event), (recipient.pk, _unread_event(recipient.pk))])
+    send_event_on_commit([recipient.pk], event)
+    send_event_on_commit([recipient.pk], _unread_event(recipient.pk))
     return True
 
 
 @shared_task(acks_late=True)
 def push_unread(user_id: int) -> None:
-    send_event_now([user_id], _unread_event(user_id))
+    send_event_on_commit([user_id], _unread_event(user_id))
 
 
 @shared_task(acks_late=True)
 def announce_entry(entry_id: int, author_id: int, user_ids: list[int]) -> int:
     """Tell followers with a page open that their home timeline has something new."""
-    send_event_now(user_ids, {"type": "timeline.new", "entryId": str(entry_id), "authorId": str(author_id)})
+    send_event_on_commit(user_ids, {"type": "timeline.new", "entryId": str(entry_id), "authorId": str(author_id)})
     return len(user_ids)
 
 

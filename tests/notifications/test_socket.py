@@ -1,6 +1,7 @@
 """The /ws/ consumer: who may connect, and that events reach only their user."""
 
 import asyncio
+import time
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -8,7 +9,7 @@ from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
 from config.redis import get_redis
-from notifications.events import send_event_now
+from notifications.events import send_event_on_commit
 from tests.factories import UserFactory
 
 pytestmark = [
@@ -48,12 +49,39 @@ async def test_signed_in_socket_gets_its_own_events_only():
     bob_socket, connected, _ = await connect(await sync_to_async(session_cookie_for)(bob))
     assert connected
 
-    await sync_to_async(send_event_now)([alice.pk], {"type": "unread", "notifications": 3})
+    await sync_to_async(send_event_on_commit)([alice.pk], {"type": "unread", "notifications": 3})
     assert await alice_socket.receive_json_from(timeout=2) == {"type": "unread", "notifications": 3}
     assert await bob_socket.receive_nothing(timeout=0.3)
 
     await alice_socket.disconnect()
     await bob_socket.disconnect()
+
+
+async def test_events_wait_for_the_commit_and_die_with_a_rollback():
+    from django.db import transaction
+
+    alice = await sync_to_async(UserFactory)()
+    socket, connected, _ = await connect(await sync_to_async(session_cookie_for)(alice))
+    assert connected
+
+    def rolled_back():
+        with transaction.atomic():
+            send_event_on_commit([alice.pk], {"type": "unread", "notifications": 1})
+            transaction.set_rollback(True)
+
+    await sync_to_async(rolled_back)()
+    assert await socket.receive_nothing(timeout=0.3)
+
+    def committed():
+        with transaction.atomic():
+            send_event_on_commit([alice.pk], {"type": "unread", "notifications": 2})
+            time.sleep(0.3)  # time enough to arrive, had it been sent already
+            sent_before_commit = socket.output_queue.qsize()
+        return sent_before_commit
+
+    assert await sync_to_async(committed)() == 0
+    assert await socket.receive_json_from(timeout=2) == {"type": "unread", "notifications": 2}
+    await socket.disconnect()
 
 
 async def test_foreign_origin_is_refused_for_cookie_sockets():
@@ -78,7 +106,7 @@ async def test_api_clients_use_a_bearer_token_without_origin():
     token = await sync_to_async(services.token_create)(user=alice)
     socket, connected, _ = await connect_with_token(token)
     assert connected
-    await sync_to_async(send_event_now)([alice.pk], {"type": "unread", "notifications": 1})
+    await sync_to_async(send_event_on_commit)([alice.pk], {"type": "unread", "notifications": 1})
     assert await socket.receive_json_from(timeout=2) == {"type": "unread", "notifications": 1}
     await socket.disconnect()
     _, connected, code = await connect_with_token("not-a-token")
