@@ -14,7 +14,7 @@ from accounts.models import User
 from accounts.serializers import (
     LoginRequestSerializer,
     LoginResponseSerializer,
-    MessageSerializer,
+    NoticeSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetRequestSerializer,
     ProfileUpdateSerializer,
@@ -73,7 +73,7 @@ class LoginView(APIView):
 class LogoutView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="logout", request=None, responses=MessageSerializer, tags=["accounts"])
+    @extend_schema(operation_id="logout", request=None, responses=NoticeSerializer, tags=["accounts"])
     def post(self, request):
         if isinstance(request.auth, AuthToken):
             services.token_revoke(token=request.auth)
@@ -88,7 +88,7 @@ class PasswordResetRequestView(APIView):
     throttle_scope = "password_reset"
 
     @extend_schema(operation_id="password_reset_request", request=PasswordResetRequestSerializer,
-                   responses=MessageSerializer, tags=["accounts"])  # fmt: skip
+                   responses=NoticeSerializer, tags=["accounts"])  # fmt: skip
     def post(self, request):
         data = _valid(PasswordResetRequestSerializer, request)
         services.password_reset_request(request=request._request, email=data["email"])
@@ -101,7 +101,7 @@ class PasswordResetConfirmView(APIView):
     throttle_scope = "password_reset"
 
     @extend_schema(operation_id="password_reset_confirm", request=PasswordResetConfirmSerializer,
-                   responses=MessageSerializer, tags=["accounts"])  # fmt: skip
+                   responses=NoticeSerializer, tags=["accounts"])  # fmt: skip
     def post(self, request):
         data = _valid(PasswordResetConfirmSerializer, request)
         services.password_reset_confirm(token=data["token"], new_password=data["newPassword"])

@@ -105,7 +105,7 @@ class UserResponseSerializer(serializers.Serializer):
     user = UserSerializer()
 
 
-class MessageSerializer(serializers.Serializer):
+class NoticeSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 

@@ -12,6 +12,7 @@ from accounts.forms import PrivacyForm, ProfileForm
 from config.api.pagination import PageRequest
 from config.errors import ServiceError
 from social import selectors as social_selectors
+from social.dm import selectors as dm_selectors
 from social.visibility import RelationSet
 from tweets import selectors as tweet_selectors
 
@@ -33,6 +34,8 @@ def profile(request, username: str, tab: str = "tweets"):
         "next_cursor": next_cursor,
         "can_see_posts": RelationSet.for_viewer(request.user, [user.pk]).can_see_author(user),
         "pending_requests": social_selectors.pending_request_count(user) if is_owner and user.is_private else 0,
+        # A callable: templates call it, so only the full page (not a feed fragment) pays for it.
+        "can_message": lambda: dm_selectors.may_message(request.user, user),
     }
     if request.htmx and page.cursor:
         return render(request, "tweets/_feed_page.html", context)

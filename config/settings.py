@@ -235,9 +235,24 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Direct-message images: never at a public URL (config/storage.py).
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
+STORAGES["private"] = {"BACKEND": "config.storage.PrivateFileSystemStorage"}
+PRIVATE_URL_SECONDS = env.int("PRIVATE_URL_SECONDS", default=300)  # how long a signed S3 URL for a private file works
 if AWS_STORAGE_BUCKET_NAME:
     # S3 by settings alone; django-storages reads the AWS_* variables itself.
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_PRIVATE_STORAGE_BUCKET_NAME", default=AWS_STORAGE_BUCKET_NAME),
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": PRIVATE_URL_SECONDS,
+            "file_overwrite": False,
+        },
+    }
     AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
     AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
     AWS_DEFAULT_ACL = None

@@ -52,6 +52,27 @@ def notify(*, recipient: User, actor: User, verb: str, tweet=None) -> Notificati
     return notification
 
 
+def notify_message(*, recipient: User, actor: User) -> Notification | None:
+    """A direct message: one notification per sender, brought back to the top and unread by each new one."""
+    if not _deliverable(recipient, actor, Verb.MESSAGE):
+        return None
+    notification, _ = Notification.objects.update_or_create(
+        recipient=recipient, actor=actor, verb=Verb.MESSAGE, tweet=None,
+        defaults={"created_at": timezone.now(), "read_at": None},
+    )  # fmt: skip
+    _push(recipient.pk, notification.pk)
+    return notification
+
+
+def mark_messages_read(*, recipient: User, actor_ids: Iterable[int]) -> None:
+    """Reading a conversation reads the message notifications from its people."""
+    updated = Notification.objects.filter(
+        recipient=recipient, verb=Verb.MESSAGE, actor_id__in=list(actor_ids), read_at__isnull=True
+    ).update(read_at=timezone.now())
+    if updated:
+        _push_unread(recipient.pk)
+
+
 def notify_mentions(*, actor: User, tweet, users: Iterable[User], skip: Iterable[int] = ()) -> int:
     """Mentions in a post, at most MENTION_LIMIT people over its life; `skip` those told otherwise.
 

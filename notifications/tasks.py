@@ -4,9 +4,11 @@ from notifications.events import send_event_on_commit
 
 
 def _unread_event(user_id: int) -> dict:
+    """Both badges at once: unread notifications, and conversations with unread messages."""
     from notifications.selectors import unread_count
+    from social.dm.selectors import unread_conversations
 
-    return {"type": "unread", "notifications": unread_count(user_id)}
+    return {"type": "unread", "notifications": unread_count(user_id), "messages": unread_conversations(user_id)}
 
 
 @shared_task(acks_late=True)

@@ -1,8 +1,12 @@
 """Background upkeep for the social graph."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from config import images
 
 
 @shared_task(acks_late=True)
@@ -33,3 +37,36 @@ def reconcile_follow_counts() -> int:
         User.objects.filter(pk=user_id).update(followers_count=followers, following_count=following)
         fixed += 1
     return fixed
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, retry_backoff=True, autoretry_for=(OSError,))
+def make_message_thumbnail(self, image_id: int) -> bool:
+    """A WebP thumbnail for a direct-message image, in private storage. Safe to run twice."""
+    from social.models import MessageImage
+
+    image = MessageImage.objects.filter(pk=image_id).first()
+    if image is None or image.thumbnail:
+        return False
+    with image.file.open("rb") as source:
+        content, width, height = images.thumbnail_webp(source, settings.THUMBNAIL_SIZE)
+    image.thumbnail.save("thumb.webp", content, save=False)
+    updated = MessageImage.objects.filter(pk=image_id, thumbnail="").update(
+        thumbnail=image.thumbnail.name, thumb_width=width, thumb_height=height
+    )
+    if not updated:  # a concurrent run won, or the image went meanwhile
+        image.thumbnail.delete(save=False)
+    return bool(updated)
+
+
+@shared_task(acks_late=True)
+def purge_unsent_message_images() -> int:
+    """Images uploaded for a message that was never sent go after UNATTACHED_MEDIA_TTL."""
+    from social.dm import images as dm_images
+    from social.models import MessageImage
+
+    stale = list(
+        MessageImage.objects.filter(message__isnull=True, created_at__lt=timezone.now() - settings.UNATTACHED_MEDIA_TTL)
+    )
+    MessageImage.objects.filter(pk__in=[i.pk for i in stale]).delete()
+    dm_images.delete_files(stale)
+    return len(stale)

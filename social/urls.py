@@ -1,9 +1,9 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from social import views
 
 urlpatterns = [
-    path("messages", views.inbox, name="messages"),
+    path("", include("social.dm.urls")),
     re_path(
         r"^@(?P<username>[A-Za-z][A-Za-z0-9_]{0,14})/(?P<action>follow|unfollow|block|unblock|mute|unmute)$",
         views.relation_action,

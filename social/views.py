@@ -16,11 +16,6 @@ from social.models import FollowRequest
 from social.visibility import RelationSet
 
 
-@login_required
-def inbox(request):
-    return render(request, "social/inbox.html")
-
-
 def _person(username: str):
     user = account_selectors.user_by_username(username)
     if user is None:

@@ -19,6 +19,7 @@ os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 os.environ["REDIS_URL"] = f"redis://{TEST_REDIS_HOST}/{REDIS_DB}"
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")  # tests run tasks in-process unless they start a worker
 os.environ.setdefault("MEDIA_ROOT", f"/tmp/chirp-test-media/{_worker}")
+os.environ.setdefault("PRIVATE_MEDIA_ROOT", f"/tmp/chirp-test-private-media/{_worker}")
 os.environ.pop("PRODUCTION", None)
 
 

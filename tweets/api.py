@@ -1,5 +1,6 @@
 """API views for tweets, likes, retweets, media and profile timelines."""
 
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from config.api.fields import parse_id
 from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from config.api.pagination import PageRequest, page_body
 from config.api.schema import PAGE_PARAMETERS, list_schema
+from social.dm import services as dm_services
 from social.visibility import RelationSet
 from tweets import selectors, services
 from tweets.serializers import (
@@ -217,13 +219,18 @@ class MediaUploadView(APIView):
     @idempotent
     def post(self, request):
         data = _valid(MediaUploadSerializer, request)
-        item = services.media_upload(owner=request.user, upload=data["file"], alt_text=data["altText"])
+        if data["purpose"] == "message":
+            item = dm_services.message_image_upload(owner=request.user, upload=data["file"], alt_text=data["altText"])
+            url = request.build_absolute_uri(reverse("api-message-media", args=[item.pk]))
+        else:
+            item = services.media_upload(owner=request.user, upload=data["file"], alt_text=data["altText"])
+            url = media_url(request, item.file)
         return Response(
             {
                 "mediaId": str(item.pk),
-                "mediaUrl": media_url(request, item.file),
+                "mediaUrl": url,
                 "metadata": {
-                    "type": item.kind,
+                    "type": getattr(item, "kind", "image"),
                     "contentType": item.content_type,
                     "width": item.width,
                     "height": item.height,

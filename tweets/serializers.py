@@ -181,6 +181,11 @@ class EngagementsSerializer(serializers.Serializer):
 class MediaUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     altText = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    purpose = serializers.ChoiceField(
+        ["tweet", "message"],
+        default="tweet",
+        help_text="`message` for a direct message: stored privately, seen only by the conversation's members.",
+    )
 
 
 class MediaUploadedSerializer(serializers.Serializer):

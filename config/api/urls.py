@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts import api as accounts_api
 from notifications import api as notifications_api
 from social import api as social_api
+from social.dm import api as dm_api
 from timelines import api as timelines_api
 from tweets import api as tweets_api
 
@@ -43,6 +44,14 @@ urlpatterns = [
     path(
         "notifications/<str:notification_id>/read", notifications_api.ReadView.as_view(), name="api-notification-read"
     ),
+    path("conversations", dm_api.ConversationsView.as_view(), name="api-conversations"),
+    path("conversations/<str:conversation_id>", dm_api.ConversationView.as_view(), name="api-conversation"),
+    path("conversations/<str:conversation_id>/participants", dm_api.ParticipantsView.as_view()),
+    path("conversations/<str:conversation_id>/leave", dm_api.LeaveView.as_view()),
+    path("conversations/<str:conversation_id>/read", dm_api.ReadView.as_view(), name="api-conversation-read"),
+    path("messages", dm_api.MessagesView.as_view(), name="api-messages"),
+    path("messages/media/<str:image_id>", dm_api.MessageMediaView.as_view(), name="api-message-media"),
+    path("messages/<str:message_id>", dm_api.MessageView.as_view(), name="api-message"),
     path("account/privacy", accounts_api.PrivacySettingsView.as_view(), name="api-privacy"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -180,8 +180,125 @@
     seenEntries = {};
   });
 
+  // ---- Direct messages: the open conversation and the inbox --------------------
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+
+  function openChat(conversationId) {
+    var chat = document.getElementById("chat-messages");
+    return chat && (!conversationId || chat.dataset.chat === conversationId) ? chat : null;
+  }
+
+  function lastMessageId(chat) {
+    var items = chat.querySelectorAll("[data-message-id]");
+    return items.length ? items[items.length - 1].dataset.messageId : "0";
+  }
+
+  // "Seen" (or "Seen by N" in a group) under my newest message the others have read.
+  function markSeen(chat) {
+    var markers = JSON.parse(chat.dataset.markers || "{}");
+    var mine = chat.querySelectorAll('[data-message-id][data-sender="' + chat.dataset.me + '"]');
+    var labelled = false;
+    for (var i = mine.length - 1; i >= 0; i--) {
+      var id = BigInt(mine[i].dataset.messageId);
+      var seen = Object.keys(markers).filter(function (user) { return BigInt(markers[user]) >= id; }).length;
+      var label = mine[i].querySelector("[data-seen]");
+      if (!label) continue;
+      label.textContent = !labelled && seen ? (chat.dataset.group === "1" ? "Seen by " + seen : "Seen") : "";
+      if (seen) labelled = true;
+    }
+  }
+
+  // A message can arrive twice (the send's answer and the live fetch): keep the first.
+  function tidyChat(chat) {
+    var kept = {};
+    chat.querySelectorAll("[data-message-id]").forEach(function (item) {
+      if (kept[item.dataset.messageId]) item.remove();
+      else kept[item.dataset.messageId] = true;
+    });
+    var empty = document.getElementById("chat-empty");
+    if (empty && chat.querySelector("[data-message-id]")) empty.remove();
+    markSeen(chat);
+  }
+
+  function scrollChatToEnd() { window.scrollTo(0, document.documentElement.scrollHeight); }
+
+  function markRead(chat) {
+    if (document.visibilityState !== "visible" || lastMessageId(chat) === "0") return;
+    var body = new FormData();
+    body.append("up_to", lastMessageId(chat));
+    fetch(chat.dataset.readUrl, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+    });
+  }
+
+  document.addEventListener("chirp:message", function (event) {
+    var chat = openChat(event.detail.conversationId);
+    if (chat) {
+      fetch(chat.dataset.newerUrl + "?after=" + lastMessageId(chat), { credentials: "same-origin", headers: { "HX-Request": "true" } })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) {
+          if (!html.trim()) return;
+          chat.insertAdjacentHTML("beforeend", html);
+          if (window.htmx) htmx.process(chat);
+          tidyChat(chat);
+          scrollChatToEnd();
+          markRead(chat);
+        });
+      return;
+    }
+    var inbox = document.querySelector("[data-inbox]");
+    if (inbox && window.htmx) {
+      htmx.ajax("GET", location.pathname, { target: "#conversation-list", select: "#conversation-list", swap: "outerHTML" });
+    }
+  });
+
+  document.addEventListener("chirp:message.read", function (event) {
+    var chat = openChat(event.detail.conversationId);
+    if (!chat || event.detail.userId === chat.dataset.me) return;
+    var markers = JSON.parse(chat.dataset.markers || "{}");
+    markers[event.detail.userId] = event.detail.messageId;
+    chat.dataset.markers = JSON.stringify(markers);
+    markSeen(chat);
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var chat = openChat();
+    if (chat && event.target === chat) {
+      tidyChat(chat);
+      if (event.detail.requestConfig && event.detail.requestConfig.verb === "post") scrollChatToEnd();
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    // Enter sends; Shift+Enter starts a new line.
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing || !event.target.matches("[data-chat-text]")) return;
+    event.preventDefault();
+    event.target.form.requestSubmit();
+  });
+
+  document.addEventListener("change", function (event) {
+    if (!event.target.matches("[data-chat-image]")) return;
+    var form = event.target.form;
+    var file = event.target.files[0];
+    form.querySelector("[data-chat-extra]").hidden = !file;
+    form.querySelector("[data-chat-file]").textContent = file ? file.name : "";
+  });
+
+  document.addEventListener("visibilitychange", function () {
+    var chat = openChat();
+    if (chat) markRead(chat);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     connectLive();
     initCompose();
+    var chat = openChat();
+    if (chat) {
+      markSeen(chat);
+      scrollChatToEnd();
+    }
   });
 })();

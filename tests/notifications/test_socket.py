@@ -127,7 +127,7 @@ async def test_a_like_arrives_as_a_notification_and_an_unread_count():
     assert first["type"] == "notification" and first["notification"]["type"] == "like"
     assert first["notification"]["actor"]["username"] == "bob"
     assert "liked your post" in first["html"]
-    assert second == {"type": "unread", "notifications": 1}
+    assert second == {"type": "unread", "notifications": 1, "messages": 0}
     await socket.disconnect()
 
 

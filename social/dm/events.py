@@ -1,0 +1,38 @@
+"""Live events for direct messages, to members with a socket open, after the commit."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from config.tasks import enqueue
+from notifications import presence
+from notifications.events import send_event_on_commit
+from social.models import Message
+
+
+def message_sent(message: Message, member_ids: list[int]) -> None:
+    """`message` to every member online (the sender's other tabs too); their unread counts follow."""
+    from notifications.tasks import push_unread
+
+    online = presence.online(member_ids)
+    if not online:
+        return
+    from social.dm.serializers import message_json
+
+    send_event_on_commit(online, {"type": "message", "conversationId": str(message.conversation_id),
+                                  "message": message_json(message)})  # fmt: skip
+    for user_id in online:
+        if user_id != message.sender_id:
+            transaction.on_commit(lambda user_id=user_id: enqueue(push_unread, user_id))
+
+
+def marker_moved(conversation_id: int, reader_id: int, message_id: int, member_ids: list[int]) -> None:
+    """Someone read up to `message_id`: their "seen" marks move on the others' open pages."""
+    from notifications.tasks import push_unread
+
+    online = presence.online(member_ids)
+    event = {"type": "message.read", "conversationId": str(conversation_id), "userId": str(reader_id),
+             "messageId": str(message_id)}  # fmt: skip
+    send_event_on_commit(online, event)
+    if reader_id in online:
+        transaction.on_commit(lambda: enqueue(push_unread, reader_id))

@@ -1,0 +1,92 @@
+"""Direct messages as the API writes them (plain functions; the Serializer classes describe them)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from config.api.fields import IdField
+from social.dm.selectors import ConversationView
+from social.models import Message, MessageImage
+from tweets.serializers import AuthorSerializer, author_json
+
+
+def _absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def image_json(image: MessageImage, request=None) -> dict:
+    url = _absolute(request, reverse("api-message-media", args=[image.pk]))
+    return {
+        "id": str(image.pk),
+        "url": url,
+        "thumbnailUrl": f"{url}?size=thumb" if image.thumbnail else None,
+        "type": "image",
+        "width": image.width,
+        "height": image.height,
+        "altText": image.alt_text,
+    }
+
+
+def message_json(message: Message, request=None) -> dict:
+    return {
+        "id": str(message.pk),
+        "conversationId": str(message.conversation_id),
+        "sender": author_json(message.sender, request),
+        "text": message.text,
+        "media": image_json(message.image, request) if message.image_id else None,
+        "createdAt": message.created_at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+def conversation_json(view: ConversationView, request=None) -> dict:
+    conversation = view.conversation
+    return {
+        "id": str(conversation.pk),
+        "isGroup": conversation.is_group,
+        "title": conversation.title,
+        "createdBy": str(conversation.created_by_id) if conversation.created_by_id else None,
+        "participants": [
+            {**author_json(member.user, request), "lastReadMessageId": str(member.last_read_id or "") or None}
+            for member in view.members
+        ],
+        "lastMessage": message_json(view.last_message, request) if view.last_message else None,
+        "unreadCount": view.unread,
+        "readOnly": view.read_only,
+        "readOnlyReason": view.refusal,
+    }
+
+
+class MessageImageSerializer(serializers.Serializer):
+    id = IdField()
+    url = serializers.URLField()
+    thumbnailUrl = serializers.URLField(allow_null=True)
+    type = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    altText = serializers.CharField()
+
+
+class MessageSerializer(serializers.Serializer):
+    id = IdField()
+    conversationId = IdField()
+    sender = AuthorSerializer()
+    text = serializers.CharField()
+    media = MessageImageSerializer(allow_null=True)
+    createdAt = serializers.DateTimeField()
+
+
+class ParticipantSerializer(AuthorSerializer):
+    lastReadMessageId = IdField(allow_null=True)
+
+
+class ConversationSerializer(serializers.Serializer):
+    id = IdField()
+    isGroup = serializers.BooleanField()
+    title = serializers.CharField()
+    createdBy = IdField(allow_null=True)
+    participants = ParticipantSerializer(many=True)
+    lastMessage = MessageSerializer(allow_null=True)
+    unreadCount = serializers.IntegerField()
+    readOnly = serializers.BooleanField(help_text="A block stands between you and someone here: you can only read.")
+    readOnlyReason = serializers.CharField(allow_null=True)
