@@ -1,8 +1,9 @@
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from accounts.models import User
-from social.models import Block, FollowRequest, Mute
+from social.models import Block, Conversation, FollowRequest, Message, Mute, Participant
 from tweets.models import Like, Media, Tweet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]
@@ -23,6 +24,10 @@ def test_seed_demo_builds_a_living_site_once(capsys):
     assert FollowRequest.objects.filter(target__username="wren").exists()
     assert Block.objects.exists() and Mute.objects.exists()
     assert User.objects.order_by("-followers_count").first().followers_count >= 15  # a few popular accounts
+    assert Conversation.objects.filter(is_group=True).exists() and Conversation.objects.filter(is_group=False).exists()
+    assert Message.objects.count() >= 5
+    ada_unread = Participant.objects.filter(user__username="ada", last_activity_id__gt=F("last_read_id"))
+    assert ada_unread.exists()  # the demo login has something to read
 
     call_command("seed_demo", "--if-empty")
     assert "already has users" in capsys.readouterr().out
