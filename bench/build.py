@@ -8,18 +8,28 @@ five accounts followed by half of everyone, one reader following exactly
 mentions); 1,000,000 likes. Counts are computed while generating, so every
 denormalised column is right without a recount. Reads DATABASE_URL; the
 database is migrated and its content tables emptied first.
+
+Tweets mix 52 common words (each in about a fifth of all tweets) with one to
+three pseudo-words from a Zipf-weighted vocabulary of 5,000 (bench/vocab.py),
+so search meets terms in tens of thousands of tweets and terms in a handful.
+Display names are varied first and last names. Both are drawn from their own
+random streams, so the follow graph, authors, times and common words are the
+same as before they were added.
 """
 
 from __future__ import annotations
 
 import argparse
 import bisect
+import functools
 import math
 import os
 import random
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+
+from bench import vocab
 
 SCALES = {
     "full": {"users": 10_000, "tweets": 500_000, "likes": 1_000_000, "stars": 5, "median_followees": 100,
@@ -41,6 +51,9 @@ WORDS = [
     "star", "planet", "ocean", "wave", "mountain", "trail", "snow", "light", "shadow", "window", "story",
     "chapter", "page", "book", "cat",
 ]  # fmt: skip
+# Bench users carry this in their bio: bench.run rebuilds a data set made by an older generator.
+DATA_VERSION = 2
+BIO = f"Generated for the benchmark (data v{DATA_VERSION})."
 TRUNCATE = [
     "tweets_tweet_mentions", "tweets_tweethashtag", "tweets_hashtag", "tweets_like", "tweets_tweetedit",
     "tweets_media", "tweets_tweet", "social_follow", "social_followrequest", "social_block", "social_mute",
@@ -51,6 +64,12 @@ TRUNCATE = [
 
 def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+@functools.cache
+def rare_words() -> list[str]:
+    """The pseudo-word vocabulary, most frequent first (the same list bench.run draws search terms from)."""
+    return vocab.rare_vocabulary(avoid=WORDS + TAGS)
 
 
 def setup_django() -> None:
@@ -65,6 +84,9 @@ class Builder:
     def __init__(self, scale: dict, seed: int):
         self.scale = scale
         self.rng = random.Random(seed)
+        # Separate streams for what was added later, so the rest of the data set stays as it was.
+        self.names_rng = random.Random(f"{seed}-names")
+        self.words_rng = random.Random(f"{seed}-words")
         self.now = datetime.now(UTC).replace(microsecond=0)
         self.n = scale["users"]
 
@@ -83,8 +105,9 @@ class Builder:
             if active:
                 self.active.append(uid)
             username = "reader1000" if uid == self.n else f"user{uid}"
+            name = f"{self.names_rng.choice(vocab.FIRST_NAMES)} {self.names_rng.choice(vocab.LAST_NAMES)}"
             rows.append([uid, password, None, False, "", "", False, True, joined, username,
-                         f"{username}@bench.example", f"Bench User {uid}", "Generated for the benchmark.",
+                         f"{username}@bench.example", name, BIO,
                          "", "", "", "", False, "everyone", 0, 0, seen, "{}"])  # fmt: skip
         return rows
 
@@ -141,6 +164,10 @@ class Builder:
         span = self.scale["days"] * 86400
         moments = sorted(self.now - timedelta(seconds=self.rng.uniform(60, span)) for _ in range(total))
         tag_weights = [1 / (i + 1) for i in range(len(TAGS))]
+        rare = rare_words()
+        rare_cumulative = vocab.zipf_cumulative(len(rare))
+        rare_counts = [n for n, _ in vocab.RARE_PER_TWEET]
+        rare_shares = [share for _, share in vocab.RARE_PER_TWEET]
         self.tag_ids = {tag: i + 1 for i, tag in enumerate(TAGS)}
 
         rows, hashtag_links, mention_rows = [], [], []
@@ -168,6 +195,9 @@ class Builder:
                     counts[retweet_of][1] += 1
             if retweet_of is None:
                 words = self.rng.choices(WORDS, k=self.rng.randint(5, 22))
+                how_many = self.words_rng.choices(rare_counts, weights=rare_shares)[0]
+                for word in self.words_rng.choices(rare, cum_weights=rare_cumulative, k=how_many):
+                    words.insert(self.words_rng.randint(0, len(words)), word)
                 if self.rng.random() < 0.3:
                     words.append("#" + self.rng.choices(TAGS, weights=tag_weights)[0])
                 if self.rng.random() < 0.05:

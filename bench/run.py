@@ -1,6 +1,7 @@
 """The benchmark runner (SPEC §5): build if needed, start the stack, warm up, measure, report.
 
     python -m bench.run [--scale full|small] [--duration 20] [--server granian|uvicorn|daphne]
+    python -m bench.run --scale full --only-search   # the two search rows and their query plans alone
 
 It starts the stack the way production runs it (docs/OPERATIONS.md): the web
 server with two worker processes for HTTP, a baseline copy that reads every
@@ -8,7 +9,8 @@ home timeline from SQL, the ASGI process for WebSockets, and one Celery
 worker process. Load comes from a separate process (bench/load.py) with 16
 concurrent clients; live events from another (bench/ws.py) holding the open
 sockets. Results print as a table and as JSON, and are saved under
-bench/results/.
+bench/results/, with the EXPLAIN (ANALYZE, BUFFERS) plans of the search
+queries in bench/results/<scale>-plans.txt.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench import searching
+from bench.build import BIO
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -43,7 +48,11 @@ TARGETS = {  # SPEC §5, for the report only: nothing here fails on a missed tar
     "redis_vs_sql": "Redis ≥ 5× faster at p95 (reader following 1,000)",
     "cache_hit_ratio": "≥ 95 % for active users",
     "live_event": "p95 ≤ 100 ms, action over HTTP to the frame, 1,000 open sockets",
+    "search_tweets": "p95 ≤ 50 ms (500,000 tweets)",
+    "search_users": "p95 ≤ 20 ms",
 }
+TABLE = ("home_api", "home_api_sql", "heavy_redis", "heavy_sql", "home_page", "post", "like", "follow",
+         "search_tweets", "search_users")  # fmt: skip
 
 
 def say(message: str) -> None:
@@ -142,8 +151,11 @@ class Stack:
 # --- preparing clients and timelines ------------------------------------------------------
 
 
-def prepare(scale: str, rng: random.Random) -> dict:
-    """Tokens and sessions for bench readers, and built timelines for everyone a test reads or reaches."""
+def prepare(scale: str, rng: random.Random, warm: bool = True) -> dict:
+    """Tokens and sessions for bench readers, built timelines for everyone a test reads or reaches, search queries.
+
+    warm=False skips building timelines (a search-only run reads none).
+    """
     from django.contrib.sessions.backends.cached_db import SessionStore
     from django.db.models import Max
     from knox.models import AuthToken
@@ -178,10 +190,11 @@ def prepare(scale: str, rng: random.Random) -> dict:
     star_followers = set(Follow.objects.filter(followee_id=star_id).values_list("follower_id", flat=True)) & active_set
 
     to_build = sorted(set(readers) | {heavy.pk} | star_followers)
-    say(f"building {len(to_build):,} home timelines (readers, the heavy reader, the star's active followers)")
-    started = time.monotonic()
-    warm_in_parallel(to_build)
-    say(f"  built in {time.monotonic() - started:.0f}s")
+    if warm:
+        say(f"building {len(to_build):,} home timelines (readers, the heavy reader, the star's active followers)")
+        started = time.monotonic()
+        warm_in_parallel(to_build)
+        say(f"  built in {time.monotonic() - started:.0f}s")
     store.redis.delete("tl:stats")
 
     max_id = Tweet.objects.aggregate(top=Max("id"))["top"]
@@ -201,6 +214,7 @@ def prepare(scale: str, rng: random.Random) -> dict:
         "other_stars": [(pk, AuthToken.objects.create(User(pk=pk))[1]) for pk, _ in stars if pk != star_id],
         "originals": originals,
         "users": list(User.objects.values_list("pk", flat=True)),
+        "search": searching.search_inputs(),
         **live_recipients(SOCKETS[scale]),
     }
 
@@ -278,6 +292,8 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
     web, sql = f"http://127.0.0.1:{stack.web_port}", f"http://127.0.0.1:{stack.sql_port}"
     timing = {"concurrency": CONCURRENCY, "warmup": args.warmup, "duration": args.duration}
     work_dir = Path(tempfile.mkdtemp(prefix="chirp-bench-"))
+    if args.only_search:
+        return search_scenarios(web, data, timing, work_dir)
     home = [{"path": "/api/v1/timeline/home?limit=20", "headers": bearer(t)} for t in data["tokens"]]
     heavy = [{"path": "/api/v1/timeline/home?limit=20", "headers": bearer(data["heavy_token"])}]
     results = {}
@@ -310,6 +326,7 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
         for t in data["tokens"] for _ in range(20)
     ]  # fmt: skip
     results["follow"] = load({"base_url": web, "requests": follows, "ok_statuses": [400], **timing}, work_dir)
+    results.update(search_scenarios(web, data, timing, work_dir))
     say("post a tweet")
     posts = [
         {"method": "POST", "path": "/api/v1/tweets", "headers": bearer(t), "json": {"text": f"bench post {i} #bench"}}
@@ -325,6 +342,23 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
     results["id_reads"] = id_reads()
     say(f"live events: a like over HTTP to the frame, {len(data['recipients']):,} open sockets")
     results["live_event"] = live_events(stack, data, work_dir, actions=300 if args.scale == "full" else 60)
+    return results
+
+
+def search_scenarios(web: str, data: dict, timing: dict, work_dir: Path) -> dict:
+    """Tweet and user search over the API, then the query plans of a few searches (bench/searching.py)."""
+    rng = random.Random(13)  # its own stream: the other tests draw what they drew before search was added
+    tweets = searching.requests("tweets", data["search"]["tweet_queries"], data["tokens"], rng)
+    users = searching.requests("users", data["search"]["user_queries"], data["tokens"], rng)
+    say(f"tweet search ({len(tweets):,} queries: words, phrases, #tags, from:, -word; a fifth by top)")
+    results = {"search_tweets": load({"base_url": web, "requests": tweets, **timing}, work_dir)}
+    say(f"user search ({len(users):,} queries: username prefixes, name fragments, typos)")
+    results["search_users"] = load({"base_url": web, "requests": users, **timing}, work_dir)
+    say("search query plans (EXPLAIN ANALYZE)")
+    try:
+        results["plans"] = searching.search_plans()
+    except Exception as error:  # a plan that fails must not lose the rest of a long run
+        results["plans"] = {"error": f"{type(error).__name__}: {error}"}
     return results
 
 
@@ -455,22 +489,31 @@ def id_reads(rounds: int = 500) -> dict:
 
 def report(results: dict, args) -> str:
     rows = ["| test | p50 ms | p95 ms | p99 ms | req/s | errors | target |", "|---|---|---|---|---|---|---|"]
-    for name in ("home_api", "home_api_sql", "heavy_redis", "heavy_sql", "home_page", "post", "like", "follow"):
+    for name in (name for name in TABLE if name in results):
         r = results[name]
         s = r["server_ms"]
         rows.append(
             f"| {name} | {s['p50']} | {s['p95']} | {s['p99']} | {r['rps']} | {r['errors']} | {TARGETS.get(name, '')} |"
         )
-    live = results["live_event"]
-    heavy_ratio = (results["heavy_sql"]["server_ms"]["p95"] or 0) / max(
-        results["heavy_redis"]["server_ms"]["p95"] or 1, 0.01
-    )
-    lines = [
+    head = [
         f"Scale: {args.scale}; web server: {args.server}; {CONCURRENCY} clients; {args.duration}s per test; "
         "server-side latency (Server-Timing).",
         "",
         *rows,
         "",
+    ]
+    plans = results.get("plans")
+    searched = [f"- Search query plans (EXPLAIN ANALYZE): bench/results/{args.scale}-plans.txt"] if plans else []
+    if plans and "error" in plans:
+        searched = [f"- Search query plans: not recorded ({plans['error']})"]
+    if args.only_search:
+        return "\n".join([*head, *searched])
+    live = results["live_event"]
+    heavy_ratio = (results["heavy_sql"]["server_ms"]["p95"] or 0) / max(
+        results["heavy_redis"]["server_ms"]["p95"] or 1, 0.01
+    )
+    lines = [
+        *head,
         f"- Redis vs SQL at p95, reader following {results['meta']['heavy_following']:,}: {heavy_ratio:.1f}x "
         f"({TARGETS['redis_vs_sql']})",
         f"- Timeline cache hit ratio during the home test: {results['cache_hit_ratio'] * 100:.1f} % "
@@ -491,6 +534,7 @@ def report(results: dict, args) -> str:
         f"- WebSocket process memory: {live['server_rss_mb']['idle']} MB idle, "
         f"{live['server_rss_mb']['with_sockets']} MB with {live['sockets']:,} sockets: "
         f"{live['server_mb_per_1000_sockets']} MB per 1,000 sockets",
+        *searched,
         "- Client-side latencies (including queueing at 16 clients) are in the JSON.",
     ]
     return "\n".join(lines)
@@ -504,7 +548,9 @@ def main(argv=None) -> None:
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--fanout-rounds", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true", help="Rebuild the data set even if it is there.")
-    parser.add_argument("--only-home", action="store_true", help="Only the home-timeline API test (servers).")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--only-home", action="store_true", help="Only the home-timeline API test (servers).")
+    only.add_argument("--only-search", action="store_true", help="Only tweet and user search, and their plans.")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default=None)
     args = parser.parse_args(argv)
@@ -529,7 +575,7 @@ def main(argv=None) -> None:
     django.setup()
     rng = random.Random(7)
     say("preparing clients and timelines")
-    data = prepare(args.scale, rng)
+    data = prepare(args.scale, rng, warm=not args.only_search)
     log_dir = Path(tempfile.mkdtemp(prefix="chirp-bench-logs-"))
     stack = Stack(env, args.server, log_dir)
     say(f"starting the stack ({args.server}, logs in {log_dir})")
@@ -545,8 +591,11 @@ def main(argv=None) -> None:
     print(json.dumps(results))
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    (out / f"{args.scale}-{args.server}.json").write_text(json.dumps(results, indent=2))
-    (out / f"{args.scale}-{args.server}.md").write_text(text + "\n")
+    stem = f"{args.scale}-{args.server}" + ("-search" if args.only_search else "")  # a part never overwrites a whole
+    (out / f"{stem}.json").write_text(json.dumps(results, indent=2))
+    (out / f"{stem}.md").write_text(text + "\n")
+    if "plans" in results:
+        (out / f"{args.scale}-plans.txt").write_text(searching.plans_text(results["plans"], args.scale))
 
 
 def ensure_data(env: dict, args) -> None:
@@ -561,8 +610,11 @@ def ensure_data(env: dict, args) -> None:
     count = 0
     with psycopg.connect(url) as conn:
         try:
-            # Generated users only: the run adds its own (the liker of the live-event test).
-            count = conn.execute("SELECT count(*) FROM accounts_user WHERE email LIKE '%%@bench.example'").fetchone()[0]
+            # Generated users only (the run adds its own, the liker of the live-event test), made by this
+            # version of the generator (an older one had no rare words or varied names: search needs them).
+            count = conn.execute(
+                "SELECT count(*) FROM accounts_user WHERE email LIKE '%%@bench.example' AND bio = %s", [BIO]
+            ).fetchone()[0]
         except psycopg.errors.UndefinedTable:
             count = 0
     if args.rebuild or count != SCALE_USERS[args.scale]:

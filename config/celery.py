@@ -19,6 +19,7 @@ app.conf.task_routes = {
     "notifications.tasks.*": {"queue": "notifications"},
     "*.tasks.reconcile_*": {"queue": "maintenance"},
     "*.tasks.purge_*": {"queue": "maintenance"},
+    "search.tasks.refresh_trends": {"queue": "maintenance"},
 }
 app.conf.beat_schedule = {
     "purge-idempotency-keys": {"task": "accounts.tasks.purge_idempotency_keys", "schedule": 60 * 60},
@@ -28,5 +29,6 @@ app.conf.beat_schedule = {
     "reconcile-follow-counts": {"task": "social.tasks.reconcile_follow_counts", "schedule": 60 * 60},
     "fan-out-pending": {"task": "timelines.tasks.fan_out_pending", "schedule": 60},
     "forget-stale-presence": {"task": "notifications.tasks.purge_stale_presence", "schedule": 300},
+    "refresh-trends": {"task": "search.tasks.refresh_trends", "schedule": 60},
 }
 app.autodiscover_tasks()

@@ -102,13 +102,22 @@ if USING_POSTGRES and env.bool("DATABASE_POOL", default=True):
             "min_size": env.int("DATABASE_POOL_MIN", default=2),
             "max_size": env.int("DATABASE_POOL_MAX", default=8),
         },
-        # Parameters travel apart from the SQL: psycopg skips parsing each query
-        # for placeholders, and repeated queries are prepared once per connection.
+        # Parameters travel apart from the SQL, so psycopg doesn't interpolate
+        # them client-side. Statements are not prepared (Django's default
+        # prepare_threshold=None): each search is planned for its own words, and
+        # a common word gets a different plan from a rare one.
         "server_side_binding": env.bool("DATABASE_SERVER_SIDE_BINDING", default=True),
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Full-text and trigram search need PostgreSQL; elsewhere search matches substrings.
+SEARCH_FULL_TEXT = USING_POSTGRES
+SEARCH_SIMILARITY = env.float("SEARCH_SIMILARITY", default=0.2)  # pg_trgm's 0.3 misses "jonh" for "john" (0.25)
+if USING_POSTGRES:
+    # Set per connection so the trigram `%` operator (and its index) uses it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c pg_trgm.similarity_threshold={SEARCH_SIMILARITY}"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) speed up PostgreSQL; SQLite builds them without the extra columns.
 SILENCED_SYSTEM_CHECKS = [] if USING_POSTGRES else ["models.W040"]

@@ -54,7 +54,10 @@ class Tweet(models.Model):
     quote_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # PostgreSQL also holds `search_vector`, a generated tsvector column that
+    # Django never writes (search/migrations/0001_search_indexes.py).
     # False until fan-out has written it to followers' timelines; a periodic task
+
     # retries what Redis missed (an outbox kept in the row).
     fanned_out = models.BooleanField(default=False)
 

@@ -331,10 +331,3 @@ def retweeters(tweet: Tweet, viewer, page: PageRequest) -> tuple[list[User], int
 
 def edit_history(tweet: Tweet) -> list:
     return list(tweet.edits.all())
-
-
-def hashtag_timeline(tag: str, viewer, page: PageRequest) -> tuple[list[Tweet], int | None]:
-    from tweets.text import hashtag_key
-
-    queryset = tweets_with_authors().filter(hashtags__name=hashtag_key(tag)).filter(tweets_visible_to(viewer))
-    return _page(queryset, viewer, page)

@@ -18,6 +18,7 @@ from config.errors import Forbidden, NotFound, ServiceError
 from config.tasks import enqueue_on_commit
 from notifications import services as notifications
 from notifications.models import Notification
+from search import trends
 from social.visibility import RelationSet
 from timelines import tasks as timeline_tasks
 from tweets import ids, media, text
@@ -62,8 +63,11 @@ def _entities(body: str) -> tuple[list[dict], list[User], list[str]]:
             entity = {**entity, "username": user.username, "user_id": user.pk}
             mentioned[user.pk] = user
         entities.append(entity)
-    tags = list(dict.fromkeys(e["tag"] for e in entities if e["type"] == "hashtag"))
-    return entities, list(mentioned.values()), tags
+    return entities, list(mentioned.values()), _tags_of(entities)
+
+
+def _tags_of(entities: list[dict]) -> list[str]:
+    return list(dict.fromkeys(e["tag"] for e in entities if e["type"] == "hashtag"))
 
 
 def _link_hashtags(tweet: Tweet, tags: Sequence[str]) -> None:
@@ -181,6 +185,7 @@ def _create(author, body, media_ids, images, reply_to_id, quote_of_id, created_a
     if mentioned:
         tweet.mentions.set(mentioned)
     _link_hashtags(tweet, tags)
+    trends.record_on_commit(author, tags, tweet.created_at)
     told = set()  # one notification per person: a reply to you that mentions you is a reply
     if parent is not None:
         _bump(parent.pk, "reply_count", +1)
@@ -224,11 +229,14 @@ def tweet_edit(*, actor: User, tweet: Tweet, text_input: str) -> Tweet:
     TweetEdit.objects.create(
         tweet=tweet, text=tweet.text, entities=tweet.entities, written_at=tweet.edited_at or tweet.created_at
     )
+    before = _tags_of(tweet.entities)
     entities, mentioned, tags = _entities(body)
     tweet.text, tweet.entities, tweet.edited_at = body, entities, timezone.now()
     tweet.save(update_fields=["text", "entities", "edited_at"])
     tweet.mentions.set(mentioned)
     _link_hashtags(tweet, tags)
+    trends.record_on_commit(actor, [t for t in tags if t not in before], tweet.created_at, +1)
+    trends.record_on_commit(actor, [t for t in before if t not in tags], tweet.created_at, -1)
     notifications.notify_mentions(actor=actor, tweet=tweet, users=mentioned)  # only the newly mentioned are new
     return tweet
 
@@ -250,6 +258,7 @@ def tweet_delete(*, actor: User, tweet: Tweet) -> None:
         _bump(tweet.quote_of_id, "quote_count", -1)
     files = list(Media.objects.filter(tweet=tweet))
     tweet_id, author_id = tweet.pk, tweet.author_id
+    trends.record_on_commit(actor, _tags_of(tweet.entities), tweet.created_at, -1)
     tweet.delete()
     transaction.on_commit(lambda: media.delete_files(files))
     # Others' retweets of it went with it; hydration drops those from timelines.

@@ -16,5 +16,4 @@ urlpatterns = [
     path("tweets/<int:tweet_id>/unlike", views.unlike, name="tweet-unlike"),
     path("tweets/<int:tweet_id>/retweet", views.retweet, name="tweet-retweet"),
     path("tweets/<int:tweet_id>/unretweet", views.unretweet, name="tweet-unretweet"),
-    path("hashtag/<str:tag>", views.hashtag_page, name="hashtag"),
 ]

@@ -129,14 +129,6 @@ def history_page(request, username: str, tweet_id: int):
     return render(request, "tweets/history.html", {"tweet": tweet, "versions": selectors.edit_history(tweet)})
 
 
-def hashtag_page(request, tag: str):
-    page = _page(request)
-    tweets, next_cursor = selectors.hashtag_timeline(tag, request.user, page)
-    if request.htmx and page.cursor:
-        return render(request, "tweets/_feed_page.html", {"tweets": tweets, "next_cursor": next_cursor})
-    return render(request, "tweets/hashtag.html", {"tag": tag, "tweets": tweets, "next_cursor": next_cursor})
-
-
 # --- changing -------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from notifications import api as notifications_api
+from search import api as search_api
 from social import api as social_api
 from social.dm import api as dm_api
 from timelines import api as timelines_api
@@ -44,6 +45,8 @@ urlpatterns = [
     path(
         "notifications/<str:notification_id>/read", notifications_api.ReadView.as_view(), name="api-notification-read"
     ),
+    path("search", search_api.SearchView.as_view(), name="api-search"),
+    path("trends", search_api.TrendsView.as_view(), name="api-trends"),
     path("conversations", dm_api.ConversationsView.as_view(), name="api-conversations"),
     path("conversations/<str:conversation_id>", dm_api.ConversationView.as_view(), name="api-conversation"),
     path("conversations/<str:conversation_id>/participants", dm_api.ParticipantsView.as_view()),

@@ -89,6 +89,14 @@ PATHS = {
     "page likers": (lambda w: w["page"].get(f"/@pat/status/{w['pat_post']}/likes"), "@tina"),
     "page followers": (lambda w: w["page"].get("/@tina/followers"), "@pat"),
     "page hashtag": (lambda w: w["page"].get("/hashtag/matrix"), "TINA-POST"),
+    "page search": (lambda w: w["page"].get("/search", {"q": "#matrix", "tab": "latest"}), "TINA-POST"),
+    "page search top": (lambda w: w["page"].get("/search", {"q": "#matrix"}), "TINA-POST"),
+    "api search": (lambda w: w["api"].get("/api/v1/search", {"q": "from:tina"}), "TINA-POST"),
+    "api search top": (lambda w: w["api"].get("/api/v1/search", {"q": "tina", "sort": "top"}), "TINA-POST"),
+    "api hashtag search": (
+        lambda w: w["api"].get("/api/v1/search", {"q": "matr", "type": "hashtags"}),
+        '"hashtag":"matrix"',
+    ),
     "page pat's profile (retweet and quote)": (lambda w: w["page"].get("/@pat"), "TINA-POST"),
 }
 

@@ -1,0 +1,98 @@
+"""GET /search and GET /trends (SPEC §4)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.serializers import UserSerializer
+from config.api.pagination import PageRequest, page_body
+from config.api.schema import PAGE_PARAMETERS
+from search import query, selectors, trends
+from tweets.serializers import TweetSerializer, tweet_json
+
+TYPES = ("tweets", "users", "hashtags")
+SORTS = ("latest", "top")
+
+
+class HashtagResultSerializer(serializers.Serializer):
+    hashtag = serializers.CharField(help_text="The tag without '#', as stored: case-folded.")
+    tweetCount = serializers.IntegerField()
+
+
+def hashtag_json(tag: dict) -> dict:
+    return {"hashtag": tag["hashtag"], "tweetCount": tag["tweet_count"]}
+
+
+RESULTS = inline_serializer(
+    "SearchResults",
+    {
+        "results": PolymorphicProxySerializer(
+            component_name="SearchResult",
+            serializers=[TweetSerializer, UserSerializer, HashtagResultSerializer],
+            resource_type_field_name=None,
+            many=True,
+        ),
+        "nextCursor": serializers.CharField(allow_null=True),
+    },
+)
+
+
+def _choice(params, name: str, choices: tuple[str, ...]) -> str:
+    value = params.get(name) or choices[0]
+    if value not in choices:
+        raise ValidationError({name: [f"Choose one of: {', '.join(choices)}."]})
+    return value
+
+
+class SearchView(APIView):
+    @extend_schema(
+        operation_id="search",
+        parameters=[
+            OpenApiParameter("q", str, required=True, description='Words, "phrases", #tag, from:username, -word.'),
+            OpenApiParameter("type", str, enum=list(TYPES), description="tweets (default), users or hashtags."),
+            OpenApiParameter(
+                "sort", str, enum=list(SORTS), description="For tweets: latest (default) or top. An addition."
+            ),
+            *PAGE_PARAMETERS,
+        ],
+        responses=RESULTS,
+        description=(
+            "Results the caller may see: tweets are posts (not retweets), newest first or, with `sort=top`, "
+            "relevance blended with engagement and freshness; users put prefix matches first, then the closest "
+            "spellings; hashtags start with `q`, most used first. `q` is 1 to 256 characters."
+        ),
+        tags=["search"],
+    )
+    def get(self, request):
+        params = request.query_params
+        kind = _choice(params, "type", TYPES)
+        sort = _choice(params, "sort", SORTS)
+        page = PageRequest.from_query(params)
+        if kind == "users":
+            people, cursor = selectors.search_users(request.user, query.checked(params.get("q")), page)
+            results = UserSerializer(people, many=True, context={"request": request}).data
+        elif kind == "hashtags":
+            tags, cursor = selectors.search_hashtags(request.user, query.checked(params.get("q")), page)
+            results = [hashtag_json(tag) for tag in tags]
+        else:
+            tweets, cursor = selectors.search_tweets(request.user, query.parse(params.get("q")), page, sort=sort)
+            results = [tweet_json(tweet, request) for tweet in tweets]
+        return Response(page_body("results", results, cursor))
+
+
+class TrendsView(APIView):
+    @extend_schema(
+        operation_id="trends",
+        responses=inline_serializer("Trends", {"trends": HashtagResultSerializer(many=True)}),
+        description=(
+            "The top 10 hashtags rising fastest against their usual rate, refreshed every minute. "
+            "`tweetCount` is the tag's uses over the last 24 hours, by public accounts."
+        ),
+        tags=["search"],
+    )
+    def get(self, request):
+        return Response({"trends": [hashtag_json(trend) for trend in trends.current()]})

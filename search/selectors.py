@@ -1,0 +1,263 @@
+"""Search reads: tweets, people, hashtags, and @mention suggestions.
+
+On PostgreSQL, tweets match through the generated `search_vector` column and
+its GIN index, and people through trigram indexes on their upper-cased
+username and display name. Elsewhere (SQLite, the embedded default) both
+fall back to substring matching. Every query starts from the visibility
+module's filters, so private, blocked, suspended and deleted content never
+comes back.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import reduce
+from operator import and_
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramSimilarity
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest, Upper
+from django.utils import timezone
+
+from accounts.models import User
+from config.api.pagination import PageRequest, keyset_page
+from search.query import TweetQuery
+from social.models import Follow
+from social.selectors import with_relations
+from social.visibility import tweets_visible_to, users_visible_to, viewer_id_of
+from tweets.models import Hashtag, Tweet, TweetHashtag
+from tweets.selectors import hydrate, load_cards, tweets_with_authors
+from tweets.text import hashtag_key
+
+CONFIG = "chirp"  # the text-search configuration made by search/migrations/0001
+TOP_WINDOW = 500  # Top ranks the newest this many matches
+MAX_OFFSET = 200  # people and hashtag results page by position, this deep at most
+DOCUMENT = RawSQL('"tweets_tweet"."search_vector"', (), output_field=SearchVectorField())
+
+
+# Tweets
+
+
+def _text_query(terms: tuple[str, ...], kind: str) -> list[SearchQuery]:
+    return [SearchQuery(term, config=CONFIG, search_type=kind) for term in terms]
+
+
+def _full_text(queryset: QuerySet, query: TweetQuery) -> tuple[QuerySet, SearchQuery | None]:
+    wanted = _text_query(query.words, "plain") + _text_query(query.phrases, "phrase")
+    tsquery = reduce(and_, wanted) if wanted else None
+    for term in query.excluded:
+        excluded = ~SearchQuery(term, config=CONFIG, search_type="phrase")
+        tsquery = excluded if tsquery is None else tsquery & excluded
+    if tsquery is not None:
+        queryset = queryset.alias(document=DOCUMENT).filter(document=tsquery)
+    return queryset, tsquery
+
+
+def _substrings(queryset: QuerySet, query: TweetQuery) -> QuerySet:
+    for term in query.text_terms:
+        queryset = queryset.filter(text__icontains=term)
+    for term in query.excluded:
+        queryset = queryset.exclude(text__icontains=term)
+    return queryset
+
+
+def _tagged(tag: str) -> Exists:
+    return Exists(TweetHashtag.objects.filter(tweet_id=OuterRef("pk"), hashtag__name=tag))
+
+
+def tweet_search_queryset(viewer, query: TweetQuery) -> tuple[QuerySet[Tweet], SearchQuery | None]:
+    """Posts (not retweets) matching `query` that the viewer may read, unordered."""
+    queryset = tweets_with_authors().filter(retweet_of__isnull=True).filter(tweets_visible_to(viewer))
+    tsquery = None
+    if settings.SEARCH_FULL_TEXT:
+        queryset, tsquery = _full_text(queryset, query)
+    else:
+        queryset = _substrings(queryset, query)
+    for tag in query.tags:
+        queryset = queryset.filter(_tagged(tag))
+    for tag in query.excluded_tags:
+        queryset = queryset.exclude(_tagged(tag))
+    if query.authors:
+        authors = Q()
+        for name in query.authors:
+            authors |= Q(username__iexact=name)
+        queryset = queryset.filter(author_id__in=User.objects.filter(authors).values("pk"))
+    return queryset, tsquery
+
+
+def top_score(relevance: float, tweet: dict, now) -> float:
+    """Relevance, blended with engagement and freshness: a day-old post needs real interest to lead."""
+    hours = max((now - tweet["created_at"]).total_seconds() / 3600, 0)
+    weight = tweet["like_count"] + 2 * tweet["retweet_count"] + 1.5 * tweet["reply_count"] + 2 * tweet["quote_count"]
+    return (1 + 10 * relevance) * (1 + math.log1p(weight)) / (hours + 2) ** 1.2
+
+
+def search_tweets(viewer, query: TweetQuery, page: PageRequest, sort: str = "latest") -> tuple[list[Tweet], int | None]:
+    """Latest: newest first by id (keyset cursor). Top: the newest matches reranked (cursor is a position)."""
+    queryset, tsquery = tweet_search_queryset(viewer, query)
+    if sort != "top":
+        rows, cursor = keyset_page(queryset, page)
+        return hydrate(rows, viewer), cursor
+    relevance = SearchRank(DOCUMENT, tsquery) if tsquery is not None else Value(0.0)
+    window = list(
+        queryset.annotate(relevance=relevance)
+        .order_by("-id")
+        .values("id", "relevance", "like_count", "retweet_count", "reply_count", "quote_count", "created_at")[
+            :TOP_WINDOW
+        ]
+    )
+    now = timezone.now()
+    window.sort(key=lambda row: top_score(row["relevance"] or 0.0, row, now), reverse=True)
+    start = min(page.cursor or 0, len(window))
+    chunk = [row["id"] for row in window[start : start + page.limit]]
+    cursor = start + page.limit if start + page.limit < len(window) else None
+    return hydrate(load_cards(chunk), viewer), cursor
+
+
+# People
+
+PEOPLE_WINDOW = 200  # the closest candidates by trigram, reranked and paged in Python
+
+
+def user_search_queryset(viewer, text: str) -> QuerySet[User]:
+    """People whose username or display name is like `text`, closest first by trigram similarity.
+
+    Prefixes of the username, and of any word of the display name, always match.
+    """
+    needle = text.strip().lstrip("@").upper()
+    people = User.objects.filter(users_visible_to(viewer)).alias(handle=Upper("username"), shown=Upper("name"))
+    handle_prefix, name_prefix, word_prefix = (
+        Q(handle__startswith=needle),
+        Q(shown__startswith=needle),
+        Q(shown__contains=f" {needle}"),
+    )
+    prefix = handle_prefix | name_prefix | word_prefix
+    if settings.SEARCH_FULL_TEXT:
+        close = Q(handle__trigram_similar=needle) | Q(shown__trigram_similar=needle)
+        closeness = Greatest(TrigramSimilarity(Upper("username"), needle), TrigramSimilarity(Upper("name"), needle))
+    else:
+        close = Q(handle__contains=needle) | Q(shown__contains=needle)
+        closeness = Value(0.0)
+    return (
+        people.filter(prefix | close)
+        .annotate(
+            # A username prefix beats a display-name prefix, which beats a later word of the name.
+            is_prefix=Case(
+                When(handle_prefix, then=3),
+                When(name_prefix, then=2),
+                When(word_prefix, then=1),
+                default=0,
+                output_field=IntegerField(),
+            ),
+            closeness=closeness,
+        )
+        .order_by("-is_prefix", "-closeness", "-followers_count", "id")
+    )
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Insertions, deletions, substitutions and swaps of neighbours ("jonh" is one from "john")."""
+    previous2, previous = [], list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
+            if i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == other:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def likeness(needle: str, user: User) -> float:
+    """How alike the query is to the username (slightly preferred) or the name or one of its words.
+
+    Trigrams find candidates fast but score "jonh" nearer "jon_snow" than
+    "john"; an edit distance that counts swapped letters ranks the typo right.
+    """
+    needle = needle.casefold()
+    name = user.name.casefold()
+    targets = [(user.username.casefold(), 0.05), (name, 0.0), *((word, 0.0) for word in name.split())]
+    return max(
+        1 - edit_distance(needle, target) / max(len(needle), len(target)) + bonus for target, bonus in targets if target
+    )
+
+
+def ranked_people(viewer, text: str, limit: int = PEOPLE_WINDOW) -> list[User]:
+    """Exact handles first, then prefixes (the most followed first), then the likest spellings."""
+    needle = text.strip().lstrip("@")
+    candidates = list(user_search_queryset(viewer, needle)[:limit])
+
+    def order(user: User):
+        exact = user.username.casefold() == needle.casefold()
+        score = 0.0 if user.is_prefix else likeness(needle, user)
+        return (not exact, -user.is_prefix, -score, -user.followers_count, user.pk)
+
+    return sorted(candidates, key=order)
+
+
+def _offset_page(rows, page: PageRequest) -> tuple[list, int | None]:
+    start = min(page.cursor or 0, MAX_OFFSET)
+    chunk = list(rows[start : start + page.limit + 1])
+    more = len(chunk) > page.limit and start + page.limit < MAX_OFFSET
+    return chunk[: page.limit], (start + page.limit if more else None)
+
+
+def search_users(viewer, text: str, page: PageRequest) -> tuple[list[User], int | None]:
+    rows, cursor = _offset_page(ranked_people(viewer, text), page)
+    return with_relations(viewer, rows), cursor
+
+
+def mention_candidates(viewer, prefix: str, limit: int = 6) -> list[User]:
+    """For "@jo" in the compose box: the best matches, people the viewer follows first."""
+    people = [user for user in ranked_people(viewer, prefix, limit=50) if user.pk != viewer_id_of(viewer)]
+    if viewer_id_of(viewer) is not None and people:
+        followed = set(
+            Follow.objects.filter(follower_id=viewer.pk, followee_id__in=[u.pk for u in people]).values_list(
+                "followee_id", flat=True
+            )
+        )
+        people.sort(key=lambda user: user.pk not in followed)  # stable: keeps the ranking within each group
+    return people[:limit]
+
+
+# Hashtags
+
+
+def _visible_uses(viewer, tag_ids: list[int]) -> dict[int, int]:
+    """How many posts the viewer may read carry each tag."""
+    rows = (
+        TweetHashtag.objects.filter(hashtag_id__in=tag_ids)
+        .filter(tweets_visible_to(viewer, prefix="tweet__"))
+        .values("hashtag_id")
+        .annotate(uses=Count("tweet_id"))
+    )
+    return {row["hashtag_id"]: row["uses"] for row in rows}
+
+
+def search_hashtags(viewer, text: str, page: PageRequest, candidates: int = 50) -> tuple[list[dict], int | None]:
+    """Tags starting with `text` that the viewer can see used, most used first."""
+    key = hashtag_key(text.strip().lstrip("#"))
+    if not key:
+        return [], None
+    tags = list(Hashtag.objects.filter(name__startswith=key).order_by("name").values_list("pk", "name")[:candidates])
+    uses = _visible_uses(viewer, [pk for pk, _ in tags])
+    ranked = sorted(
+        ({"hashtag": name, "tweet_count": uses[pk]} for pk, name in tags if uses.get(pk)),
+        key=lambda tag: (-tag["tweet_count"], tag["hashtag"]),
+    )
+    return _offset_page(ranked, page)
+
+
+def hashtag_tweet_count(viewer, tag: str) -> int:
+    hashtag = Hashtag.objects.filter(name=hashtag_key(tag)).only("pk").first()
+    return _visible_uses(viewer, [hashtag.pk]).get(hashtag.pk, 0) if hashtag else 0
+
+
+def hashtag_timeline(viewer, tag: str, page: PageRequest) -> tuple[list[Tweet], int | None]:
+    """The tag's posts the viewer may read, newest first; any spelling of the tag finds them."""
+    queryset = tweets_with_authors().filter(hashtags__name=hashtag_key(tag)).filter(tweets_visible_to(viewer))
+    rows, cursor = keyset_page(queryset, page)
+    return hydrate(rows, viewer), cursor

@@ -1,0 +1,138 @@
+"""Trending hashtags: each use counted per hour in Redis, ranked by growth against the tag's own baseline.
+
+A tag trends when the last few hours bring more uses than its usual rate
+predicts, so a small tag taking off beats a big one that is merely steady.
+Only posts by public, active accounts count. A beat task ranks once a minute
+and caches the list; pages and the API read the cache. Without Redis (the
+embedded default) the same ranking is computed from a database count.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from redis.exceptions import RedisError
+
+from config.redis import get_redis
+
+logger = logging.getLogger(__name__)
+
+HOUR = 3600
+RECENT_HOURS = 3  # the current hour and the two before it
+BASELINE_HOURS = 24  # the usual rate is measured over the day before that
+SHOWN_HOURS = 24  # a trend's count is its uses over the last day
+MIN_RECENT_USES = 3  # fewer than this in the recent hours is noise, not a trend
+TOP = 10
+CACHE_KEY = "trends:top"
+CACHE_SECONDS = 5 * 60  # refreshed every minute; kept longer so a late beat shows slightly old trends
+
+
+def hour_of(moment: datetime) -> int:
+    return int(moment.timestamp() // HOUR)
+
+
+def hour_key(hour: int) -> str:
+    return f"trends:h:{hour}"
+
+
+def counts_toward_trends(author) -> bool:
+    return author.is_active and not author.is_private
+
+
+def record(tags: Iterable[str], at: datetime, delta: int = 1) -> None:
+    """Add `delta` uses of each tag to the hour of `at` (a post's creation time)."""
+    redis, tags = get_redis(), list(tags)
+    hour = hour_of(at)
+    if redis is None or not tags or hour < hour_of(timezone.now()) - RECENT_HOURS - BASELINE_HOURS:
+        return
+    key = hour_key(hour)
+    try:
+        with redis.pipeline(transaction=False) as pipe:
+            for tag in tags:
+                pipe.zincrby(key, delta, tag)
+            pipe.expire(key, (RECENT_HOURS + BASELINE_HOURS + 1) * HOUR)
+            pipe.execute()
+    except RedisError:
+        logger.warning("Redis unavailable; trend counts for %s missed", tags, exc_info=True)
+
+
+def record_on_commit(author, tags: Iterable[str], at: datetime, delta: int = 1) -> None:
+    tags = list(tags)
+    if tags and counts_toward_trends(author):
+        transaction.on_commit(lambda: record(tags, at, delta))
+
+
+def growth(recent: float, baseline: float) -> float:
+    """Uses above the expected number, in standard deviations of a Poisson count."""
+    expected = baseline * RECENT_HOURS / BASELINE_HOURS
+    return (recent - expected) / math.sqrt(expected + 1)
+
+
+def _hourly_counts(now: datetime) -> dict[str, dict[int, float]]:
+    """tag -> {hours ago: uses}, for the recent and baseline hours."""
+    current = hour_of(now)
+    hours = list(range(RECENT_HOURS + BASELINE_HOURS))
+    redis = get_redis()
+    counts: dict[str, dict[int, float]] = defaultdict(dict)
+    if redis is not None:
+        with redis.pipeline(transaction=False) as pipe:
+            for ago in hours:
+                pipe.zrange(hour_key(current - ago), 0, -1, withscores=True)
+            for ago, members in zip(hours, pipe.execute(), strict=True):
+                for tag, uses in members:
+                    counts[tag.decode()][ago] = uses
+        return counts
+    from tweets.models import TweetHashtag
+
+    def start(ago: int) -> datetime:
+        return datetime.fromtimestamp((current - ago) * HOUR, tz=UTC)
+
+    in_hour = {
+        f"h{ago}": Count("pk", filter=Q(tweet__created_at__gte=start(ago), tweet__created_at__lt=start(ago - 1)))
+        for ago in hours
+    }
+    rows = (
+        TweetHashtag.objects.filter(
+            tweet__created_at__gte=start(hours[-1]), tweet__author__is_active=True, tweet__author__is_private=False
+        )
+        .values("hashtag__name")
+        .annotate(**in_hour)
+    )
+    for row in rows:
+        counts[row["hashtag__name"]] = {ago: row[f"h{ago}"] for ago in hours}
+    return counts
+
+
+def compute(now: datetime | None = None) -> list[dict]:
+    """The top tags, each `{"hashtag", "tweet_count", "score"}`, best first."""
+    now = now or timezone.now()
+    ranked = []
+    for tag, by_hour in _hourly_counts(now).items():
+        recent = sum(by_hour.get(ago, 0) for ago in range(RECENT_HOURS))
+        if recent < MIN_RECENT_USES:
+            continue
+        baseline = sum(by_hour.get(ago, 0) for ago in range(RECENT_HOURS, RECENT_HOURS + BASELINE_HOURS))
+        shown = sum(by_hour.get(ago, 0) for ago in range(SHOWN_HOURS))
+        ranked.append({"hashtag": tag, "tweet_count": int(shown), "score": round(growth(recent, baseline), 3)})
+    ranked.sort(key=lambda trend: (-trend["score"], -trend["tweet_count"], trend["hashtag"]))
+    return ranked[:TOP]
+
+
+def refresh() -> list[dict]:
+    trends = compute()
+    cache.set(CACHE_KEY, trends, CACHE_SECONDS)
+    return trends
+
+
+def current() -> list[dict]:
+    """The cached trends, ranked afresh if the beat task hasn't run yet."""
+    trends = cache.get(CACHE_KEY)
+    return trends if trends is not None else refresh()

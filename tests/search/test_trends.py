@@ -1,0 +1,92 @@
+"""Trends: hourly counts in Redis, ranked by growth against each tag's baseline."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from search import trends
+from search.tasks import refresh_trends
+from tests.factories import UserFactory
+from tests.tweets.helpers import post
+from tweets import services
+
+pytestmark = pytest.mark.django_db
+
+
+def hours_ago(hours: float):
+    return timezone.now() - timedelta(hours=hours)
+
+
+def test_a_rising_tag_beats_a_steady_bigger_one():
+    for hour in range(27):
+        trends.record(["steady"], hours_ago(hour), delta=20)  # 20 an hour, every hour: 60 in the recent three
+    for hour in range(3):
+        trends.record(["rising"], hours_ago(hour), delta=10)  # from nothing to 30
+    trends.record(["tiny"], hours_ago(0), delta=2)  # too few uses to be a trend
+    trends.record(["fading"], hours_ago(10), delta=50)  # busy yesterday, quiet now
+    ranked = trends.compute()
+    assert [t["hashtag"] for t in ranked] == ["rising", "steady"]
+    assert ranked[0]["tweet_count"] == 30 and ranked[1]["tweet_count"] == 20 * 24
+    assert ranked[0]["score"] > ranked[1]["score"] == 0
+
+
+def test_posts_count_and_uncount_through_the_services(api_client, django_capture_on_commit_callbacks):
+    ann, shy = UserFactory(username="ann"), UserFactory(username="shy", is_private=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(3):
+            post(ann, f"post {i} #Launch #launch")  # one use per post, whatever the spelling
+            post(shy, f"private {i} #secret")
+        edited = post(ann, "first draft #draft #launch")
+        services.tweet_edit(actor=ann, tweet=edited, text_input="second draft #final")
+    assert [t["hashtag"] for t in trends.compute()] == ["launch"]  # counted once the posts committed
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = post(ann, "one more #final")
+
+        post(ann, "and #final again")
+        post(ann, "and #final once more")
+        services.tweet_delete(actor=ann, tweet=deleted)
+
+    counts = {t["hashtag"]: t["tweet_count"] for t in trends.refresh()}
+    assert counts == {"launch": 3, "final": 3}  # the edit moved #launch and #draft off, #final on
+    assert api_client.get("/api/v1/trends").json() == {
+        "trends": [{"hashtag": "final", "tweetCount": 3}, {"hashtag": "launch", "tweetCount": 3}]
+    }
+
+
+def test_the_beat_task_caches_and_readers_use_the_cache():
+    trends.record(["cached"], hours_ago(0), delta=5)
+    assert refresh_trends.delay().get(timeout=10) == 1
+    trends.record(["later"], hours_ago(0), delta=50)
+    assert [t["hashtag"] for t in trends.current()] == ["cached"]  # until the next refresh
+    refresh_trends()
+    assert [t["hashtag"] for t in trends.current()] == ["later", "cached"]
+
+
+def test_without_redis_trends_come_from_a_database_count(settings):
+    ann, shy = UserFactory(username="ann"), UserFactory(username="shy", is_private=True)
+    for hour in range(27):
+        services.tweet_create(author=ann, text_input=f"steady {hour} #steady #steady2", created_at=hours_ago(hour))
+    for i in range(4):
+        post(ann, f"rising {i} #rising")
+        post(shy, f"private {i} #secret")
+    settings.REDIS_URL = ""
+    ranked = trends.compute()
+    tags = [t["hashtag"] for t in ranked]
+    assert tags[0] == "rising" and "secret" not in tags
+
+    assert {t["hashtag"]: t["tweet_count"] for t in ranked}["steady"] == 24
+
+
+def test_trends_on_explore_and_in_the_sidebar(client):
+    trends.record(["pancakes"], hours_ago(0), delta=4)
+    assert "#pancakes" in client.get("/explore").content.decode()
+    panel = client.get("/trends").content.decode()
+    assert "#pancakes" in panel and "4 posts today" in panel
+    assert 'hx-get="/trends"' in client.get("/search", {"q": "x"}).content.decode()  # every page loads the panel
+
+
+def test_a_redis_failure_only_loses_the_count(settings, caplog):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    trends.record(["lost"], hours_ago(0))
+    assert "trend counts for ['lost'] missed" in caplog.text
