@@ -12,6 +12,40 @@ def media_url(request, field) -> str | None:
     return request.build_absolute_uri(url) if request is not None and url.startswith("/") else url
 
 
+def _time(value) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def user_json(user: User, request) -> dict:
+    """What UserSerializer writes, by hand: several times faster for long lists (search answers)."""
+    relation = getattr(user, "relation", None)
+    shown = relation and relation["signed_in"] and not relation["is_self"]
+    return {
+        "id": str(user.pk),
+        "username": user.username,
+        "name": user.display_name,
+        "bio": user.bio,
+        "location": user.location,
+        "website": user.website,
+        "avatarUrl": media_url(request, user.avatar),
+        "headerUrl": media_url(request, user.header),
+        "isPrivate": user.is_private,
+        "createdAt": _time(user.date_joined),
+        "followersCount": user.followers_count,
+        "followingCount": user.following_count,
+        "relationship": {
+            "following": relation["following"],
+            "followRequested": relation["requested"],
+            "followedBy": relation["followed_by"],
+            "blocking": relation["blocking"],
+            "blockedBy": relation["blocked_by"],
+            "muting": relation["muting"],
+        }
+        if shown
+        else None,
+    }
+
+
 class RelationshipSerializer(serializers.Serializer):
     following = serializers.BooleanField()
     followRequested = serializers.BooleanField(source="requested")

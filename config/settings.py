@@ -114,9 +114,14 @@ else:
 # Full-text and trigram search need PostgreSQL; elsewhere search matches substrings.
 SEARCH_FULL_TEXT = USING_POSTGRES
 SEARCH_SIMILARITY = env.float("SEARCH_SIMILARITY", default=0.2)  # pg_trgm's 0.3 misses "jonh" for "john" (0.25)
+SEARCH_WORD_SIMILARITY = env.float("SEARCH_WORD_SIMILARITY", default=0.5)  # longer queries, against words
 if USING_POSTGRES:
-    # Set per connection so the trigram `%` operator (and its index) uses it.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c pg_trgm.similarity_threshold={SEARCH_SIMILARITY}"
+    # Set per connection so the trigram operators (and their indexes) use them.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c pg_trgm.similarity_threshold={SEARCH_SIMILARITY} "
+        f"-c pg_trgm.word_similarity_threshold={SEARCH_WORD_SIMILARITY}"
+    )
+
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) speed up PostgreSQL; SQLite builds them without the extra columns.

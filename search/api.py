@@ -8,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.serializers import UserSerializer
+from accounts.serializers import UserSerializer, user_json
 from config.api.pagination import PageRequest, page_body
 from config.api.schema import PAGE_PARAMETERS
 from search import query, selectors, trends
@@ -74,7 +74,7 @@ class SearchView(APIView):
         page = PageRequest.from_query(params)
         if kind == "users":
             people, cursor = selectors.search_users(request.user, query.checked(params.get("q")), page)
-            results = UserSerializer(people, many=True, context={"request": request}).data
+            results = [user_json(user, request) for user in people]
         elif kind == "hashtags":
             tags, cursor = selectors.search_hashtags(request.user, query.checked(params.get("q")), page)
             results = [hashtag_json(tag) for tag in tags]

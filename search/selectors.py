@@ -15,11 +15,18 @@ from functools import reduce
 from operator import and_
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramSimilarity
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Upper
 from django.utils import timezone
+from rapidfuzz.distance import OSA
 
 from accounts.models import User
 from config.api.pagination import PageRequest, keyset_page
@@ -32,7 +39,7 @@ from tweets.selectors import hydrate, load_cards, tweets_with_authors
 from tweets.text import hashtag_key
 
 CONFIG = "chirp"  # the text-search configuration made by search/migrations/0001
-TOP_WINDOW = 500  # Top ranks the newest this many matches
+TOP_WINDOW = 200  # Top ranks the newest this many matches, like the home timeline's Top
 MAX_OFFSET = 200  # people and hashtag results page by position, this deep at most
 DOCUMENT = RawSQL('"tweets_tweet"."search_vector"', (), output_field=SearchVectorField())
 
@@ -118,77 +125,100 @@ def search_tweets(viewer, query: TweetQuery, page: PageRequest, sort: str = "lat
 
 # People
 
-PEOPLE_WINDOW = 200  # the closest candidates by trigram, reranked and paged in Python
+PEOPLE_WINDOW = 200  # candidates ranked and paged in Python
+FUZZY_WINDOW = 50  # of which at most this many come from closeness rather than a prefix
+# What result rows and the API's user objects show; the rest of the row stays in the database.
+SHOWN_FIELDS = ("id", "username", "name", "bio", "location", "website", "avatar", "header", "is_private",
+                "is_active", "date_joined", "followers_count", "following_count")  # fmt: skip
+ENOUGH_PREFIXES = 10
+# this many prefix matches: the query is being typed, not misspelt
 
 
-def user_search_queryset(viewer, text: str) -> QuerySet[User]:
-    """People whose username or display name is like `text`, closest first by trigram similarity.
+def _people(viewer) -> QuerySet[User]:
+    return User.objects.filter(users_visible_to(viewer)).alias(handle=Upper("username"), shown=Upper("name"))
 
-    Prefixes of the username, and of any word of the display name, always match.
+
+def prefix_matches(viewer, needle: str, limit: int) -> list[User]:
+    """People whose username, display name, or a later word of the name starts with `needle`.
+
+    A username prefix beats a display-name prefix, which beats a later word;
+    within each, the most followed first. B-tree pattern indexes answer the
+    first two as range scans; the trigram index answers the words.
     """
-    needle = text.strip().lstrip("@").upper()
-    people = User.objects.filter(users_visible_to(viewer)).alias(handle=Upper("username"), shown=Upper("name"))
-    handle_prefix, name_prefix, word_prefix = (
-        Q(handle__startswith=needle),
-        Q(shown__startswith=needle),
-        Q(shown__contains=f" {needle}"),
+    needle = needle.upper()
+    handle, name, word = Q(handle__startswith=needle), Q(shown__startswith=needle), Q(shown__contains=f" {needle}")
+    rank = Case(
+        When(handle=needle, then=4),
+        When(handle, then=3),
+        When(name, then=2),
+        When(word, then=1),
+        default=0,
+        output_field=IntegerField(),
     )
-    prefix = handle_prefix | name_prefix | word_prefix
+    return list(
+        _people(viewer)
+        .only(*SHOWN_FIELDS)
+        .filter(handle | name | word)
+        .annotate(is_prefix=rank)
+        .order_by("-is_prefix", "-followers_count", "id")[:limit]
+    )
+
+
+def fuzzy_matches(viewer, needle: str, limit: int) -> list[User]:
+    """The spellings closest to `needle` by trigrams: "jonh" finds "john".
+
+    Short queries use similarity (at the connection's low threshold, for
+    swapped letters); longer ones word similarity, which compares with the
+    best-matching word and stays selective when many names look alike.
+    """
+    needle = needle.upper()
+    if len(needle) < 3:
+        return []
     if settings.SEARCH_FULL_TEXT:
-        close = Q(handle__trigram_similar=needle) | Q(shown__trigram_similar=needle)
-        closeness = Greatest(TrigramSimilarity(Upper("username"), needle), TrigramSimilarity(Upper("name"), needle))
+        if len(needle) <= 5:
+            close = Q(handle__trigram_similar=needle) | Q(shown__trigram_similar=needle)
+            closeness = Greatest(TrigramSimilarity(Upper("username"), needle), TrigramSimilarity(Upper("name"), needle))
+        else:
+            close = Q(handle__trigram_word_similar=needle) | Q(shown__trigram_word_similar=needle)
+            closeness = Greatest(
+                TrigramWordSimilarity(needle, Upper("username")), TrigramWordSimilarity(needle, Upper("name"))
+            )
     else:
-        close = Q(handle__contains=needle) | Q(shown__contains=needle)
-        closeness = Value(0.0)
-    return (
-        people.filter(prefix | close)
-        .annotate(
-            # A username prefix beats a display-name prefix, which beats a later word of the name.
-            is_prefix=Case(
-                When(handle_prefix, then=3),
-                When(name_prefix, then=2),
-                When(word_prefix, then=1),
-                default=0,
-                output_field=IntegerField(),
-            ),
-            closeness=closeness,
-        )
-        .order_by("-is_prefix", "-closeness", "-followers_count", "id")
+        close, closeness = Q(handle__contains=needle) | Q(shown__contains=needle), Value(0.0)
+    rows = (
+        _people(viewer)
+        .only(*SHOWN_FIELDS)
+        .filter(close)
+        .annotate(closeness=closeness)
+        .order_by("-closeness", "-followers_count", "id")
     )
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Insertions, deletions, substitutions and swaps of neighbours ("jonh" is one from "john")."""
-    previous2, previous = [], list(range(len(b) + 1))
-    for i, char in enumerate(a, 1):
-        current = [i]
-        for j, other in enumerate(b, 1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
-            if i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == other:
-                cost = min(cost, previous2[j - 2] + 1)
-            current.append(cost)
-        previous2, previous = previous, current
-    return previous[-1]
+    people = list(rows[:limit])
+    for person in people:
+        person.is_prefix = 0
+    return people
 
 
 def likeness(needle: str, user: User) -> float:
     """How alike the query is to the username (slightly preferred) or the name or one of its words.
 
     Trigrams find candidates fast but score "jonh" nearer "jon_snow" than
-    "john"; an edit distance that counts swapped letters ranks the typo right.
+    "john"; an edit distance that counts a swap of neighbours as one edit
+    (optimal string alignment) ranks the typo right.
     """
     needle = needle.casefold()
     name = user.name.casefold()
     targets = [(user.username.casefold(), 0.05), (name, 0.0), *((word, 0.0) for word in name.split())]
-    return max(
-        1 - edit_distance(needle, target) / max(len(needle), len(target)) + bonus for target, bonus in targets if target
-    )
+    return max(OSA.normalized_similarity(needle, target) + bonus for target, bonus in targets if target)
 
 
 def ranked_people(viewer, text: str, limit: int = PEOPLE_WINDOW) -> list[User]:
     """Exact handles first, then prefixes (the most followed first), then the likest spellings."""
     needle = text.strip().lstrip("@")
-    candidates = list(user_search_queryset(viewer, needle)[:limit])
+    candidates = prefix_matches(viewer, needle, limit)
+    if len(candidates) < ENOUGH_PREFIXES:
+        seen = {user.pk for user in candidates}
+        fuzzy = fuzzy_matches(viewer, needle, FUZZY_WINDOW)
+        candidates += [user for user in fuzzy if user.pk not in seen][: limit - len(candidates)]
 
     def order(user: User):
         exact = user.username.casefold() == needle.casefold()
@@ -206,7 +236,9 @@ def _offset_page(rows, page: PageRequest) -> tuple[list, int | None]:
 
 
 def search_users(viewer, text: str, page: PageRequest) -> tuple[list[User], int | None]:
-    rows, cursor = _offset_page(ranked_people(viewer, text), page)
+    # Rank only as deep as this page needs: prefixes come in order from SQL.
+    window = min((page.cursor or 0) + page.limit + 1, PEOPLE_WINDOW)
+    rows, cursor = _offset_page(ranked_people(viewer, text, limit=window), page)
     return with_relations(viewer, rows), cursor
 
 

@@ -45,6 +45,19 @@ TOPICS = {
     "dev": ["Samosa #47: crispy, spicy, perfect. 9/10. #food #streetfood", "The chaat stall near the station is unbeatable. #streetfood"],
 }  # fmt: skip
 
+# What everyone is talking about in the last hours: gives the demo a few trends.
+BUZZ = {
+    "eclipse": [
+        "The partial eclipse just started, go outside! #eclipse", "Pinhole camera ready #eclipse",
+        "Clouds parted just in time #eclipse", "Eclipse through a colander: dozens of tiny crescents #eclipse",
+        "My dog is very confused by the #eclipse", "Birds went quiet during the #eclipse. Eerie.",
+    ],
+    "launchday": [
+        "We're live! Thank you all #launchday", "Coffee number four. #launchday",
+        "First bug report in 6 minutes, a record #launchday", "Proud of this team #launchday",
+    ],
+}  # fmt: skip
+
 REPLIES = [
     "This is great!", "Totally agree.", "Wait, really? Tell me more.", "Love this 💯", "Saving this for later.",
     "Ha, same here.", "Beautiful.", "Can you share how?", "This made my day.", "Underrated take.",
@@ -90,8 +103,13 @@ def seed_tweets(rng: random.Random, users: list) -> int:
                 [(_picture(rng), "A painted landscape of hills under a sunset sky")] if rng.random() < 0.15 else []
             )
             posts.append(services.tweet_create(author=author, text_input=line, uploads=uploads, created_at=when))
+    for lines in BUZZ.values():
+        for line, author in zip(lines, rng.sample(users, len(lines)), strict=True):
+            when = now - timedelta(minutes=rng.uniform(5, 150))
+            posts.append(services.tweet_create(author=author, text_input=line, created_at=when))
     posts.sort(key=lambda t: t.created_at)
     count = len(posts)
+
     for tweet in rng.sample(posts, 25):
         replier = rng.choice([u for u in users if u != tweet.author])
         when = tweet.created_at + timedelta(minutes=rng.randrange(3, 240))

@@ -8,6 +8,8 @@ SQLite could not build them when it remakes a table.
 
 from django.db import migrations
 
+from search.migrations import _sql
+
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -34,19 +36,10 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("tweets", "0003_tweet_fanned_out_tweet_tweet_fanout_pending"),
         ("accounts", "0005_user_notification_prefs"),
     ]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [migrations.RunPython(_sql.on_postgres(FORWARD), _sql.on_postgres(BACKWARD))]

@@ -126,7 +126,9 @@ def test_search_uses_the_gin_and_trigram_indexes(people):
         "tweet_search": "SELECT id FROM tweets_tweet WHERE retweet_of_id IS NULL "
         "AND search_vector @@ plainto_tsquery('chirp', 'words')",
         "user_username_trgm": "SELECT id FROM accounts_user WHERE UPPER(username::text) % 'JONH'",
-        "user_name_trgm": "SELECT id FROM accounts_user WHERE UPPER(name::text) LIKE 'JOHN%'",
+        "user_name_trgm": "SELECT id FROM accounts_user WHERE UPPER(name::text) LIKE '% JOHN%'",
+        "user_name_prefix": "SELECT id FROM accounts_user WHERE UPPER(name::text) LIKE 'JOHN%'",
+        "user_username_prefix": "SELECT id FROM accounts_user WHERE UPPER(username::text) LIKE 'JOHN%'",
         "hashtag_name_prefix": "SELECT id FROM tweets_hashtag WHERE name LIKE 'dj%'",
     }
     with connection.cursor() as cursor:
@@ -138,10 +140,24 @@ def test_search_uses_the_gin_and_trigram_indexes(people):
         cursor.execute("SET enable_seqscan = on")
 
 
-@pytest.mark.parametrize(
-    ("a", "b", "distance"), [("jonh", "john", 1), ("kitten", "sitting", 3), ("", "abc", 3), ("abc", "abc", 0)]
-)
-def test_edit_distance_counts_a_swap_as_one(a, b, distance):
-    from search.selectors import edit_distance
+def test_a_swap_of_neighbours_counts_as_one_edit():
+    from search.selectors import likeness
 
-    assert edit_distance(a, b) == distance
+    john, jon = UserFactory.build(username="john", name=""), UserFactory.build(username="jon_snow", name="Jon Snow")
+    assert likeness("jonh", john) == pytest.approx(0.75 + 0.05)  # one edit in four letters, on the username
+    assert likeness("jonh", jon) == pytest.approx(0.75)  # "jon" is also one edit away, but a word of the name
+
+
+def test_user_json_writes_what_user_serializer_writes(rf, people):
+    from accounts.serializers import UserSerializer, user_json
+    from social.selectors import with_relations
+
+    viewer = UserFactory(username="viewer")
+    social.follow_create(follower=viewer, followee=people["john"])
+    social.mute_create(muter=viewer, muted=people["mary"])
+    request = rf.get("/")
+    for watcher in (viewer, None):
+        from django.contrib.auth.models import AnonymousUser
+
+        for person in with_relations(watcher or AnonymousUser(), [*people.values(), viewer]):
+            assert user_json(person, request) == UserSerializer(person, context={"request": request}).data
