@@ -58,8 +58,12 @@ class User(AbstractUser):
     last_seen_at = models.DateTimeField(null=True, blank=True)
     # Notification types switched off, by verb ("like": false); everything else is on.
     notification_prefs = models.JSONField(default=dict, blank=True)
+    # Set by a moderator; a suspended account is also inactive, which is what hides it everywhere.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=500, blank=True)
 
     objects = ChirpUserManager()
+
 
     class Meta:
         indexes = [models.Index(fields=["-followers_count"], name="user_popular")]  # who-to-follow fallback
