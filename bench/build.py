@@ -108,7 +108,7 @@ class Builder:
             name = f"{self.names_rng.choice(vocab.FIRST_NAMES)} {self.names_rng.choice(vocab.LAST_NAMES)}"
             rows.append([uid, password, None, False, "", "", False, True, joined, username,
                          f"{username}@bench.example", name, BIO,
-                         "", "", "", "", False, "everyone", 0, 0, seen, "{}"])  # fmt: skip
+                         "", "", "", "", False, "everyone", 0, 0, seen, "{}", None, ""])  # fmt: skip
         return rows
 
     def follows(self) -> list[tuple]:
@@ -297,7 +297,8 @@ def build(scale_name: str, seed: int) -> None:
         copy(cursor, "accounts_user", ["id", "password", "last_login", "is_superuser", "first_name", "last_name",
              "is_staff", "is_active", "date_joined", "username", "email", "name", "bio", "location", "website",
              "avatar", "header", "is_private", "who_can_message", "followers_count", "following_count",
-             "last_seen_at", "notification_prefs"], users)  # fmt: skip
+             "last_seen_at", "notification_prefs", "suspended_at", "suspension_reason"], users)  # fmt: skip
+
         copy(cursor, "social_follow", ["id", "created_at", "followee_id", "follower_id"], follows)
         copy(cursor, "tweets_hashtag", ["id", "name", "created_at"],
              [(i, tag, builder.now) for tag, i in builder.tag_ids.items()])  # fmt: skip
