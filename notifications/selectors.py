@@ -47,7 +47,9 @@ def _with_cards(rows: list[Notification], user) -> list[Notification]:
 
 
 def unread_count(user_id: int) -> int:
-    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+    # Only what the list shows: a suspended or deleted actor's notifications don't count.
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True, actor__is_active=True).count()
+
 
 
 @dataclass

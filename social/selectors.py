@@ -130,7 +130,9 @@ def who_to_follow(viewer, limit: int = 3) -> list[User]:
         ids = _suggestion_ids(viewer_id, limit)
         cache.set(key, ids, SUGGESTIONS_TTL)
     by_id = User.objects.in_bulk(ids)
-    return with_relations(viewer, [by_id[i] for i in ids if i in by_id])
+    # The cached ids may name someone suspended since.
+    return with_relations(viewer, [by_id[i] for i in ids if i in by_id and by_id[i].is_active])
+
 
 
 def forget_suggestions(*user_ids: int) -> None:

@@ -2,23 +2,22 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config import images
 
 
-@shared_task(acks_late=True)
-def reconcile_follow_counts() -> int:
-    """Recount followers and following for every account whose stored counts drifted."""
+def recount_follows(users) -> int:
+    """Set followers and following of the `users` queryset from the follow rows (active accounts only)."""
     from accounts.models import User
     from social.models import Follow
 
-    def counted(field: str):
+    def counted(field: str, other: str):
         return Coalesce(
             Subquery(
-                Follow.objects.filter(**{field: OuterRef("pk")})
+                Follow.objects.filter(**{field: OuterRef("pk"), f"{other}__is_active": True})
                 .order_by()
                 .values(field)
                 .annotate(n=Count("*"))
@@ -28,7 +27,7 @@ def reconcile_follow_counts() -> int:
         )
 
     drifted = (
-        User.objects.annotate(real_followers=counted("followee"), real_following=counted("follower"))
+        users.annotate(real_followers=counted("followee", "follower"), real_following=counted("follower", "followee"))
         .exclude(followers_count=F("real_followers"), following_count=F("real_following"))
         .values_list("pk", "real_followers", "real_following")
     )
@@ -37,6 +36,35 @@ def reconcile_follow_counts() -> int:
         User.objects.filter(pk=user_id).update(followers_count=followers, following_count=following)
         fixed += 1
     return fixed
+
+
+@shared_task(acks_late=True)
+def reconcile_follow_counts() -> int:
+    """Recount followers and following for every account whose stored counts drifted."""
+    from accounts.models import User
+
+    return recount_follows(User.objects.all())
+
+
+@shared_task(acks_late=True)
+def recount_around(user_id: int) -> int:
+    """After a suspension is made or lifted: the counts this account adds to others, afresh."""
+    from accounts.models import User
+    from social.models import Follow
+    from tweets.models import Like, Tweet
+    from tweets.tasks import recount_tweets
+
+    followed = Follow.objects.filter(follower_id=user_id).values("followee_id")
+    followers = Follow.objects.filter(followee_id=user_id).values("follower_id")
+    fixed = recount_follows(User.objects.filter(Q(pk__in=followed) | Q(pk__in=followers)))
+    own = Tweet.objects.filter(author_id=user_id)
+    touched = (
+        Q(pk__in=Like.objects.filter(user_id=user_id).values("tweet_id"))
+        | Q(pk__in=own.exclude(retweet_of=None).values("retweet_of_id"))
+        | Q(pk__in=own.exclude(reply_to=None).values("reply_to_id"))
+        | Q(pk__in=own.exclude(quote_of=None).values("quote_of_id"))
+    )
+    return fixed + recount_tweets(Tweet.objects.filter(touched))
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, retry_backoff=True, autoretry_for=(OSError,))

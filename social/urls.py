@@ -1,6 +1,7 @@
 from django.urls import include, path, re_path
 
 from social import views
+from social.moderation import views as moderation_views
 
 urlpatterns = [
     path("", include("social.dm.urls")),
@@ -19,4 +20,10 @@ urlpatterns = [
     path("settings/blocked", views.blocked_page, name="settings-blocked"),
     path("settings/muted", views.muted_page, name="settings-muted"),
     path("suggestions", views.suggestions, name="suggestions"),
+    re_path(
+        r"^report/(?P<target_type>tweet|user|message)/(?P<target_id>[0-9]{1,20})$",
+        moderation_views.report,
+        name="report",
+    ),
+    path("notices", moderation_views.notices, name="moderation-notices"),
 ]

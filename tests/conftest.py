@@ -99,3 +99,4 @@ def migration_data(db):
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
     import_module("accounts.migrations.0002_moderators_group").make_group(apps)
+    import_module("social.migrations.0005_moderator_permissions").add_permissions(apps)

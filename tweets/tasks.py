@@ -34,19 +34,46 @@ def make_thumbnail(self, media_id: int) -> bool:
     return bool(updated)
 
 
+# Each count, and the rows it counts: only rows by active accounts, so a
+# suspended account's likes and retweets leave the numbers while suspended.
 COUNTED = {
-    "like_count": ("tweets.Like", "tweet"),
-    "retweet_count": ("tweets.Tweet", "retweet_of"),
-    "reply_count": ("tweets.Tweet", "reply_to"),
-    "quote_count": ("tweets.Tweet", "quote_of"),
+    "like_count": ("tweets.Like", "tweet", "user"),
+    "retweet_count": ("tweets.Tweet", "retweet_of", "author"),
+    "reply_count": ("tweets.Tweet", "reply_to", "author"),
+    "quote_count": ("tweets.Tweet", "quote_of", "author"),
 }
+
+
+def recount_tweets(tweets) -> int:
+    """Set each count of the `tweets` queryset to what the rows say; returns how many drifted."""
+    from django.apps import apps
+
+    from tweets.models import Tweet
+
+    fixed = 0
+    for field, (model_label, fk, by) in COUNTED.items():
+        model = apps.get_model(model_label)
+        actual = Coalesce(
+            Subquery(
+                model.objects.filter(**{fk: OuterRef("pk"), f"{by}__is_active": True})
+                .order_by()
+                .values(fk)
+                .annotate(n=Count("*"))
+                .values("n")
+            ),
+            Value(0),
+        )
+        drifted = tweets.annotate(actual=actual).exclude(**{field: F("actual")})
+        for tweet_id, real in drifted.values_list("pk", "actual"):
+            Tweet.objects.filter(pk=tweet_id).update(**{field: real})
+            fixed += 1
+            logger.info("recounted %s of tweet %s to %s", field, tweet_id, real)
+    return fixed
 
 
 @shared_task(acks_late=True)
 def reconcile_tweet_counts(batch_size: int = 5000) -> int:
     """Recount likes, retweets, replies and quotes, fixing any that drifted."""
-    from django.apps import apps
-
     from tweets.models import Tweet
 
     fixed = 0
@@ -56,24 +83,7 @@ def reconcile_tweet_counts(batch_size: int = 5000) -> int:
         if not batch:
             return fixed
         last_id = batch[-1]
-        window = Tweet.objects.filter(pk__gte=batch[0], pk__lte=last_id)
-        for field, (model_label, fk) in COUNTED.items():
-            model = apps.get_model(model_label)
-            actual = Coalesce(
-                Subquery(
-                    model.objects.filter(**{fk: OuterRef("pk")})
-                    .order_by()
-                    .values(fk)
-                    .annotate(n=Count("*"))
-                    .values("n")
-                ),
-                Value(0),
-            )
-            drifted = window.annotate(actual=actual).exclude(**{field: F("actual")})
-            for tweet_id, real in drifted.values_list("pk", "actual"):
-                Tweet.objects.filter(pk=tweet_id).update(**{field: real})
-                fixed += 1
-                logger.info("reconciled %s of tweet %s to %s", field, tweet_id, real)
+        fixed += recount_tweets(Tweet.objects.filter(pk__gte=batch[0], pk__lte=last_id))
 
 
 @shared_task(acks_late=True)

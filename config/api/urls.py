@@ -8,6 +8,7 @@ from notifications import api as notifications_api
 from search import api as search_api
 from social import api as social_api
 from social.dm import api as dm_api
+from social.moderation import api as moderation_api
 from timelines import api as timelines_api
 from tweets import api as tweets_api
 
@@ -56,6 +57,7 @@ urlpatterns = [
     path("messages/media/<str:image_id>", dm_api.MessageMediaView.as_view(), name="api-message-media"),
     path("messages/<str:message_id>", dm_api.MessageView.as_view(), name="api-message"),
     path("account/privacy", accounts_api.PrivacySettingsView.as_view(), name="api-privacy"),
+    path("reports", moderation_api.ReportsView.as_view(), name="api-reports"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

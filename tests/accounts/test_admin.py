@@ -17,7 +17,9 @@ def moderator(db):
 
 def test_moderators_group_has_least_privilege():
     group = Group.objects.get(name="Moderators")
-    assert sorted(group.permissions.values_list("codename", flat=True)) == ["change_user", "view_user"]
+    assert sorted(group.permissions.values_list("codename", flat=True)) == [
+        "change_report", "change_user", "view_moderationaction", "view_report", "view_user",
+    ]  # fmt: skip
 
 
 def test_moderator_can_search_and_filter_users(client, moderator, user, other_user):
@@ -47,6 +49,20 @@ def test_moderator_cannot_change_staff_or_reach_groups(client, moderator):
     assert admin.name != "pwned"
     assert client.get("/admin/auth/group/").status_code == 403
     assert client.get(f"/admin/accounts/user/{admin.pk}/password/").status_code in (403, 404)
+
+
+def test_moderator_cannot_set_anyones_password(client, moderator, user):
+    client.force_login(moderator)
+    old = user.password
+    url = f"/admin/accounts/user/{user.pk}/password/"
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"password1": "Another-pass-99", "password2": "Another-pass-99"})
+    assert response.status_code == 403
+    user.refresh_from_db()
+    assert user.password == old
+    for superuser_only in ("/admin/accounts/user/add/", "/admin/knox/authtoken/", "/admin/auth/group/add/"):
+        assert client.get(superuser_only).status_code == 403, superuser_only
+
 
 
 def test_moderator_can_edit_a_profile(client, moderator, user):

@@ -25,6 +25,7 @@ VIEWERS = {
     "blocked user": (False, "blocked", False, False),
     "the blocker": (False, "blocker", False, False),
     "the muter": (False, "mute", True, False),
+    "follower of a suspended author": (False, "suspended", False, False),
 }
 
 
@@ -40,7 +41,7 @@ def world(request, api_client):
     tweet_services.retweet_create(user=pat, tweet_id=tina_post.pk)  # before Tina may turn private
     post(pat, "PAT-QUOTE", quote_of_id=tina_post.pk)
     services.follow_create(follower=pat, followee=tina)
-    if setup in ("follow", "approved", "mute"):
+    if setup in ("follow", "approved", "mute", "suspended"):
         services.follow_create(follower=viewer, followee=tina)
     if private:
         tina.is_private = True
@@ -53,6 +54,11 @@ def world(request, api_client):
         services.block_create(blocker=viewer, blocked=tina)
     elif setup == "mute":
         services.mute_create(muter=viewer, muted=tina)
+    elif setup == "suspended":
+        from social.moderation.services import user_suspend
+
+        user_suspend(moderator=UserFactory(username="mod", is_staff=True), user=tina, reason="spam")
+
 
     from django.test import Client
     from rest_framework.test import APIClient

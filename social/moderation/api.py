@@ -1,0 +1,50 @@
+"""POST /reports (SPEC §4)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api.fields import IdField
+from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from social.models import Report
+from social.moderation import services
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    targetType = serializers.ChoiceField(choices=Report.Target.values)
+    targetId = IdField(read_only=False)
+    reason = serializers.ChoiceField(choices=Report.Reason.values, help_text="The reason's category.")
+    text = serializers.CharField(
+        required=False, allow_blank=True, max_length=services.MAX_DETAILS, default="",
+        help_text="Details for the moderators (an addition).",
+    )  # fmt: skip
+
+
+class ReportsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="report_create",
+        request=ReportCreateSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={201: inline_serializer("ReportCreated", {"reportId": IdField()})},
+        description=(
+            "Report a tweet, a user or a message you can see (404 otherwise) to the moderators. "
+            "While your report on the same thing is open, another is 409. Reporting yourself is 400."
+        ),
+        tags=["moderation"],
+    )
+    @idempotent
+    def post(self, request):
+        serializer = ReportCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        report = services.report_create(
+            reporter=request.user, target_type=data["targetType"], target_id=data["targetId"],
+            reason=data["reason"], text=data["text"],
+        )  # fmt: skip
+        return Response({"reportId": str(report.pk)}, status=status.HTTP_201_CREATED)

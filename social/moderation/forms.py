@@ -1,0 +1,14 @@
+from django import forms
+
+from social.models import Report
+from social.moderation.services import MAX_DETAILS
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(choices=Report.Reason.choices, widget=forms.RadioSelect, label="What's wrong?")
+    text = forms.CharField(
+        label="Anything the moderators should know (optional)",
+        required=False,
+        max_length=MAX_DETAILS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -1,0 +1,143 @@
+"""Writes for moderation: reporting, suspending, removing posts, closing reports.
+
+Pages, the API and the admin call these; each moderator action writes one
+audit-log row in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from knox.models import AuthToken
+
+from accounts.models import User
+from config.errors import Conflict, Forbidden, NotFound, ServiceError
+from config.tasks import enqueue_on_commit
+from social.models import Message, ModerationAction, Report
+from social.tasks import recount_around
+from tweets.models import Tweet
+
+Action = ModerationAction.Action
+MAX_DETAILS = 1000
+
+
+def reported_target(reporter: User, target_type: str, target_id: int) -> tuple[int, User, str]:
+    """The reported thing's id, owner and text, if the reporter may see it; NotFound otherwise.
+
+    A report of a retweet is a report of the post it shares.
+    """
+    from social.dm.selectors import membership, visible_messages
+    from tweets.selectors import tweet_for_viewer
+
+    if target_type == Report.Target.TWEET:
+        tweet = tweet_for_viewer(target_id, reporter)
+        if tweet is None:
+            raise NotFound("That post doesn't exist or you can't see it.")
+        original = tweet.original
+        return original.pk, original.author, original.text
+    if target_type == Report.Target.USER:
+        user = User.objects.filter(pk=target_id, is_active=True).first()
+        if user is None:
+            raise NotFound("No such account.")
+        return user.pk, user, f"@{user.username} · {user.display_name}\n{user.bio}".strip()
+    message = Message.objects.filter(pk=target_id).select_related("sender").first()
+    member = membership(reporter, message.conversation_id) if message else None
+    if member is None or not visible_messages(member).filter(pk=message.pk).exists():
+        raise NotFound("That message doesn't exist or you can't see it.")
+    return message.pk, message.sender, message.text
+
+
+@transaction.atomic
+def report_create(*, reporter: User, target_type: str, target_id: int, reason: str, text: str = "") -> Report:
+    if target_type not in Report.Target.values:
+        raise ServiceError("Report a tweet, a user or a message.", field="targetType")
+    if reason not in Report.Reason.values:
+        raise ServiceError(f"Choose a reason: {', '.join(Report.Reason.values)}.", field="reason")
+    text = (text or "").strip()
+    if len(text) > MAX_DETAILS:
+        raise ServiceError(f"Keep the details to {MAX_DETAILS:,} characters.", field="text")
+    target_id, owner, snapshot = reported_target(reporter, target_type, target_id)
+    if owner.pk == reporter.pk:
+        raise ServiceError("You can't report yourself or your own posts.", field="targetId")
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                reporter=reporter, target_type=target_type, target_id=target_id, target_user=owner,
+                reason=reason, text=text, snapshot=snapshot[:5000],
+            )  # fmt: skip
+    except IntegrityError:
+        raise Conflict("You already reported this. The moderators will look at it.") from None
+
+
+def _log(moderator: User, action: str, **fields) -> ModerationAction:
+    return ModerationAction.objects.create(moderator=moderator, action=action, **fields)
+
+
+def _close(report: Report | None, moderator: User, status: str) -> None:
+    if report is not None and report.status == Report.Status.OPEN:
+        report.status, report.handled_by, report.handled_at = status, moderator, timezone.now()
+        report.save(update_fields=["status", "handled_by", "handled_at"])
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Give a reason: it goes into the audit log.", field="reason")
+    return reason
+
+
+@transaction.atomic
+def user_suspend(*, moderator: User, user: User, reason: str, report: Report | None = None) -> User:
+    """The account can't log in or use tokens, and vanishes from every page until lifted."""
+    reason = _reason(reason)
+    if user.is_staff or user.is_superuser:
+        raise Forbidden("Staff accounts can't be suspended; a superuser manages them.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.suspended_at is None:
+        user.is_active, user.suspended_at, user.suspension_reason = False, timezone.now(), reason
+        user.save(update_fields=["is_active", "suspended_at", "suspension_reason"])
+        AuthToken.objects.filter(user=user).delete()
+        _log(moderator, Action.SUSPEND, target_user=user, report=report, reason=reason)
+        enqueue_on_commit(recount_around, user.pk)
+    _close(report, moderator, Report.Status.RESOLVED)
+    return user
+
+
+@transaction.atomic
+def user_unsuspend(*, moderator: User, user: User, reason: str) -> User:
+    reason = _reason(reason)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.suspended_at is not None:
+        user.is_active, user.suspended_at, user.suspension_reason = True, None, ""
+        user.save(update_fields=["is_active", "suspended_at", "suspension_reason"])
+        _log(moderator, Action.UNSUSPEND, target_user=user, reason=reason)
+        enqueue_on_commit(recount_around, user.pk)
+    return user
+
+
+@transaction.atomic
+def tweet_remove(*, moderator: User, tweet_id: int, reason: str, report: Report | None = None) -> ModerationAction:
+    """Delete a post as its author could, keep its text in the log, and tell the author why."""
+    from tweets import services as tweet_services
+
+    reason = _reason(reason)
+    tweet = Tweet.objects.select_related("author").filter(pk=tweet_id).first()
+    if tweet is None:
+        raise NotFound("That post is already gone.")
+    author = tweet.author
+    entry = _log(moderator, Action.REMOVE_TWEET, target_user=author, tweet_id=tweet.pk, report=report,
+                 reason=reason, snapshot=tweet.text)  # fmt: skip
+    tweet_services.tweet_delete(actor=author, tweet=tweet)
+    _close(report, moderator, Report.Status.RESOLVED)
+    return entry
+
+
+@transaction.atomic
+def report_close(*, moderator: User, report: Report, status: str, note: str = "") -> Report:
+    """Resolve (acted on) or dismiss (nothing to do) a report."""
+    if report.status != Report.Status.OPEN:
+        raise Conflict(f"This report is already {report.get_status_display().lower()}.")
+    action = Action.RESOLVE if status == Report.Status.RESOLVED else Action.DISMISS
+    _close(report, moderator, status)
+    _log(moderator, action, target_user=report.target_user, report=report, reason=note.strip())
+    return report
