@@ -49,7 +49,7 @@ def target_link(report: Report) -> str:
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ("id", "created_at", "target_type", "reason", "reporter", "owner", "status")
+    list_display = ("id", "created_at", "target_type", "reason", "owner", "status")
     list_filter = ("status", "target_type", "reason")
     search_fields = ("target_user__username", "reporter__username", "text", "snapshot")
     list_select_related = ("reporter", "target_user")
