@@ -67,3 +67,16 @@ def seed_messages(users: list) -> int:
             sent += 1
     dm.message_send(sender=by_name["hana"], recipient_id=by_name["ada"].pk, text="Loved your talk. Coffee soon?")
     return sent + 1
+
+
+def seed_reports(users: list) -> int:
+    """A short queue for the demo moderator: two open reports on one account's posts and profile."""
+    from social.moderation.services import report_create
+    from tweets.models import Tweet
+
+    by_name = {u.username: u for u in users}
+    target = Tweet.objects.filter(author=by_name["tomas"], retweet_of__isnull=True).order_by("id").first()
+    report_create(reporter=by_name["ada"], target_type="tweet", target_id=target.pk, reason="spam",
+                  text="Posts the same beer ad everywhere.")  # fmt: skip
+    report_create(reporter=by_name["hana"], target_type="user", target_id=by_name["tomas"].pk, reason="spam")
+    return 2

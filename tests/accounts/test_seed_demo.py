@@ -4,7 +4,7 @@ from django.db.models import F
 
 from accounts.models import User
 from search import trends
-from social.models import Block, Conversation, FollowRequest, Message, Mute, Participant
+from social.models import Block, Conversation, FollowRequest, Message, Mute, Participant, Report
 from tweets.models import Like, Media, Tweet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]
@@ -29,6 +29,8 @@ def test_seed_demo_builds_a_living_site_once(capsys, settings):
     assert Message.objects.count() >= 5
     ada_unread = Participant.objects.filter(user__username="ada", last_activity_id__gt=F("last_read_id"))
     assert ada_unread.exists()  # the demo login has something to read
+    assert Report.objects.filter(status="open").count() == 2  # the moderator's queue isn't empty
+
     settings.REDIS_URL = ""  # trends from the database count (Redis counts arrive only after commit)
     assert {t["hashtag"] for t in trends.compute()[:2]} == {"eclipse", "launchday"}
 

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_users
 from accounts.models import User
-from social.demo import seed_graph, seed_messages
+from social.demo import seed_graph, seed_messages, seed_reports
 from tweets.demo import seed_tweets
 
 
@@ -38,6 +38,7 @@ class Command(BaseCommand):
             posts = seed_tweets(rng, users)
             graph = seed_graph(rng, users)
             sent = seed_messages(users)
+            seed_reports(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(users)} people, {graph['follows']} follows, {posts} posts, {sent} messages."
@@ -45,4 +46,4 @@ class Command(BaseCommand):
         )
         self.stdout.write("'wren' is private with a pending request from 'bruno'; 'dana' blocked 'ivan'.")
         self.stdout.write(f"Log in as any of them (e.g. 'ada') with the password {DEMO_PASSWORD!r};")
-        self.stdout.write("'moderator' and 'root' (superuser) use it too, at /admin/.")
+        self.stdout.write("'moderator' and 'root' (superuser) use it too, at /admin/ (two reports are waiting).")
