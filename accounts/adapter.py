@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
 from accounts import services
+from config.request_context import address_of
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,3 +17,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def set_password(self, user, password) -> None:
         # Both the reset and the change flows land here, in pages and API alike.
         services.password_set(user=user, password=password)
+
+    def get_client_ip(self, request) -> str:
+        # allauth's page rate limits (sign-up, login) count the same address as the
+        # API throttles and abuse limits: REMOTE_ADDR, or behind NUM_PROXIES trusted
+        # proxies the one they saw. allauth's own default would see only the proxy.
+        return address_of(request)

@@ -1,7 +1,9 @@
 """API views for accounts: sign-up, tokens, password reset, profiles."""
 
 from django.contrib.auth import logout
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from knox.models import AuthToken
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -9,7 +11,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import lifecycle, selectors, services
 from accounts.models import User
 from accounts.serializers import (
     LoginRequestSerializer,
@@ -177,3 +179,89 @@ class PrivacySettingsView(APIView):
             notification_prefs=data.get("notificationPrefs"),
         )
         return self._answer(user)
+
+
+EXPORT_PENDING = inline_serializer(
+    "AccountExportPending",
+    {
+        "status": serializers.ChoiceField(choices=["pending"]),
+        "requestedAt": serializers.DateTimeField(help_text="When the export being prepared was asked for."),
+    },
+)
+
+
+class AccountExportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="account_export",
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The zip (`Content-Disposition: attachment`), while a ready export is under 7 days old.",
+            ),
+            202: OpenApiResponse(
+                EXPORT_PENDING,
+                description="No ready export: one is being prepared (started by this call if none was). "
+                "Call again later; the answer becomes the zip, and a notification and an email say when.",
+                examples=[OpenApiExample("pending", {"status": "pending", "requestedAt": "2026-11-21T12:00:00Z"})],
+            ),
+        },
+        description=(
+            "Your data as a zip: README.txt, profile.json, tweets.json, likes.json, following.json, "
+            "followers.json, messages.json and media/ (your images). Built in the background: the first call "
+            "answers 202, later calls the zip, for 7 days after it was made; then a call starts a new one."
+        ),
+        tags=["accounts"],
+    )
+    def get(self, request):
+        export = lifecycle.ready_export(request.user)
+        if export is not None:
+            return lifecycle.export_response(export)
+        export, _ = lifecycle.account_export_request(user=request.user, site_url=request.build_absolute_uri("/"))
+        requested_at = export.created_at.isoformat().replace("+00:00", "Z")
+        return Response({"status": "pending", "requestedAt": requested_at}, status=status.HTTP_202_ACCEPTED)
+
+
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(trim_whitespace=False, help_text="Your current password.")
+
+
+class DeleteWithBodySchema(AutoSchema):
+    """Documents a DELETE's request body, which drf-spectacular leaves out by default (SPEC §4 sends one)."""
+
+    def _get_request_body(self, direction="request"):
+        method = self.method
+        self.method = "POST" if method == "DELETE" else method
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = method
+
+
+class AccountView(APIView):
+    permission_classes = [IsAuthenticated]
+    schema = DeleteWithBodySchema()
+
+    @extend_schema(
+        operation_id="account_delete",
+        request=AccountDeleteSerializer,
+        responses={
+            200: NoticeSerializer,
+            400: OpenApiResponse(description="Wrong or missing `password`."),
+            429: OpenApiResponse(description="Too many wrong passwords; see `Retry-After`."),
+        },
+        description=(
+            "Delete your account. A wrong or missing password is 400 (`fields.password`) and changes nothing. "
+            "Otherwise the account disappears at once from every page and answer, every token is revoked (this "
+            "one too) and the session ends; its posts, likes, follows, messages and images are removed in the "
+            "background. It can't be undone."
+        ),
+        tags=["accounts"],
+    )
+    def delete(self, request):
+        data = _valid(AccountDeleteSerializer, request)
+        lifecycle.account_delete(user=request.user, password=data["password"])
+        if not isinstance(request.auth, AuthToken):
+            logout(request._request)
+        return Response({"message": "Your account was deleted. Everything in it is being removed."})

@@ -60,6 +60,7 @@ NOTIFICATION_LABELS = {
     "reply": "Replies",
     "mention": "Mentions",
     "message": "Direct messages",
+    "export_ready": "Data exports ready to download",
 }
 
 
@@ -80,3 +81,15 @@ class PrivacyForm(forms.ModelForm):
 
     def notification_prefs(self) -> dict[str, bool]:
         return {verb: self.cleaned_data[f"notify_{verb}"] for verb in NOTIFICATION_LABELS}
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label="I understand that my account, posts, likes and messages will be deleted for good.",
+        error_messages={"required": "Tick the box to confirm."},
+    )

@@ -3,8 +3,10 @@ import uuid
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils import timezone
 
 from accounts.validators import USERNAME_HELP, validate_username
+from config.storage import private_storage
 
 
 def _image_path(kind: str, user_id, filename: str) -> str:
@@ -64,7 +66,6 @@ class User(AbstractUser):
 
     objects = ChirpUserManager()
 
-
     class Meta:
         indexes = [models.Index(fields=["-followers_count"], name="user_popular")]  # who-to-follow fallback
         constraints = [
@@ -100,3 +101,41 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+def export_path(instance, filename: str) -> str:
+    # One name per export, so a task run twice overwrites its own file rather than leaving a second.
+    return f"exports/{instance.user_id}/{instance.pk}.zip"
+
+
+class AccountExport(models.Model):
+    """A zip of someone's data, built by a task, kept privately for its owner for EXPORT_TTL."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="exports", db_index=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to=export_path, storage=private_storage, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="account_export_user"),
+            models.Index(fields=["expires_at"], name="account_export_expiry"),
+        ]
+        constraints = [
+            # At most one being built per person: asking again while it runs finds that one.
+            models.UniqueConstraint(fields=["user"], condition=models.Q(status="pending"), name="one_pending_export")
+        ]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} of {self.user_id} ({self.status})"
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.status == self.Status.READY and self.expires_at is not None and self.expires_at > timezone.now()

@@ -1,14 +1,16 @@
 """Pages for profiles and settings."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from knox.models import AuthToken
 
-from accounts import selectors, services
-from accounts.forms import PrivacyForm, ProfileForm
+from accounts import lifecycle, selectors, services
+from accounts.forms import AccountDeleteForm, PrivacyForm, ProfileForm
 from config.api.pagination import PageRequest
 from config.errors import ServiceError
 from social import selectors as social_selectors
@@ -89,7 +91,14 @@ def settings_privacy(request):
 def settings_account(request):
     tokens = AuthToken.objects.filter(user=request.user).order_by("-created")
     new_token = request.session.pop("new_api_token", None)
-    context = {"tokens": tokens, "new_token": new_token, "section": "account"}
+    export = lifecycle.latest_export(request.user)
+    context = {
+        "tokens": tokens,
+        "new_token": new_token,
+        "section": "account",
+        "export": export,
+        "export_downloadable": export is not None and export.is_downloadable,
+    }
     return render(request, "accounts/settings_account.html", context)
 
 
@@ -108,3 +117,39 @@ def token_revoke(request, digest: str):
     services.token_revoke(token=token)
     messages.success(request, "The token was revoked. Apps using it are signed out.")
     return redirect("settings-account")
+
+
+@login_required
+@require_POST
+def account_export(request):
+    _, started = lifecycle.account_export_request(user=request.user, site_url=request.build_absolute_uri("/"))
+    if started:
+        messages.success(request, "We're preparing your data. We'll notify you and email you a link when it's ready.")
+    else:
+        messages.info(request, "Your data is already being prepared.")
+    return redirect(reverse("settings-account") + "#export")
+
+
+@login_required
+def account_export_download(request, export_id: int):
+    export = lifecycle.export_for_owner(request.user, export_id)
+    if export is None:
+        raise Http404("No such export, or it has expired.")
+    return lifecycle.export_response(export)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.account_delete(user=request.user, password=form.cleaned_data["password"])
+        except ServiceError as error:
+            form.add_error("password" if "password" in error.fields else None, error.message)
+        else:
+            logout(request)
+            messages.success(request, "Your account was deleted. Everything in it is being removed.")
+            return redirect("home")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/account_delete.html", {"form": form, "section": "account"}, status=status)

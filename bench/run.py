@@ -75,6 +75,10 @@ def stack_env(args) -> dict:
         "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
         "API_RATE_IP": "10000000/min",
         "API_RATE_USER": "10000000/min",
+        # One address and a few repeated texts: the abuse limits would refuse the load itself.
+        **{f"LIMIT_{action}": "" for action in ("POST", "FOLLOW", "LIKE", "MESSAGE")},
+        **{f"LIMIT_{action}_IP": "" for action in ("POST", "FOLLOW", "LIKE", "MESSAGE")},
+        "LIMIT_DUPLICATE_TEXT": "",
         "LOG_LEVEL": "WARNING",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DJANGO_SETTINGS_MODULE": "config.settings",

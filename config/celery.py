@@ -1,9 +1,21 @@
-"""The Celery app. Queues are named by concern so each can be scaled alone."""
+"""The Celery app. Queues are named by concern so each can be scaled alone.
 
+The request id travels with each task: published in the task's headers
+(`before_task_publish`), made current in the worker while the task runs
+(`task_prerun`/`task_postrun`), so a task's logs, and the tasks it queues in
+turn, name the request that caused them. Workers log through Django's LOGGING
+(`setup_logging`), JSON in production like the web processes.
+"""
+
+import logging
 import os
+from contextvars import Token
 
 from celery import Celery
+from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
 from kombu import Queue
+
+from config import request_context
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -23,6 +35,7 @@ app.conf.task_routes = {
 }
 app.conf.beat_schedule = {
     "purge-idempotency-keys": {"task": "accounts.tasks.purge_idempotency_keys", "schedule": 60 * 60},
+    "purge-account-exports": {"task": "accounts.tasks.purge_account_exports", "schedule": 60 * 60},
     "reconcile-tweet-counts": {"task": "tweets.tasks.reconcile_tweet_counts", "schedule": 60 * 60},
     "purge-unattached-media": {"task": "tweets.tasks.purge_unattached_media", "schedule": 60 * 60},
     "purge-unsent-message-images": {"task": "social.tasks.purge_unsent_message_images", "schedule": 60 * 60},
@@ -32,3 +45,56 @@ app.conf.beat_schedule = {
     "refresh-trends": {"task": "search.tasks.refresh_trends", "schedule": 60},
 }
 app.autodiscover_tasks()
+
+REQUEST_ID_HEADER = "x_request_id"
+_entered: dict[str, Token] = {}  # task id -> how to restore the request id after it
+
+
+@before_task_publish.connect
+def _carry_request_id(headers=None, **kwargs):
+    """The current request's id (or the id a running task inherited) goes into the new task's headers."""
+    found = request_context.request_id.get()
+    if found and headers is not None:
+        headers.setdefault(REQUEST_ID_HEADER, found)
+
+
+def request_id_of(task) -> str | None:
+    """The request id a task was published with (a message header becomes an attribute of `task.request`)."""
+    found = getattr(task.request, REQUEST_ID_HEADER, None)
+    if found is None:
+        found = (task.request.headers or {}).get(REQUEST_ID_HEADER)
+    return found if isinstance(found, str) else None
+
+
+@task_prerun.connect
+def _enter_request(task_id=None, task=None, **kwargs):
+    found = request_id_of(task)
+    if found is None and task.request.is_eager:
+        return  # run in place (eager): the caller's request id is already the current one
+    _entered[task_id] = request_context.request_id.set(found)
+
+
+@task_postrun.connect
+def _leave_request(task_id=None, **kwargs):
+    token = _entered.pop(task_id, None)
+    if token is not None:
+        try:
+            request_context.request_id.reset(token)
+        except ValueError:  # set in another context (a pool that switched threads): just clear it
+            request_context.request_id.set(None)
+
+
+@setup_logging.connect
+def _use_django_logging(loglevel=None, **kwargs):
+    """Keep Django's LOGGING (already applied by django.setup()) rather than Celery's own format.
+
+    Celery leaves logging alone when this signal has a receiver. The worker's
+    `--loglevel` (Celery's default: WARNING) still sets the root level.
+    """
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
+    if loglevel:
+        logging.getLogger().setLevel(loglevel)

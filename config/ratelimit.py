@@ -1,22 +1,40 @@
-"""Fixed-window counters for rate limits, kept in Redis (or the cache without it).
+"""Rate-limit counters, kept in Redis (or the cache without it).
 
-One INCR per check, with the window's expiry set on the first hit: cheaper
-than keeping a list of timestamps per caller, and precise enough for abuse
-limits. `hit` answers whether the caller is still within the limit and, if
-not, how many seconds until the window resets (for `Retry-After`).
+Fixed windows: one INCR per check, with the window's expiry set on the first
+hit: cheaper than keeping a list of timestamps per caller, and precise enough
+for rate limits. `hit` answers whether the caller is still within the limit
+and, if not, how many seconds until the window resets (for `Retry-After`).
+
+Sliding logs (`log_hit`): a sorted set of timestamps per key, for the few
+checks that must mean "in the last N minutes" exactly (the duplicate-text
+flood check).
+
+Redis going away must not stop people posting: a counter that can't be
+reached allows the action (logged), like the other Redis-backed features.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import time
+import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from redis.exceptions import RedisError
 
 from config.redis import get_redis
 
+logger = logging.getLogger(__name__)
+
 UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400,
          "day": 86400}  # fmt: skip
+
+
+def now() -> float:
+    """The clock every counter reads (tests move it)."""
+    return time.time()
 
 
 @dataclass(frozen=True)
@@ -33,6 +51,20 @@ class Rate:
         return cls(limit=int(count), window=int(digits or 1) * UNITS[unit])
 
 
+@dataclass(frozen=True)
+class Hit:
+    """One limit's answer: its count in this window, and seconds until the window resets."""
+
+    key: str
+    rate: Rate
+    count: int
+    retry_after: int
+
+    @property
+    def allowed(self) -> bool:
+        return self.count <= self.rate.limit
+
+
 def hit(key: str, rate: Rate, *, cost: int = 1) -> tuple[bool, int]:
     """Count a hit on `key`; (allowed, seconds until the window resets)."""
     return hit_many([(key, rate)], cost=cost)
@@ -40,31 +72,115 @@ def hit(key: str, rate: Rate, *, cost: int = 1) -> tuple[bool, int]:
 
 def hit_many(limits: list[tuple[str, Rate]], *, cost: int = 1) -> tuple[bool, int]:
     """Count a hit on several limits at once (one round trip); allowed only if all allow it."""
-    now = int(time.time())
+    hits = count(limits, cost=cost)
+    over = [h.retry_after for h in hits if not h.allowed]
+    return not over, max([*over, 1])
+
+
+def count(limits: list[tuple[str, Rate]], *, cost: int = 1, refund_refused: bool = False) -> list[Hit]:
+    """Count a hit on each limit (one round trip) and answer for each.
+
+    With `refund_refused`, a hit that any limit refuses is taken back from all
+    of them, so a refused attempt uses up nobody's budget (a person at their
+    own limit doesn't eat into the budget of others at the same address).
+    """
+    moment = int(now())
     buckets = []
     for key, rate in limits:
-        window_start = now // rate.window * rate.window
-        buckets.append((f"rl:{key}:{window_start}", rate, window_start + rate.window - now))
+        window_start = moment // rate.window * rate.window
+        buckets.append((f"rl:{key}:{window_start}", key, rate, window_start + rate.window - moment))
+    try:
+        counts = _increment([(bucket, rate.window + 1) for bucket, _, rate, _ in buckets], cost)
+    except RedisError:
+        logger.warning("rate-limit counters unavailable; allowing %s", [key for key, _ in limits], exc_info=True)
+        return [Hit(key, rate, 0, retry) for _, key, rate, retry in buckets]
+    hits = [Hit(key, rate, n, retry) for n, (_, key, rate, retry) in zip(counts, buckets, strict=True)]
+    if refund_refused and not all(h.allowed for h in hits):
+        try:
+            _increment([(bucket, rate.window + 1) for bucket, _, rate, _ in buckets], -cost)
+        except RedisError:
+            logger.warning("could not refund a refused hit", exc_info=True)
+    return hits
+
+
+def _increment(buckets: list[tuple[str, int]], by: int) -> list[int]:
     client = get_redis()
     if client is not None:
         with client.pipeline(transaction=False) as pipe:
-            for bucket, rate, _ in buckets:
-                pipe.incrby(bucket, cost)
-                pipe.expire(bucket, rate.window + 1, nx=True)
-            counts = pipe.execute()[::2]
-    else:
-        counts = []
-        for bucket, rate, _ in buckets:
-            cache.add(bucket, 0, rate.window + 1)
-            counts.append(cache.incr(bucket, cost))
-    over = [retry for count, (_, rate, retry) in zip(counts, buckets, strict=True) if count > rate.limit]
-    return not over, max([*over, 1])
+            for bucket, ttl in buckets:
+                pipe.incrby(bucket, by)
+                pipe.expire(bucket, ttl, nx=True)
+            return pipe.execute()[::2]
+    counts = []
+    for bucket, ttl in buckets:
+        cache.add(bucket, 0, ttl)
+        counts.append(cache.incr(bucket, by))
+    return counts
 
 
 def peek(key: str, rate: Rate) -> int:
     """How many hits the current window holds (for tests and admin views)."""
-    window_start = int(time.time()) // rate.window * rate.window
+    window_start = int(now()) // rate.window * rate.window
     bucket = f"rl:{key}:{window_start}"
     client = get_redis()
     value = client.get(bucket) if client is not None else cache.get(bucket)
     return int(value or 0)
+
+
+# --- sliding logs ---------------------------------------------------------------------
+
+
+def log_hit(key: str, rate: Rate) -> tuple[bool, int, str | None]:
+    """Record a hit on `key` if fewer than `rate.limit` fall in the last `rate.window` seconds.
+
+    Answers (allowed, seconds until the oldest of them leaves the window, a
+    token for `log_undo`). A refused hit is not recorded.
+    """
+    moment = now()
+    bucket, token = f"rlog:{key}", f"{moment:.6f}:{uuid.uuid4().hex[:8]}"
+    try:
+        client = get_redis()
+        if client is None:
+            return _log_hit_cache(bucket, rate, moment, token)
+        with client.pipeline(transaction=True) as pipe:
+            pipe.zremrangebyscore(bucket, "-inf", moment - rate.window)
+            pipe.zadd(bucket, {token: moment})
+            pipe.zcard(bucket)
+            pipe.zrange(bucket, 0, 0, withscores=True)
+            pipe.expire(bucket, rate.window + 1)
+            _, _, size, oldest, _ = pipe.execute()
+        if size <= rate.limit:
+            return True, 1, token
+        client.zrem(bucket, token)
+    except RedisError:
+        logger.warning("rate-limit log unavailable; allowing %s", key, exc_info=True)
+        return True, 1, None
+    return False, _seconds_left(oldest[0][1] if oldest else moment, rate, moment), None
+
+
+def _log_hit_cache(bucket: str, rate: Rate, moment: float, token: str) -> tuple[bool, int, str | None]:
+    """The same without Redis (the embedded default): not atomic, good enough for one process."""
+    entries = [(t, at) for t, at in cache.get(bucket, []) if at > moment - rate.window]
+    if len(entries) >= rate.limit:
+        return False, _seconds_left(min(at for _, at in entries), rate, moment), None
+    cache.set(bucket, [*entries, (token, moment)], rate.window + 1)
+    return True, 1, token
+
+
+def _seconds_left(oldest: float, rate: Rate, moment: float) -> int:
+    return max(1, math.ceil(oldest + rate.window - moment))
+
+
+def log_undo(key: str, rate: Rate, token: str | None) -> None:
+    """Take back a hit `log_hit` recorded (the action was then refused for another reason)."""
+    if token is None:
+        return
+    bucket = f"rlog:{key}"
+    try:
+        client = get_redis()
+        if client is None:
+            cache.set(bucket, [(t, at) for t, at in cache.get(bucket, []) if t != token], rate.window + 1)
+        else:
+            client.zrem(bucket, token)
+    except RedisError:
+        logger.warning("could not take back a rate-limit log entry", exc_info=True)

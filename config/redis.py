@@ -6,11 +6,17 @@ from functools import cache
 
 import redis
 from django.conf import settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 
 @cache
 def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=1.0, health_check_interval=30)
+    # One quick retry: when Redis is down, callers fall back at once instead of
+    # waiting out redis-py's default backoff (seconds per call).
+    return redis.Redis.from_url(
+        url, socket_connect_timeout=0.5, socket_timeout=1.0, health_check_interval=30, retry=Retry(NoBackoff(), 1)
+    )
 
 
 def get_redis() -> redis.Redis | None:

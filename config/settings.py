@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.middleware.ServerTimingMiddleware",
     "config.request_context.RequestContextMiddleware",
+    "config.metrics.RequestMetricsMiddleware",
+    "config.routers.ReplicaMiddleware",  # only with DATABASE_REPLICA_URL (it removes itself otherwise)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -145,7 +147,7 @@ if REDIS_URL:
             "CONFIG": {"hosts": [REDIS_URL], "prefix": "chirp:ws"},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "config.sessions"  # cached_db that keeps working without Redis
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -210,13 +212,39 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_RATE_LIMITS = {
     "login": env.str("RATE_LOGIN", default="30/m/ip"),
     "login_failed": env.str("RATE_LOGIN_FAILED", default="10/m/ip,5/300s/key"),
-    "signup": env.str("RATE_SIGNUP", default="20/m/ip"),
+    "signup": env.str("RATE_SIGNUP", default="20/h/ip"),  # sign-up attempts per address an hour
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "confirm_email": "1/180s/key",
 }
+
+# Abuse limits (config/abuse.py), counted in Redis by the write services, so pages
+# and API share them. "count/period" (period like 3h, d, 10m); empty turns one off.
+# Per account, in the spirit of Twitter's: 300 posts (tweets, replies, quotes and
+# retweets) in 3 hours, 400 follows (and follow requests), 1,000 likes and 500
+# direct messages a day.
+ABUSE_LIMITS = {
+    "post": env.str("LIMIT_POST", default="300/3h"),
+    "follow": env.str("LIMIT_FOLLOW", default="400/d"),
+    "like": env.str("LIMIT_LIKE", default="1000/d"),
+    "message": env.str("LIMIT_MESSAGE", default="500/d"),
+}
+# Per client address (IPv6 by /64): five times an account's. One address is often
+# many people (a household, an office, a campus, a carrier's NAT), so it must let
+# several heavy users through; its job is to stop one machine spreading a flood
+# over many fresh accounts, which the account limits alone can't see.
+ABUSE_LIMITS_PER_IP = {
+    "post": env.str("LIMIT_POST_IP", default="1500/3h"),
+    "follow": env.str("LIMIT_FOLLOW_IP", default="2000/d"),
+    "like": env.str("LIMIT_LIKE_IP", default="5000/d"),
+    "message": env.str("LIMIT_MESSAGE_IP", default="2500/d"),
+}
+# The flood check: the same text (case and spacing ignored) by one account more than
+# this often is refused, over a sliding window; posts and messages counted apart.
+ABUSE_DUPLICATE_TEXT = env.str("LIMIT_DUPLICATE_TEXT", default="3/10m")
+
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Chirp <no-reply@chirp.local>")
 # Console by default; SMTP_HOST switches to real delivery (Django 6.1 mailers).
 # Production must send real mail, so there it is required.
@@ -382,13 +410,69 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# --- Operations ------------------------------------------------------------
+
+# /metrics (config/metrics.py): answered to these addresses or networks (as
+# `address_of` sees them, so behind a proxy set NUM_PROXIES), or to anyone sending
+# `Authorization: Bearer <METRICS_TOKEN>`; everyone else gets the ordinary 404.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if PRODUCTION:
+    # Prometheus scrapes each web process over plain HTTP inside the network, like the /healthz probes.
+    SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
+
+# Read replica (config/routers.py): GET and HEAD requests read from it, outside
+# transactions and unless the request, or the same browser in the last
+# DATABASE_REPLICA_PIN_SECONDS, wrote. Writes and everything else use "default".
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=5)
+if DATABASE_REPLICA_URL:
+    # Same engine options (pool, trigram thresholds) as the primary; the tests use the primary for both.
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {})},
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+
+# Redis per concern: REDIS_URL serves every part unless one of these moves a part
+# to a Redis of its own (CELERY_BROKER_URL does the same for the broker). Timelines,
+# trends, presence, abuse counters and metrics stay on REDIS_URL.
+REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="")
+if REDIS_CACHE_URL:
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_CACHE_URL,
+        "KEY_PREFIX": "cache",
+    }
+REDIS_CHANNELS_URL = env.str("REDIS_CHANNELS_URL", default="")
+if REDIS_CHANNELS_URL:
+    CHANNEL_LAYERS["default"] = {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_CHANNELS_URL], "prefix": "chirp:ws"},
+    }
+
+# Logs: one JSON object a line (python-json-logger) in production, plain text in
+# development; every record carries the request id, in Celery tasks too (config/celery.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise environ.ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
+
 # --- Logging ---------------------------------------------------------------
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "config.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "config.logging.PlainFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {"()": "config.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

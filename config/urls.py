@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from config import views
+from config import metrics, views
 
 admin.site.site_header = "Chirp moderation"
 admin.site.site_title = "Chirp admin"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics_view, name="metrics"),  # Prometheus; 404 unless allowed (config/metrics.py)
     path("favicon.ico", views.favicon),
     path("", include("timelines.urls")),
     path("", include("tweets.urls")),

@@ -14,6 +14,9 @@ class Notification(models.Model):
         REPLY = "reply", "replied to your post"
         MENTION = "mention", "mentioned you"
         MESSAGE = "message", "sent you a message"
+        # About the recipient's own request, so the recipient is also the actor (notify_export_ready).
+        EXPORT_READY = "export_ready", "your data export is ready"
+        POST_REMOVED = "post_removed", "the moderators removed a post of yours"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False

@@ -51,7 +51,6 @@ def unread_count(user_id: int) -> int:
     return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True, actor__is_active=True).count()
 
 
-
 @dataclass
 class Group:
     """One line on the page: "A, B and 3 others liked your post"."""

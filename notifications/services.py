@@ -64,6 +64,40 @@ def notify_message(*, recipient: User, actor: User) -> Notification | None:
     return notification
 
 
+def notify_export_ready(user: User) -> Notification | None:
+    """Tell someone their data export can be downloaded; None if they turned these off.
+
+    The one notification about one's own action: the person is both recipient
+    and actor (the actor can't be empty), so it skips the rule against
+    notifying people of what they did. One per person, brought back to the
+    top and unread by each new export.
+    """
+    if not user.is_active or not wants(user, Verb.EXPORT_READY):
+        return None
+    notification, _ = Notification.objects.update_or_create(
+        recipient=user, actor=user, verb=Verb.EXPORT_READY, tweet=None,
+        defaults={"created_at": timezone.now(), "read_at": None},
+    )  # fmt: skip
+    _push(user.pk, notification.pk)
+    return notification
+
+
+def notify_post_removed(user: User) -> Notification | None:
+    """The moderators removed one of the person's posts; the reason is on /notices.
+
+    Like the export notice, the person is their own actor. It can't be turned
+    off: people must learn that the moderators acted on their account.
+    """
+    if not user.is_active:
+        return None
+    notification, _ = Notification.objects.update_or_create(
+        recipient=user, actor=user, verb=Verb.POST_REMOVED, tweet=None,
+        defaults={"created_at": timezone.now(), "read_at": None},
+    )  # fmt: skip
+    _push(user.pk, notification.pk)
+    return notification
+
+
 def mark_messages_read(*, recipient: User, actor_ids: Iterable[int]) -> None:
     """Reading a conversation reads the message notifications from its people."""
     updated = Notification.objects.filter(

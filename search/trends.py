@@ -133,6 +133,10 @@ def refresh() -> list[dict]:
 
 
 def current() -> list[dict]:
-    """The cached trends, ranked afresh if the beat task hasn't run yet."""
-    trends = cache.get(CACHE_KEY)
-    return trends if trends is not None else refresh()
+    """The cached trends, ranked afresh if the beat task hasn't run yet; none while Redis is away."""
+    try:
+        trends = cache.get(CACHE_KEY)
+        return trends if trends is not None else refresh()
+    except RedisError:
+        logger.warning("Redis unavailable; no trends shown", exc_info=True)
+        return []

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django.core.cache import cache
 from django.db.models import Count
+from redis.exceptions import RedisError
 
 from accounts.models import User
 from config.api.pagination import PageRequest, keyset_page
@@ -125,16 +128,21 @@ def who_to_follow(viewer, limit: int = 3) -> list[User]:
     """Friends of friends first, then popular accounts; never self, followed, requested or blocked."""
     viewer_id = viewer_id_of(viewer)
     key = f"who-to-follow:{viewer_id or 'anonymous'}:{limit}"
-    ids = cache.get(key)
+    try:
+        ids = cache.get(key)
+    except RedisError:  # the cache is an optimisation: work it out afresh
+        ids = None
     if ids is None:
         ids = _suggestion_ids(viewer_id, limit)
-        cache.set(key, ids, SUGGESTIONS_TTL)
+        with suppress(RedisError):
+            cache.set(key, ids, SUGGESTIONS_TTL)
+
     by_id = User.objects.in_bulk(ids)
     # The cached ids may name someone suspended since.
     return with_relations(viewer, [by_id[i] for i in ids if i in by_id and by_id[i].is_active])
 
 
-
 def forget_suggestions(*user_ids: int) -> None:
     """After a follow, block or mute, the next page suggests afresh."""
-    cache.delete_many([f"who-to-follow:{i}:{n}" for i in user_ids for n in (3, 10)])
+    with suppress(RedisError):  # stale suggestions for a few minutes beat a failed follow
+        cache.delete_many([f"who-to-follow:{i}:{n}" for i in user_ids for n in (3, 10)])

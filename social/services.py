@@ -7,6 +7,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 
 from accounts.models import User
+from config import abuse
 from config.errors import Forbidden, NotFound, ServiceError
 from config.tasks import enqueue_on_commit
 from notifications import services as notifications
@@ -64,7 +65,12 @@ def follow_state(*, follower: User, followee: User) -> str:
 
 @transaction.atomic
 def follow_create(*, follower: User, followee: User) -> str:
-    """Follow a public account, or ask to follow a private one. Idempotent."""
+    """Follow a public account, or ask to follow a private one. Idempotent.
+
+    A new follow or follow request counts against the follow limit
+    (config/abuse.py); a repeat costs nothing, and a refusal takes the new row
+    back with the transaction.
+    """
     _not_self(follower, followee, "follow")
     if reason := RelationSet.for_viewer(follower, [followee.pk]).refusal(followee):
         raise Forbidden(reason)
@@ -74,9 +80,11 @@ def follow_create(*, follower: User, followee: User) -> str:
     if followee.is_private:
         _, asked = FollowRequest.objects.get_or_create(requester=follower, target=followee)
         if asked:
+            abuse.check(abuse.FOLLOW, follower)
             notifications.notify(recipient=followee, actor=follower, verb=Verb.FOLLOW_REQUEST)
         return REQUESTED
     if _make_follow(follower.pk, followee.pk):
+        abuse.check(abuse.FOLLOW, follower)
         notifications.notify(recipient=followee, actor=follower, verb=Verb.FOLLOW)
     return FOLLOWING
 

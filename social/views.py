@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
+from config import abuse
 from config.api.pagination import PageRequest
 from config.errors import ServiceError
 from config.http import safe_next
@@ -46,7 +47,7 @@ def relation_action(request, username: str, action: str):
         if request.htmx:
             response = render(request, "tweets/_action_error.html", {"message": error.message}, status=error.status)
             response["HX-Retarget"], response["HX-Reswap"] = "#toasts", "afterbegin"
-            return response
+            return abuse.page_status(response, error)
         messages.error(request, error.message)
         return redirect(safe_next(request, reverse("profile", args=[other.username])))
     if request.htmx and action in ("follow", "unfollow"):

@@ -14,6 +14,7 @@ from django.db.models.functions import Greatest, Upper
 from django.utils import timezone
 
 from accounts.models import User
+from config import abuse
 from config.errors import Forbidden, NotFound, ServiceError
 from config.tasks import enqueue_on_commit
 from notifications import services as notifications
@@ -126,6 +127,10 @@ def tweet_create(
     Images are earlier uploads (`media_ids`) or files sent with the post
     (`uploads`, pairs of file and description). Every check runs before
     anything is written; files written here are removed if the transaction fails.
+
+    A post counts against the posting limit and the flood check
+    (config/abuse.py) once it is valid. A backdated post (`created_at`) is an
+    import by our own code (the demo data), not someone posting now: no limits.
     """
     media_ids = list(dict.fromkeys(media_ids))
     if len(media_ids) + len(uploads) > settings.TWEET_MAX_IMAGES:
@@ -158,6 +163,8 @@ def _create(author, body, media_ids, images, reply_to_id, quote_of_id, created_a
     quoted = _visible_target(quote_of_id, author, field="quoteTweetId") if quote_of_id else None
     if quoted is not None and quoted.author.is_private and quoted.author_id != author.pk:
         raise Forbidden("Posts from private accounts can't be quoted.", field="quoteTweetId")
+    if created_at is None:
+        abuse.check(abuse.POST, author, text=body)
 
     entities, mentioned, tags = _entities(body)
     tweet = Tweet(
@@ -273,6 +280,7 @@ def like_create(*, user: User, tweet_id: int) -> Tweet:
     target = _visible_target(tweet_id, user, field="tweetId")
     _, created = Like.objects.get_or_create(user=user, tweet=target)
     if created:
+        abuse.check(abuse.LIKE, user)  # only a new like counts; a refusal takes it back with the transaction
         _bump(target.pk, "like_count", +1)
         target.refresh_from_db(fields=["like_count"])
         notifications.notify(recipient=target.author, actor=user, verb=Verb.LIKE, tweet=target)
@@ -291,7 +299,10 @@ def like_delete(*, user: User, tweet_id: int) -> Tweet:
 
 
 def retweet_create(*, user: User, tweet_id: int) -> tuple[Tweet, Tweet]:
-    """Retweet (idempotent). Returns the original and the user's retweet row."""
+    """Retweet (idempotent). Returns the original and the user's retweet row.
+
+    A new retweet counts as a post against the posting limit, as on Twitter; a repeat costs nothing.
+    """
     with transaction.atomic():
         target = _visible_target(tweet_id, user, field="tweetId")
         if target.author.is_private:
@@ -299,6 +310,7 @@ def retweet_create(*, user: User, tweet_id: int) -> tuple[Tweet, Tweet]:
         existing = Tweet.objects.filter(author=user, retweet_of=target).first()
         if existing is not None:
             return target, existing
+        abuse.check(abuse.POST, user)
         try:
             with transaction.atomic():
                 retweet = Tweet.objects.create(author=user, retweet_of=target)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config import abuse
 from config.api.idempotency import claim_form_token
 from config.api.pagination import PageRequest
 from config.errors import ServiceError
@@ -53,6 +54,7 @@ def compose(request):
         quoted = selectors.tweet_for_viewer(int(quote_id), request.user)
     initial = {"quote_of": quoted.original.pk} if quoted else {}
     form = ComposeForm(request.POST or None, request.FILES or None, initial=initial)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         alts = form.alt_texts()
@@ -71,6 +73,7 @@ def compose(request):
                 )
         except ServiceError as error:
             _apply_errors(form, error)
+            refusal = error
         else:
             if request.htmx:
                 fresh = ComposeForm(initial={"reply_to": data.get("reply_to")})
@@ -80,8 +83,10 @@ def compose(request):
             return redirect(tweet_url(tweet) if data.get("quote_of") else safe_next(request, tweet_url(tweet)))
     status = 400 if form.is_bound and form.errors else 200
     if request.htmx and form.is_bound:
-        return render(request, "tweets/_compose.html", {"form": form}, status=status)
-    return render(request, "tweets/compose.html", {"form": form, "quoted": quoted}, status=status)
+        response = render(request, "tweets/_compose.html", {"form": form}, status=status)
+    else:
+        response = render(request, "tweets/compose.html", {"form": form, "quoted": quoted}, status=status)
+    return abuse.page_status(response, refusal)
 
 
 # --- reading --------------------------------------------------------------------
@@ -177,7 +182,7 @@ def _action(request, tweet_id: int, act):
         if request.htmx:
             response = render(request, "tweets/_action_error.html", {"message": error.message}, status=error.status)
             response["HX-Retarget"], response["HX-Reswap"] = "#toasts", "afterbegin"
-            return response
+            return abuse.page_status(response, error)
         messages.error(request, error.message)
         return redirect(safe_next(request, reverse("home")))
     if request.htmx:

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_user_notification_prefs'),
+        ("accounts", "0005_user_notification_prefs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='suspended_at',
+            model_name="user",
+            name="suspended_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='user',
-            name='suspension_reason',
+            model_name="user",
+            name="suspension_reason",
             field=models.CharField(blank=True, max_length=500),
         ),
     ]

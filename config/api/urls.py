@@ -57,6 +57,8 @@ urlpatterns = [
     path("messages/media/<str:image_id>", dm_api.MessageMediaView.as_view(), name="api-message-media"),
     path("messages/<str:message_id>", dm_api.MessageView.as_view(), name="api-message"),
     path("account/privacy", accounts_api.PrivacySettingsView.as_view(), name="api-privacy"),
+    path("account/export", accounts_api.AccountExportView.as_view(), name="api-account-export"),
+    path("account", accounts_api.AccountView.as_view(), name="api-account"),
     path("reports", moderation_api.ReportsView.as_view(), name="api-reports"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -35,10 +35,14 @@ def _not_hidden_from(user_id: int) -> Q:
 
 
 def visible_messages(member: Participant):
-    """What this member sees: since they joined, minus what they deleted for themselves."""
+    """What this member sees: since they joined, minus what they deleted for themselves.
+
+    Messages from inactive accounts (suspended, or being deleted) are left out:
+    nothing is removed, so lifting a suspension brings them back.
+    """
     return (
         Message.objects.filter(conversation_id=member.conversation_id, id__gt=member.history_from_id)
-        .filter(_not_hidden_from(member.user_id))
+        .filter(_not_hidden_from(member.user_id), sender__is_active=True)
         .select_related("sender", "image")
     )
 
@@ -58,9 +62,21 @@ def unread_conversations(user_id: int) -> int:
     return Participant.objects.filter(user_id=user_id, last_activity_id__gt=F("last_read_id")).count()
 
 
+# A one-to-one conversation whose other person deleted their account stays for the one
+# left, read only; one whose other person is inactive (suspended, or being deleted)
+# shows nothing of them. (name, why it is read only)
+DELETED_ACCOUNT = ("Deleted account", "This account was deleted.")
+UNAVAILABLE_ACCOUNT = ("This account isn't available", "This account isn't available.")
+
+
 @dataclass
 class ConversationView:
-    """A conversation as one member sees it."""
+    """A conversation as one member sees it.
+
+    `members` holds every participant; `visible_members` and `others` only
+    the active accounts among them (the viewer included in the first), which
+    is all that pages and the API show.
+    """
 
     member: Participant
     members: list[Participant]
@@ -68,16 +84,30 @@ class ConversationView:
     unread: int = 0
     refusal: str | None = None  # why the viewer can't write here now, if they can't
     others: list[User] = field(init=False)
+    visible_members: list[Participant] = field(init=False)
 
     def __post_init__(self):
-        self.others = [m.user for m in self.members if m.user_id != self.member.user_id]
+        me = self.member.user_id
+        self.visible_members = [m for m in self.members if m.user_id == me or m.user.is_active]
+        self.others = [m.user for m in self.visible_members if m.user_id != me]
 
     @property
     def conversation(self) -> Conversation:
         return self.member.conversation
 
     @property
+    def absent(self) -> tuple[str, str] | None:
+        """(name, reason) when this is a one-to-one conversation whose other person is gone or hidden."""
+        if self.conversation.is_group or self.others:
+            return None
+        if any(m.user_id != self.member.user_id for m in self.members):
+            return UNAVAILABLE_ACCOUNT
+        return DELETED_ACCOUNT
+
+    @property
     def name(self) -> str:
+        if (absent := self.absent) is not None:
+            return absent[0]
         if self.conversation.title:
             return self.conversation.title
         names = [user.display_name for user in self.others]
@@ -93,12 +123,12 @@ class ConversationView:
     def markers_json(self) -> str:
         """The others' read markers, for the page script that moves "Seen" as they read."""
         return json.dumps(
-            {str(m.user_id): str(m.last_read_id) for m in self.members if m.user_id != self.member.user_id}
+            {str(m.user_id): str(m.last_read_id) for m in self.visible_members if m.user_id != self.member.user_id}
         )
 
     def mark_seen(self, messages: list[Message]) -> None:
         """Label the viewer's newest message that others have read: "Seen", or "Seen by N" in a group."""
-        others = [m for m in self.members if m.user_id != self.member.user_id]
+        others = [m for m in self.visible_members if m.user_id != self.member.user_id]
         for message in reversed(messages):
             if message.sender_id != self.member.user_id:
                 continue
@@ -123,23 +153,26 @@ def conversation_view(user: User, conversation_id: int | None) -> ConversationVi
     member = membership(user, conversation_id)
     if member is None:
         return None
-    members = _members_of([member.conversation_id])[member.conversation_id]
-    refusal = send_refusal(user, [m.user for m in members], member.conversation)
-    return ConversationView(member=member, members=members, refusal=refusal)
+    view = ConversationView(member=member, members=_members_of([member.conversation_id])[member.conversation_id])
+    absent = view.absent
+    view.refusal = (
+        absent[1] if absent else send_refusal(user, [m.user for m in view.visible_members], member.conversation)
+    )
+    return view
 
 
 def inbox_page(user: User, page: PageRequest) -> tuple[list[ConversationView], int | None]:
     """The viewer's conversations by latest activity, each with its last message and unread count."""
     newest_visible = (
         Message.objects.filter(conversation_id=OuterRef("conversation_id"), id__gt=OuterRef("history_from_id"))
-        .filter(_not_hidden_from(user.pk))
+        .filter(_not_hidden_from(user.pk), sender__is_active=True)
         .order_by("-id")
         .values("id")[:1]
     )
     unread = (
         Message.objects.filter(conversation_id=OuterRef("conversation_id"), id__gt=OuterRef("last_read_id"))
         .exclude(sender_id=user.pk)
-        .filter(_not_hidden_from(user.pk))
+        .filter(_not_hidden_from(user.pk), sender__is_active=True)
         .order_by()
         .values("conversation_id")
         .annotate(n=Count("*"))
@@ -161,7 +194,10 @@ def inbox_page(user: User, page: PageRequest) -> tuple[list[ConversationView], i
             member=row, members=members.get(row.conversation_id, []), last_message=last.get(row.newest_id),
             unread=row.unread,
         )  # fmt: skip
-        view.refusal = next((relations.refusal(o) for o in view.others if relations.is_blocked(o)), None)
+        absent = view.absent
+        view.refusal = (
+            absent[1] if absent else next((relations.refusal(o) for o in view.others if relations.is_blocked(o)), None)
+        )
         views.append(view)
     return views, next_cursor
 

@@ -40,15 +40,18 @@ def message_json(message: Message, request=None) -> dict:
 
 
 def conversation_json(view: ConversationView, request=None) -> dict:
+    """Inactive members (suspended, or being deleted) are left out; a deleted one is gone already."""
     conversation = view.conversation
+    hidden = {member.user_id for member in view.members} - {member.user_id for member in view.visible_members}
+    creator = conversation.created_by_id if conversation.created_by_id not in hidden else None
     return {
         "id": str(conversation.pk),
         "isGroup": conversation.is_group,
         "title": conversation.title,
-        "createdBy": str(conversation.created_by_id) if conversation.created_by_id else None,
+        "createdBy": str(creator) if creator else None,
         "participants": [
             {**author_json(member.user, request), "lastReadMessageId": str(member.last_read_id or "") or None}
-            for member in view.members
+            for member in view.visible_members
         ],
         "lastMessage": message_json(view.last_message, request) if view.last_message else None,
         "unreadCount": view.unread,
@@ -88,5 +91,8 @@ class ConversationSerializer(serializers.Serializer):
     participants = ParticipantSerializer(many=True)
     lastMessage = MessageSerializer(allow_null=True)
     unreadCount = serializers.IntegerField()
-    readOnly = serializers.BooleanField(help_text="A block stands between you and someone here: you can only read.")
+    readOnly = serializers.BooleanField(
+        help_text="You can only read: a block stands between you and someone here, their setting, "
+        "or (one to one) the other account was deleted or isn't available."
+    )
     readOnlyReason = serializers.CharField(allow_null=True)

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from accounts.models import User
+from config import abuse
 from config.errors import Forbidden, NotFound, ServiceError
 from notifications import services as notifications
 from social.dm import events, images
@@ -139,7 +140,11 @@ def message_send(
     upload=None,
     alt_text: str = "",
 ) -> Message:
-    """Send to a conversation you are in, or to one person (starting your conversation if needed)."""
+    """Send to a conversation you are in, or to one person (starting your conversation if needed).
+
+    A message that may be sent counts against the messaging limit and the
+    flood check (config/abuse.py); a refusal takes back a conversation started here.
+    """
     if (conversation_id is None) == (recipient_id is None):
         raise ServiceError("Give either a conversationId or a recipientId.", field="conversationId")
     image = _image_for(sender, media_id)
@@ -151,6 +156,7 @@ def message_send(
     members = _members(conversation)
     if reason := send_refusal(sender, members, conversation):
         raise Forbidden(reason)
+    abuse.check(abuse.MESSAGE, sender, text=body)
     if upload is not None:
         image = images.store(upload, owner=sender, alt_text=alt_text)
     message = Message.objects.create(conversation=conversation, sender=sender, text=body, image=image)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts import selectors as account_selectors
+from config import abuse
 from config.api.fields import parse_id
 from config.api.idempotency import claim_form_token
 from config.api.pagination import PageRequest
@@ -108,6 +109,7 @@ def conversation(request, conversation_id: int):
 def send(request, conversation_id: int):
     view = _view_or_404(request, conversation_id)
     form = MessageForm(request.POST, request.FILES)
+    refusal = None
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -121,6 +123,7 @@ def send(request, conversation_id: int):
         except ServiceError as error:
             field = "image" if {"mediaId", "image", "altText"} & set(error.fields) else None
             form.add_error(field if error.fields else None, error.message)
+            refusal = error
         else:
             if not request.htmx:
                 return redirect(conversation_url(conversation_id))
@@ -129,10 +132,10 @@ def send(request, conversation_id: int):
             return reswap(retarget(response, "#chat-messages"), "beforeend")
     if request.htmx:
         response = render(request, "social/dm/_send_form.html", {"view": view, "form": form}, status=400)
-        return reswap(retarget(response, "#send-form"), "outerHTML")
+        return abuse.page_status(reswap(retarget(response, "#send-form"), "outerHTML"), refusal)
     rows, older = selectors.history_page(view.member, PageRequest(cursor=None, limit=HISTORY_PAGE))
     context = {"view": view, "chat": rows[::-1], "older": older, "form": form}
-    return render(request, "social/dm/conversation.html", context, status=400)
+    return abuse.page_status(render(request, "social/dm/conversation.html", context, status=400), refusal)
 
 
 @login_required

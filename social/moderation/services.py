@@ -13,6 +13,7 @@ from knox.models import AuthToken
 from accounts.models import User
 from config.errors import Conflict, Forbidden, NotFound, ServiceError
 from config.tasks import enqueue_on_commit
+from notifications import services as notifications
 from social.models import Message, ModerationAction, Report
 from social.tasks import recount_around
 from tweets.models import Tweet
@@ -128,6 +129,7 @@ def tweet_remove(*, moderator: User, tweet_id: int, reason: str, report: Report 
     entry = _log(moderator, Action.REMOVE_TWEET, target_user=author, tweet_id=tweet.pk, report=report,
                  reason=reason, snapshot=tweet.text)  # fmt: skip
     tweet_services.tweet_delete(actor=author, tweet=tweet)
+    notifications.notify_post_removed(author)
     _close(report, moderator, Report.Status.RESOLVED)
     return entry
 

@@ -64,7 +64,6 @@ def test_moderator_cannot_set_anyones_password(client, moderator, user):
         assert client.get(superuser_only).status_code == 403, superuser_only
 
 
-
 def test_moderator_can_edit_a_profile(client, moderator, user):
     client.force_login(moderator)
     response = client.post(

@@ -84,7 +84,7 @@ def test_list_queries_do_not_grow(user_api, user, django_assert_max_num_queries)
     for size in (3, 40):
         for _ in range(size):
             other = UserFactory()
-            tweets.like_create(user=other, tweet_id=post(user, "x").pk)
+            tweets.like_create(user=other, tweet_id=post(user, f"x {other.username}").pk)
             post(other, "hey @alice")
         with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as captured:
             assert user_api.get("/api/v1/notifications", {"limit": 100}).status_code == 200

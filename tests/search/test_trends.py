@@ -90,3 +90,19 @@ def test_a_redis_failure_only_loses_the_count(settings, caplog):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     trends.record(["lost"], hours_ago(0))
     assert "trend counts for ['lost'] missed" in caplog.text
+
+
+def test_explore_and_following_work_while_redis_is_down(client, settings):
+    from social import services as social
+    from social.models import Follow
+
+    ann, ben = UserFactory(username="ann"), UserFactory(username="ben")
+    dead = "redis://127.0.0.1:1/0"  # nothing listens there
+    settings.REDIS_URL = dead
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": dead}}
+    client.force_login(ann)
+    page = client.get("/explore")
+    assert page.status_code == 200 and "Nothing is trending right now" in page.content.decode()
+    assert client.get("/trends").status_code == 200
+    assert social.follow_create(follower=ann, followee=ben) == "following"
+    assert Follow.objects.filter(follower=ann, followee=ben).exists()

@@ -155,7 +155,7 @@ def test_page_queries_do_not_grow(client_logged_in, user, django_assert_max_num_
         for _ in range(count):
             other = UserFactory()
             conversation = services.message_send(sender=other, recipient_id=user.pk, text="hi").conversation
-            services.message_send(sender=user, conversation_id=conversation.pk, text="hello")
+            services.message_send(sender=user, conversation_id=conversation.pk, text=f"hello {other.username}")
         return conversation
 
     talk(2)

@@ -119,6 +119,11 @@ def test_report_buttons_and_the_report_page(client, cast):
     client.force_login(victim)
     assert f"/report/tweet/{bad.pk}" in client.get(f"/@troll/status/{bad.pk}").content.decode()
     assert f"/report/user/{cast['troll'].pk}" in client.get("/@troll").content.decode()
+    message = dm.message_send(sender=cast["troll"], recipient_id=victim.pk, text="psst")
+    chat = client.get(f"/messages/{message.conversation_id}").content.decode()
+    assert f"/report/message/{message.pk}" in chat
+    assert client.get(f"/report/message/{message.pk}").status_code == 200
+
     page = client.get(f"/report/tweet/{bad.pk}", HTTP_REFERER=f"http://testserver/@troll/status/{bad.pk}")
     html = page.content.decode()
     assert page.status_code == 200 and "You are all terrible" in html and "Abuse or harassment" in html
@@ -193,6 +198,9 @@ def test_remove_a_post_with_a_reason_the_author_sees(mod_client, moderator, cast
     author.force_login(cast["troll"])
     notices = author.get("/notices").content.decode()
     assert "Harassment is not allowed." in notices and "You are all terrible" in notices
+    page = author.get("/notifications").content.decode()
+    assert "The moderators removed a post of yours" in page and 'href="/notices"' in page
+    assert [n["type"] for n in author.get("/api/v1/notifications").json()["notifications"]] == ["post_removed"]
 
 
 def test_suspend_and_unsuspend_from_a_report(mod_client, moderator, cast, open_report, api_client, token_for):

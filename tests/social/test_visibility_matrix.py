@@ -59,7 +59,6 @@ def world(request, api_client):
 
         user_suspend(moderator=UserFactory(username="mod", is_staff=True), user=tina, reason="spam")
 
-
     from django.test import Client
     from rest_framework.test import APIClient
 
