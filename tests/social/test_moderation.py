@@ -311,3 +311,19 @@ def test_a_suspended_accounts_notifications_leave_the_list_and_the_badge(client,
     moderation.user_suspend(moderator=moderator, user=cast["troll"], reason="abuse")
     body = client.get("/api/v1/notifications").json()
     assert body["notifications"] == [] and body["unreadCount"] == 0
+
+
+def test_a_suspended_account_can_neither_send_nor_receive_messages(api_client, token_for, moderator, cast):
+    troll, victim = cast["troll"], cast["victim"]
+    troll_token = token_for(troll)
+    moderation.user_suspend(moderator=moderator, user=troll, reason="abuse")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {troll_token}")
+    sent = api_client.post("/api/v1/messages", {"recipientId": str(victim.pk), "messageText": "hi"}, format="json")
+    assert sent.status_code == 401
+    api_client.credentials()
+    api_client.force_authenticate(victim)
+    to_them = api_client.post("/api/v1/messages", {"recipientId": str(troll.pk), "messageText": "hi"}, format="json")
+    assert to_them.status_code == 404, to_them.content  # a suspended account is nobody, as a deleted one
+    from social.models import Message
+
+    assert not Message.objects.exists()
