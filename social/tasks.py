@@ -1,41 +1,30 @@
 """Background upkeep for the social graph."""
 
+from itertools import batched
+
 from celery import shared_task
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.utils import timezone
 
 from config import images
 
 
 def recount_follows(users) -> int:
-    """Set followers and following of the `users` queryset from the follow rows (active accounts only)."""
+    """Set followers and following of the `users` queryset from the follow rows; returns how many drifted."""
     from accounts.models import User
     from social.models import Follow
+    from tweets.tasks import counted
 
-    def counted(field: str, other: str):
-        return Coalesce(
-            Subquery(
-                Follow.objects.filter(**{field: OuterRef("pk"), f"{other}__is_active": True})
-                .order_by()
-                .values(field)
-                .annotate(n=Count("*"))
-                .values("n")
-            ),
-            Value(0),
-        )
-
-    drifted = (
-        users.annotate(real_followers=counted("followee", "follower"), real_following=counted("follower", "followee"))
+    followers, following = counted(Follow, "followee", "follower"), counted(Follow, "follower", "followee")
+    drifted = list(
+        users.annotate(real_followers=followers, real_following=following)
         .exclude(followers_count=F("real_followers"), following_count=F("real_following"))
-        .values_list("pk", "real_followers", "real_following")
+        .values_list("pk", flat=True)
     )
-    fixed = 0
-    for user_id, followers, following in drifted:
-        User.objects.filter(pk=user_id).update(followers_count=followers, following_count=following)
-        fixed += 1
-    return fixed
+    for chunk in batched(drifted, 1000):
+        User.objects.filter(pk__in=chunk).update(followers_count=followers, following_count=following)
+    return len(drifted)
 
 
 @shared_task(acks_late=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from itertools import batched
 
 from celery import shared_task
 from django.conf import settings
@@ -44,30 +45,27 @@ COUNTED = {
 }
 
 
-def recount_tweets(tweets) -> int:
-    """Set each count of the `tweets` queryset to what the rows say; returns how many drifted."""
+def counted(model, key: str, by: str):
+    """How many `model` rows by active accounts point at the outer row through `key`."""
+    rows = model.objects.filter(**{key: OuterRef("pk"), f"{by}__is_active": True})
+    return Coalesce(Subquery(rows.order_by().values(key).annotate(n=Count("*")).values("n")), Value(0))
+
+
+def recount_tweets(tweets, fields=None) -> int:
+    """Set the counts of the `tweets` queryset from the rows; returns how many had drifted."""
     from django.apps import apps
 
     from tweets.models import Tweet
 
     fixed = 0
-    for field, (model_label, fk, by) in COUNTED.items():
-        model = apps.get_model(model_label)
-        actual = Coalesce(
-            Subquery(
-                model.objects.filter(**{fk: OuterRef("pk"), f"{by}__is_active": True})
-                .order_by()
-                .values(fk)
-                .annotate(n=Count("*"))
-                .values("n")
-            ),
-            Value(0),
-        )
-        drifted = tweets.annotate(actual=actual).exclude(**{field: F("actual")})
-        for tweet_id, real in drifted.values_list("pk", "actual"):
-            Tweet.objects.filter(pk=tweet_id).update(**{field: real})
-            fixed += 1
-            logger.info("recounted %s of tweet %s to %s", field, tweet_id, real)
+    for field in fields or COUNTED:
+        model_label, key, by = COUNTED[field]
+        actual = counted(apps.get_model(model_label), key, by)
+        drifted = list(tweets.annotate(actual=actual).exclude(**{field: F("actual")}).values_list("pk", flat=True))
+        for chunk in batched(drifted, 1000):
+            fixed += Tweet.objects.filter(pk__in=chunk).update(**{field: actual})
+        if drifted:
+            logger.info("recounted %s of %d tweets", field, len(drifted))
     return fixed
 
 

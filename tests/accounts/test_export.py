@@ -385,7 +385,7 @@ def test_a_failed_build_says_so_and_can_be_asked_again(user, client_logged_in, d
     def broken(user, out):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(lifecycle, "write_export", broken)
+    monkeypatch.setattr(lifecycle.export, "write_export", broken)
     with django_capture_on_commit_callbacks(execute=True):
         client_logged_in.post("/settings/account/export")
     assert AccountExport.objects.get(user=user).status == Status.FAILED
