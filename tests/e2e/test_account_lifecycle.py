@@ -41,5 +41,3 @@ def test_export_then_delete_the_account(page, live_server_url, sign_in, shoot, c
     shoot(page, "72-account-deleted")
     assert [e for e in console_errors if "status of 400" not in e] == []  # the refused form answers 400, by design
     assert page.goto(f"{live_server_url}/@leaver").status == 404
-
-

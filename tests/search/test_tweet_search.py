@@ -190,7 +190,6 @@ def test_search_lists_keep_their_query_count(client, api_client, corpus, django_
         ("/api/v1/search", {"q": "mango", "limit": 30}, 9),
         ("/api/v1/search", {"q": "mango", "limit": 30, "sort": "top"}, 9),
         ("/api/v1/search", {"q": "ann", "type": "users"}, 10),  # + the spelling phase's savepoint and settings
-
         ("/api/v1/search", {"q": "fr", "type": "hashtags"}, 5),
         ("/search", {"q": "mango", "tab": "latest"}, 14),
         ("/search", {"q": "a", "tab": "people"}, 14),
