@@ -52,16 +52,21 @@ def notify(*, recipient: User, actor: User, verb: str, tweet=None) -> Notificati
     return notification
 
 
-def notify_message(*, recipient: User, actor: User) -> Notification | None:
-    """A direct message: one notification per sender, brought back to the top and unread by each new one."""
-    if not _deliverable(recipient, actor, Verb.MESSAGE):
-        return None
+def _bump(recipient: User, actor: User, verb: str) -> Notification:
+    """One standing notification per (recipient, actor, verb), brought back to the top and unread."""
     notification, _ = Notification.objects.update_or_create(
-        recipient=recipient, actor=actor, verb=Verb.MESSAGE, tweet=None,
+        recipient=recipient, actor=actor, verb=verb, tweet=None,
         defaults={"created_at": timezone.now(), "read_at": None},
     )  # fmt: skip
     _push(recipient.pk, notification.pk)
     return notification
+
+
+def notify_message(*, recipient: User, actor: User) -> Notification | None:
+    """A direct message: one notification per sender, brought back to the top and unread by each new one."""
+    if not _deliverable(recipient, actor, Verb.MESSAGE):
+        return None
+    return _bump(recipient, actor, Verb.MESSAGE)
 
 
 def notify_export_ready(user: User) -> Notification | None:
@@ -74,12 +79,7 @@ def notify_export_ready(user: User) -> Notification | None:
     """
     if not user.is_active or not wants(user, Verb.EXPORT_READY):
         return None
-    notification, _ = Notification.objects.update_or_create(
-        recipient=user, actor=user, verb=Verb.EXPORT_READY, tweet=None,
-        defaults={"created_at": timezone.now(), "read_at": None},
-    )  # fmt: skip
-    _push(user.pk, notification.pk)
-    return notification
+    return _bump(user, user, Verb.EXPORT_READY)
 
 
 def notify_post_removed(user: User) -> Notification | None:
@@ -90,12 +90,7 @@ def notify_post_removed(user: User) -> Notification | None:
     """
     if not user.is_active:
         return None
-    notification, _ = Notification.objects.update_or_create(
-        recipient=user, actor=user, verb=Verb.POST_REMOVED, tweet=None,
-        defaults={"created_at": timezone.now(), "read_at": None},
-    )  # fmt: skip
-    _push(user.pk, notification.pk)
-    return notification
+    return _bump(user, user, Verb.POST_REMOVED)
 
 
 def mark_messages_read(*, recipient: User, actor_ids: Iterable[int]) -> None:

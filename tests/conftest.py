@@ -38,6 +38,16 @@ def other_user(db):
 
 
 @pytest.fixture
+def moderator(db, migration_data):
+    """A staff member in the Moderators group (not a superuser)."""
+    from django.contrib.auth.models import Group
+
+    person = UserFactory(username="mod", is_staff=True)
+    person.groups.add(Group.objects.get(name="Moderators"))
+    return person
+
+
+@pytest.fixture
 def client_logged_in(client, user):
     client.force_login(user)
     return client

@@ -52,7 +52,7 @@ def test_user_results_are_paged_and_shaped_like_other_user_lists(api_client, peo
 
 
 def test_blocked_and_inactive_people_are_not_found(api_client, people):
-    viewer = UserFactory(username="viewer")
+    viewer = UserFactory(username="viewer", name="Vee Viewer")  # factory names are random: one could be a "Jo"
     social.block_create(blocker=people["john"], blocked=viewer)
     people["johanna"].is_active = False
     people["johanna"].save()
@@ -152,7 +152,7 @@ def test_user_json_writes_what_user_serializer_writes(rf, people):
     from accounts.serializers import UserSerializer, user_json
     from social.selectors import with_relations
 
-    viewer = UserFactory(username="viewer")
+    viewer = UserFactory(username="viewer", name="Vee Viewer")  # factory names are random: one could be a "Jo"
     social.follow_create(follower=viewer, followee=people["john"])
     social.mute_create(muter=viewer, muted=people["mary"])
     request = rf.get("/")

@@ -1,7 +1,6 @@
 """Reports, the moderators' admin, the audit log, and suspension."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 
 from social import services as social
@@ -14,13 +13,6 @@ from tweets import services as tweets
 from tweets.models import Tweet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]
-
-
-@pytest.fixture
-def moderator(db):
-    user = UserFactory(username="mod", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 @pytest.fixture
