@@ -38,6 +38,16 @@ def other_user(db):
 
 
 @pytest.fixture
+def ann(db):
+    return UserFactory(username="ann")
+
+
+@pytest.fixture
+def ben(db):
+    return UserFactory(username="ben")
+
+
+@pytest.fixture
 def moderator(db, migration_data):
     """A staff member in the Moderators group (not a superuser)."""
     from django.contrib.auth.models import Group

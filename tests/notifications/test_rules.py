@@ -16,16 +16,6 @@ def inbox(user):
     return list(Notification.objects.filter(recipient=user).values_list("actor__username", "verb"))
 
 
-@pytest.fixture
-def ann(db):
-    return UserFactory(username="ann")
-
-
-@pytest.fixture
-def ben(db):
-    return UserFactory(username="ben")
-
-
 def test_follow_and_unfollow(ann, ben):
     social.follow_create(follower=ben, followee=ann)
     assert inbox(ann) == [("ben", "follow")]

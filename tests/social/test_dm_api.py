@@ -15,16 +15,6 @@ CONVERSATION_KEYS = {
 MESSAGE_KEYS = {"id", "conversationId", "sender", "text", "media", "createdAt"}
 
 
-@pytest.fixture
-def ann(db):
-    return UserFactory(username="ann")
-
-
-@pytest.fixture
-def ben(db):
-    return UserFactory(username="ben")
-
-
 def test_send_by_recipient_then_by_conversation(api_as, ann, ben):
     answer = api_as(ann).post(
         "/api/v1/messages", {"recipientId": str(ben.pk), "messageText": "Hello Ben"}, format="json"

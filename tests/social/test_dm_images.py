@@ -33,16 +33,6 @@ def body_of(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
-@pytest.fixture
-def ann(db):
-    return UserFactory(username="ann")
-
-
-@pytest.fixture
-def ben(db):
-    return UserFactory(username="ben")
-
-
 def test_a_message_image_is_private_and_only_members_see_it(api_as, ann, ben, django_capture_on_commit_callbacks):
     photo = images.upload("photo.jpg", images.jpeg_with_gps_exif(size=(900, 600)), "image/jpeg")
     with django_capture_on_commit_callbacks(execute=True):

@@ -12,16 +12,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ann(db):
-    return UserFactory(username="ann")
-
-
-@pytest.fixture
-def ben(db):
-    return UserFactory(username="ben")
-
-
 def send(sender, text="hi", **kwargs):
     return services.message_send(sender=sender, text=text, **kwargs)
 
