@@ -15,10 +15,12 @@ STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chirp
 STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_WORKERS ?= 2
 
-.PHONY: help run stack test test-unit test-e2e lint format bench bench-small migrate clean
+.PHONY: help run stop reset stack test test-unit test-e2e lint format bench bench-small migrate clean
 
 help:
-	@echo "make run    - the embedded demo at http://$(HOST):$(PORT) (no services needed)"
+	@echo "make run    - the whole product at http://$(HOST):$(PORT), with embedded PostgreSQL and Redis"
+	@echo "make stop   - stop embedded servers that a manage.py command started"
+	@echo "make reset  - delete the data folder (.data) and start afresh"
 	@echo "make test   - the whole suite against local PostgreSQL and Redis"
 	@echo "make stack  - PostgreSQL + Redis + Celery worker and beat (DATABASE_URL, REDIS_URL)"
 	@echo "make lint   - ruff"
@@ -30,10 +32,18 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install --quiet -r requirements.txt
 	touch $@
 
+# Everything in one process tree (config/run.py): embedded PostgreSQL and Redis, migrations,
+# demo data on the first run, web + WebSockets on PORT, a Celery worker and beat.
 run: $(VENV)/.installed
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) -m config.run --host $(HOST) --port $(PORT)
+
+# Stop the embedded servers a manage.py command started in the background.
+stop: $(VENV)/.installed
+	@$(PY) -m config.embedded stop
+
+# Start over: stop the embedded servers and delete the data folder (database, Redis, media).
+reset: stop
+	rm -rf $${CHIRP_DATA_DIR:-.data}
 
 # HTTP on PORT (granian, WSGI), WebSockets on PORT+1 (uvicorn, ASGI), as in production
 # behind a proxy that sends /ws/ to the second; here pages connect to it directly.

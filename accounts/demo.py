@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import random
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -12,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
 
-DEMO_PASSWORD = "chirp-demo-2026"
+DEMO_PASSWORD = settings.DEMO_PASSWORD
 
 PEOPLE = [
     ("ada", "Ada Okafor", "Distributed systems at night, sourdough by day. Opinions are my cat's.", "Lagos"),

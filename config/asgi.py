@@ -1,8 +1,13 @@
 """ASGI entry point: HTTP through Django, WebSockets at /ws/ through Channels."""
 
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
+
+# Files (media, and static files in development) stream from disk in a thread: fine for
+# what this server sends; production sends them from WhiteNoise under WSGI or from S3.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()  # sets up Django before the consumers import models

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from urllib.parse import parse_qs, urlsplit
 
 import redis
 from django.conf import settings
@@ -24,3 +25,12 @@ def get_redis() -> redis.Redis | None:
     if not settings.REDIS_URL:
         return None
     return _client(settings.REDIS_URL)
+
+
+def celery_broker_url(redis_url: str) -> str:
+    """Celery's name for the same Redis: kombu spells a Unix socket `redis+socket://path?virtual_host=db`."""
+    parts = urlsplit(redis_url)
+    if parts.scheme != "unix":
+        return redis_url
+    db = parse_qs(parts.query).get("db", ["0"])[0]
+    return f"redis+socket://{parts.path}?virtual_host={db}"

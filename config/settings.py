@@ -1,15 +1,18 @@
 """Chirp settings: one module, read from the environment.
 
-With no environment variables this is the embedded default of SPEC §3
-(SQLite, eager Celery, in-memory channel layer, local-memory cache).
-`DATABASE_URL` and `REDIS_URL` switch to the stack; `PRODUCTION=1` turns on
-the deploy hardening that `manage.py check --deploy` looks for.
+With no environment variables this is the embedded default of SPEC §3: the
+PostgreSQL and Redis servers of config/embedded, data in `.data/`.
+`DATABASE_URL` and `REDIS_URL` name the stack's servers instead; `PRODUCTION=1`
+turns on the deploy hardening that `manage.py check --deploy` looks for.
 """
 
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+
+from config import embedded
+from config.redis import celery_broker_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -93,70 +96,71 @@ TEMPLATES = [
 
 # --- Data stores -----------------------------------------------------------
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
-if USING_POSTGRES and env.bool("DATABASE_POOL", default=True):
+# DATABASE_URL and REDIS_URL name the stack's servers (production). Each one left
+# out means the embedded server of SPEC §3 in the data folder (config/embedded):
+# real PostgreSQL and Redis from pip wheels, started by `make run`, or by manage.py
+# on first use. Either way it is the same PostgreSQL and Redis code path.
+DATA_DIR = embedded.data_dir()  # CHIRP_DATA_DIR, else .data/ (git-ignored)
+_embedded = embedded.Services(DATA_DIR)
+
+DATABASE_URL = env.str("DATABASE_URL", default="") or _embedded.postgres.url
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+SEARCH_SIMILARITY = env.float("SEARCH_SIMILARITY", default=0.2)  # pg_trgm's 0.3 misses "jonh" for "john" (0.25)
+SEARCH_WORD_SIMILARITY = env.float("SEARCH_WORD_SIMILARITY", default=0.5)  # longer queries, against words
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    {
+        # Set per connection so the trigram operators (and their indexes) use them.
+        "options": (
+            f"-c pg_trgm.similarity_threshold={SEARCH_SIMILARITY} "
+            f"-c pg_trgm.word_similarity_threshold={SEARCH_WORD_SIMILARITY}"
+        ),
+        # Parameters travel apart from the SQL, so psycopg doesn't interpolate them
+        # client-side. Statements are not prepared (Django's default
+        # prepare_threshold=None): each search is planned for its own words, and a
+        # common word gets a different plan from a rare one.
+        "server_side_binding": env.bool("DATABASE_SERVER_SIDE_BINDING", default=True),
+    }
+)
+if env.bool("DATABASE_POOL", default=True):
     # A pool per process (psycopg_pool): under ASGI each request may run on a new
     # thread, and per-thread persistent connections would pile up past max_connections.
-    DATABASES["default"]["OPTIONS"] = {
-        "pool": {
-            "min_size": env.int("DATABASE_POOL_MIN", default=2),
-            "max_size": env.int("DATABASE_POOL_MAX", default=8),
-        },
-        # Parameters travel apart from the SQL, so psycopg doesn't interpolate
-        # them client-side. Statements are not prepared (Django's default
-        # prepare_threshold=None): each search is planned for its own words, and
-        # a common word gets a different plan from a rare one.
-        "server_side_binding": env.bool("DATABASE_SERVER_SIDE_BINDING", default=True),
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN", default=2),
+        "max_size": env.int("DATABASE_POOL_MAX", default=8),
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Full-text and trigram search need PostgreSQL; elsewhere search matches substrings.
-SEARCH_FULL_TEXT = USING_POSTGRES
-SEARCH_SIMILARITY = env.float("SEARCH_SIMILARITY", default=0.2)  # pg_trgm's 0.3 misses "jonh" for "john" (0.25)
-SEARCH_WORD_SIMILARITY = env.float("SEARCH_WORD_SIMILARITY", default=0.5)  # longer queries, against words
-if USING_POSTGRES:
-    # Set per connection so the trigram operators (and their indexes) use them.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c pg_trgm.similarity_threshold={SEARCH_SIMILARITY} "
-        f"-c pg_trgm.word_similarity_threshold={SEARCH_WORD_SIMILARITY}"
-    )
-
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Covering indexes (INCLUDE) speed up PostgreSQL; SQLite builds them without the extra columns.
-SILENCED_SYSTEM_CHECKS = [] if USING_POSTGRES else ["models.W040"]
 
-# Redis is optional: without it every Redis-backed feature has a fallback.
-REDIS_URL = env.str("REDIS_URL", default="")
+# Cache, Celery broker, channel layer, timelines, trends, presence, abuse counters.
+REDIS_URL = env.str("REDIS_URL", default="") or _embedded.redis.url
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "cache",
+    }
+}
 
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "cache",
-        }
-    }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "chirp:ws"},
-        }
-    }
-    SESSION_ENGINE = "config.sessions"  # cached_db that keeps working without Redis
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+def channel_layer(url: str) -> dict:
+    # channels-redis waits up to 5 s on Redis for the next event; redis-py's default
+    # socket timeout is also 5 s, which killed idle sockets. Allow the wait with room.
+    host = {"address": url, "socket_timeout": 15, "socket_connect_timeout": 2}
+    return {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [host], "prefix": "chirp:ws"}}
+
+
+CHANNEL_LAYERS = {"default": channel_layer(REDIS_URL)}
+SESSION_ENGINE = "config.sessions"  # cached_db that keeps working while Redis is down
 
 # --- Celery ----------------------------------------------------------------
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or celery_broker_url(REDIS_URL)
 CELERY_RESULT_BACKEND = None  # tasks report through the database, not results
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# Tasks run in a worker; the tests turn this on to run them in place (a worker-run test turns it off).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -164,6 +168,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# In the data folder, so two checkouts' beats on one machine don't share a schedule.
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Auth and accounts -----------------------------------------------------
 
@@ -267,7 +273,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
-MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 STORAGES = {
@@ -279,7 +285,7 @@ STORAGES = {
     },
 }
 # Direct-message images: never at a public URL (config/storage.py).
-PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(DATA_DIR / "private_media")))
 STORAGES["private"] = {"BACKEND": "config.storage.PrivateFileSystemStorage"}
 PRIVATE_URL_SECONDS = env.int("PRIVATE_URL_SECONDS", default=300)  # how long a signed S3 URL for a private file works
 if AWS_STORAGE_BUCKET_NAME:
@@ -369,6 +375,9 @@ LIVE_EVENTS_URL = env.str("LIVE_EVENTS_URL", default="")
 
 # --- Product settings ------------------------------------------------------
 
+# Every account `manage.py seed_demo` makes; published on purpose (seed_demo refuses production).
+DEMO_PASSWORD = "chirp-demo-2026"  # noqa: S105
+
 AVATAR_SIZE = 400
 HEADER_SIZE = (1500, 500)
 TWEET_EDIT_WINDOW = timedelta(minutes=env.int("TWEET_EDIT_WINDOW_MINUTES", default=30))
@@ -383,7 +392,7 @@ TIMELINE_TRIM_SLACK = env.int("TIMELINE_TRIM_SLACK", default=50)  # may run this
 TIMELINE_FANOUT_MAX_FOLLOWERS = env.int("TIMELINE_FANOUT_MAX_FOLLOWERS", default=10_000)
 TIMELINE_FANOUT_BATCH = env.int("TIMELINE_FANOUT_BATCH", default=1000)
 TIMELINE_INACTIVE_AFTER = timedelta(days=env.int("TIMELINE_INACTIVE_DAYS", default=30))
-# Read every home timeline from SQL: the embedded default does, and the benchmark's baseline.
+# Read every home timeline from SQL: an operator's switch, and the benchmark's baseline.
 TIMELINE_READ_FROM_SQL = env.bool("TIMELINE_READ_FROM_SQL", default=False)
 
 # --- Security --------------------------------------------------------------
@@ -441,17 +450,10 @@ if DATABASE_REPLICA_URL:
 # trends, presence, abuse counters and metrics stay on REDIS_URL.
 REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="")
 if REDIS_CACHE_URL:
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_CACHE_URL,
-        "KEY_PREFIX": "cache",
-    }
+    CACHES["default"]["LOCATION"] = REDIS_CACHE_URL
 REDIS_CHANNELS_URL = env.str("REDIS_CHANNELS_URL", default="")
 if REDIS_CHANNELS_URL:
-    CHANNEL_LAYERS["default"] = {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_CHANNELS_URL], "prefix": "chirp:ws"},
-    }
+    CHANNEL_LAYERS["default"] = channel_layer(REDIS_CHANNELS_URL)
 
 # Logs: one JSON object a line (python-json-logger) in production, plain text in
 # development; every record carries the request id, in Celery tasks too (config/celery.py).
