@@ -62,7 +62,7 @@ def check(action: str, user, *, text: str | None = None) -> None:
     refused = [hit for hit in hits if not hit.allowed]
     if refused:
         if flood is not None:
-            ratelimit.log_undo(*flood, token)
+            ratelimit.log_undo(flood[0], token)
         retry = max(hit.retry_after for hit in refused)
         first = refused[0]  # the account's own limit comes first
         per_address = first.key.startswith(f"abuse:{action}:ip:")

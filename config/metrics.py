@@ -10,8 +10,6 @@ scrape reaches only one of them:
   by the Celery task that fans a post out, see `fan_out_done`), timeline cache
   hits and misses (`tl:stats`, kept by timelines/store.py), open sockets
   (notifications/presence.py) and Celery queue lengths (the broker's lists).
-  Without Redis (the embedded default: one process, eager tasks) the first
-  two are kept in this process and the Redis-only ones are left out.
 - HTTP request counts and latencies (`RequestMetricsMiddleware`) are counted
   in the process that served the request. With several processes per host,
   set PROMETHEUS_MULTIPROC_DIR (an empty directory, emptied at each start) so
@@ -29,7 +27,6 @@ import hmac
 import ipaddress
 import logging
 import os
-import threading
 import time
 from datetime import datetime
 from functools import cache
@@ -64,10 +61,6 @@ LAG_KEY = "metrics:fanout_lag"  # hash: upper bound of one bucket -> count (not 
 LAG_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)  # seconds
 KINDS = ("tweet", "reply", "quote", "retweet")
 
-_local_lock = threading.Lock()
-_local_posted: dict[str, int] = {}  # without Redis: this process (the embedded default runs one)
-_local_lag: dict[str, float] = {}
-
 
 def _bucket(seconds: float) -> str:
     return next((floatToGoString(bound) for bound in LAG_BUCKETS if seconds <= bound), "+Inf")
@@ -83,14 +76,7 @@ def fan_out_done(*, kind: str, created_at: datetime) -> None:
     lag = max((timezone.now() - created_at).total_seconds(), 0.0)
     bucket = _bucket(lag)
     try:
-        client = get_redis()
-        if client is None:
-            with _local_lock:
-                _local_posted[kind] = _local_posted.get(kind, 0) + 1
-                _local_lag[bucket] = _local_lag.get(bucket, 0) + 1
-                _local_lag["sum"] = _local_lag.get("sum", 0.0) + lag
-            return
-        with client.pipeline(transaction=False) as pipe:
+        with get_redis().pipeline(transaction=False) as pipe:
             pipe.hincrby(POSTED_KEY, kind, 1)
             pipe.hincrby(LAG_KEY, bucket, 1)
             pipe.hincrbyfloat(LAG_KEY, "sum", lag)
@@ -117,7 +103,7 @@ def _broker():
     """A client for the Celery broker when it is Redis (shared with REDIS_URL's when the same), else None."""
     url = settings.CELERY_BROKER_URL or ""
     if not url.startswith(("redis://", "rediss://", "unix://")):
-        return None  # memory:// (embedded, eager) or another broker with exporters of its own
+        return None  # another broker (RabbitMQ, say) has exporters of its own
     if url == settings.REDIS_URL:
         return get_redis()
     return _broker_client(url)
@@ -135,7 +121,7 @@ def _int(value) -> int:
 
 
 class ChirpCollector:
-    """Chirp's figures, read from Redis (or this process) each time Prometheus scrapes.
+    """Chirp's figures, read from Redis each time Prometheus scrapes.
 
     A Redis that is down or slow costs the scrape at most a second and leaves
     these families out (and `chirp_redis_up` at 0); it never fails the scrape.
@@ -145,29 +131,21 @@ class ChirpCollector:
         return []  # don't collect at registration (that would reach Redis at import time)
 
     def collect(self):
+        yield from self._from_redis()
+        yield from self._queues()
+
+    def _from_redis(self):
         from notifications import presence
         from timelines.store import STATS_KEY
 
-        client = get_redis()
-        if client is None:
-            with _local_lock:
-                posted, lag = dict(_local_posted), dict(_local_lag)
-            yield from self._posted_and_lag(posted, lag)
-            yield GaugeMetricFamily(
-                "chirp_open_sockets", "Open WebSockets (live events).", value=sum(presence._local_sockets.values())
-            )
-        else:
-            yield from self._from_redis(client, presence, STATS_KEY)
-        yield from self._queues()
-
-    def _from_redis(self, client, presence, stats_key):
         up = GaugeMetricFamily("chirp_redis_up", "Whether the metrics could read Redis (REDIS_URL).")
         try:
+            client = get_redis()
             sum_hash = client.register_script(_SUM_HASH)
             with client.pipeline(transaction=False) as pipe:
                 pipe.hgetall(POSTED_KEY)
                 pipe.hgetall(LAG_KEY)
-                pipe.hgetall(stats_key)
+                pipe.hgetall(STATS_KEY)
                 sum_hash(keys=[presence.SOCKETS_KEY], client=pipe)
                 pipe.zcount(presence.KEY, time.time() - presence.ONLINE_FOR, "+inf")
                 posted, lag, stats, sockets, online = pipe.execute()

@@ -1,4 +1,4 @@
-"""Rate-limit counters, kept in Redis (or the cache without it).
+"""Rate-limit counters, kept in Redis.
 
 Fixed windows: one INCR per check, with the window's expiry set on the first
 hit: cheaper than keeping a list of timestamps per caller, and precise enough
@@ -21,7 +21,6 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from redis.exceptions import RedisError
 
 from config.redis import get_redis
@@ -104,27 +103,17 @@ def count(limits: list[tuple[str, Rate]], *, cost: int = 1, refund_refused: bool
 
 
 def _increment(buckets: list[tuple[str, int]], by: int) -> list[int]:
-    client = get_redis()
-    if client is not None:
-        with client.pipeline(transaction=False) as pipe:
-            for bucket, ttl in buckets:
-                pipe.incrby(bucket, by)
-                pipe.expire(bucket, ttl, nx=True)
-            return pipe.execute()[::2]
-    counts = []
-    for bucket, ttl in buckets:
-        cache.add(bucket, 0, ttl)
-        counts.append(cache.incr(bucket, by))
-    return counts
+    with get_redis().pipeline(transaction=False) as pipe:
+        for bucket, ttl in buckets:
+            pipe.incrby(bucket, by)
+            pipe.expire(bucket, ttl, nx=True)
+        return pipe.execute()[::2]
 
 
 def peek(key: str, rate: Rate) -> int:
     """How many hits the current window holds (for tests and admin views)."""
     window_start = int(now()) // rate.window * rate.window
-    bucket = f"rl:{key}:{window_start}"
-    client = get_redis()
-    value = client.get(bucket) if client is not None else cache.get(bucket)
-    return int(value or 0)
+    return int(get_redis().get(f"rl:{key}:{window_start}") or 0)
 
 
 # --- sliding logs ---------------------------------------------------------------------
@@ -140,8 +129,6 @@ def log_hit(key: str, rate: Rate) -> tuple[bool, int, str | None]:
     bucket, token = f"rlog:{key}", f"{moment:.6f}:{uuid.uuid4().hex[:8]}"
     try:
         client = get_redis()
-        if client is None:
-            return _log_hit_cache(bucket, rate, moment, token)
         with client.pipeline(transaction=True) as pipe:
             pipe.zremrangebyscore(bucket, "-inf", moment - rate.window)
             pipe.zadd(bucket, {token: moment})
@@ -158,29 +145,15 @@ def log_hit(key: str, rate: Rate) -> tuple[bool, int, str | None]:
     return False, _seconds_left(oldest[0][1] if oldest else moment, rate, moment), None
 
 
-def _log_hit_cache(bucket: str, rate: Rate, moment: float, token: str) -> tuple[bool, int, str | None]:
-    """The same without Redis (the embedded default): not atomic, good enough for one process."""
-    entries = [(t, at) for t, at in cache.get(bucket, []) if at > moment - rate.window]
-    if len(entries) >= rate.limit:
-        return False, _seconds_left(min(at for _, at in entries), rate, moment), None
-    cache.set(bucket, [*entries, (token, moment)], rate.window + 1)
-    return True, 1, token
-
-
 def _seconds_left(oldest: float, rate: Rate, moment: float) -> int:
     return max(1, math.ceil(oldest + rate.window - moment))
 
 
-def log_undo(key: str, rate: Rate, token: str | None) -> None:
+def log_undo(key: str, token: str | None) -> None:
     """Take back a hit `log_hit` recorded (the action was then refused for another reason)."""
     if token is None:
         return
-    bucket = f"rlog:{key}"
     try:
-        client = get_redis()
-        if client is None:
-            cache.set(bucket, [(t, at) for t, at in cache.get(bucket, []) if t != token], rate.window + 1)
-        else:
-            client.zrem(bucket, token)
+        get_redis().zrem(f"rlog:{key}", token)
     except RedisError:
         logger.warning("could not take back a rate-limit log entry", exc_info=True)

@@ -20,10 +20,8 @@ def _client(url: str) -> redis.Redis:
     )
 
 
-def get_redis() -> redis.Redis | None:
-    """The client for REDIS_URL, or None in the embedded default (no Redis)."""
-    if not settings.REDIS_URL:
-        return None
+def get_redis() -> redis.Redis:
+    """The client for REDIS_URL (looked up on each call, so tests can point it elsewhere)."""
     return _client(settings.REDIS_URL)
 
 

@@ -5,8 +5,7 @@ alive: the consumer refreshes it every REFRESH_EVERY seconds while the socket
 is open, and someone counts as online for ONLINE_FOR seconds after that, so a
 server that dies without closing its sockets stops counting within that
 time. A hash counts each user's open sockets, so closing one of two tabs
-leaves them online. Without Redis (the embedded default, one process)
-dictionaries do the same.
+leaves them online.
 
 Counting someone online by mistake only costs an event nobody reads; missing
 someone would lose their events, so every doubt falls on the side of online.
@@ -24,41 +23,21 @@ SOCKETS_KEY = "presence:sockets"
 REFRESH_EVERY = 30  # seconds
 ONLINE_FOR = 90  # three missed refreshes and you are offline
 
-_local_seen: dict[int, float] = {}
-_local_sockets: dict[int, int] = {}
-
 
 def connected(user_id: int) -> None:
-    client = get_redis()
-    if client is None:
-        _local_sockets[user_id] = _local_sockets.get(user_id, 0) + 1
-        _local_seen[user_id] = time.time()
-        return
-    with client.pipeline(transaction=False) as pipe:
+    with get_redis().pipeline(transaction=False) as pipe:
         pipe.hincrby(SOCKETS_KEY, user_id, 1)
         pipe.zadd(KEY, {user_id: time.time()})
         pipe.execute()
 
 
 def refresh(user_id: int) -> None:
-    client = get_redis()
-    if client is None:
-        _local_seen[user_id] = time.time()
-    else:
-        client.zadd(KEY, {user_id: time.time()})
+    get_redis().zadd(KEY, {user_id: time.time()})
 
 
 def disconnected(user_id: int) -> None:
     """A socket closed: offline once it was their last one."""
     client = get_redis()
-    if client is None:
-        left = _local_sockets.get(user_id, 1) - 1
-        if left > 0:
-            _local_sockets[user_id] = left
-        else:
-            _local_sockets.pop(user_id, None)
-            _local_seen.pop(user_id, None)
-        return
     if client.hincrby(SOCKETS_KEY, user_id, -1) <= 0:
         with client.pipeline(transaction=False) as pipe:
             pipe.hdel(SOCKETS_KEY, user_id)
@@ -72,11 +51,8 @@ def online(user_ids: Iterable[int]) -> list[int]:
     if not user_ids:
         return []
     cutoff = time.time() - ONLINE_FOR
-    client = get_redis()
-    if client is None:
-        return [u for u in user_ids if _local_seen.get(u, 0) > cutoff]
     try:
-        scores = client.zmscore(KEY, user_ids)
+        scores = get_redis().zmscore(KEY, user_ids)
     except Exception:
         return user_ids  # can't tell: better an unread event than a lost one
     return [u for u, score in zip(user_ids, scores, strict=True) if score is not None and score > cutoff]
@@ -89,17 +65,12 @@ def is_online(user_id: int) -> bool:
 def online_now(limit: int = 100_000) -> list[int]:
     """Everyone online, most recently refreshed first (for announcing a big account's posts)."""
     cutoff = time.time() - ONLINE_FOR
-    client = get_redis()
-    if client is None:
-        return [u for u, seen in _local_seen.items() if seen > cutoff][:limit]
-    return [int(u) for u in client.zrevrangebyscore(KEY, "+inf", cutoff, start=0, num=limit)]
+    return [int(u) for u in get_redis().zrevrangebyscore(KEY, "+inf", cutoff, start=0, num=limit)]
 
 
 def forget_stale() -> int:
     """Drop those whose sockets died without closing (their server went away)."""
     client = get_redis()
-    if client is None:
-        return 0
     stale = client.zrangebyscore(KEY, "-inf", time.time() - ONLINE_FOR)
     if not stale:
         return 0

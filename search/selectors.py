@@ -1,11 +1,9 @@
 """Search reads: tweets, people, hashtags, and @mention suggestions.
 
-On PostgreSQL, tweets match through the generated `search_vector` column and
-its GIN index, and people through trigram indexes on their upper-cased
-username and display name. Elsewhere (SQLite, the embedded default) both
-fall back to substring matching. Every query starts from the visibility
-module's filters, so private, blocked, suspended and deleted content never
-comes back.
+Tweets match through the generated `search_vector` column and its GIN
+index, and people through trigram indexes on their upper-cased username and
+display name. Every query starts from the visibility module's filters, so
+private, blocked, suspended and deleted content never comes back.
 """
 
 from __future__ import annotations
@@ -63,14 +61,6 @@ def _full_text(queryset: QuerySet, query: TweetQuery) -> tuple[QuerySet, SearchQ
     return queryset, tsquery
 
 
-def _substrings(queryset: QuerySet, query: TweetQuery) -> QuerySet:
-    for term in query.text_terms:
-        queryset = queryset.filter(text__icontains=term)
-    for term in query.excluded:
-        queryset = queryset.exclude(text__icontains=term)
-    return queryset
-
-
 def _tagged(tag: str) -> Exists:
     return Exists(TweetHashtag.objects.filter(tweet_id=OuterRef("pk"), hashtag__name=tag))
 
@@ -78,11 +68,7 @@ def _tagged(tag: str) -> Exists:
 def tweet_search_queryset(viewer, query: TweetQuery) -> tuple[QuerySet[Tweet], SearchQuery | None]:
     """Posts (not retweets) matching `query` that the viewer may read, unordered."""
     queryset = tweets_with_authors().filter(retweet_of__isnull=True).filter(tweets_visible_to(viewer))
-    tsquery = None
-    if settings.SEARCH_FULL_TEXT:
-        queryset, tsquery = _full_text(queryset, query)
-    else:
-        queryset = _substrings(queryset, query)
+    queryset, tsquery = _full_text(queryset, query)
     for tag in query.tags:
         queryset = queryset.filter(_tagged(tag))
     for tag in query.excluded_tags:
@@ -186,18 +172,15 @@ def fuzzy_matches(viewer, needle: str, limit: int) -> list[User]:
     if len(needle) < 3:
         return []
     threshold = None
-    if settings.SEARCH_FULL_TEXT:
-        if len(needle) <= 5:
-            close = Q(handle__trigram_similar=needle) | Q(shown__trigram_similar=needle)
-            closeness = Greatest(TrigramSimilarity(Upper("username"), needle), TrigramSimilarity(Upper("name"), needle))
-        else:
-            close = Q(handle__trigram_word_similar=needle) | Q(shown__trigram_word_similar=needle)
-            closeness = Greatest(
-                TrigramWordSimilarity(needle, Upper("username")), TrigramWordSimilarity(needle, Upper("name"))
-            )
-            threshold = word_threshold(needle)
+    if len(needle) <= 5:
+        close = Q(handle__trigram_similar=needle) | Q(shown__trigram_similar=needle)
+        closeness = Greatest(TrigramSimilarity(Upper("username"), needle), TrigramSimilarity(Upper("name"), needle))
     else:
-        close, closeness = Q(handle__contains=needle) | Q(shown__contains=needle), Value(0.0)
+        close = Q(handle__trigram_word_similar=needle) | Q(shown__trigram_word_similar=needle)
+        closeness = Greatest(
+            TrigramWordSimilarity(needle, Upper("username")), TrigramWordSimilarity(needle, Upper("name"))
+        )
+        threshold = word_threshold(needle)
     rows = (
         _people(viewer)
         .only(*SHOWN_FIELDS)
@@ -206,17 +189,16 @@ def fuzzy_matches(viewer, needle: str, limit: int) -> list[User]:
         .order_by("-closeness", "-followers_count", "id")
     )
     with transaction.atomic():
-        if settings.SEARCH_FULL_TEXT:
-            # For this transaction only. The planner prices a trigram comparison
-            # like an equality, so it would rather compare every account (40 ms)
-            # than ask the index (5 ms); and the stricter bar for long queries is
-            # applied by the index itself.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('enable_seqscan', 'off', true),"
-                    " set_config('pg_trgm.word_similarity_threshold', %s, true)",
-                    [str(threshold or settings.SEARCH_WORD_SIMILARITY)],
-                )
+        # For this transaction only. The planner prices a trigram comparison
+        # like an equality, so it would rather compare every account (40 ms)
+        # than ask the index (5 ms); and the stricter bar for long queries is
+        # applied by the index itself.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', 'off', true),"
+                " set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                [str(threshold or settings.SEARCH_WORD_SIMILARITY)],
+            )
         people = list(rows[:limit])
     for person in people:
         person.is_prefix = 0

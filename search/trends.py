@@ -3,8 +3,7 @@
 A tag trends when the last few hours bring more uses than its usual rate
 predicts, so a small tag taking off beats a big one that is merely steady.
 Only posts by public, active accounts count. A beat task ranks once a minute
-and caches the list; pages and the API read the cache. Without Redis (the
-embedded default) the same ranking is computed from a database count.
+and caches the list; pages and the API read the cache.
 """
 
 from __future__ import annotations
@@ -13,11 +12,10 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from redis.exceptions import RedisError
 
@@ -49,13 +47,12 @@ def counts_toward_trends(author) -> bool:
 
 def record(tags: Iterable[str], at: datetime, delta: int = 1) -> None:
     """Add `delta` uses of each tag to the hour of `at` (a post's creation time)."""
-    redis, tags = get_redis(), list(tags)
-    hour = hour_of(at)
-    if redis is None or not tags or hour < hour_of(timezone.now()) - RECENT_HOURS - BASELINE_HOURS:
+    tags, hour = list(tags), hour_of(at)
+    if not tags or hour < hour_of(timezone.now()) - RECENT_HOURS - BASELINE_HOURS:
         return
     key = hour_key(hour)
     try:
-        with redis.pipeline(transaction=False) as pipe:
+        with get_redis().pipeline(transaction=False) as pipe:
             for tag in tags:
                 pipe.zincrby(key, delta, tag)
             pipe.expire(key, (RECENT_HOURS + BASELINE_HOURS + 1) * HOUR)
@@ -80,34 +77,13 @@ def _hourly_counts(now: datetime) -> dict[str, dict[int, float]]:
     """tag -> {hours ago: uses}, for the recent and baseline hours."""
     current = hour_of(now)
     hours = list(range(RECENT_HOURS + BASELINE_HOURS))
-    redis = get_redis()
     counts: dict[str, dict[int, float]] = defaultdict(dict)
-    if redis is not None:
-        with redis.pipeline(transaction=False) as pipe:
-            for ago in hours:
-                pipe.zrange(hour_key(current - ago), 0, -1, withscores=True)
-            for ago, members in zip(hours, pipe.execute(), strict=True):
-                for tag, uses in members:
-                    counts[tag.decode()][ago] = uses
-        return counts
-    from tweets.models import TweetHashtag
-
-    def start(ago: int) -> datetime:
-        return datetime.fromtimestamp((current - ago) * HOUR, tz=UTC)
-
-    in_hour = {
-        f"h{ago}": Count("pk", filter=Q(tweet__created_at__gte=start(ago), tweet__created_at__lt=start(ago - 1)))
-        for ago in hours
-    }
-    rows = (
-        TweetHashtag.objects.filter(
-            tweet__created_at__gte=start(hours[-1]), tweet__author__is_active=True, tweet__author__is_private=False
-        )
-        .values("hashtag__name")
-        .annotate(**in_hour)
-    )
-    for row in rows:
-        counts[row["hashtag__name"]] = {ago: row[f"h{ago}"] for ago in hours}
+    with get_redis().pipeline(transaction=False) as pipe:
+        for ago in hours:
+            pipe.zrange(hour_key(current - ago), 0, -1, withscores=True)
+        for ago, members in zip(hours, pipe.execute(), strict=True):
+            for tag, uses in members:
+                counts[tag.decode()][ago] = uses
     return counts
 
 

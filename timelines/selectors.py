@@ -4,8 +4,8 @@ A page is built from entry ids below the cursor: the reader's own sorted set
 plus the recent sets of the celebrities they follow (authors too big to fan
 out), merged by id. Ids are hydrated in a fixed number of queries; entries
 the viewer may no longer see drop out and the page keeps filling from older
-ids. Without Redis, with Redis failing, or while the timeline is being
-rebuilt by another request, the same page comes from SQL.
+ids. With Redis failing, while the timeline is being rebuilt by another
+request, or with TIMELINE_READ_FROM_SQL set, the same page comes from SQL.
 """
 
 from __future__ import annotations
@@ -37,10 +37,9 @@ def home_timeline(viewer, page: PageRequest, *, kind: str | None = None, rank: s
     """(entries, next_cursor) for the viewer's home. `kind` narrows to media, replies or retweets."""
     if rank == "top":
         return _top(viewer, page, kind)
-    store = TimelineStore()
-    if store.enabled and not settings.TIMELINE_READ_FROM_SQL:
+    if not settings.TIMELINE_READ_FROM_SQL:
         try:
-            found = _from_redis(store, viewer, page, kind)
+            found = _from_redis(TimelineStore(), viewer, page, kind)
             if found is not None:
                 return found
         except RedisError:
@@ -190,8 +189,8 @@ def _top(viewer, page: PageRequest, kind: str | None):
 
 def home_newer(viewer, after: int, limit: int = 50) -> list[Tweet]:
     """Entries newer than `after`, newest first: what the "Show N new posts" banner brings in."""
-    store = TimelineStore()
-    if store.enabled and not settings.TIMELINE_READ_FROM_SQL:
+    if not settings.TIMELINE_READ_FROM_SQL:
+        store = TimelineStore()
         try:
             if store.home_exists(viewer.pk):
                 celebrities = celebrities_followed(viewer.pk)

@@ -38,16 +38,12 @@ def note_visit(user: User, store: TimelineStore | None = None) -> None:
     User.objects.filter(pk=user.pk).update(last_seen_at=now)
     user.last_seen_at = now
     if last is not None and now - last > settings.TIMELINE_INACTIVE_AFTER:
-        store = store or TimelineStore()
-        if store.enabled:
-            store.drop_home(user.pk)
+        (store or TimelineStore()).drop_home(user.pk)
 
 
 def forget_celebrities(user_id: int) -> None:
     """After a follow or unfollow, the reader's cached list of followed celebrities is stale."""
-    store = TimelineStore()
-    if store.enabled:
-        store.forget_celebrities(user_id)
+    TimelineStore().forget_celebrities(user_id)
 
 
 def is_celebrity(followers_count: int) -> bool:
@@ -104,9 +100,6 @@ def fan_out(entry_id: int, store: TimelineStore | None = None) -> int:
         return 0  # deleted before we got to it
     author_id = entry["author_id"]
     celebrity = is_celebrity(entry["author__followers_count"])
-    if not store.enabled:  # no Redis: timelines are read from SQL, only the live news goes out
-        _announce(entry_id, author_id, _online_followers(author_id, celebrity))
-        return 0
     started = time.perf_counter()
     store.add_recent(author_id, entry_id)
     inserted = store.add_to_homes([author_id], entry_id)
@@ -164,7 +157,7 @@ def fan_out_pending(*, older_than: timedelta = timedelta(seconds=30), window: ti
 def remove_everywhere(author_id: int, entry_ids: list[int], store: TimelineStore | None = None) -> None:
     """After a delete or an undone retweet: out of the author's and followers' timelines."""
     store = store or TimelineStore()
-    if not store.enabled or not entry_ids:
+    if not entry_ids:
         return
     store.remove_recent(author_id, entry_ids)
     store.remove_from_homes([author_id], entry_ids)
@@ -189,7 +182,7 @@ def _window_entries(author_id: int, since_id: int) -> list[int]:
 def merge_author(reader_id: int, author_id: int, store: TimelineStore | None = None) -> None:
     """After follow, unmute or unblock: the author's recent entries join the reader's timeline."""
     store = store or TimelineStore()
-    if not store.enabled or not store.home_exists(reader_id):
+    if not store.home_exists(reader_id):
         return
     author = User.objects.filter(pk=author_id).values("followers_count").first()
     if author is None or is_celebrity(author["followers_count"]):
@@ -201,7 +194,7 @@ def merge_author(reader_id: int, author_id: int, store: TimelineStore | None = N
 def drop_author(reader_id: int, author_id: int, store: TimelineStore | None = None) -> None:
     """After unfollow, block or mute: the author's entries leave the reader's timeline."""
     store = store or TimelineStore()
-    if not store.enabled or not store.home_exists(reader_id):
+    if not store.home_exists(reader_id):
         return
     oldest = store.oldest_entry(reader_id)
     if oldest is not None:

@@ -90,22 +90,13 @@ def _ttl() -> int:
     return int(settings.TIMELINE_INACTIVE_AFTER.total_seconds())
 
 
-def client():
-    """The Redis client, or None when the site runs without Redis."""
-    return get_redis()
-
-
 class TimelineStore:
     """Named operations on the timeline keys; callers never build keys by hand."""
 
     def __init__(self, redis=None):
-        self.redis = redis if redis is not None else client()
-        self._add_script = self.redis.register_script(_ADD_IF_BUILT) if self.redis is not None else None
-        self._read_script = self.redis.register_script(_READ_PAGE) if self.redis is not None else None
-
-    @property
-    def enabled(self) -> bool:
-        return self.redis is not None
+        self.redis = redis if redis is not None else get_redis()
+        self._add_script = self.redis.register_script(_ADD_IF_BUILT)
+        self._read_script = self.redis.register_script(_READ_PAGE)
 
     # --- writing ------------------------------------------------------------------
 

@@ -1,15 +1,12 @@
 """Snowflake ids: 64-bit integers that sort like creation time.
 
 Layout: milliseconds since EPOCH_MS in the high bits, a 22-bit sequence below.
-On PostgreSQL the database makes them (`chirp_next_id()`, from a shared
-sequence), so no two processes or machines can collide. Without PostgreSQL
-(the single-process embedded default) a locked in-process counter does.
+The database makes them (`chirp_next_id()`, from a shared sequence), so no
+two processes or machines can collide.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import UTC, datetime
 
 from django.db import connection
@@ -28,36 +25,10 @@ $$;
 """  # noqa: S608 - built from constants, not input
 
 
-class _LocalGenerator:
-    """Monotonic ids for one process: same millisecond, next sequence number."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._last_ms = 0
-        self._sequence = 0
-
-    def next(self) -> int:
-        with self._lock:
-            now_ms = max(int(time.time() * 1000), self._last_ms)  # never go back with the clock
-            if now_ms == self._last_ms:
-                self._sequence = (self._sequence + 1) & SEQUENCE_MASK
-                if self._sequence == 0:  # 4 million ids in one millisecond: borrow the next one
-                    now_ms += 1
-            else:
-                self._sequence = 0
-            self._last_ms = now_ms
-            return ((now_ms - EPOCH_MS) << SEQUENCE_BITS) | self._sequence
-
-
-_local = _LocalGenerator()
-
-
 def new_id() -> int:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT chirp_next_id()")
-            return cursor.fetchone()[0]
-    return _local.next()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT chirp_next_id()")
+        return cursor.fetchone()[0]
 
 
 def id_at(moment: datetime, sequence: int = 0) -> int:

@@ -63,7 +63,7 @@ cards AS (
 SELECT cards.*, {author_columns} FROM cards JOIN {authors} author ON author.id = cards.author_id
 """
 # PostgreSQL would hash-join the whole user table; an array of the ids makes it look them up.
-AUTHORS_POSTGRES = "(SELECT {columns} FROM {users} WHERE id = ANY(ARRAY(SELECT author_id FROM cards)))"
+AUTHORS_SQL = "(SELECT {columns} FROM {users} WHERE id = ANY(ARRAY(SELECT author_id FROM cards)))"
 
 
 def load_cards(ids: list[int]) -> list[Tweet]:
@@ -80,9 +80,7 @@ def load_cards(ids: list[int]) -> list[Tweet]:
         table=Tweet._meta.db_table,
         columns=TWEET_COLUMNS,
         in_page=in_page,
-        authors=AUTHORS_POSTGRES.format(users=User._meta.db_table, columns=", ".join(AUTHOR_FIELDS))
-        if connection.vendor == "postgresql"
-        else User._meta.db_table,
+        authors=AUTHORS_SQL.format(users=User._meta.db_table, columns=", ".join(AUTHOR_FIELDS)),
         author_columns=", ".join(f"author.{f} AS author_{f}" for f in AUTHOR_FIELDS),
     )
     rows = list(Tweet.objects.raw(sql, params * 2))

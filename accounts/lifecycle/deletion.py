@@ -92,7 +92,7 @@ def account_delete(*, user: User, password: str) -> None:
         raise ServiceError("Too many wrong passwords. Try again later.", field="password", status=429,
                            retry_after=wait)  # fmt: skip
     if not password or not user.check_password(password):
-        with contextlib.suppress(RedisError):  # without Redis the limit can't count; the answer stands
+        with contextlib.suppress(RedisError):  # with Redis down the limit can't count; the answer stands
             ratelimit.hit(_tries_key(user), PASSWORD_TRIES)
         raise ServiceError("That isn't your password.", field="password")
     locked = User.objects.select_for_update().get(pk=user.pk)
@@ -146,8 +146,6 @@ def _erase_timelines(user: User) -> None:
     that reading skips, as after any delete.
     """
     store = TimelineStore()
-    if not store.enabled:
-        return
     window = settings.TIMELINE_MAX_ENTRIES + settings.TIMELINE_TRIM_SLACK
     own = list(Tweet.objects.filter(author=user).order_by("-id").values_list("id", flat=True)[:window])
     timeline_services.remove_everywhere(user.pk, own, store)

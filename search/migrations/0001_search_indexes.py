@@ -1,9 +1,8 @@
 """Full-text and trigram search on PostgreSQL: the `chirp` text-search configuration,
 a stored search vector on tweets, and the indexes search reads.
 
-PostgreSQL only: SQLite (the embedded default) searches by substring instead,
-so there these steps do nothing. They stay out of the models' Meta because
-SQLite could not build them when it remakes a table.
+Raw SQL rather than the models' Meta: written when SQLite, which could not
+build them, was also supported.
 """
 
 from django.db import migrations

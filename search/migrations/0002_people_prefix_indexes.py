@@ -1,5 +1,5 @@
 """B-tree prefix indexes for people search: `LIKE 'JO%'` as a range scan, which trigram indexes
-answer slowly when many names share the first letters. PostgreSQL only, like 0001."""
+answer slowly when many names share the first letters. Raw SQL, like 0001."""
 
 from django.db import migrations
 

@@ -451,18 +451,6 @@ def test_direct_messages_have_their_own_flood_check(api_as, client_logged_in, us
 # --- when Redis is away ------------------------------------------------------------------------------
 
 
-def test_without_redis_the_cache_keeps_the_limits(settings, monkeypatch, user):
-    monkeypatch.setattr(ratelimit, "get_redis", lambda: None)  # the embedded default
-    limit_to(settings, post="4/h")
-    for _ in range(3):
-        tweet_services.tweet_create(author=user, text_input="same")
-    with pytest.raises(abuse.LimitReached, match="already posted that 3 times"):
-        tweet_services.tweet_create(author=user, text_input="same")
-    tweet_services.tweet_create(author=user, text_input="new")
-    with pytest.raises(abuse.LimitReached, match="limit of 4 posts"):
-        tweet_services.tweet_create(author=user, text_input="newer")
-
-
 def test_a_broken_redis_lets_people_post(settings, monkeypatch, user, caplog):
     broken = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
     monkeypatch.setattr(ratelimit, "get_redis", lambda: broken)

@@ -17,8 +17,3 @@ def test_healthz_is_503_when_redis_is_unreachable(client, settings):
     assert body["status"] == "error"
     assert body["database"] == "ok"
     assert body["redis"].startswith("error")
-
-
-def test_healthz_without_redis_configured(client, settings):
-    settings.REDIS_URL = ""
-    assert client.get("/healthz").json() == {"status": "ok", "database": "ok", "redis": "not configured"}

@@ -93,7 +93,7 @@ def test_the_settings_choose_the_format(settings):
 
 
 def test_a_task_queued_during_a_request_logs_the_request_id(json_lines):
-    """Eager (as in the embedded default): the task runs inside the request, under its id."""
+    """Eager (as in the tests): the task runs inside the request, under its id."""
     from django.http import HttpResponse
     from django.test import RequestFactory
 

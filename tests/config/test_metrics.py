@@ -179,21 +179,12 @@ def test_requests_are_counted_by_view_and_status(client):
     assert value(found, "chirp_http_request_duration_seconds_count", method="GET", view="healthz") >= 1
 
 
-def test_without_redis_the_figures_come_from_this_process(client, settings, monkeypatch):
-    settings.REDIS_URL = ""  # the embedded default
-    settings.CELERY_BROKER_URL = "memory://"
-    monkeypatch.setattr(metrics, "_local_posted", {})
-    monkeypatch.setattr(metrics, "_local_lag", {})
-    monkeypatch.setattr(presence, "_local_sockets", {})
-    presence.connected(5)
-    metrics.fan_out_done(kind="quote", created_at=timezone.now())
+def test_a_broker_other_than_redis_has_no_queue_figures(client, settings):
+    settings.CELERY_BROKER_URL = "amqp://guest@127.0.0.1:1//"  # its own exporters count its queues
     found = scrape(client)
-    assert value(found, "chirp_tweets_posted_total", kind="quote") == 1
-    assert value(found, "chirp_fanout_lag_seconds_count") == 1
-    assert value(found, "chirp_open_sockets") == 1
-    assert value(found, "chirp_redis_up") is None  # no Redis to be up or down
+    assert value(found, "chirp_redis_up") == 1
+    assert value(found, "chirp_celery_broker_up") is None
     assert not any(name == "chirp_celery_queue_length" for name, _ in found)
-    presence.disconnected(5)
 
 
 def test_a_redis_that_is_down_leaves_its_figures_out(client, settings):

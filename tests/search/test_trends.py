@@ -63,21 +63,6 @@ def test_the_beat_task_caches_and_readers_use_the_cache():
     assert [t["hashtag"] for t in trends.current()] == ["later", "cached"]
 
 
-def test_without_redis_trends_come_from_a_database_count(settings):
-    ann, shy = UserFactory(username="ann"), UserFactory(username="shy", is_private=True)
-    for hour in range(27):
-        services.tweet_create(author=ann, text_input=f"steady {hour} #steady #steady2", created_at=hours_ago(hour))
-    for i in range(4):
-        post(ann, f"rising {i} #rising")
-        post(shy, f"private {i} #secret")
-    settings.REDIS_URL = ""
-    ranked = trends.compute()
-    tags = [t["hashtag"] for t in ranked]
-    assert tags[0] == "rising" and "secret" not in tags
-
-    assert {t["hashtag"]: t["tweet_count"] for t in ranked}["steady"] == 24
-
-
 def test_trends_on_explore_and_in_the_sidebar(client):
     trends.record(["pancakes"], hours_ago(0), delta=4)
     assert "#pancakes" in client.get("/explore").content.decode()

@@ -154,15 +154,6 @@ def test_bad_parameters_get_400(api_client, corpus, params, field):
     assert response.status_code == 400 and field in response.json()["fields"]
 
 
-def test_substring_fallback_matches_the_same_simple_queries(api_client, corpus, settings):
-    """The embedded default (SQLite) has no full-text search: words match as substrings."""
-    settings.SEARCH_FULL_TEXT = False
-    assert found(api_client, corpus, '"quick brown"') == ["a1"]
-    assert found(api_client, corpus, "from:ben coffee -tea") == ["b1"]
-    assert found(api_client, corpus, "#coffee") == ["b1", "a3"]
-    assert found(api_client, corpus, "cof") == ["b2", "b1", "a3"]  # substrings match where words wouldn't
-
-
 def test_search_page_tabs_and_errors(client, corpus):
     page = client.get("/search", {"q": "#coffee", "tab": "latest"})
     html = page.content.decode()

@@ -4,13 +4,11 @@ from tweets.ids import POSTGRES_FUNCTION
 
 
 def install(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FUNCTION)
+    schema_editor.execute(POSTGRES_FUNCTION)
 
 
 def uninstall(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP FUNCTION IF EXISTS chirp_next_id(); DROP SEQUENCE IF EXISTS chirp_id_seq;")
+    schema_editor.execute("DROP FUNCTION IF EXISTS chirp_next_id(); DROP SEQUENCE IF EXISTS chirp_id_seq;")
 
 
 class Migration(migrations.Migration):

@@ -1,4 +1,4 @@
-"""Room on each page for counters to change in place (PostgreSQL only).
+"""Room on each page for counters to change in place.
 
 Likes, retweets and follows bump counters on tweets and users. With full
 pages, each bump writes a new row version elsewhere and an entry in every
@@ -14,9 +14,8 @@ TABLES = ("tweets_tweet", "accounts_user")
 
 def fillfactor(value: int):
     def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for table in TABLES:
-                schema_editor.execute(f"ALTER TABLE {table} SET (fillfactor = {value})")
+        for table in TABLES:
+            schema_editor.execute(f"ALTER TABLE {table} SET (fillfactor = {value})")
 
     return run
 

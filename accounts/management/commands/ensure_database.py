@@ -8,9 +8,6 @@ class Command(BaseCommand):
     help = "Create the PostgreSQL database named by DATABASE_URL when it is missing."
 
     def handle(self, *args, **options):
-        if connection.vendor != "postgresql":
-            self.stdout.write("Not PostgreSQL; nothing to create.")
-            return
         name = connection.settings_dict["NAME"]
         # Connect to the server's maintenance database, as Django's test runner does.
         with connection._nodb_cursor() as cursor:
