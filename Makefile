@@ -71,11 +71,11 @@ test-unit: $(VENV)/.installed
 test-e2e: $(VENV)/.installed
 	DATABASE_POOL=false $(PY) -m pytest tests/e2e -p no:xdist
 
+# Django's checks and the migrations check run in the suite (tests/config/test_checks.py),
+# against its servers, so linting needs none.
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) manage.py check
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .

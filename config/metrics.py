@@ -49,7 +49,7 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.utils import floatToGoString
 
-from config.redis import get_redis
+from config.redis import celery_broker_url, get_redis
 from config.request_context import address_of
 
 logger = logging.getLogger(__name__)
@@ -100,12 +100,12 @@ def _broker_client(url: str) -> redis.Redis:
 
 
 def _broker():
-    """A client for the Celery broker when it is Redis (shared with REDIS_URL's when the same), else None."""
+    """A client for the Celery broker when it is Redis (REDIS_URL's own when the same), else None."""
     url = settings.CELERY_BROKER_URL or ""
-    if not url.startswith(("redis://", "rediss://", "unix://")):
-        return None  # another broker (RabbitMQ, say) has exporters of its own
-    if url == settings.REDIS_URL:
+    if url in (settings.REDIS_URL, celery_broker_url(settings.REDIS_URL)):
         return get_redis()
+    if not url.startswith(("redis://", "rediss://")):
+        return None  # another broker (RabbitMQ, say) has exporters of its own
     return _broker_client(url)
 
 

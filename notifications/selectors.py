@@ -109,5 +109,7 @@ def live_notification_event(user: User, notification_id: int) -> dict | None:
     rows = _with_cards(list(visible_notifications(user).filter(pk=notification_id)), user)
     if not rows:
         return None
-    html = render_to_string("notifications/_group.html", {"group": group(rows)[0], "user": user})
+    # Rendered off any request, so no CSRF token: the page puts its own into the forms it inserts.
+    context = {"group": group(rows)[0], "user": user, "off_request": True}
+    html = render_to_string("notifications/_group.html", context)
     return {"type": "notification", "notification": notification_json(rows[0]), "html": html}

@@ -35,7 +35,7 @@ def with_redis_db(url: str, number: int) -> str:
     parts = urlsplit(url)
     if parts.scheme == "unix":
         query = {**parse_qs(parts.query), "db": [str(number)]}
-        return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+        return f"unix://{parts.path}?{urlencode(query, doseq=True)}"  # urlunsplit would drop the empty host
     return urlunsplit(parts._replace(path=f"/{number}"))
 
 
@@ -46,6 +46,22 @@ def database_url(settings_dict: dict) -> str:
     if host.startswith("/"):
         return f"postgres://{settings_dict['USER']}@/{settings_dict['NAME']}?host={host}&port={port}"
     return f"postgres://{settings_dict['USER']}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def app_process_env(**more: str) -> dict:
+    """The environment for a process of ours (a Celery worker) on this test's database and Redis."""
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **more,
+    }
+    env.pop("PYTEST_XDIST_WORKER", None)
+    return env
 
 
 def _answers(host: str, port: int) -> bool:
@@ -63,12 +79,14 @@ def _check(database: str, redis_url: str) -> None:
     try:
         redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
     except redis.RedisError as error:
-        raise pytest.UsageError(f"Redis is required for the tests and is not answering at {redis_url}: {error}")
+        message = f"Redis is required for the tests and is not answering at {redis_url}: {error}"
+        raise pytest.UsageError(message) from None
     parts = urlsplit(database)
     try:
         psycopg.connect(urlunsplit(parts._replace(path="/postgres")), connect_timeout=3).close()
     except psycopg.Error as error:
-        raise pytest.UsageError(f"PostgreSQL is required for the tests and is not answering at {database}: {error}")
+        message = f"PostgreSQL is required for the tests and is not answering at {database}: {error}"
+        raise pytest.UsageError(message) from None
 
 
 def _choose() -> tuple[str, str, str]:
@@ -88,7 +106,7 @@ def _choose() -> tuple[str, str, str]:
     try:
         embedded.start(_started, owned=True)  # they die with this process, however it ends
     except EmbeddedError as error:
-        raise pytest.UsageError(f"No PostgreSQL and Redis answer, and the embedded ones failed: {error}")
+        raise pytest.UsageError(f"No PostgreSQL and Redis answer, and the embedded ones failed: {error}") from None
     return embedded.postgres.url, embedded.redis.url, f"embedded, in {embedded.root}"
 
 

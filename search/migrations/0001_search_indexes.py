@@ -1,7 +1,7 @@
 """Full-text and trigram search on PostgreSQL: the `chirp` text-search configuration,
 a stored search vector on tweets, and the indexes search reads.
 
-Raw SQL rather than the models' Meta: written when SQLite, which could not
+Raw SQL rather than the models' Meta: written when a second database, which could not
 build them, was also supported.
 """
 

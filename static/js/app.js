@@ -148,12 +148,30 @@
     if (typeof event.detail.messages === "number") setBadge("messages", event.detail.messages);
   });
 
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+
+  // HTML that came over the socket was rendered off any request: its forms need this page's token.
+  function addCsrfTokens(root) {
+    if (!root) return;
+    root.querySelectorAll('form[method="post"]').forEach(function (form) {
+      if (form.querySelector('[name="csrfmiddlewaretoken"]')) return;
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "csrfmiddlewaretoken";
+      input.value = csrfToken();
+      form.prepend(input);
+    });
+  }
+
   document.addEventListener("chirp:notification", function (event) {
     var list = document.getElementById("notification-list");
     if (!list || !event.detail.html) return;
     var type = event.detail.notification && event.detail.notification.type;
     if (list.dataset.notifications === "mentions" && type !== "mention" && type !== "reply") return;
     list.insertAdjacentHTML("afterbegin", event.detail.html);
+    addCsrfTokens(list.firstElementChild);
     var empty = document.getElementById("notifications-empty");
     if (empty) empty.remove();
     if (window.htmx) htmx.process(list.firstElementChild);
@@ -181,9 +199,6 @@
   });
 
   // ---- Direct messages: the open conversation and the inbox --------------------
-  function csrfToken() {
-    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
-  }
 
   function openChat(conversationId) {
     var chat = document.getElementById("chat-messages");

@@ -12,7 +12,7 @@ def run_suite_with(**env) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("CHIRP_TEST_", "PYTEST_", "TEST_"))}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/config/test_healthz.py", "-p", "no:xdist", "-q"],
+        [sys.executable, "-m", "pytest", "tests/config/test_healthz.py", "-p", "no:xdist"],
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
 

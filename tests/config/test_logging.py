@@ -3,7 +3,6 @@
 import io
 import json
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -13,13 +12,13 @@ from types import SimpleNamespace
 import pytest
 from celery import shared_task
 from celery.signals import before_task_publish, task_postrun, task_prerun
-from django.conf import settings
 from django.db import connection
 
 from config import request_context
 from config.celery import REQUEST_ID_HEADER
 from config.celery import app as celery_app
 from config.logging import JsonFormatter, PlainFormatter, RequestIdFilter
+from tests.services import app_process_env
 from tweets.models import Tweet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -174,16 +173,7 @@ def publishing():
 @pytest.fixture
 def json_worker(publishing):
     """A Celery worker process logging JSON, as in production."""
-    database = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "LOG_FORMAT": "json",
-    }
-    env.pop("PYTEST_XDIST_WORKER", None)
+    env = app_process_env(LOG_FORMAT="json")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--queues=timelines,notifications",
          "--loglevel=INFO", "--without-heartbeat", "--without-mingle", "--without-gossip"],

@@ -177,7 +177,7 @@ from django.conf import settings
 django.setup()
 print(json.dumps({
     "cache": settings.CACHES["default"].get("LOCATION"),
-    "layer": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts"),
+    "layer": [host["address"] for host in settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]],
     "broker": settings.CELERY_BROKER_URL,
     "data": settings.REDIS_URL,
 }))

@@ -1,4 +1,4 @@
-"""The two run modes of SPEC §3, and the production hardening, read from a clean environment."""
+"""Settings for the embedded default and the stack (SPEC §3), and the production hardening, from a clean environment."""
 
 import json
 import os
@@ -14,6 +14,11 @@ from django.conf import settings
 django.setup()
 print(json.dumps({
     "db": settings.DATABASES["default"]["ENGINE"],
+    "db_options": {k: v for k, v in settings.DATABASES["default"]["OPTIONS"].items() if k in ("host", "port")},
+    "db_host": settings.DATABASES["default"]["HOST"],
+    "redis": settings.REDIS_URL,
+    "media": str(settings.MEDIA_ROOT),
+    "beat": settings.CELERY_BEAT_SCHEDULE_FILENAME,
     "cache": settings.CACHES["default"]["BACKEND"],
     "layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
@@ -24,7 +29,8 @@ print(json.dumps({
 
 
 def settings_under(**env) -> dict:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_TASK_ALWAYS_EAGER"}}
+    unset = {"DATABASE_URL", "REDIS_URL", "CELERY_TASK_ALWAYS_EAGER", "CHIRP_DATA_DIR", "MEDIA_ROOT"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
     result = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, check=True
@@ -32,13 +38,23 @@ def settings_under(**env) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_embedded_default_needs_no_services():
-    found = settings_under()
-    assert found["db"] == "django.db.backends.sqlite3"
-    assert found["cache"].endswith("LocMemCache")
-    assert found["layer"].endswith("InMemoryChannelLayer")
-    assert found["eager"] is True
-    assert found["broker"] == "memory://"
+def test_embedded_default_is_real_postgres_and_redis_in_the_data_folder(tmp_path):
+    found = settings_under(CHIRP_DATA_DIR=str(tmp_path))  # reading settings starts nothing
+    assert found["db"] == "django.db.backends.postgresql"
+    assert found["db_options"] == {"host": str(tmp_path / "postgres"), "port": 5432}  # a Unix socket
+    assert found["redis"] == f"unix://{tmp_path}/redis/redis.sock?db=0"
+    assert found["cache"].endswith("RedisCache")
+    assert found["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert found["eager"] is False
+    assert found["broker"] == f"redis+socket://{tmp_path}/redis/redis.sock?virtual_host=0"
+    assert found["media"] == str(tmp_path / "media")
+    assert found["beat"] == str(tmp_path / "celerybeat-schedule")  # two checkouts' beats never share one
+    assert not (tmp_path / "postgres").exists()
+
+
+def test_the_default_data_folder_is_ignored_by_git():
+    ignored = subprocess.run(["git", "check-ignore", ".data/postgres/PG_VERSION"], cwd=ROOT, capture_output=True)
+    assert ignored.returncode == 0
 
 
 def test_stack_uses_postgres_and_redis():
@@ -46,6 +62,7 @@ def test_stack_uses_postgres_and_redis():
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/chirp", REDIS_URL="redis://127.0.0.1:6379/3"
     )
     assert found["db"] == "django.db.backends.postgresql"
+    assert found["db_host"] == "127.0.0.1"
     assert found["cache"].endswith("RedisCache")
     assert found["layer"] == "channels_redis.core.RedisChannelLayer"
     assert found["eager"] is False

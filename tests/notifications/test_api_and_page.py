@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from notifications.models import Notification
+from notifications.selectors import live_notification_event
 from social import services as social
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
@@ -98,3 +99,15 @@ def test_privacy_page_sets_preferences(client_logged_in, user):
     )
     user.refresh_from_db()
     assert user.notification_prefs.get("like") is False and "mention" not in user.notification_prefs
+
+
+def test_a_live_notification_renders_off_any_request_without_a_token(ann, ben, settings, recwarn):
+    settings.DEBUG = True  # where Django warns of a {% csrf_token %} with no request
+    social.follow_create(follower=ben, followee=ann)
+    post(ben, "hello @ann")  # a mention: its card has like and retweet forms
+    for notification in Notification.objects.filter(recipient=ann):
+        html = live_notification_event(ann, notification.pk)["html"]
+        assert 'action="/notifications/read"' in html
+        assert "csrfmiddlewaretoken" not in html  # the page puts its own into the forms (static/js/app.js)
+    assert "followed you" in html or "hello" in html
+    assert not [w for w in recwarn if "csrf_token" in str(w.message)]

@@ -1,18 +1,17 @@
 """One integration test with a real Celery worker process and real Redis."""
 
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
 from social.models import Follow
 from tests.factories import UserFactory
+from tests.services import app_process_env
 from tests.tweets.helpers import post
 from timelines import services
 from timelines.store import TimelineStore
@@ -24,15 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def worker():
-    database = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    env.pop("PYTEST_XDIST_WORKER", None)
+    env = app_process_env()
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--queues=timelines,default",
          "--loglevel=WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip"],
