@@ -28,8 +28,8 @@ help:
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	$(VENV)/bin/pip install --quiet --quiet --upgrade pip  # errors only: a machine's pip config may warn a lot
+	$(VENV)/bin/pip install --quiet --quiet -r requirements.txt
 	touch $@
 
 # Everything in one process tree (config/run.py): embedded PostgreSQL and Redis, migrations,
