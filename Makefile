@@ -26,9 +26,10 @@ help:
 	@echo "make lint   - ruff"
 	@echo "make bench  - the load benchmark (see docs/PERFORMANCE.md)"
 
+# pip reports errors only: a machine's own pip configuration may warn a lot.
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --quiet --upgrade pip  # errors only: a machine's pip config may warn a lot
+	$(VENV)/bin/pip install --quiet --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet --quiet -r requirements.txt
 	touch $@
 
