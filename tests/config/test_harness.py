@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests import services
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -18,13 +20,15 @@ def run_suite_with(**env) -> subprocess.CompletedProcess:
 
 
 def test_a_named_redis_that_is_missing_stops_the_run():
-    result = run_suite_with(TEST_REDIS_URL="redis://127.0.0.1:1/0")
+    result = run_suite_with(TEST_DATABASE_URL=services.TEST_DATABASE_URL, TEST_REDIS_URL="redis://127.0.0.1:1/0")
     assert result.returncode != 0
     assert "Redis is required" in result.stdout + result.stderr
 
 
 def test_a_named_postgres_that_is_missing_stops_the_run():
-    result = run_suite_with(TEST_DATABASE_URL="postgres://postgres@127.0.0.1:1/chirp")
+    result = run_suite_with(
+        TEST_DATABASE_URL="postgres://postgres@127.0.0.1:1/chirp", TEST_REDIS_URL=services.TEST_REDIS_URL
+    )
     assert result.returncode != 0
     assert "PostgreSQL is required" in result.stdout + result.stderr
 
