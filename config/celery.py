@@ -10,8 +10,10 @@ turn, name the request that caused them. Workers log through Django's LOGGING
 import logging
 import os
 from contextvars import Token
+from pathlib import Path
 
 from celery import Celery
+from celery.beat import PersistentScheduler
 from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
 from kombu import Queue
 
@@ -45,6 +47,17 @@ app.conf.beat_schedule = {
     "refresh-trends": {"task": "search.tasks.refresh_trends", "schedule": 60},
 }
 app.autodiscover_tasks()
+
+
+class DataFolderScheduler(PersistentScheduler):
+    """Beat's schedule file lives in the data folder (settings), which may not exist yet."""
+
+    def setup_schedule(self):
+        Path(self.schedule_filename).parent.mkdir(parents=True, exist_ok=True)
+        super().setup_schedule()
+
+
+app.conf.beat_scheduler = "config.celery:DataFolderScheduler"
 
 REQUEST_ID_HEADER = "x_request_id"
 _entered: dict[str, Token] = {}  # task id -> how to restore the request id after it

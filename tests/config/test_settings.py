@@ -93,3 +93,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_beat_makes_its_folder_in_a_new_data_folder(tmp_path):
+    from config.celery import DataFolderScheduler
+    from config.celery import app as celery_app
+
+    schedule = tmp_path / "not-yet" / "celerybeat-schedule"
+    scheduler = DataFolderScheduler(app=celery_app, schedule_filename=str(schedule), lazy=False)
+    scheduler.close()
+    assert schedule.parent.is_dir()
+    assert celery_app.conf.beat_scheduler == "config.celery:DataFolderScheduler"
