@@ -208,7 +208,7 @@ class Stack:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 - our own http URL
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
                 payload = answer.read()
                 return answer.status, json.loads(payload) if payload else None
         except urllib.error.HTTPError as error:
