@@ -22,7 +22,7 @@ help:
 	@echo "make stop   - stop embedded servers that a manage.py command started"
 	@echo "make reset  - delete the data folder (.data) and start afresh"
 	@echo "make test   - the whole suite against local PostgreSQL and Redis"
-	@echo "make stack  - PostgreSQL + Redis + Celery worker and beat (DATABASE_URL, REDIS_URL)"
+	@echo "make stack  - the production layout against DATABASE_URL and REDIS_URL"
 	@echo "make lint   - ruff"
 	@echo "make bench  - the load benchmark (see docs/PERFORMANCE.md)"
 
@@ -46,21 +46,13 @@ stop: $(VENV)/.installed
 reset: stop
 	rm -rf $${CHIRP_DATA_DIR:-.data}
 
-# HTTP on PORT (granian, WSGI), WebSockets on PORT+1 (uvicorn, ASGI), as in production
-# behind a proxy that sends /ws/ to the second; here pages connect to it directly.
-WS_PORT ?= $(shell echo $$(($(PORT) + 1)))
+# The production layout (the Procfile: granian HTTP on PORT, uvicorn WebSockets on PORT+1,
+# a Celery worker and beat) against DATABASE_URL and REDIS_URL, under the same supervisor
+# as `make run`: crashed processes are started again, Ctrl-C stops them all.
 stack: export DATABASE_URL ?= $(STACK_DATABASE_URL)
 stack: export REDIS_URL ?= $(STACK_REDIS_URL)
-stack: export HOST := $(HOST)
-stack: export WEB_PORT := $(PORT)
-stack: export WS_PORT := $(WS_PORT)
-stack: export LIVE_EVENTS_URL ?= ws://$(HOST):$(WS_PORT)/ws/
 stack: $(VENV)/.installed
-	$(PY) manage.py ensure_database
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py seed_demo --if-empty
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start
+	@$(PY) -m config.run --stack --host $(HOST) --port $(PORT)
 
 test: test-unit test-e2e
 

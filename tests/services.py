@@ -64,6 +64,12 @@ def app_process_env(**more: str) -> dict:
     return env
 
 
+def newcomer_env(data_folder) -> dict:
+    """A shell's environment, as a newcomer's: no DATABASE_URL or REDIS_URL, nothing the test run set."""
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TERM", "USER", "PYENV_ROOT", "TMPDIR")
+    return {**{k: os.environ[k] for k in keep if k in os.environ}, "CHIRP_DATA_DIR": str(data_folder)}
+
+
 def _answers(host: str, port: int) -> bool:
     try:
         socket.create_connection((host, port), timeout=1).close()

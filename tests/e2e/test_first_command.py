@@ -24,6 +24,8 @@ import psutil
 import pytest
 from playwright.sync_api import expect
 
+from tests.services import newcomer_env
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,12 +38,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def newcomer_env(data: Path) -> dict:
-    """A shell's environment: no DATABASE_URL or REDIS_URL, nothing the test run set."""
-    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TERM", "USER", "PYENV_ROOT", "TMPDIR")
-    return {**{k: os.environ[k] for k in keep if k in os.environ}, "CHIRP_DATA_DIR": str(data)}
 
 
 @dataclass
@@ -193,6 +189,37 @@ def test_a_fresh_data_folder_serves_the_whole_product(first_run, browser):
     assert "Elif Yılmaz" in [person["name"] for person in found["results"]]
     nora_context.close()
     omar_context.close()
+
+
+def main_process(run: Run, program: str) -> psutil.Process:
+    """The supervisor's own child for `program`: uvicorn for web, the Celery worker (not its pool or beat)."""
+    for child in psutil.Process(run.process.pid).children(recursive=True):
+        line = " ".join(child.cmdline())
+        if child.parent().name() == "python" and (("uvicorn" in line) if program == "web" else (" worker " in line)):
+            return child
+    raise AssertionError(f"no {program} process")
+
+
+def test_a_crashed_process_is_started_again(first_run):
+    for program in ("web", "worker"):
+        victim = main_process(first_run, program)
+        os.killpg(victim.pid, signal.SIGKILL)  # the process and its own children (a worker's pool)
+        psutil.wait_procs([victim], timeout=10)
+        wait_until(lambda p=program: f"The {p} process stopped unexpectedly" in first_run.text, what="noticed")
+        wait_until(lambda p=program, v=victim: main_process(first_run, p).pid != v.pid, what="started again")
+    wait_until(lambda: get(first_run.url + "/healthz")[0] == 200, what="serving again")
+
+
+def wait_until(check, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if check():
+                return
+        except AssertionError:  # not there yet
+            pass
+        assert time.monotonic() < deadline, f"{what}: not within {timeout} s"
+        time.sleep(0.2)
 
 
 def test_ctrl_c_stops_every_process_it_started(first_run, data):

@@ -13,8 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
-import shlex
 import signal
 import socket
 import subprocess
@@ -24,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from config.embedded.redis import binary as valkey_binary
+from config.run import expand, procfile
 from tests.services import app_process_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,26 +101,6 @@ class FaultRedis:
             self.process.send_signal(signal.SIGCONT)
             self.process.kill()
             self.process.wait(10)
-
-
-def procfile() -> dict[str, str]:
-    entries = {}
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        name, _, command = line.partition(":")
-        if command.strip():
-            entries[name.strip()] = command.strip()
-    return entries
-
-
-def expand(command: str, env: dict) -> list[str]:
-    """The Procfile's `${NAME:-default}` and `$NAME`, as a shell would expand them."""
-
-    def value(match: re.Match) -> str:
-        return env.get(match.group(1)) or (match.group(3) or "")
-
-    expanded = re.sub(r"\$\{(\w+)(:-([^}]*))?\}", value, command)
-    expanded = re.sub(r"\$(\w+)", lambda m: env.get(m.group(1), ""), expanded)
-    return shlex.split(expanded)
 
 
 class Stack:
