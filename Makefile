@@ -15,7 +15,7 @@ STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chirp
 STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_WORKERS ?= 2
 
-.PHONY: help run stop reset stack test test-unit test-e2e lint format bench bench-small migrate clean
+.PHONY: help run stop reset stack test test-unit test-faults test-e2e lint format bench bench-small migrate clean
 
 help:
 	@echo "make run    - the whole product at http://$(HOST):$(PORT), with embedded PostgreSQL and Redis"
@@ -54,10 +54,14 @@ stack: export REDIS_URL ?= $(STACK_REDIS_URL)
 stack: $(VENV)/.installed
 	@$(PY) -m config.run --stack --host $(HOST) --port $(PORT)
 
-test: test-unit test-e2e
+test: test-unit test-faults test-e2e
 
 test-unit: $(VENV)/.installed
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=tests/e2e
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=tests/e2e --ignore=tests/faults
+
+# The fault suite kills, pauses and restarts real processes and times their answers: one at a time.
+test-faults: $(VENV)/.installed
+	$(PY) -m pytest tests/faults -p no:xdist
 
 # The browser tests fork a live server from the test process; a connection pool's
 # threads must not be forked, so that run uses plain connections.
