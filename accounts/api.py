@@ -1,5 +1,7 @@
 """API views for accounts: sign-up, tokens, password reset, profiles."""
 
+from contextlib import contextmanager
+
 from django.contrib.auth import logout
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -31,6 +33,18 @@ from notifications.services import wants
 from social import selectors as social_selectors
 
 
+@contextmanager
+def _no_session(request):
+    """Whatever allauth notes in the session while signing up (the verified email) is not kept."""
+    session = request.session
+    before = set(session.keys())
+    yield
+    for key in set(session.keys()) - before:
+        del session[key]
+    if not before:
+        session.modified = False  # nothing to save: no cookie
+
+
 def _valid(serializer_class, request, **kwargs) -> dict:
     serializer = serializer_class(data=request.data, **kwargs)
     serializer.is_valid(raise_exception=True)
@@ -49,10 +63,11 @@ class SignupView(APIView):
         parameters=[IDEMPOTENCY_PARAMETER],
         tags=["accounts"],
     )
-    @idempotent
+    @idempotent(reissue={"token": lambda answer: services.token_create(user=User.objects.get(pk=answer["userId"]))})
     def post(self, request):
         data = _valid(SignupRequestSerializer, request)
-        user = services.user_signup(request=request._request, **data)
+        with _no_session(request._request):  # a token client gets no cookie
+            user = services.user_signup(request=request._request, **data)
         token = services.token_create(user=user)
         profile = UserSerializer(user, context={"request": request}).data
         return Response({"userId": str(user.pk), "token": token, "profile": profile}, status=status.HTTP_201_CREATED)

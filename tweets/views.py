@@ -32,6 +32,14 @@ def _visible_tweet(username: str, tweet_id: int, viewer):
     return tweet
 
 
+def _own_tweet(username: str, tweet_id: int, viewer):
+    """The viewer's own post; anyone else's has no edit page to show (404, not a form that then refuses)."""
+    tweet = _visible_tweet(username, tweet_id, viewer)
+    if tweet.author_id != viewer.pk:
+        raise Http404("That post doesn't exist or was deleted.")
+    return tweet
+
+
 def _apply_errors(form, error: ServiceError) -> None:
     names = {"text": "text", "mediaIds": "images", "replyToTweetId": None, "quoteTweetId": None}
     if not error.fields:
@@ -140,7 +148,7 @@ def history_page(request, username: str, tweet_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_page(request, username: str, tweet_id: int):
-    tweet = _visible_tweet(username, tweet_id, request.user)
+    tweet = _own_tweet(username, tweet_id, request.user)
     form = EditForm(request.POST or None, initial={"text": tweet.text})
     if request.method == "POST" and form.is_valid():
         try:

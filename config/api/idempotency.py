@@ -9,9 +9,12 @@ was stored and the retry runs afresh. Only successful answers are kept.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
@@ -32,11 +35,14 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 
 
 def _fingerprint(request) -> str:
+    """Tells a retry from a different request. Keyed, because the body may hold a password:
+    a plain hash of it would be a fast, unsalted password hash sitting in the database."""
     try:
         payload = json.dumps(request.data, sort_keys=True, default=_describe_upload)
     except (TypeError, ValueError):
         payload = repr(sorted(request.data.keys()))
-    return hashlib.sha256(f"{request.method} {request.path}\n{payload}".encode()).hexdigest()
+    message = f"{request.method} {request.path}\n{payload}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
 def _describe_upload(value) -> str:
@@ -48,8 +54,16 @@ def _scope(request) -> str:
     return f"user:{user.pk}" if user and user.is_authenticated else "anonymous"
 
 
-def idempotent(view_method):
-    """Decorate an APIView's `post` so a repeated key replays the first answer."""
+def idempotent(view_method=None, *, reissue: dict[str, Callable[[dict], str]] | None = None):
+    """Decorate an APIView's `post` so a repeated key replays the first answer.
+
+    `reissue` names answer fields that hold a credential (a new bearer token):
+    those are never stored; a replay gets a fresh one from the function, given
+    the stored answer.
+    """
+    if view_method is None:
+        return lambda method: idempotent(method, reissue=reissue)
+    reissue = reissue or {}
 
     @wraps(view_method)
     def wrapper(self, request, *args, **kwargs):
@@ -67,12 +81,15 @@ def idempotent(view_method):
                 record = IdempotencyKey.objects.get(scope=_scope(request), key=key)
                 if record.request_hash != fingerprint:
                     raise ServiceError(f"This {HEADER} was already used for a different request.", status=409) from None
-                return Response(record.response_body, status=record.response_status)
+                body = dict(record.response_body) if reissue else record.response_body
+                for field, make in reissue.items():
+                    body[field] = make(body)
+                return Response(body, status=record.response_status)
 
             response = view_method(self, request, *args, **kwargs)
             if 200 <= response.status_code < 300:
                 record.response_status = response.status_code
-                record.response_body = response.data
+                record.response_body = {k: v for k, v in response.data.items() if k not in reissue}
                 record.save(update_fields=["response_status", "response_body"])
             else:
                 transaction.set_rollback(True)

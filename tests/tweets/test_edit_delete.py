@@ -58,6 +58,14 @@ def test_editing_someone_elses_tweet_is_403(user_api, other_user):
     assert tweet.text == "theirs"
 
 
+def test_the_edit_page_of_someone_elses_post_is_404(client_logged_in, other_user):
+    tweet = post(other_user, "theirs")
+    assert client_logged_in.get(f"/@bob/status/{tweet.pk}/edit").status_code == 404
+    assert client_logged_in.post(f"/@bob/status/{tweet.pk}/edit", {"text": "mine now"}).status_code == 404
+    tweet.refresh_from_db()
+    assert tweet.text == "theirs"
+
+
 def test_edit_to_281_is_400(user_api, user):
     tweet = post(user, "short")
     response = user_api.patch(f"/api/v1/tweets/{tweet.pk}", {"text": "y" * 281}, format="json")
