@@ -1,6 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
-from accounts import services
+from accounts import login_limits, services
 from config.request_context import address_of
 
 
@@ -18,8 +18,24 @@ class AccountAdapter(DefaultAccountAdapter):
         # Both the reset and the change flows land here, in pages and API alike.
         services.password_set(user=user, password=password)
 
+    def pre_authenticate(self, request, **credentials) -> None:
+        # Our limits (accounts/login_limits.py) instead of allauth's, whose per-address
+        # count of failures locked every account behind an address after ten typos.
+        try:
+            login_limits.check(request, _login_of(credentials))
+        except login_limits.LoginLimited as limited:
+            request.login_retry_after = limited.retry_after  # for the 429's Retry-After
+            raise self.validation_error("too_many_login_attempts") from None
+
+    def authentication_failed(self, request, **credentials) -> None:
+        login_limits.failed(request, _login_of(credentials))
+
     def get_client_ip(self, request) -> str:
         # allauth's page rate limits (sign-up, login) count the same address as the
         # API throttles and abuse limits: REMOTE_ADDR, or behind NUM_PROXIES trusted
         # proxies the one they saw. allauth's own default would see only the proxy.
         return address_of(request)
+
+
+def _login_of(credentials: dict) -> str:
+    return credentials.get("email") or credentials.get("username") or ""

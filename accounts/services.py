@@ -48,6 +48,7 @@ def user_authenticate(*, request: HttpRequest, login: str, password: str) -> Use
     codes = {e.code for e in form.non_field_errors().as_data()}
     if "too_many_login_attempts" in codes:
         error.status = 429
+        error.retry_after = getattr(request, "login_retry_after", None) or 60
     elif codes:
         error.status = 401  # wrong credentials or an inactive account, not malformed input
     raise error

@@ -1,5 +1,6 @@
 """Pages for profiles and settings."""
 
+from allauth.account.views import LoginView as AllauthLoginView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -153,3 +154,15 @@ def account_delete(request):
             return redirect("home")
     status = 400 if form.errors else 200
     return render(request, "accounts/account_delete.html", {"form": form, "section": "account"}, status=status)
+
+
+class LoginView(AllauthLoginView):
+    """allauth's login page, answering 429 with Retry-After when the failed-login limits refuse."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        retry_after = getattr(self.request, "login_retry_after", None)
+        if retry_after:
+            response.status_code = 429
+            response["Retry-After"] = str(retry_after)
+        return response

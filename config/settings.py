@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.middleware.ServerTimingMiddleware",
     "config.request_context.RequestContextMiddleware",
+    "config.guards.RetryAfterMiddleware",  # every 429 says when to come back
+    "config.guards.NulByteMiddleware",  # NUL in a path, query or body: 400 before anything looks it up
     "config.metrics.RequestMetricsMiddleware",
     "config.routers.ReplicaMiddleware",  # only with DATABASE_REPLICA_URL (it removes itself otherwise)
     "django.middleware.security.SecurityMiddleware",
@@ -217,7 +219,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # allauth's defaults, spelled out so the limits are visible and tunable.
 ACCOUNT_RATE_LIMITS = {
     "login": env.str("RATE_LOGIN", default="30/m/ip"),
-    "login_failed": env.str("RATE_LOGIN_FAILED", default="10/m/ip,5/300s/key"),
+    "login_failed": False,  # counted by accounts/login_limits.py instead (per account and address apart)
     "signup": env.str("RATE_SIGNUP", default="20/h/ip"),  # sign-up attempts per address an hour
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -225,6 +227,12 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "confirm_email": "1/180s/key",
 }
+
+# Failed logins (accounts/login_limits.py), counted apart: an account from one address,
+# an account from anywhere, and an address over all accounts (high: many people share one).
+LOGIN_LIMIT_ACCOUNT_ADDRESS = env.str("LOGIN_LIMIT_ACCOUNT_ADDRESS", default="5/5m")
+LOGIN_LIMIT_ACCOUNT = env.str("LOGIN_LIMIT_ACCOUNT", default="20/h")
+LOGIN_LIMIT_ADDRESS = env.str("LOGIN_LIMIT_ADDRESS", default="100/10m")
 
 # Abuse limits (config/abuse.py), counted in Redis by the write services, so pages
 # and API share them. "count/period" (period like 3h, d, 10m); empty turns one off.
@@ -396,6 +404,8 @@ TIMELINE_INACTIVE_AFTER = timedelta(days=env.int("TIMELINE_INACTIVE_DAYS", defau
 TIMELINE_READ_FROM_SQL = env.bool("TIMELINE_READ_FROM_SQL", default=False)
 
 # --- Security --------------------------------------------------------------
+
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.guards.ReporterFilter"  # debug pages hide connection URLs too
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

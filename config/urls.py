@@ -1,15 +1,20 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from accounts.views import LoginView
 from config import metrics, views
 
+# The admin's own login had no failed-login limit: staff sign in through the site's login instead.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Chirp moderation"
 admin.site.site_title = "Chirp admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/login/", LoginView.as_view(), name="account_login"),  # before allauth's: 429 when limited
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api.urls")),
     path("healthz", views.healthz, name="healthz"),
