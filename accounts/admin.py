@@ -7,7 +7,8 @@ from django.template.response import TemplateResponse
 from accounts.models import User
 from config.errors import ServiceError
 
-PROFILE_FIELDS = ("name", "bio", "location", "website", "avatar", "header", "is_private", "who_can_message")
+PROFILE_FIELDS = ("name", "bio", "location", "website", "avatar", "header")
+OWNER_SETTINGS = ("is_private", "who_can_message")  # shown, never edited here: the account holder's choices
 
 
 @admin.register(User)
@@ -24,6 +25,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Profile", {"fields": PROFILE_FIELDS}),
+        ("Settings", {"fields": OWNER_SETTINGS}),
         ("Contact", {"fields": ("email",)}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Moderation", {"fields": ("suspended_at", "suspension_reason")}),
@@ -33,6 +35,7 @@ class UserAdmin(DjangoUserAdmin):
     moderator_fieldsets = (
         (None, {"fields": ("username",)}),
         ("Profile", {"fields": PROFILE_FIELDS}),
+        ("Settings", {"fields": OWNER_SETTINGS}),
         ("Status", {"fields": ("is_active", "suspended_at", "suspension_reason", "last_login", "date_joined")}),
     )
 
@@ -44,8 +47,18 @@ class UserAdmin(DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Suspension goes through the actions, so it is logged and tokens are revoked.
         if request.user.is_superuser:
-            return ("last_login", "date_joined", "suspended_at", "suspension_reason")
-        return ("username", "is_active", "last_login", "date_joined", "suspended_at", "suspension_reason")
+            return ("last_login", "date_joined", "suspended_at", "suspension_reason", *OWNER_SETTINGS)
+        return ("username", "is_active", "last_login", "date_joined", "suspended_at", "suspension_reason",
+                *OWNER_SETTINGS)  # fmt: skip
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        from social.moderation.services import user_edit
+
+        # Every staff change to an account goes through the moderation service, into the audit log.
+        user_edit(moderator=request.user, user=obj, fields=list(form.changed_data))
+        return None
 
     def has_change_permission(self, request, obj=None):
         # Staff accounts are managed by superusers only.

@@ -271,6 +271,7 @@ class ModerationAction(models.Model):
         REMOVE_TWEET = "remove_tweet", "Removed a post"
         DISMISS = "dismiss", "Dismissed a report"
         RESOLVE = "resolve", "Resolved a report"
+        EDIT_USER = "edit_user", "Edited the account"
 
     moderator = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices)

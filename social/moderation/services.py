@@ -104,6 +104,31 @@ def user_suspend(*, moderator: User, user: User, reason: str, report: Report | N
     return user
 
 
+OWNER_ONLY = {"is_private", "who_can_message", "password"}  # the account holder's choices, never a moderator's
+
+
+@transaction.atomic
+def user_edit(*, moderator: User, user: User, fields: list[str]) -> User:
+    """Save a staff member's changes to `fields` of `user` (already set on it), with what changed in the log."""
+    if OWNER_ONLY & set(fields):
+        raise Forbidden("Privacy and messaging settings are the account holder's to change.")
+    related = [name for name in fields if name in ("groups", "user_permissions")]  # saved by the admin after this
+    fields = [name for name in fields if name not in related]
+    if not fields and not related:
+        return user
+    before = User.objects.select_for_update().get(pk=user.pk)
+    changes = [f"{name}: {_shown(getattr(before, name))!r} → {_shown(getattr(user, name))!r}" for name in fields]
+    changes += [f"{name} changed" for name in related]
+    if fields:
+        user.save(update_fields=fields)
+    _log(moderator, Action.EDIT_USER, target_user=user, snapshot="\n".join(changes)[:5000])
+    return user
+
+
+def _shown(value) -> str:
+    return getattr(value, "name", None) or ("" if value is None else str(value))
+
+
 @transaction.atomic
 def user_unsuspend(*, moderator: User, user: User, reason: str) -> User:
     reason = _reason(reason)

@@ -57,7 +57,9 @@ def test_moderator_cannot_set_anyones_password(client, moderator, user):
         assert client.get(superuser_only).status_code == 403, superuser_only
 
 
-def test_moderator_can_edit_a_profile(client, moderator, user):
+def test_moderator_can_edit_a_profile_and_it_is_in_the_audit_log(client, moderator, user):
+    from social.models import ModerationAction
+
     client.force_login(moderator)
     response = client.post(
         f"/admin/accounts/user/{user.pk}/change/",
@@ -66,3 +68,29 @@ def test_moderator_can_edit_a_profile(client, moderator, user):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.name == "Alice (edited)"
+    logged = ModerationAction.objects.get(action="edit_user", target_user=user)
+    assert logged.moderator == moderator
+    assert "name: 'Alice Liddell' → 'Alice (edited)'" in logged.snapshot
+
+
+def test_privacy_is_not_a_moderators_to_change(client, moderator, user):
+    client.force_login(moderator)
+    page = client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+    assert 'name="is_private"' not in page and 'name="who_can_message"' not in page  # shown, not editable
+    client.post(
+        f"/admin/accounts/user/{user.pk}/change/",
+        {"name": user.name, "bio": "", "location": "", "website": "", "is_private": "on", "who_can_message": "following"},
+    )
+    user.refresh_from_db()
+    assert user.is_private is False and user.who_can_message == "everyone"
+
+
+def test_owner_settings_are_refused_by_the_service_too(moderator, user):
+    from config.errors import Forbidden
+    from social.moderation.services import user_edit
+
+    user.is_private = True
+    with pytest.raises(Forbidden):
+        user_edit(moderator=moderator, user=user, fields=["is_private"])
+    user.refresh_from_db()
+    assert user.is_private is False
