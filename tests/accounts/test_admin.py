@@ -79,7 +79,14 @@ def test_privacy_is_not_a_moderators_to_change(client, moderator, user):
     assert 'name="is_private"' not in page and 'name="who_can_message"' not in page  # shown, not editable
     client.post(
         f"/admin/accounts/user/{user.pk}/change/",
-        {"name": user.name, "bio": "", "location": "", "website": "", "is_private": "on", "who_can_message": "following"},
+        {
+            "name": user.name,
+            "bio": "",
+            "location": "",
+            "website": "",
+            "is_private": "on",
+            "who_can_message": "following",
+        },
     )
     user.refresh_from_db()
     assert user.is_private is False and user.who_can_message == "everyone"
