@@ -15,7 +15,9 @@ from knox.models import AuthToken
 from accounts.models import User
 from config import images
 from config.errors import ServiceError
+from config.tasks import enqueue_on_commit
 from notifications import services as notification_services
+from search.tasks import recount_author
 from social import services as social_services
 
 PROFILE_FIELDS = ("name", "bio", "location", "website")
@@ -187,6 +189,7 @@ def privacy_update(
         if not is_private:
             # Turning public lets everyone who asked in; turning private keeps current followers.
             social_services.follow_requests_accept_all(target=user)
+        enqueue_on_commit(recount_author, user.pk)  # its hashtags leave (or rejoin) the trends
     if who_can_message is not None and who_can_message != user.who_can_message:
         if who_can_message not in User.WhoCanMessage.values:
             raise ServiceError("Choose everyone or following.", field="whoCanMessage")

@@ -7,3 +7,9 @@ from search import trends
 def refresh_trends() -> int:
     """Rank trending hashtags and cache the list (beat, every minute)."""
     return len(trends.refresh())
+
+
+@shared_task(acks_late=True)
+def recount_author(author_id: int) -> bool:
+    """An account's visibility changed: its hashtag uses leave or rejoin the trend counts (idempotent)."""
+    return trends.author_counts_changed(author_id)

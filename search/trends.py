@@ -12,14 +12,16 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from accounts.models import User
 from config.redis import get_redis
+from tweets.models import TweetHashtag
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +61,41 @@ def record(tags: Iterable[str], at: datetime, delta: int = 1) -> None:
             pipe.execute()
     except RedisError:
         logger.warning("Redis unavailable; trend counts for %s missed", tags, exc_info=True)
+
+
+EXCLUDED_TTL = 30 * 86400  # longer than any window a use counts in
+
+
+def excluded_key(author_id: int) -> str:
+    return f"trends:excluded:{author_id}"
+
+
+def author_counts_changed(author_id: int) -> bool:
+    """An account went private, was suspended or is being deleted, or came back: its uses leave or rejoin.
+
+    Only what the account posted in the counted window moves. A marker per
+    excluded account makes each move happen once however often this runs;
+    the cached ranking is then redone, so no page shows the old one.
+    """
+    author = User.objects.filter(pk=author_id).first()
+    counted = author is not None and counts_toward_trends(author)
+    redis = get_redis()
+    if counted:
+        moved = redis.delete(excluded_key(author_id))
+    else:
+        moved = redis.set(excluded_key(author_id), 1, nx=True, ex=EXCLUDED_TTL)
+    if not moved:
+        return False
+    since = timezone.now() - timedelta(hours=RECENT_HOURS + BASELINE_HOURS + 1)
+    uses = defaultdict(list)
+    rows = TweetHashtag.objects.filter(tweet__author_id=author_id, tweet__retweet_of__isnull=True,
+                                       tweet__created_at__gte=since)  # fmt: skip
+    for tweet_id, created_at, tag in rows.values_list("tweet_id", "tweet__created_at", "hashtag__name"):
+        uses[(tweet_id, created_at)].append(tag)
+    for (_, created_at), tags in uses.items():
+        record(tags, created_at, 1 if counted else -1)
+    refresh()
+    return True
 
 
 def record_on_commit(author, tags: Iterable[str], at: datetime, delta: int = 1) -> None:

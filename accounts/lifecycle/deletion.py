@@ -10,7 +10,6 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import timedelta
 from itertools import batched
 from typing import Any
 
@@ -30,7 +29,7 @@ from config.errors import ServiceError
 from config.tasks import enqueue_on_commit
 from notifications import services as notification_services
 from notifications.models import Notification
-from search import trends
+from search.tasks import recount_author
 from social.dm import images as dm_images
 from social.models import (
     Block,
@@ -49,7 +48,6 @@ from timelines.store import TimelineStore
 from tweets import ids
 from tweets import media as tweet_media
 from tweets.models import Like, Media, Tweet
-from tweets.services import _tags_of
 from tweets.tasks import recount_tweets
 
 logger = logging.getLogger(__name__)
@@ -103,6 +101,7 @@ def account_delete(*, user: User, password: str) -> None:
     account_services.tokens_revoke_all(user=locked)
     from accounts.tasks import delete_account
 
+    enqueue_on_commit(recount_author, locked.pk)  # out of the trends now, not when its rows go
     enqueue_on_commit(delete_account, locked.pk)
 
 
@@ -129,12 +128,9 @@ def account_erase(user_id: int) -> bool:
     _erase_likes(user)
     _erase_graph(user)
     _erase_messages(user)
-    tags_taken = False
-    while (erased := _erase_tweets(user)) is not None:
-        tags_taken = tags_taken or erased
+    while _erase_tweets(user) is not None:
+        pass
     _erase_account(user)
-    if tags_taken:  # readers see the lowered counts now rather than after the next beat
-        transaction.on_commit(trends.refresh)
     return True
 
 
@@ -241,20 +237,12 @@ def _erase_tweets(user: User) -> bool | None:
         )
     }
     files = list(Media.objects.filter(tweet_id__in=batch))
-    counted_since = timezone.now() - timedelta(hours=trends.RECENT_HOURS + trends.BASELINE_HOURS + 1)
-    tagged = [
-        (tags, row["created_at"])
-        for row in rows
-        if row["created_at"] >= counted_since and (tags := _tags_of(row["entities"]))
-    ]
-    if user.is_private:
-        tagged = []  # a private account's posts never counted toward trends
+    # Its hashtag uses left the trend counts when the deletion was asked (search.trends.author_counts_changed).
     Tweet.objects.filter(pk__in=batch).delete()
     for field, tweet_ids in targets.items():
         recount_tweets(Tweet.objects.filter(pk__in=set(tweet_ids)), [field])
     transaction.on_commit(lambda: tweet_media.delete_files(files))
-    transaction.on_commit(lambda: [trends.record(tags, at, -1) for tags, at in tagged])
-    return bool(tagged)
+    return True
 
 
 def _account_files(user: User) -> Iterator[tuple[Any, str]]:

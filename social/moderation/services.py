@@ -14,6 +14,7 @@ from accounts.models import User
 from config.errors import Conflict, Forbidden, NotFound, ServiceError
 from config.tasks import enqueue_on_commit
 from notifications import services as notifications
+from search.tasks import recount_author
 from social.models import Message, ModerationAction, Report
 from social.tasks import recount_around
 from tweets.models import Tweet
@@ -100,6 +101,7 @@ def user_suspend(*, moderator: User, user: User, reason: str, report: Report | N
         AuthToken.objects.filter(user=user).delete()
         _log(moderator, Action.SUSPEND, target_user=user, report=report, reason=reason)
         enqueue_on_commit(recount_around, user.pk)
+        enqueue_on_commit(recount_author, user.pk)
     _close(report, moderator, Report.Status.RESOLVED)
     return user
 
@@ -138,6 +140,7 @@ def user_unsuspend(*, moderator: User, user: User, reason: str) -> User:
         user.save(update_fields=["is_active", "suspended_at", "suspension_reason"])
         _log(moderator, Action.UNSUSPEND, target_user=user, reason=reason)
         enqueue_on_commit(recount_around, user.pk)
+        enqueue_on_commit(recount_author, user.pk)
     return user
 
 

@@ -91,3 +91,59 @@ def test_explore_and_following_work_while_redis_is_down(client, settings):
     assert client.get("/trends").status_code == 200
     assert social.follow_create(follower=ann, followee=ben) == "following"
     assert Follow.objects.filter(follower=ann, followee=ben).exists()
+
+
+@pytest.fixture
+def trending(django_capture_on_commit_callbacks):
+    """Ann's #wave trends: three posts in the last hours."""
+    ann = UserFactory(username="ann")
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(3):
+            post(ann, f"riding the #wave {i}")
+    assert [t["hashtag"] for t in trends.refresh()] == ["wave"]
+    return ann
+
+
+def shown(api_client) -> list[str]:
+    return [t["hashtag"] for t in api_client.get("/api/v1/trends").json()["trends"]]
+
+
+def test_going_private_takes_an_accounts_tags_out_of_the_trends_and_public_brings_them_back(
+    trending, api_client, django_capture_on_commit_callbacks
+):
+    from accounts import services as accounts
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts.privacy_update(user=trending, is_private=True)
+    assert shown(api_client) == []  # the cached ranking was redone, not left for the next beat
+    assert trends.compute() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts.privacy_update(user=trending, is_private=False)
+    assert shown(api_client) == ["wave"]
+    assert trends.compute()[0]["tweet_count"] == 3
+
+
+def test_a_repeated_recount_moves_nothing_twice(trending, django_capture_on_commit_callbacks):
+    from accounts import services as accounts
+    from search.tasks import recount_author
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts.privacy_update(user=trending, is_private=True)
+    assert recount_author(trending.pk) is False  # a redelivered task: already out
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts.privacy_update(user=trending, is_private=False)
+    assert recount_author(trending.pk) is False
+    assert trends.compute()[0]["tweet_count"] == 3
+
+
+def test_suspension_takes_them_out_and_lifting_it_brings_them_back(
+    trending, moderator, api_client, django_capture_on_commit_callbacks
+):
+    from social.moderation.services import user_suspend, user_unsuspend
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user_suspend(moderator=moderator, user=trending, reason="spam")
+    assert shown(api_client) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        user_unsuspend(moderator=moderator, user=trending, reason="appeal")
+    assert shown(api_client) == ["wave"]
