@@ -198,6 +198,8 @@ class Supervisor:
             "PYTHONWARNINGS": "ignore:You're running the worker with superuser privileges",
         }
         if stack:
+            # The production layout runs as production does: no debug pages (the site's own 404 and 500).
+            self.env.setdefault("DEBUG", "false")
             # Pages on PORT open their socket on PORT+1, so that origin is one the socket trusts.
             site = f"http://{self.shown_host}:{port}"
             self.env.update(

@@ -12,7 +12,7 @@ AVATAR_HUES = (204, 262, 330, 14, 38, 142, 172, 222)
 @register.inclusion_tag("partials/avatar.html")
 def avatar(user, size: str = "md"):
     """The user's picture, or their initial on a colour picked from their id."""
-    hue = AVATAR_HUES[(user.pk or 0) % len(AVATAR_HUES)]
+    hue = (user.pk or 0) % len(AVATAR_HUES)  # a class (.hue-N), not a style attribute the CSP would refuse
     initial = (user.display_name[:1] or "?").upper()
     return {"profile": user, "size": size, "hue": hue, "initial": initial}
 

@@ -54,6 +54,9 @@ def test_make_stack_serves_the_procfile_and_starts_a_crashed_process_again(tmp_p
         web = f"http://127.0.0.1:{port}/healthz"
         assert status_of(web) == 200
         assert socket.create_connection(("127.0.0.1", port + 1), timeout=2)  # the `ws` process
+        missing = fetch(f"http://127.0.0.1:{port}/no-such-page")
+        assert missing[0] == 404 and "Page not found (404)" not in missing[1]  # the site's page, not DEBUG's
+        assert "DATABASE_URL" not in fetch(f"http://127.0.0.1:{port}/@a%00b")[1]
         started = psutil.Process(make.pid).children(recursive=True)
         assert {"granian", "uvicorn", "celery"} <= {p.name() for p in started}
 
@@ -72,6 +75,14 @@ def test_make_stack_serves_the_procfile_and_starts_a_crashed_process_again(tmp_p
             os.killpg(make.pid, signal.SIGKILL)
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=3) as answer:
+            return answer.status, answer.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace")
 
 
 def status_of(url: str) -> int:
