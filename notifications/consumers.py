@@ -138,9 +138,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         try:
             content = json.loads(text_data)
         except ValueError:
-            return await self._error("Frames are JSON objects, such as {\"type\": \"ping\"}.")
+            return await self._error('Frames are JSON objects, such as {"type": "ping"}.')
         if not isinstance(content, dict) or content.get("type") != "ping":
-            return await self._error("The only frame a client sends is {\"type\": \"ping\"}.")
+            return await self._error('The only frame a client sends is {"type": "ping"}.')
         await self.send_json({"type": "pong"})
 
     def _over_rate(self) -> bool:
