@@ -73,3 +73,21 @@ async def still_open(socket: WebsocketCommunicator) -> bool:
             return False
         if json.loads(output["text"]) == {"type": "pong"}:
             return True
+
+
+async def still_listening(socket: WebsocketCommunicator, user_id: int) -> bool:
+    """An event sent to the user now arrives (and no close before it).
+
+    Group messages reach a consumer in order, so once this probe arrives every
+    check sent before it has been made.
+    """
+    from notifications.events import send_event_on_commit
+
+    probe = {"type": "probe", "id": f"probe:{id(socket)}"}
+    await sync_to_async(send_event_on_commit)([user_id], probe)
+    while True:
+        output = await socket.receive_output(timeout=3)
+        if output["type"] == "websocket.close":
+            return False
+        if json.loads(output["text"]) == probe:
+            return True
