@@ -20,7 +20,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from notifications import presence
-from notifications.auth import user_for
+from notifications.auth import Credentials, user_for
 from notifications.events import user_group
 from notifications.selectors import live_unread_event
 
@@ -166,7 +166,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if credentials.kind == "session":
             moved = message.get("moved")
             if moved and moved[0] == credentials.fingerprint:
-                credentials = self.credentials = type(credentials)("session", moved[1])
+                credentials = self.credentials = Credentials("session", moved[1])
             elif message.get("keep") == credentials.fingerprint:
                 return  # the request holding this session is moving it to a new key
         user = await user_for(credentials)
