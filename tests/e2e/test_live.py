@@ -128,3 +128,24 @@ def test_a_notification_delivered_three_times_shows_once(browser, live_server_ur
     expect(page.locator('[data-badge="notifications"]').first).to_have_text("7", timeout=3000)  # past the repeats
     expect(items).to_have_count(1)
     context.close()
+
+
+def test_logging_out_closes_the_other_tabs_sockets_and_they_stop_retrying(browser, live_server_url, sign_in):
+    ann = UserFactory(username="ann", name="Ann Reader")
+    context = browser.new_context()
+    sign_in(context, ann)
+    page = context.new_page()
+    opened = []
+    page.on("websocket", lambda socket: opened.append(socket))
+    page.goto(live_server_url + "/")
+    page.wait_for_function(SOCKET_OPEN)
+
+    other_tab = context.new_page()
+    other_tab.goto(live_server_url + "/")
+    other_tab.get_by_role("button", name="Log out").click()
+    expect(other_tab).to_have_url(re.compile(r"/accounts/login/"))
+
+    page.wait_for_function("window.chirpSocket().readyState === 3", timeout=3000)  # closed at once (4401)
+    page.wait_for_timeout(2500)  # a retry would have come within 2 s
+    assert len(opened) == 1
+    context.close()
