@@ -1,4 +1,6 @@
+from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 
 from accounts import login_limits, services
 from config.request_context import address_of
@@ -16,7 +18,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def set_password(self, user, password) -> None:
         # Both the reset and the change flows land here, in pages and API alike.
-        services.password_set(user=user, password=password)
+        services.password_set(user=user, password=password, keep_session=_session_kept(user))
+
+    def logout(self, request) -> None:
+        services.user_logout(request=request)
 
     def pre_authenticate(self, request, **credentials) -> None:
         # Our limits (accounts/login_limits.py) instead of allauth's, whose per-address
@@ -39,3 +44,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
 def _login_of(credentials: dict) -> str:
     return credentials.get("email") or credentials.get("username") or ""
+
+
+# allauth's views that keep the signed-in session after the password changes (under a new key).
+KEEPING_VIEWS = {"account_change_password", "account_set_password"}
+
+
+def _session_kept(user) -> str | None:
+    """The key of the session changing its own password that allauth will keep signed in, if any."""
+    request = context.request
+    match = getattr(request, "resolver_match", None)
+    if request is None or match is None or match.url_name not in KEEPING_VIEWS:
+        return None
+    if app_settings.LOGOUT_ON_PASSWORD_CHANGE or request.user.pk != user.pk:
+        return None
+    return request.session.session_key

@@ -2,7 +2,6 @@
 
 from contextlib import contextmanager
 
-from django.contrib.auth import logout
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
@@ -95,7 +94,7 @@ class LogoutView(APIView):
         if isinstance(request.auth, AuthToken):
             services.token_revoke(token=request.auth)
         else:
-            logout(request._request)
+            services.user_logout(request=request._request)
         return Response({"message": "Logged out."})
 
 
@@ -278,5 +277,5 @@ class AccountView(APIView):
         data = _valid(AccountDeleteSerializer, request)
         lifecycle.account_delete(user=request.user, password=data["password"])
         if not isinstance(request.auth, AuthToken):
-            logout(request._request)
+            services.user_logout(request=request._request)
         return Response({"message": "Your account was deleted. Everything in it is being removed."})

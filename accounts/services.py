@@ -7,6 +7,7 @@ from typing import Any
 from allauth.account.forms import LoginForm, ResetPasswordForm, ResetPasswordKeyForm, UserTokenForm
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
@@ -17,6 +18,7 @@ from config import images
 from config.errors import ServiceError
 from config.tasks import enqueue_on_commit
 from notifications import services as notification_services
+from notifications.events import recheck_sockets_on_commit
 from search.tasks import recount_author
 from social import services as social_services
 
@@ -62,25 +64,50 @@ def token_create(*, user: User) -> str:
     return token
 
 
+@transaction.atomic
 def token_revoke(*, token: AuthToken) -> None:
+    """The token stops working, and so do live sockets opened with it."""
     token.delete()
+    recheck_sockets_on_commit(token.user_id)
 
 
+@transaction.atomic
 def tokens_revoke_all(*, user: AbstractBaseUser) -> int:
     deleted, _ = AuthToken.objects.filter(user=user).delete()
+    recheck_sockets_on_commit(user.pk)
     return deleted
 
 
 @transaction.atomic
-def password_set(*, user: AbstractBaseUser, password: str) -> None:
+def password_set(*, user: AbstractBaseUser, password: str, keep_session: str | None = None) -> None:
     """Change a password and revoke every API token issued under the old one.
 
-    Sessions need no extra work: Django drops sessions whose password hash no
-    longer matches, and the change-password page keeps its own session.
+    Django drops sessions whose password hash no longer matches; live sockets
+    check theirs once this commits, so those of other sessions and every
+    token close. `keep_session` is the key of the session that made the
+    change and stays signed in: its sockets wait for `session_moved`.
     """
     user.set_password(password)
     user.save(update_fields=["password"])
-    tokens_revoke_all(user=user)
+    AuthToken.objects.filter(user=user).delete()
+    recheck_sockets_on_commit(user.pk, keep_session=keep_session)
+
+
+def session_moved(*, request: HttpRequest) -> None:
+    """A password change kept this request's session signed in under a new key: its sockets follow."""
+    old_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not old_key or not request.user.is_authenticated or request.session.session_key == old_key:
+        return
+    request.session.save()  # the new key, with the new password's hash, before the sockets look it up
+    recheck_sockets_on_commit(request.user.pk, moved_session=(old_key, request.session.session_key))
+
+
+def user_logout(*, request: HttpRequest) -> None:
+    """End the request's session (pages, and API calls made with it) and close its live sockets."""
+    user_id = request.user.pk if request.user.is_authenticated else None
+    logout(request)
+    if user_id is not None:
+        recheck_sockets_on_commit(user_id)
 
 
 def password_reset_request(*, request: HttpRequest, email: str) -> None:

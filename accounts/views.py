@@ -2,7 +2,6 @@
 
 from allauth.account.views import LoginView as AllauthLoginView
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -149,7 +148,7 @@ def account_delete(request):
         except ServiceError as error:
             form.add_error("password" if "password" in error.fields else None, error.message)
         else:
-            logout(request)
+            services.user_logout(request=request)
             messages.success(request, "Your account was deleted. Everything in it is being removed.")
             return redirect("home")
     status = 400 if form.errors else 200

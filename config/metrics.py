@@ -85,15 +85,6 @@ def fan_out_done(*, kind: str, created_at: datetime) -> None:
         logger.warning("could not record the fan-out of a %s in the metrics", kind, exc_info=True)
 
 
-# One round trip's worth of work in Redis: the open sockets are summed there rather
-# than sending every user's count to the scraper.
-_SUM_HASH = """
-local total = 0
-for _, count in ipairs(redis.call('HVALS', KEYS[1])) do total = total + tonumber(count) end
-return total
-"""
-
-
 @cache
 def _broker_client(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=1.0)
@@ -141,13 +132,13 @@ class ChirpCollector:
         up = GaugeMetricFamily("chirp_redis_up", "Whether the metrics could read Redis (REDIS_URL).")
         try:
             client = get_redis()
-            sum_hash = client.register_script(_SUM_HASH)
+            cutoff = time.time() - presence.online_for()  # live sockets, and people with one
             with client.pipeline(transaction=False) as pipe:
                 pipe.hgetall(POSTED_KEY)
                 pipe.hgetall(LAG_KEY)
                 pipe.hgetall(STATS_KEY)
-                sum_hash(keys=[presence.SOCKETS_KEY], client=pipe)
-                pipe.zcount(presence.KEY, time.time() - presence.ONLINE_FOR, "+inf")
+                pipe.zcount(presence.SOCKETS_KEY, cutoff, "+inf")
+                pipe.zcount(presence.KEY, cutoff, "+inf")
                 posted, lag, stats, sockets, online = pipe.execute()
         except Exception as error:
             logger.warning("metrics: Redis unreadable (%s)", type(error).__name__)

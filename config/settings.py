@@ -393,6 +393,14 @@ IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
 # Where pages open their live-events socket; empty means this origin's /ws/ (a proxy
 # sends it to the ASGI server). `make stack` points it at the WebSocket port.
 LIVE_EVENTS_URL = env.str("LIVE_EVENTS_URL", default="")
+# Per person, open sockets (over the cap: close 4429); per socket, frames a client may
+# send a minute (over it: an error frame, then close 1008). The page sends two a minute.
+LIVE_SOCKETS_PER_USER = env.int("LIVE_SOCKETS_PER_USER", default=20)
+LIVE_FRAMES_PER_MINUTE = env.int("LIVE_FRAMES_PER_MINUTE", default=60)
+# Presence (notifications/presence.py): each consumer refreshes its socket this often,
+# and a person counts as online while a socket of theirs refreshed within ONLINE_FOR.
+PRESENCE_REFRESH_EVERY = env.float("PRESENCE_REFRESH_EVERY", default=30)
+PRESENCE_ONLINE_FOR = env.float("PRESENCE_ONLINE_FOR", default=90)
 
 # --- Product settings ------------------------------------------------------
 

@@ -1,8 +1,14 @@
-"""Live events: the one way anything reaches an open page or API socket."""
+"""Live events: the one way anything reaches an open page or API socket.
+
+Besides events (built by `notifications.catalogue`), the user's group carries
+one control message, `auth.check`: each of that user's consumers looks up its
+own credentials again and closes with 4401 when they no longer hold.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import threading
@@ -27,23 +33,46 @@ def send_event_on_commit(user_ids: Iterable[int], event: dict) -> None:
     """
     user_ids = list(dict.fromkeys(user_ids))
     if user_ids:
-        transaction.on_commit(lambda: _send([(user_id, event) for user_id in user_ids]))
+        message = {"type": "event.forward", "event": event}
+        transaction.on_commit(lambda: _send([(user_id, message) for user_id in user_ids]))
 
 
-def _send(events: list[tuple[int, dict]]) -> None:
-    """Send (user id, event) pairs; live updates are best effort, so failures are logged, not raised."""
+def session_fingerprint(session_key: str) -> str:
+    """How control messages name a session without carrying its key."""
+    return hashlib.sha256(session_key.encode()).hexdigest()
+
+
+def recheck_sockets_on_commit(
+    user_id: int, *, keep_session: str | None = None, moved_session: tuple[str, str] | None = None
+) -> None:
+    """Once committed, make each of the user's sockets check its credentials (closing if they no longer hold).
+
+    `keep_session`: a session key whose sockets wait (the request holding it
+    is moving it to a new key). `moved_session`: (old key, new key); sockets
+    of the old key adopt the new one, then check.
+    """
+    message: dict = {"type": "auth.check"}
+    if keep_session:
+        message["keep"] = session_fingerprint(keep_session)
+    if moved_session:
+        message["moved"] = [session_fingerprint(moved_session[0]), moved_session[1]]
+    transaction.on_commit(lambda: _send([(user_id, message)]))
+
+
+def _send(messages: list[tuple[int, dict]]) -> None:
+    """Send (user id, channel message) pairs; best effort, so failures are logged, not raised."""
     layer = get_channel_layer()
-    if layer is None or not events:
+    if layer is None or not messages:
         return
     try:
-        asyncio.run_coroutine_threadsafe(_send_all(layer, events), _sender_loop()).result(SEND_TIMEOUT)
+        asyncio.run_coroutine_threadsafe(_send_all(layer, messages), _sender_loop()).result(SEND_TIMEOUT)
     except Exception:
-        logger.warning("live events to users %s not sent", [u for u, _ in events], exc_info=True)
+        logger.warning("live events to users %s not sent", [u for u, _ in messages], exc_info=True)
 
 
-async def _send_all(layer, events: list[tuple[int, dict]]) -> None:
-    for user_id, event in events:
-        await layer.group_send(user_group(user_id), {"type": "event.forward", "event": event})
+async def _send_all(layer, messages: list[tuple[int, dict]]) -> None:
+    for user_id, message in messages:
+        await layer.group_send(user_group(user_id), message)
 
 
 # One long-lived loop per process: the Redis layer's connections stay open

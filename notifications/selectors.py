@@ -10,7 +10,9 @@ from django.template.loader import render_to_string
 
 from accounts.models import User
 from config.api.pagination import PageRequest, keyset_page
+from notifications import catalogue
 from notifications.models import Notification
+from social.dm.selectors import unread_conversations
 from social.visibility import tweets_visible_to, users_visible_to
 from tweets.selectors import hydrate
 
@@ -112,4 +114,9 @@ def live_notification_event(user: User, notification_id: int) -> dict | None:
     # Rendered off any request, so no CSRF token: the page puts its own into the forms it inserts.
     context = {"group": group(rows)[0], "user": user, "off_request": True}
     html = render_to_string("notifications/_group.html", context)
-    return {"type": "notification", "notification": notification_json(rows[0]), "html": html}
+    return catalogue.notification(notification_json(rows[0]), html)
+
+
+def live_unread_event(user_id: int) -> dict:
+    """Both badges at once: unread notifications, and conversations with unread messages."""
+    return catalogue.unread(unread_count(user_id), unread_conversations(user_id))

@@ -98,7 +98,7 @@ def account_delete(*, user: User, password: str) -> None:
     locked.set_unusable_password()
     locked.save(update_fields=["is_active", "password"])
     user.is_active, user.password = locked.is_active, locked.password
-    account_services.tokens_revoke_all(user=locked)
+    account_services.tokens_revoke_all(user=locked)  # which also closes its live sockets, once committed
     from accounts.tasks import delete_account
 
     enqueue_on_commit(recount_author, locked.pk)  # out of the trends now, not when its rows go

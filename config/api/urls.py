@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
+from config.instance import InstanceView
 from notifications import api as notifications_api
 from search import api as search_api
 from social import api as social_api
@@ -60,6 +61,7 @@ urlpatterns = [
     path("account/export", accounts_api.AccountExportView.as_view(), name="api-account-export"),
     path("account", accounts_api.AccountView.as_view(), name="api-account"),
     path("reports", moderation_api.ReportsView.as_view(), name="api-reports"),
+    path("instance", InstanceView.as_view(), name="api-instance"),  # an addition: where live events are
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file of its own, so the CSP needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

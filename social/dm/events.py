@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from config.tasks import enqueue
-from notifications import presence
+from notifications import catalogue, presence
 from notifications.events import send_event_on_commit
 from social.models import Message
 
@@ -19,8 +19,7 @@ def message_sent(message: Message, member_ids: list[int]) -> None:
         return
     from social.dm.serializers import message_json
 
-    send_event_on_commit(online, {"type": "message", "conversationId": str(message.conversation_id),
-                                  "message": message_json(message)})  # fmt: skip
+    send_event_on_commit(online, catalogue.message(message.conversation_id, message_json(message)))
     for user_id in online:
         if user_id != message.sender_id:
             transaction.on_commit(lambda user_id=user_id: enqueue(push_unread, user_id))
@@ -31,8 +30,6 @@ def marker_moved(conversation_id: int, reader_id: int, message_id: int, member_i
     from notifications.tasks import push_unread
 
     online = presence.online(member_ids)
-    event = {"type": "message.read", "conversationId": str(conversation_id), "userId": str(reader_id),
-             "messageId": str(message_id)}  # fmt: skip
-    send_event_on_commit(online, event)
+    send_event_on_commit(online, catalogue.message_read(conversation_id, reader_id, message_id))
     if reader_id in online:
         transaction.on_commit(lambda: enqueue(push_unread, reader_id))

@@ -14,6 +14,7 @@ from accounts.models import User
 from config.errors import Conflict, Forbidden, NotFound, ServiceError
 from config.tasks import enqueue_on_commit
 from notifications import services as notifications
+from notifications.events import recheck_sockets_on_commit
 from search.tasks import recount_author
 from social.models import Message, ModerationAction, Report
 from social.tasks import recount_around
@@ -99,6 +100,7 @@ def user_suspend(*, moderator: User, user: User, reason: str, report: Report | N
         user.is_active, user.suspended_at, user.suspension_reason = False, timezone.now(), reason
         user.save(update_fields=["is_active", "suspended_at", "suspension_reason"])
         AuthToken.objects.filter(user=user).delete()
+        recheck_sockets_on_commit(user.pk)  # their open pages and API sockets close
         _log(moderator, Action.SUSPEND, target_user=user, report=report, reason=reason)
         enqueue_on_commit(recount_around, user.pk)
         enqueue_on_commit(recount_author, user.pk)

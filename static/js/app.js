@@ -6,17 +6,37 @@
   // ---- Live events over /ws/ ----------------------------------------------
   // Each server event is re-dispatched on document as "chirp:<type>" so page
   // features can listen without knowing about the socket.
+  var STOP_CODES = { 4401: "signed out", 4403: "another site's page" }; // retrying can't help
+  var SEEN_LIMIT = 500;
+
+  // Events carry an id naming what they report; a repeat (a redelivered task) is dropped.
+  function seenIds() {
+    var order = [], seen = {};
+    return function isRepeat(id) {
+      if (!id) return false;
+      if (seen[id]) return true;
+      seen[id] = true;
+      order.push(id);
+      if (order.length > SEEN_LIMIT) delete seen[order.shift()];
+      return false;
+    };
+  }
+
   function connectLive() {
     if (!document.body.dataset.userId || !("WebSocket" in window)) return;
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var delay = 1000;
+    var opened = false;
+    var isRepeat = seenIds();
     var socket;
 
     function open() {
       socket = new WebSocket(document.body.dataset.liveUrl || scheme + location.host + "/ws/");
       socket.addEventListener("open", function () {
         delay = 1000;
-        document.dispatchEvent(new CustomEvent("chirp:connected"));
+        // After a gap, page features fetch what they may have missed (the server sends the counts).
+        document.dispatchEvent(new CustomEvent("chirp:connected", { detail: { reconnected: opened } }));
+        opened = true;
       });
       // A ping now and then keeps proxies from closing an idle socket.
       var heartbeat = setInterval(function () {
@@ -26,12 +46,12 @@
       socket.addEventListener("message", function (message) {
         var event;
         try { event = JSON.parse(message.data); } catch (e) { return; }
-        if (event && event.type) {
+        if (event && event.type && !isRepeat(event.id)) {
           document.dispatchEvent(new CustomEvent("chirp:" + event.type, { detail: event }));
         }
       });
       socket.addEventListener("close", function (closed) {
-        if (closed.code === 4401) return; // signed out: don't hammer the server
+        if (STOP_CODES[closed.code]) return;
         // Back off up to 30 s, with jitter so a restart isn't met by a stampede.
         var wait = delay + Math.random() * delay;
         delay = Math.min(delay * 2, 30000);
@@ -178,22 +198,48 @@
   });
 
   var seenEntries = {};
-  document.addEventListener("chirp:timeline.new", function (event) {
+  function showNewPosts(entryIds) {
     var banner = document.querySelector("[data-new-posts]");
-    if (!banner || seenEntries[event.detail.entryId]) return;
-    seenEntries[event.detail.entryId] = true;
+    if (!banner) return;
+    entryIds.forEach(function (id) {
+      if (!document.getElementById("tweet-" + id)) seenEntries[id] = true;
+    });
     var count = Object.keys(seenEntries).length;
+    if (!count) return;
     banner.querySelector("[data-new-count]").textContent = String(count);
     banner.querySelector("[data-new-plural]").textContent = count === 1 ? "" : "s";
     banner.hidden = false;
+  }
+
+  function newestOnPage() {
+    var newest = document.querySelector("#feed article.tweet");
+    return newest ? newest.id.replace("tweet-", "") : "1";
+  }
+
+  document.addEventListener("chirp:timeline.new", function (event) {
+    showNewPosts([event.detail.entryId]);
+  });
+
+  // Back from a dropped connection: anything newer than the page's newest card joins the banner.
+  document.addEventListener("chirp:connected", function (event) {
+    var banner = document.querySelector("[data-new-posts]");
+    if (!banner || !event.detail || !event.detail.reconnected) return;
+    fetch(banner.dataset.url + "?since=" + newestOnPage(), { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        var found = document.createElement("template");
+        found.innerHTML = html;
+        showNewPosts(Array.from(found.content.querySelectorAll("article.tweet")).map(function (card) {
+          return card.id.replace("tweet-", "");
+        }));
+      })
+      .catch(function () {}); // the banner can wait for the next event
   });
 
   document.addEventListener("click", function (event) {
     var banner = event.target.closest("[data-new-posts]");
     if (!banner || !window.htmx) return;
-    var newest = document.querySelector("#feed article.tweet");
-    var since = newest ? newest.id.replace("tweet-", "") : "1";
-    htmx.ajax("GET", banner.dataset.url + "?since=" + since, { target: "#feed", swap: "afterbegin" });
+    htmx.ajax("GET", banner.dataset.url + "?since=" + newestOnPage(), { target: "#feed", swap: "afterbegin" });
     banner.hidden = true;
     seenEntries = {};
   });

@@ -127,11 +127,11 @@ def test_timeline_cache_hits_and_misses(client, user):
 
 
 def test_open_sockets_and_online_users(client):
-    presence.connected(1)
-    presence.connected(1)  # a second tab
-    presence.connected(2)
-    presence.connected(3)
-    presence.disconnected(3)
+    presence.connected(1, "tab-1")
+    presence.connected(1, "tab-2")  # a second tab
+    presence.connected(2, "tab-1")
+    presence.connected(3, "tab-1")
+    presence.disconnected(3, "tab-1")
     found = scrape(client)
     assert value(found, "chirp_open_sockets") == 3
     assert value(found, "chirp_online_users") == 2

@@ -17,7 +17,7 @@ from django.db import connection
 from tests.faults.stack import ROOT, free_port, wait_until
 from tests.services import database_url, newcomer_env
 
-pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_killed_web_worker_is_replaced_and_the_next_request_served(stack_for):

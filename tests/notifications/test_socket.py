@@ -5,12 +5,11 @@ import time
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
 
-from config.asgi import application
 from config.redis import get_redis
 from notifications.events import send_event_on_commit
 from tests.factories import UserFactory
+from tests.notifications.live import cookie_for, listening, refusal
 
 pytestmark = [
     pytest.mark.asyncio,
@@ -19,35 +18,18 @@ pytestmark = [
 ]
 
 
-def session_cookie_for(user) -> str:
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
+def without_id(event: dict) -> dict:
+    return {k: v for k, v in event.items() if k != "id"}
 
 
-async def connect(cookie: str | None = None, origin: bytes = b"http://testserver"):
-    headers = [(b"origin", origin), (b"host", b"testserver")]
-    if cookie:
-        headers.append((b"cookie", f"sessionid={cookie}".encode()))
-    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
-    connected, code = await communicator.connect()
-    return communicator, connected, code
-
-
-async def test_anonymous_socket_is_refused():
-    _, connected, code = await connect()
-    assert not connected
-    assert code == 4401
+async def test_anonymous_socket_is_refused_with_4401():
+    assert await refusal() == 4401
 
 
 async def test_signed_in_socket_gets_its_own_events_only():
     alice, bob = await sync_to_async(lambda: (UserFactory(), UserFactory()))()
-    alice_socket, connected, _ = await connect(await sync_to_async(session_cookie_for)(alice))
-    assert connected
-    bob_socket, connected, _ = await connect(await sync_to_async(session_cookie_for)(bob))
-    assert connected
+    alice_socket = await listening(cookie=await cookie_for(alice))
+    bob_socket = await listening(cookie=await cookie_for(bob))
 
     await sync_to_async(send_event_on_commit)([alice.pk], {"type": "unread", "notifications": 3})
     assert await alice_socket.receive_json_from(timeout=2) == {"type": "unread", "notifications": 3}
@@ -61,8 +43,7 @@ async def test_events_wait_for_the_commit_and_die_with_a_rollback():
     from django.db import transaction
 
     alice = await sync_to_async(UserFactory)()
-    socket, connected, _ = await connect(await sync_to_async(session_cookie_for)(alice))
-    assert connected
+    socket = await listening(cookie=await cookie_for(alice))
 
     def rolled_back():
         with transaction.atomic():
@@ -84,19 +65,27 @@ async def test_events_wait_for_the_commit_and_die_with_a_rollback():
     await socket.disconnect()
 
 
-async def test_foreign_origin_is_refused_for_cookie_sockets():
+async def test_a_cookie_socket_from_another_site_is_refused_with_4403():
     alice = await sync_to_async(UserFactory)()
-    _, connected, _ = await connect(await sync_to_async(session_cookie_for)(alice), origin=b"https://evil.example")
-    assert not connected
+    cookie = await cookie_for(alice)
+    assert await refusal(cookie=cookie, origin=b"https://evil.example") == 4403
+    assert await refusal(cookie=cookie, origin=None) == 4403  # a cookie socket must say where it comes from
 
 
-async def connect_with_token(token: str | None):
-    headers = [(b"host", b"testserver")]
-    if token is not None:
-        headers.append((b"authorization", f"Bearer {token}".encode()))
-    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
-    connected, code = await communicator.connect()
-    return communicator, connected, code
+async def test_the_origin_check_compares_scheme_host_and_port(settings):
+    alice = await sync_to_async(UserFactory)()
+    cookie = await cookie_for(alice)
+    # Same host name, another port or scheme: another origin (another site may run there).
+    assert await refusal(cookie=cookie, origin=b"http://testserver:8080") == 4403
+    assert await refusal(cookie=cookie, origin=b"https://testserver") == 4403
+    assert await refusal(cookie=cookie, origin=b"http://testserver:8080", host=b"testserver:8081") == 4403
+    # The socket's own origin (ws -> http, wss -> https, the Host with its port)...
+    await (await listening(cookie=cookie, origin=b"http://testserver:8081", host=b"testserver:8081")).disconnect()
+    await (await listening(cookie=cookie, origin=b"https://testserver", scheme="wss")).disconnect()
+    # ...or one Django trusts: pages on one port, sockets on another (`make stack`).
+    settings.CSRF_TRUSTED_ORIGINS = ["http://testserver:8000"]
+    await (await listening(cookie=cookie, origin=b"http://testserver:8000", host=b"testserver:8001")).disconnect()
+    assert await refusal(cookie=cookie, origin=b"http://testserver:9000", host=b"testserver:8001") == 4403
 
 
 async def test_api_clients_use_a_bearer_token_without_origin():
@@ -104,13 +93,11 @@ async def test_api_clients_use_a_bearer_token_without_origin():
 
     alice = await sync_to_async(UserFactory)()
     token = await sync_to_async(services.token_create)(user=alice)
-    socket, connected, _ = await connect_with_token(token)
-    assert connected
+    socket = await listening(token=token, origin=None)
     await sync_to_async(send_event_on_commit)([alice.pk], {"type": "unread", "notifications": 1})
     assert await socket.receive_json_from(timeout=2) == {"type": "unread", "notifications": 1}
     await socket.disconnect()
-    _, connected, code = await connect_with_token("not-a-token")
-    assert not connected and code == 4401
+    assert await refusal(token="not-a-token", origin=None) == 4401
 
 
 async def test_a_like_arrives_as_a_notification_and_an_unread_count():
@@ -119,15 +106,15 @@ async def test_a_like_arrives_as_a_notification_and_an_unread_count():
 
     alice, bob = await sync_to_async(lambda: (UserFactory(username="alice"), UserFactory(username="bob")))()
     tweet = await sync_to_async(post)(alice, "like me")
-    socket, connected, _ = await connect(await sync_to_async(session_cookie_for)(alice))
-    assert connected
+    socket = await listening(cookie=await cookie_for(alice))
     await sync_to_async(services.like_create)(user=bob, tweet_id=tweet.pk)
     first = await socket.receive_json_from(timeout=3)
     second = await socket.receive_json_from(timeout=3)
     assert first["type"] == "notification" and first["notification"]["type"] == "like"
+    assert first["id"] == f"notification:{first['notification']['id']}"
     assert first["notification"]["actor"]["username"] == "bob"
     assert "liked your post" in first["html"]
-    assert second == {"type": "unread", "notifications": 1, "messages": 0}
+    assert without_id(second) == {"type": "unread", "notifications": 1, "messages": 0}
     await socket.disconnect()
 
 
@@ -135,10 +122,9 @@ async def test_online_while_any_socket_is_open():
     from notifications import presence
 
     alice = await sync_to_async(UserFactory)()
-    cookie = await sync_to_async(session_cookie_for)(alice)
-    first, connected, _ = await connect(cookie)
-    second, connected_too, _ = await connect(cookie)
-    assert connected and connected_too
+    cookie = await cookie_for(alice)
+    first = await listening(cookie=cookie)
+    second = await listening(cookie=cookie)
     assert await sync_to_async(presence.online)([alice.pk]) == [alice.pk]
     await first.send_json_to({"type": "ping"})
     assert await first.receive_json_from(timeout=2) == {"type": "pong"}
@@ -148,13 +134,12 @@ async def test_online_while_any_socket_is_open():
     assert await sync_to_async(presence.online)([alice.pk]) == []
 
 
-async def test_the_server_keeps_an_open_socket_present(monkeypatch):
+async def test_the_server_keeps_an_open_socket_present(settings):
     from notifications import presence
 
-    monkeypatch.setattr(presence, "REFRESH_EVERY", 0.05)
+    settings.PRESENCE_REFRESH_EVERY = 0.05
     alice = await sync_to_async(UserFactory)()
-    socket, connected, _ = await connect(await sync_to_async(session_cookie_for)(alice))
-    assert connected
+    socket = await listening(cookie=await cookie_for(alice))
     redis = await sync_to_async(get_redis)()
     first = await sync_to_async(redis.zscore)(presence.KEY, alice.pk)
     await asyncio.sleep(0.3)
@@ -177,11 +162,15 @@ async def test_timeline_news_goes_only_to_followers_with_a_socket():
             reader.save()
 
     await sync_to_async(follow_and_mark_active)()
-    socket, connected, _ = await connect(await sync_to_async(session_cookie_for)(online))
-    assert connected
+    socket = await listening(cookie=await cookie_for(online))
     tweet = await sync_to_async(post)(author, "news")  # commits; fan-out runs eagerly after commit
     event = await socket.receive_json_from(timeout=3)
-    assert event == {"type": "timeline.new", "entryId": str(tweet.pk), "authorId": str(author.pk)}
+    assert event == {
+        "type": "timeline.new",
+        "id": f"timeline.new:{tweet.pk}",
+        "entryId": str(tweet.pk),
+        "authorId": str(author.pk),
+    }
     from notifications import presence
 
     assert await sync_to_async(presence.online)([online.pk, offline.pk]) == [online.pk]

@@ -5,7 +5,7 @@ from asgiref.sync import sync_to_async
 
 from social.dm import services
 from tests.factories import UserFactory
-from tests.notifications.test_socket import connect, session_cookie_for
+from tests.notifications.live import cookie_for, listening
 
 pytestmark = [
     pytest.mark.asyncio,
@@ -15,9 +15,7 @@ pytestmark = [
 
 
 async def socket_for(user):
-    socket, connected, _ = await connect(await sync_to_async(session_cookie_for)(user))
-    assert connected
-    return socket
+    return await listening(cookie=await cookie_for(user))  # past the counts every socket starts with
 
 
 async def next_of_type(socket, kind: str, timeout: float = 3) -> dict:
@@ -45,8 +43,8 @@ async def test_a_message_reaches_its_members_and_nobody_else():
     await sync_to_async(services.conversation_read)(user=ben, conversation_id=message.conversation_id)
     read = await next_of_type(ann_socket, "message.read")
     assert read == {
-        "type": "message.read", "conversationId": str(message.conversation_id), "userId": str(ben.pk),
-        "messageId": str(message.pk),
+        "type": "message.read", "id": f"message.read:{message.conversation_id}:{ben.pk}:{message.pk}",
+        "conversationId": str(message.conversation_id), "userId": str(ben.pk), "messageId": str(message.pk),
     }  # fmt: skip
     assert (await next_of_type(ben_socket, "unread"))["messages"] == 0
     assert await eve_socket.receive_nothing(timeout=0.3)
