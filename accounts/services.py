@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from knox.models import AuthToken
 
 from accounts.models import User
-from config import images
+from config import abuse, images
 from config.errors import ServiceError
 from config.tasks import enqueue_on_commit
 from notifications import services as notification_services
@@ -163,6 +163,7 @@ def profile_update(
         ("header", header, lambda f: images.cover_webp(f, settings.HEADER_SIZE)),
     ):
         if upload:
+            abuse.check(abuse.UPLOAD, user)  # decoded here, on the request: counted like any upload
             try:
                 new_images[field] = make(upload)
             except ServiceError as error:

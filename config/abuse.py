@@ -31,8 +31,8 @@ from django.conf import settings
 from config import ratelimit, request_context
 from config.errors import ServiceError
 
-POST, FOLLOW, LIKE, MESSAGE = "post", "follow", "like", "message"
-NOUNS = {POST: "post", FOLLOW: "follow", LIKE: "like", MESSAGE: "message"}
+POST, FOLLOW, LIKE, MESSAGE, UPLOAD = "post", "follow", "like", "message", "upload"
+NOUNS = {POST: "post", FOLLOW: "follow", LIKE: "like", MESSAGE: "message", UPLOAD: "upload"}
 # The flood check's refusal points at the text field: the API's name for it.
 TEXT_FIELDS = {POST: "text", MESSAGE: "messageText"}
 REPEATED = {POST: "posted that", MESSAGE: "sent that message"}

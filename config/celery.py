@@ -28,8 +28,8 @@ QUEUES = ("default", "timelines", "media", "notifications", "maintenance")
 app.conf.task_queues = [Queue(name) for name in QUEUES]
 app.conf.task_routes = {
     "timelines.tasks.*": {"queue": "timelines"},
-    "tweets.tasks.make_thumbnail": {"queue": "media"},
-    "social.tasks.make_message_thumbnail": {"queue": "media"},
+    "tweets.tasks.process_media": {"queue": "media"},
+    "social.tasks.process_message_image": {"queue": "media"},
     "notifications.tasks.*": {"queue": "notifications"},
     "*.tasks.reconcile_*": {"queue": "maintenance"},
     "*.tasks.purge_*": {"queue": "maintenance"},
@@ -40,6 +40,7 @@ app.conf.beat_schedule = {
     "purge-account-exports": {"task": "accounts.tasks.purge_account_exports", "schedule": 60 * 60},
     "reconcile-tweet-counts": {"task": "tweets.tasks.reconcile_tweet_counts", "schedule": 60 * 60},
     "purge-unattached-media": {"task": "tweets.tasks.purge_unattached_media", "schedule": 60 * 60},
+    "process-pending-media": {"task": "tweets.tasks.process_pending_media", "schedule": 60},
     "purge-unsent-message-images": {"task": "social.tasks.purge_unsent_message_images", "schedule": 60 * 60},
     "reconcile-follow-counts": {"task": "social.tasks.reconcile_follow_counts", "schedule": 60 * 60},
     "fan-out-pending": {"task": "timelines.tasks.fan_out_pending", "schedule": 60},

@@ -48,7 +48,7 @@ class Probe:
         return self.frames > 1 and self.format in ("GIF", "WEBP")
 
 
-def _size_of(upload) -> int:
+def size_of(upload) -> int:
     size = getattr(upload, "size", None)
     if size is None:
         upload.seek(0, io.SEEK_END)
@@ -59,7 +59,7 @@ def _size_of(upload) -> int:
 def probe(upload, *, max_bytes: int | None = None) -> Probe:
     """Format, size and frame count from the header alone, or ServiceError (413 for too much work)."""
     max_bytes = max_bytes or settings.IMAGE_MAX_BYTES
-    size = _size_of(upload)
+    size = size_of(upload)
     if size > max_bytes:
         raise ServiceError(f"Images must be {filesizeformat(max_bytes)} or smaller.", status=413)
     if size == 0:
@@ -94,32 +94,19 @@ def _check_animation(found: Probe) -> None:
         raise ServiceError("That animation is too big: use fewer frames or a smaller size.", status=413)
 
 
-def open_image(upload, *, max_bytes: int | None = None) -> Image.Image:
-    """Return the decoded image, or raise ServiceError (413 for too big)."""
-    max_bytes = max_bytes or settings.IMAGE_MAX_BYTES
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, io.SEEK_END)
-        size = upload.tell()
-    if size > max_bytes:
-        raise ServiceError(f"Images must be {filesizeformat(max_bytes)} or smaller.", status=413)
-    if size == 0:
-        raise ServiceError("That file is empty.")
+def open_image(upload, *, max_bytes: int | None = None, box: tuple[int, int] | None = None) -> Image.Image:
+    """The first frame, decoded (avatars and headers, which stay on the request path).
+
+    The probe bounds the work first; a JPEG is decoded straight at a reduced
+    scale when `box` (the size it is for) allows, a fraction of the work.
+    """
+    probe(upload, max_bytes=max_bytes)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            upload.seek(0)
-            probe = Image.open(upload)
-            probe.verify()  # checks structure without decoding all pixels
-            upload.seek(0)
-            image = Image.open(upload)
-            if image.format not in ACCEPTED_FORMATS:
-                raise ServiceError(NOT_AN_IMAGE)
-            if image.width * image.height > settings.IMAGE_MAX_PIXELS:
-                raise _too_many_pixels()
-            image.load()  # a truncated file fails here, not later in a task
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels() from None
+        upload.seek(0)
+        image = Image.open(upload)
+        if box is not None and image.format == "JPEG":
+            image.draft("RGB", box)
+        image.load()  # a truncated file fails here, not later
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise ServiceError(NOT_AN_IMAGE) from None
     return image
@@ -136,6 +123,7 @@ def upright(image: Image.Image) -> Image.Image:
 
 
 def encode_webp(image: Image.Image, *, quality: int = 85) -> ContentFile:
+    image = _bare(image)  # no EXIF, ICC or XMP from the original
     if image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
     buffer = io.BytesIO()
@@ -145,21 +133,17 @@ def encode_webp(image: Image.Image, *, quality: int = 85) -> ContentFile:
 
 def square_webp(upload, size: int) -> ContentFile:
     """An avatar: centre-cropped to a square of `size` pixels."""
-    image = upright(open_image(upload))
+    image = upright(open_image(upload, box=(size, size)))
     return encode_webp(ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS))
 
 
 def cover_webp(upload, size: tuple[int, int]) -> ContentFile:
     """A header: centre-cropped to the `size` aspect ratio, never upscaled."""
-    image = upright(open_image(upload))
+    image = upright(open_image(upload, box=size))
     width, height = size
     scale = min(1.0, image.width / width, image.height / height)
     target = (max(1, round(width * scale)), max(1, round(height * scale)))
     return encode_webp(ImageOps.fit(image, target, Image.Resampling.LANCZOS))
-
-
-def is_animated(image: Image.Image) -> bool:
-    return bool(getattr(image, "is_animated", False)) and image.format in ("GIF", "WEBP")
 
 
 def _bare(frame: Image.Image) -> Image.Image:
@@ -204,29 +188,6 @@ def clean(source) -> tuple[ContentFile, Probe]:
     except (OSError, SyntaxError, ValueError, EOFError):  # damaged past the header
         raise ServiceError(NOT_AN_IMAGE) from None
     return ContentFile(buffer.getvalue()), Probe(found.format, picture.width, picture.height, 1)
-
-
-def reencode(image: Image.Image) -> ContentFile:
-    """The same picture in its own format, without EXIF or other metadata."""
-    fmt = image.format
-    buffer = io.BytesIO()
-    if is_animated(image):
-        # Frames keep their timing; nothing else from the original is copied.
-        image.save(
-            buffer, format=fmt, save_all=True,
-            duration=image.info.get("duration", 100), loop=image.info.get("loop", 0),
-        )  # fmt: skip
-        return ContentFile(buffer.getvalue())
-    picture = upright(image)
-    if fmt == "JPEG":
-        picture.convert("RGB").save(buffer, format="JPEG", quality=90, optimize=True)
-    elif fmt == "PNG":
-        picture.save(buffer, format="PNG", optimize=True)
-    elif fmt == "GIF":
-        picture.save(buffer, format="GIF")
-    else:
-        picture.save(buffer, format="WEBP", quality=90)
-    return ContentFile(buffer.getvalue())
 
 
 def thumbnail_webp(source, box: tuple[int, int]) -> tuple[ContentFile, int, int]:

@@ -248,6 +248,7 @@ ABUSE_LIMITS = {
     "follow": env.str("LIMIT_FOLLOW", default="400/d"),
     "like": env.str("LIMIT_LIKE", default="1000/d"),
     "message": env.str("LIMIT_MESSAGE", default="500/d"),
+    "upload": env.str("LIMIT_UPLOAD", default="100/h"),  # images, for posts, messages and profiles
 }
 # Per client address (IPv6 by /64): five times an account's. One address is often
 # many people (a household, an office, a campus, a carrier's NAT), so it must let
@@ -258,6 +259,7 @@ ABUSE_LIMITS_PER_IP = {
     "follow": env.str("LIMIT_FOLLOW_IP", default="2000/d"),
     "like": env.str("LIMIT_LIKE_IP", default="5000/d"),
     "message": env.str("LIMIT_MESSAGE_IP", default="2500/d"),
+    "upload": env.str("LIMIT_UPLOAD_IP", default="300/h"),
 }
 # The flood check: the same text (case and spacing ignored) by one account more than
 # this often is refused, over a sliding window; posts and messages counted apart.

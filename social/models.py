@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config.media import ProcessedImage
 from config.storage import private_storage
 from tweets.ids import new_id
 
@@ -157,20 +158,13 @@ def message_thumbnail_path(instance, filename: str) -> str:
     return f"dm-thumbs/{instance.owner_id}/{uuid.uuid4().hex}.webp"
 
 
-class MessageImage(models.Model):
-    """An image for a direct message: checked like tweet images, stored where no public URL reaches."""
+class MessageImage(ProcessedImage):
+    """An image for a direct message: processed like tweet images, stored where no public URL reaches."""
 
     id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
     owner = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    content_type = models.CharField(max_length=20)
-    file = models.FileField(upload_to=message_image_path, storage=private_storage)
-    size = models.PositiveIntegerField()
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
+    file = models.FileField(upload_to=message_image_path, storage=private_storage, blank=True)  # empty until processed
     thumbnail = models.FileField(upload_to=message_thumbnail_path, storage=private_storage, blank=True)
-    thumb_width = models.PositiveIntegerField(null=True, blank=True)
-    thumb_height = models.PositiveIntegerField(null=True, blank=True)
-    alt_text = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self) -> str:

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from config import images
+from config import media
+from tweets.tasks import PROCESSING
 
 
 def recount_follows(users) -> int:
@@ -56,23 +57,13 @@ def recount_around(user_id: int) -> int:
     return fixed + recount_tweets(Tweet.objects.filter(touched))
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5, retry_backoff=True, autoretry_for=(OSError,))
-def make_message_thumbnail(self, image_id: int) -> bool:
-    """A WebP thumbnail for a direct-message image, in private storage. Safe to run twice."""
+@shared_task(**PROCESSING)
+def process_message_image(self, image_id: int) -> bool:
+    """Re-encode a direct-message image and make its thumbnail, in private storage. Safe to run twice."""
     from social.models import MessageImage
 
     image = MessageImage.objects.filter(pk=image_id).first()
-    if image is None or image.thumbnail:
-        return False
-    with image.file.open("rb") as source:
-        content, width, height = images.thumbnail_webp(source, settings.THUMBNAIL_SIZE)
-    image.thumbnail.save("thumb.webp", content, save=False)
-    updated = MessageImage.objects.filter(pk=image_id, thumbnail="").update(
-        thumbnail=image.thumbnail.name, thumb_width=width, thumb_height=height
-    )
-    if not updated:  # a concurrent run won, or the image went meanwhile
-        image.thumbnail.delete(save=False)
-    return bool(updated)
+    return image is not None and media.process(image)
 
 
 @shared_task(acks_late=True)

@@ -15,8 +15,10 @@ from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from config.api.pagination import PageRequest, page_body
 from config.api.schema import PAGE_PARAMETERS, list_schema
 from social.dm import services as dm_services
+from social.models import MessageImage
 from social.visibility import RelationSet
 from tweets import selectors, services
+from tweets.models import Media
 from tweets.serializers import (
     EngagementsSerializer,
     LikeStateSerializer,
@@ -221,25 +223,48 @@ class MediaUploadView(APIView):
         data = _valid(MediaUploadSerializer, request)
         if data["purpose"] == "message":
             item = dm_services.message_image_upload(owner=request.user, upload=data["file"], alt_text=data["altText"])
-            url = request.build_absolute_uri(reverse("api-message-media", args=[item.pk]))
         else:
             item = services.media_upload(owner=request.user, upload=data["file"], alt_text=data["altText"])
-            url = media_url(request, item.file)
-        return Response(
-            {
-                "mediaId": str(item.pk),
-                "mediaUrl": url,
-                "metadata": {
-                    "type": getattr(item, "kind", "image"),
-                    "contentType": item.content_type,
-                    "width": item.width,
-                    "height": item.height,
-                    "size": item.size,
-                    "altText": item.alt_text,
-                },
-            },
-            status=status.HTTP_201_CREATED,
+        return Response(uploaded_json(item, request), status=status.HTTP_201_CREATED)
+
+
+def uploaded_json(item, request) -> dict:
+    """An upload as its owner sees it: `state` is `processing` until the worker has made it (then a URL)."""
+    if isinstance(item, Media):
+        url = media_url(request, item.file)
+    else:  # a direct-message image: only through the access-checked view
+        url = request.build_absolute_uri(reverse("api-message-media", args=[item.pk])) if item.is_ready else None
+    return {
+        "mediaId": str(item.pk),
+        "mediaUrl": url,
+        "metadata": {
+            "type": getattr(item, "kind", "image"),
+            "state": item.state,
+            "contentType": item.content_type,
+            "width": item.width,
+            "height": item.height,
+            "size": item.size,
+            "altText": item.alt_text,
+            **({"failure": item.failure} if item.failure else {}),
+        },
+    }
+
+
+class MediaDetailView(APIView):
+    """An upload of one's own: poll it until `state` is `ready` (or `failed`)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="media_detail", responses={200: MediaUploadedSerializer}, tags=["tweets"])
+    def get(self, request, media_id: str):
+        pk = parse_id(media_id)
+        item = (
+            Media.objects.filter(pk=pk, owner=request.user).first()
+            or MessageImage.objects.filter(pk=pk, owner=request.user).first()
         )
+        if item is None:
+            raise NotFound("No such upload of yours.")
+        return Response(uploaded_json(item, request))
 
 
 class UserTimelineView(APIView):

@@ -1,67 +1,40 @@
-"""Turning uploads into Media rows: checked and re-encoded in memory, then stored."""
+"""Tweet images: accepted on the request (checked from the header), processed in a worker (config/media.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.core.files.base import ContentFile
-
-from config import images
+from config import abuse, images
+from config import media as pipeline
+from config.errors import ServiceError
 from tweets.models import Media
 
 
-@dataclass
-class PreparedImage:
-    content: ContentFile
-    extension: str
-    content_type: str
-    kind: str
-    width: int
-    height: int
-    alt_text: str
+def store(upload, *, owner, alt_text: str = "", tweet=None, position: int = 0) -> Media:
+    """Check the header, keep the original privately and write the row (`processing`); raises ServiceError.
 
-
-def prepare(upload, alt_text: str = "") -> PreparedImage:
-    """Decode, check and re-encode without metadata; raises ServiceError. Writes nothing."""
-    image = images.open_image(upload)
-    fmt = image.format
-    animated = images.is_animated(image)
-    width, height = image.size if animated else images.upright(image).size
-    return PreparedImage(
-        content=images.reencode(image),
-        extension=images.EXTENSIONS[fmt],
-        content_type=images.MIME_TYPES[fmt],
-        kind=Media.Kind.GIF if animated else Media.Kind.IMAGE,
-        width=width,
-        height=height,
-        alt_text=(alt_text or "").strip(),
-    )
-
-
-def store(prepared: PreparedImage, *, owner, tweet=None, position: int = 0) -> Media:
-    """Write the file, then the row; if the row fails, the file goes too."""
-    media = Media(
-        owner=owner,
-        tweet=tweet,
-        position=position,
-        kind=prepared.kind,
-        content_type=prepared.content_type,
-        size=prepared.content.size,
-        width=prepared.width,
-        height=prepared.height,
-        alt_text=prepared.alt_text,
-    )
-    media.file.save(f"upload.{prepared.extension}", prepared.content, save=False)
+    The caller schedules `tweets.tasks.process_media` after commit. If the row
+    can't be written, the original goes too.
+    """
+    item = Media(owner=owner, tweet=tweet, position=position)
+    found = pipeline.accept(item, upload, alt_text=alt_text)
+    item.kind = Media.Kind.GIF if found.animated else Media.Kind.IMAGE
     try:
-        media.save(force_insert=True)
+        item.save(force_insert=True)
     except Exception:
-        media.file.delete(save=False)
+        pipeline.delete_files([item])
         raise
-    return media
+    return item
 
 
-def delete_files(media_items) -> None:
-    for media in media_items:
-        for field in (media.file, media.thumbnail):
-            if field:
-                field.delete(save=False)
+def check_upload(owner) -> None:
+    """The upload limits (per person and per address): a refused upload costs no decoding at all."""
+    abuse.check(abuse.UPLOAD, owner)
+
+
+def check_attachable(items) -> None:
+    failed = [item for item in items if item.state == Media.State.FAILED]
+    if failed:
+        reason = failed[0].failure or images.NOT_AN_IMAGE
+        raise ServiceError(f"That image couldn't be used: {reason}", field="mediaIds")
+
+
+delete_files = pipeline.delete_files

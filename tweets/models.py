@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from config.media import ProcessedImage
 from tweets import ids
 
 
@@ -155,8 +156,8 @@ def thumbnail_path(instance, filename: str) -> str:
     return f"thumbs/{instance.owner_id}/{uuid.uuid4().hex}.webp"
 
 
-class Media(models.Model):
-    """An uploaded image: kept, re-encoded without metadata, until attached to a tweet."""
+class Media(ProcessedImage):
+    """An uploaded image: processed in a worker (config/media.py), kept until attached to a tweet."""
 
     class Kind(models.TextChoices):
         IMAGE = "image", "Image"
@@ -169,15 +170,8 @@ class Media(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.IMAGE)
-    content_type = models.CharField(max_length=20)
-    file = models.FileField(upload_to=media_path)
-    size = models.PositiveIntegerField()
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
+    file = models.FileField(upload_to=media_path, blank=True)  # empty until processed
     thumbnail = models.FileField(upload_to=thumbnail_path, blank=True)
-    thumb_width = models.PositiveIntegerField(null=True, blank=True)
-    thumb_height = models.PositiveIntegerField(null=True, blank=True)
-    alt_text = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -20,6 +20,7 @@ class AuthorSerializer(serializers.Serializer):
 
 class MediaSerializer(serializers.Serializer):
     id = IdField()
+    state = serializers.ChoiceField(["processing", "ready", "failed"], help_text="`url` is null until `ready`.")
     url = serializers.SerializerMethodField()
     thumbnailUrl = serializers.SerializerMethodField()
     type = serializers.CharField(source="kind")
@@ -27,7 +28,7 @@ class MediaSerializer(serializers.Serializer):
     height = serializers.IntegerField()
     altText = serializers.CharField(source="alt_text")
 
-    def get_url(self, item) -> str:
+    def get_url(self, item) -> str | None:
         return media_url(self.context.get("request"), item.file)
 
     def get_thumbnailUrl(self, item) -> str | None:
@@ -61,6 +62,7 @@ def author_json(user, request) -> dict:
 def media_json(item, request) -> dict:
     return {
         "id": str(item.pk),
+        "state": item.state,  # processing (no url yet), ready, or failed
         "url": media_url(request, item.file),
         "thumbnailUrl": media_url(request, item.thumbnail),
         "type": item.kind,
@@ -190,5 +192,5 @@ class MediaUploadSerializer(serializers.Serializer):
 
 class MediaUploadedSerializer(serializers.Serializer):
     mediaId = serializers.CharField()
-    mediaUrl = serializers.CharField()
+    mediaUrl = serializers.CharField(allow_null=True, help_text="null until `metadata.state` is `ready`")
     metadata = serializers.DictField()

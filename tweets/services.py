@@ -24,7 +24,7 @@ from social.visibility import RelationSet
 from timelines import tasks as timeline_tasks
 from tweets import ids, media, text
 from tweets.models import Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
-from tweets.tasks import make_thumbnail
+from tweets.tasks import process_media
 
 GONE = "That post doesn't exist or was deleted."
 Verb = Notification.Verb
@@ -103,10 +103,10 @@ def _visible_target(tweet_id, viewer, *, field: str) -> Tweet:
     return target
 
 
-def _schedule_thumbnails(items) -> None:
+def _schedule_processing(items) -> None:
     for item in items:
-        if not item.thumbnail:
-            enqueue_on_commit(make_thumbnail, item.pk)
+        if item.state == Media.State.PROCESSING:
+            enqueue_on_commit(process_media, item.pk)
 
 
 # --- posting ------------------------------------------------------------------
@@ -136,29 +136,24 @@ def tweet_create(
     if len(media_ids) + len(uploads) > settings.TWEET_MAX_IMAGES:
         raise ServiceError(f"A post can have at most {settings.TWEET_MAX_IMAGES} images.", field="mediaIds")
     body = _checked_text(text_input, has_media=bool(media_ids or uploads))
-    images = []
-    for index, (upload, alt_text) in enumerate(uploads):
-        try:
-            images.append(media.prepare(upload, alt_text))
-        except ServiceError as error:
-            raise ServiceError(f"Image {index + 1}: {error.message}", field="mediaIds", status=error.status) from None
     stored: list[Media] = []
     try:
         with transaction.atomic():
-            tweet = _create(author, body, media_ids, images, reply_to_id, quote_of_id, created_at, stored)
+            tweet = _create(author, body, media_ids, list(uploads), reply_to_id, quote_of_id, created_at, stored)
     except Exception:
         media.delete_files(stored)
         raise
     return tweet
 
 
-def _create(author, body, media_ids, images, reply_to_id, quote_of_id, created_at, stored) -> Tweet:
+def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_at, stored) -> Tweet:
     attached = []
     if media_ids:
         attached = list(Media.objects.select_for_update().filter(pk__in=media_ids, owner=author, tweet__isnull=True))
         if len(attached) != len(media_ids):
             raise ServiceError("Unknown media id: upload the image first, as yourself.", field="mediaIds")
         attached.sort(key=lambda m: media_ids.index(m.pk))
+        media.check_attachable(attached)
     parent = _visible_target(reply_to_id, author, field="replyToTweetId") if reply_to_id else None
     quoted = _visible_target(quote_of_id, author, field="quoteTweetId") if quote_of_id else None
     if quoted is not None and quoted.author.is_private and quoted.author_id != author.pk:
@@ -173,7 +168,7 @@ def _create(author, body, media_ids, images, reply_to_id, quote_of_id, created_a
         entities=entities,
         reply_to=parent,
         quote_of=quoted,
-        has_media=bool(attached or images),
+        has_media=bool(attached or uploads),
     )
     if created_at is not None:
         tweet.created_at = created_at
@@ -185,9 +180,15 @@ def _create(author, body, media_ids, images, reply_to_id, quote_of_id, created_a
     for position, upload in enumerate(attached):
         upload.tweet, upload.position = tweet, position
     Media.objects.bulk_update(attached, ["tweet", "position"])
-    for position, prepared in enumerate(images, start=len(attached)):
-        stored.append(media.store(prepared, owner=author, tweet=tweet, position=position))
-    _schedule_thumbnails(attached + stored)
+    for index, (upload, alt_text) in enumerate(uploads):
+        if created_at is None:
+            media.check_upload(author)
+        try:
+            item = media.store(upload, owner=author, alt_text=alt_text, tweet=tweet, position=len(attached) + index)
+        except ServiceError as error:
+            raise ServiceError(f"Image {index + 1}: {error.message}", field="mediaIds", status=error.status) from None
+        stored.append(item)
+    _schedule_processing(attached + stored)
 
     if mentioned:
         tweet.mentions.set(mentioned)
@@ -209,11 +210,10 @@ def _create(author, body, media_ids, images, reply_to_id, quote_of_id, created_a
 
 @transaction.atomic
 def media_upload(*, owner: User, upload, alt_text: str = "") -> Media:
-    """Store an image for a later POST /tweets (`mediaIds`)."""
-    if len(alt_text or "") > 1000:
-        raise ServiceError("Image descriptions can be at most 1,000 characters.", field="altText")
-    stored = media.store(media.prepare(upload, alt_text), owner=owner)
-    _schedule_thumbnails([stored])
+    """Keep an image for a later POST /tweets (`mediaIds`); it is processed in a worker, then `ready`."""
+    media.check_upload(owner)
+    stored = media.store(upload, owner=owner, alt_text=alt_text)
+    _schedule_processing([stored])
     return stored
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from itertools import batched
 
 from celery import shared_task
@@ -11,28 +12,41 @@ from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from config import images
+from config import media
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5, retry_backoff=True, autoretry_for=(OSError,))
-def make_thumbnail(self, media_id: int) -> bool:
-    """A WebP thumbnail for an upload. Safe to run twice: the second run finds it done."""
+# Decoding is bounded by the probe; the time limit is the last guard (a hostile file we didn't foresee).
+PROCESSING = {"bind": True, "acks_late": True, "max_retries": 5, "retry_backoff": True,
+              "autoretry_for": (OSError,), "soft_time_limit": 60, "time_limit": 90}  # fmt: skip
+
+
+@shared_task(**PROCESSING)
+def process_media(self, media_id: int) -> bool:
+    """Re-encode an upload without metadata and make its thumbnail (config/media.py). Safe to run twice."""
     from tweets.models import Media
 
     item = Media.objects.filter(pk=media_id).first()
-    if item is None or item.thumbnail:
-        return False
-    with item.file.open("rb") as source:
-        content, width, height = images.thumbnail_webp(source, settings.THUMBNAIL_SIZE)
-    item.thumbnail.save("thumb.webp", content, save=False)
-    updated = Media.objects.filter(pk=media_id, thumbnail="").update(
-        thumbnail=item.thumbnail.name, thumb_width=width, thumb_height=height
-    )
-    if not updated:  # a concurrent run won, or the tweet was deleted meanwhile
-        item.thumbnail.delete(save=False)
-    return bool(updated)
+    return item is not None and media.process(item)
+
+
+@shared_task(acks_late=True)
+def process_pending_media() -> int:
+    """Beat, every minute: uploads still processing after two minutes (a lost task, a dead worker) go again."""
+    from social.models import MessageImage
+    from social.tasks import process_message_image
+    from tweets.models import Media
+
+    stuck = timezone.now() - timedelta(minutes=2)
+    count = 0
+    for model, task in ((Media, process_media), (MessageImage, process_message_image)):
+        for pk in model.objects.filter(state=model.State.PROCESSING, created_at__lt=stuck).values_list("pk", flat=True)[
+            :500
+        ]:
+            task.delay(pk)
+            count += 1
+    return count
 
 
 # Each count, and the rows it counts: only rows by active accounts, so a

@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{status}/history", views.history_page, name="tweet-history"),
     path(f"{status}/edit", views.edit_page, name="tweet-edit"),
     path(f"{status}/delete", views.delete_page, name="tweet-delete"),
+    path("media/<int:media_id>/item", views.media_item, name="media-item"),
     path("tweets/<int:tweet_id>/like", views.like, name="tweet-like"),
     path("tweets/<int:tweet_id>/unlike", views.unlike, name="tweet-unlike"),
     path("tweets/<int:tweet_id>/retweet", views.retweet, name="tweet-retweet"),

@@ -15,6 +15,7 @@ from config.errors import ServiceError
 from config.http import safe_next
 from tweets import selectors, services
 from tweets.forms import ComposeForm, EditForm
+from tweets.models import Media
 
 
 def tweet_url(tweet) -> str:
@@ -221,3 +222,18 @@ def retweet(request, tweet_id: int):
 @require_POST
 def unretweet(request, tweet_id: int):
     return _action(request, tweet_id, lambda: services.retweet_delete(user=request.user, tweet_id=tweet_id))
+
+
+@require_http_methods(["GET"])
+def media_item(request, media_id: int):
+    """One image of a post as the card shows it: what a "processing" placeholder asks for until it is ready."""
+    item = Media.objects.filter(pk=media_id).first()
+    if item is None:
+        raise Http404("No such image.")
+    viewer = request.user
+    if item.tweet_id is None:
+        if not viewer.is_authenticated or item.owner_id != viewer.pk:
+            raise Http404("No such image.")
+    elif selectors.tweet_for_viewer(item.tweet_id, viewer) is None:
+        raise Http404("No such image.")
+    return render(request, "tweets/_media_item.html", {"item": item})

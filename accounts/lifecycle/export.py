@@ -280,6 +280,7 @@ def _tweets(user: User, files: _Files) -> list[dict]:
                 "height": item.height,
             }
             for number, item in enumerate(tweet.media.all(), start=1)
+            if item.is_ready  # one still processing (or failed) has no file yet
         ]
         found.append(
             {
@@ -358,7 +359,7 @@ def _conversations(user: User, files: _Files) -> list[dict]:
                 own = image.owner_id == user.pk
                 media = {
                     "file": files.add(image.file.storage, image.file.name, "messages", str(message.pk))
-                    if own
+                    if own and image.is_ready
                     else None,
                     "altText": image.alt_text,
                 }

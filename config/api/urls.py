@@ -32,6 +32,7 @@ urlpatterns = [
     path("follow-requests/<str:request_id>/approve", social_api.FollowRequestApproveView.as_view()),
     path("follow-requests/<str:request_id>/deny", social_api.FollowRequestDenyView.as_view()),
     path("media/upload", tweets_api.MediaUploadView.as_view(), name="api-media-upload"),
+    path("media/<str:media_id>", tweets_api.MediaDetailView.as_view(), name="api-media-detail"),
     path("tweets", tweets_api.TweetCreateView.as_view(), name="api-tweets"),
     path("tweets/<str:tweet_id>", tweets_api.TweetDetailView.as_view(), name="api-tweet"),
     path("tweets/<str:tweet_id>/like", tweets_api.LikeView.as_view(), name="api-tweet-like"),

@@ -245,6 +245,6 @@ class MessageMediaView(APIView):
     )
     def get(self, request, image_id: str):
         image = selectors.image_for_viewer(request.user, parse_id(image_id))
-        if image is None:
+        if image is None or not image.is_ready:  # processing, or failed: nothing to show yet
             raise NotFound("No such image.")
         return images.response(image, thumbnail=request.query_params.get("size") == "thumb")

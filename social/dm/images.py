@@ -5,43 +5,28 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import FileResponse, HttpResponseRedirect
 
-from config.errors import ServiceError
+from config import media as pipeline
 from config.storage import is_local
 from config.tasks import enqueue_on_commit
 from social.models import MessageImage
-from tweets import media as tweet_media
 
 
 def store(upload, *, owner, alt_text: str = "") -> MessageImage:
-    """Check and re-encode (no metadata survives), write the file, then the row; thumbnail later."""
-    if len(alt_text or "") > 1000:
-        raise ServiceError("Image descriptions can be at most 1,000 characters.", field="altText")
-    prepared = tweet_media.prepare(upload, alt_text)
-    image = MessageImage(
-        owner=owner,
-        content_type=prepared.content_type,
-        size=prepared.content.size,
-        width=prepared.width,
-        height=prepared.height,
-        alt_text=prepared.alt_text,
-    )
-    image.file.save(f"upload.{prepared.extension}", prepared.content, save=False)
+    """Check the header and keep the original privately (config/media.py); processed after commit."""
+    image = MessageImage(owner=owner)
+    pipeline.accept(image, upload, alt_text=alt_text)
     try:
         image.save(force_insert=True)
     except Exception:
-        image.file.delete(save=False)
+        pipeline.delete_files([image])
         raise
-    from social.tasks import make_message_thumbnail
+    from social.tasks import process_message_image
 
-    enqueue_on_commit(make_message_thumbnail, image.pk)
+    enqueue_on_commit(process_message_image, image.pk)
     return image
 
 
-def delete_files(items) -> None:
-    for image in items:
-        for field in (image.file, image.thumbnail):
-            if field:
-                field.delete(save=False)
+delete_files = pipeline.delete_files
 
 
 def response(image: MessageImage, *, thumbnail: bool = False):

@@ -16,11 +16,12 @@ def _absolute(request, path: str) -> str:
 
 
 def image_json(image: MessageImage, request=None) -> dict:
-    url = _absolute(request, reverse("api-message-media", args=[image.pk]))
+    url = _absolute(request, reverse("api-message-media", args=[image.pk])) if image.is_ready else None
     return {
         "id": str(image.pk),
+        "state": image.state,  # processing (no url yet), ready, or failed
         "url": url,
-        "thumbnailUrl": f"{url}?size=thumb" if image.thumbnail else None,
+        "thumbnailUrl": f"{url}?size=thumb" if url and image.thumbnail else None,
         "type": "image",
         "width": image.width,
         "height": image.height,

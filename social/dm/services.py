@@ -126,6 +126,8 @@ def _image_for(sender: User, media_id: int | None) -> MessageImage | None:
         raise ServiceError(
             "No such image. Upload it with purpose=message, then send it once, within a day.", field="mediaId"
         )
+    if image.state == MessageImage.State.FAILED:
+        raise ServiceError(f"That image couldn't be used: {image.failure or 'it could not be read'}", field="mediaId")
     return image
 
 
@@ -158,6 +160,7 @@ def message_send(
         raise Forbidden(reason)
     abuse.check(abuse.MESSAGE, sender, text=body)
     if upload is not None:
+        abuse.check(abuse.UPLOAD, sender)
         image = images.store(upload, owner=sender, alt_text=alt_text)
     message = Message.objects.create(conversation=conversation, sender=sender, text=body, image=image)
     Participant.objects.filter(conversation=conversation).update(last_activity_id=message.pk)
@@ -243,5 +246,6 @@ def participants_add(*, actor: User, conversation_id: int, user_ids: list[int]) 
 
 @transaction.atomic
 def message_image_upload(*, owner: User, upload, alt_text: str = "") -> MessageImage:
-    """Store an image for a later POST /messages (`mediaId`); only its owner can see it until sent."""
+    """Keep an image for a later POST /messages (`mediaId`); only its owner can see it until sent."""
+    abuse.check(abuse.UPLOAD, owner)
     return images.store(upload, owner=owner, alt_text=alt_text)

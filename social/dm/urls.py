@@ -13,4 +13,5 @@ urlpatterns = [
     path("messages/<int:conversation_id>/leave", views.leave, name="conversation-leave"),
     path("messages/<int:conversation_id>/add", views.add_people, name="conversation-add"),
     path("messages/<int:conversation_id>/<int:message_id>/delete", views.hide, name="message-hide"),
+    path("messages/images/<int:image_id>", views.image_item, name="message-image-item"),
 ]

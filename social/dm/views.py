@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts import selectors as account_selectors
@@ -203,3 +203,13 @@ def add_people(request, conversation_id: int):
     else:
         messages.error(request, next(iter(form.errors.values()))[0])
     return redirect(conversation_url(conversation_id))
+
+
+@login_required
+@require_GET
+def image_item(request, image_id: int):
+    """A message's image as the chat shows it: what a "processing" placeholder asks for until it is ready."""
+    image = selectors.image_for_viewer(request.user, image_id)
+    if image is None:
+        raise Http404("No such image.")
+    return render(request, "social/dm/_image.html", {"image": image})

@@ -51,6 +51,19 @@ def carol(db):
     return UserFactory(username="carol", name="Carol Singer")
 
 
+def _process_uploads() -> None:
+    """What the worker does after commit (config/media.py): the images become files."""
+    from social.models import MessageImage
+    from social.tasks import process_message_image
+    from tweets.models import Media
+    from tweets.tasks import process_media
+
+    for pk in Media.objects.filter(state="processing").values_list("pk", flat=True):
+        process_media(pk)
+    for pk in MessageImage.objects.filter(state="processing").values_list("pk", flat=True):
+        process_message_image(pk)
+
+
 @pytest.fixture
 def world(user, bob, carol):
     """Alice's data: a post with an image (edited), a reply, a retweet, a like, follows, messages."""
@@ -73,6 +86,9 @@ def world(user, bob, carol):
         sender=bob, conversation_id=first.conversation_id, upload=images.png_upload(), alt_text="bob's"
     )
     group, _ = dm.conversation_start(creator=carol, participant_ids=[user.pk, bob.pk], title="Tea party")
+    _process_uploads()
+    for sent in (mine, theirs):
+        sent.image.refresh_from_db()
     in_group = dm.message_send(sender=carol, conversation_id=group.pk, text="Tea at four")
     hidden = dm.message_send(sender=bob, conversation_id=group.pk, text="delete me")
     dm.message_hide(user=user, message_id=hidden.pk)  # deleted for herself: not hers to export

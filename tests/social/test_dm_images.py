@@ -12,6 +12,7 @@ from PIL import Image
 from social import tasks
 from social.dm import services
 from social.models import MessageImage
+from social.tasks import process_message_image
 from tests import images
 from tests.factories import UserFactory
 
@@ -39,7 +40,10 @@ def test_a_message_image_is_private_and_only_members_see_it(api_as, ann, ben, dj
         uploaded = upload_for_message(api_as(ann), photo)
     assert uploaded.status_code == 201
     media_id = uploaded.json()["mediaId"]
-    assert uploaded.json()["mediaUrl"].endswith(f"/api/v1/messages/media/{media_id}")
+    assert uploaded.json()["metadata"]["state"] == "processing"  # answered before the worker ran
+    polled = api_as(ann).get(f"/api/v1/media/{media_id}").json()
+    assert polled["metadata"]["state"] == "ready"
+    assert polled["mediaUrl"].endswith(f"/api/v1/messages/media/{media_id}")
     # Nothing lands where public media is served; the file lives in private storage, EXIF gone.
     assert files_under(settings.MEDIA_ROOT) == []
     stored = files_under(settings.PRIVATE_MEDIA_ROOT)
@@ -90,6 +94,7 @@ def test_a_bad_file_is_refused_and_nothing_is_kept(api_as, ann):
 
 def test_hiding_the_message_hides_its_image_too(api_as, ann, ben):
     image = services.message_image_upload(owner=ann, upload=images.png_upload())
+    process_message_image(image.pk)
     message = services.message_send(sender=ann, recipient_id=ben.pk, media_id=image.pk)
     services.message_hide(user=ben, message_id=message.pk)
     assert api_as(ben).get(f"/api/v1/messages/media/{image.pk}").status_code == 404

@@ -75,17 +75,18 @@ def test_sending_with_htmx_appends_the_message_and_renews_the_form(client_logged
     assert Message.objects.filter(text="Sure, see you").count() == 1
 
 
-def test_sending_an_image_through_the_form(client_logged_in, user, ben):
+def test_sending_an_image_through_the_form(client_logged_in, user, ben, django_capture_on_commit_callbacks):
     conversation = conversation_with(user, ben)
-    answer = client_logged_in.post(
-        f"/messages/{conversation.pk}/send",
-        {
-            "text": "",
-            "image": images.png_upload(),
-            "alt": "A red square",
-            "form_token": "5b1f6c0e-2222-4d6b-8c5e-9a0b1c2d3e4f",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client_logged_in.post(
+            f"/messages/{conversation.pk}/send",
+            {
+                "text": "",
+                "image": images.png_upload(),
+                "alt": "A red square",
+                "form_token": "5b1f6c0e-2222-4d6b-8c5e-9a0b1c2d3e4f",
+            },
+        )
     assert answer.status_code == 302
     message = Message.objects.get(sender=user)
     assert message.image.alt_text == "A red square"

@@ -16,8 +16,8 @@ from tweets.models import Media, Tweet
 pytestmark = pytest.mark.django_db
 
 
-def files_on_disk() -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
+def files_on_disk(root=None) -> list[Path]:
+    root = Path(root or settings.MEDIA_ROOT)
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
@@ -55,26 +55,30 @@ def test_thumbnail_is_made_by_the_task_not_the_request(user_api, django_capture_
         assert Image.open(stored).format == "WEBP"
 
 
-def test_pages_show_the_original_until_the_thumbnail_exists(client, user, django_capture_on_commit_callbacks):
+def test_pages_show_a_placeholder_until_the_image_is_processed(client, user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         tweet = post(user, "pic", uploads=[(images.png_upload(), "a picture")])
     item = tweet.media.get()
+    assert item.state == "processing" and not item.file and files_on_disk() == []  # nothing public yet
     html = client.get(f"/@alice/status/{tweet.pk}").content.decode()
-    assert f'src="{item.file.url}"' in html and 'alt="a picture"' in html
+    assert 'aria-label="Image being processed"' in html and f'hx-get="/media/{item.pk}/item"' in html
+    assert "Processing" in client.get(f"/media/{item.pk}/item").content.decode()
     for callback in callbacks:
         callback()
     item.refresh_from_db()
+    assert item.state == "ready" and not item.original
     html = client.get(f"/@alice/status/{tweet.pk}").content.decode()
-    assert f'src="{item.thumbnail.url}"' in html
+    assert f'src="{item.thumbnail.url}"' in html and 'alt="a picture"' in html
+    assert f'src="{item.thumbnail.url}"' in client.get(f"/media/{item.pk}/item").content.decode()
 
 
-def test_thumbnail_task_is_idempotent(user):
+def test_processing_is_idempotent(user):
     tweet = post(user, "pic", uploads=[(images.png_upload(), "")])
     item = tweet.media.get()
-    tasks.make_thumbnail(item.pk)
-    tasks.make_thumbnail(item.pk)
+    assert tasks.process_media(item.pk) is True
+    assert tasks.process_media(item.pk) is False
     item.refresh_from_db()
-    assert item.thumbnail
+    assert item.thumbnail and item.file
     assert len(list(Path(settings.MEDIA_ROOT).rglob("thumbs/**/*.webp"))) == 1
 
 
@@ -84,7 +88,7 @@ def test_attach_uploads_by_media_ids(user_api):
     assert response.status_code == 201
     media = response.json()["tweetData"]["media"]
     assert [m["id"] for m in media] == media_ids
-    assert set(media[0]) == {"id", "url", "thumbnailUrl", "type", "width", "height", "altText"}
+    assert set(media[0]) == {"id", "state", "url", "thumbnailUrl", "type", "width", "height", "altText"}
 
 
 def test_images_without_text(user_api):
@@ -152,19 +156,21 @@ def test_media_already_used_cannot_be_attached_again(user_api):
     assert again.status_code == 400
 
 
-def test_animated_gif_keeps_its_frames(user_api):
+def test_animated_gif_keeps_its_frames(user_api, django_capture_on_commit_callbacks):
     frames = [Image.new("RGB", (20, 20), color) for color in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
     buffer = io.BytesIO()
     frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=80, loop=0)
-    response = upload(user_api, images.upload("dance.gif", buffer.getvalue(), "image/gif"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(user_api, images.upload("dance.gif", buffer.getvalue(), "image/gif"))
     assert response.json()["metadata"]["type"] == "gif"
     item = Media.objects.get(pk=response.json()["mediaId"])
     with item.file.open("rb") as stored:
         assert Image.open(stored).n_frames == 3
 
 
-def test_alt_text_renders_inert(client, user):
-    tweet = post(user, "pic", uploads=[(images.png_upload(), '"><script>alert(1)</script>')])
+def test_alt_text_renders_inert(client, user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        tweet = post(user, "pic", uploads=[(images.png_upload(), '"><script>alert(1)</script>')])
     html = client.get(f"/@alice/status/{tweet.pk}").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert 'alt="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
@@ -185,4 +191,62 @@ def test_unattached_uploads_are_purged_after_a_day(user_api):
     media_id = upload(user_api, images.png_upload()).json()["mediaId"]
     Media.objects.filter(pk=media_id).update(created_at=timezone.now() - timedelta(days=2))
     assert tasks.purge_unattached_media() == 1
+    assert not Media.objects.exists() and files_on_disk() == []
+
+
+def test_an_upload_answers_at_once_with_a_state_to_poll(user_api, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        body = upload(user_api, images.png_upload(size=(300, 200))).json()
+    assert body["mediaUrl"] is None and body["metadata"]["state"] == "processing"
+    assert body["metadata"]["width"] == 300  # from the header
+    polled = user_api.get(f"/api/v1/media/{body['mediaId']}").json()
+    assert polled["metadata"]["state"] == "processing"
+    for callback in callbacks:
+        callback()
+    polled = user_api.get(f"/api/v1/media/{body['mediaId']}").json()
+    assert polled["metadata"]["state"] == "ready" and polled["mediaUrl"].endswith(".png")
+
+
+def test_someone_elses_upload_cant_be_polled(user_api, api_as, other_user):
+    theirs = upload(api_as(other_user), images.png_upload()).json()["mediaId"]
+    assert user_api.get(f"/api/v1/media/{theirs}").status_code == 404
+
+
+def test_a_file_that_fails_to_decode_is_marked_failed_and_cant_be_posted(user_api, django_capture_on_commit_callbacks):
+    from tests.images_hostile import truncated_png
+
+    with django_capture_on_commit_callbacks(execute=True):
+        body = upload(user_api, images.upload("cut.png", truncated_png())).json()
+    polled = user_api.get(f"/api/v1/media/{body['mediaId']}").json()
+    assert polled["metadata"]["state"] == "failed" and polled["mediaUrl"] is None
+    refused = user_api.post("/api/v1/tweets", {"text": "x", "mediaIds": [body["mediaId"]]}, format="json")
+    assert refused.status_code == 400 and "couldn't be used" in refused.json()["error"]
+    assert files_on_disk() == [] and files_on_disk(settings.PRIVATE_MEDIA_ROOT) == []  # no original, no output
+
+
+def test_uploads_stuck_in_processing_go_again(user_api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    media_id = upload(user_api, images.png_upload()).json()["mediaId"]  # its task never ran
+    Media.objects.filter(pk=media_id).update(created_at=timezone.now() - timedelta(minutes=3))
+    assert tasks.process_pending_media() == 1  # eager in the tests: processed at once
+    assert Media.objects.get(pk=media_id).state == "ready"
+
+
+def test_uploads_have_their_own_limit(user_api, settings):
+    settings.ABUSE_LIMITS = {**settings.ABUSE_LIMITS, "upload": "2/h"}
+    assert upload(user_api, images.png_upload()).status_code == 201
+    assert upload(user_api, images.png_upload()).status_code == 201
+    refused = upload(user_api, images.png_upload())
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert Media.objects.count() == 2
+
+
+def test_the_gif_bomb_is_refused_at_the_door(user_api):
+    from tests.images_hostile import gif_bomb
+
+    refused = upload(user_api, images.upload("bomb.gif", gif_bomb(), "image/gif"))
+    assert refused.status_code == 413
     assert not Media.objects.exists() and files_on_disk() == []
