@@ -35,6 +35,22 @@ def server_ms(headers) -> float | None:
     return None
 
 
+_files: dict[str, bytes] = {}
+
+
+def form(upload: dict | None) -> aiohttp.FormData | None:
+    """A multipart body with one file (`{"field", "path", "filename", "content_type"}`), read once."""
+    if upload is None:
+        return None
+    if upload["path"] not in _files:
+        with open(upload["path"], "rb") as handle:
+            _files[upload["path"]] = handle.read()
+    data = aiohttp.FormData()
+    data.add_field(upload["field"], _files[upload["path"]], filename=upload["filename"],
+                   content_type=upload["content_type"])  # fmt: skip
+    return data
+
+
 async def client(session, plan, stop_at: float, measure_from: float, results: dict, rng: random.Random) -> None:
     requests = plan["requests"]
     while True:
@@ -46,7 +62,7 @@ async def client(session, plan, stop_at: float, measure_from: float, results: di
         try:
             async with session.request(
                 spec.get("method", "GET"), plan["base_url"] + spec["path"], headers=spec.get("headers"),
-                json=spec.get("json"), allow_redirects=False,
+                json=spec.get("json"), data=form(spec.get("upload")), allow_redirects=False,
             ) as response:  # fmt: skip
                 await response.read()
                 status, timing = response.status, server_ms(response.headers)

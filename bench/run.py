@@ -50,6 +50,7 @@ TARGETS = {  # SPEC §5, for the report only: nothing here fails on a missed tar
     "live_event": "p95 ≤ 100 ms, action over HTTP to the frame, 1,000 open sockets",
     "search_tweets": "p95 ≤ 50 ms (500,000 tweets)",
     "search_users": "p95 ≤ 20 ms",
+    "upload_contention": "home p95 with 4 GIF-bomb uploaders ≤ 2× idle (issue 15)",
 }
 TABLE = ("home_api", "home_api_sql", "heavy_redis", "heavy_sql", "home_page", "post", "like", "follow",
          "search_tweets", "search_users")  # fmt: skip
@@ -76,8 +77,8 @@ def stack_env(args) -> dict:
         "API_RATE_IP": "10000000/min",
         "API_RATE_USER": "10000000/min",
         # One address and a few repeated texts: the abuse limits would refuse the load itself.
-        **{f"LIMIT_{action}": "" for action in ("POST", "FOLLOW", "LIKE", "MESSAGE")},
-        **{f"LIMIT_{action}_IP": "" for action in ("POST", "FOLLOW", "LIKE", "MESSAGE")},
+        **{f"LIMIT_{action}": "" for action in ("POST", "FOLLOW", "LIKE", "MESSAGE", "UPLOAD")},
+        **{f"LIMIT_{action}_IP": "" for action in ("POST", "FOLLOW", "LIKE", "MESSAGE", "UPLOAD")},
         "LIMIT_DUPLICATE_TEXT": "",
         "LOG_LEVEL": "WARNING",
         "CELERY_TASK_ALWAYS_EAGER": "false",
@@ -314,6 +315,8 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
     say(f"heavy reader (following {data['heavy_following']:,}): Redis, then SQL")
     results["heavy_redis"] = load({"base_url": web, "requests": heavy, **timing}, work_dir)
     results["heavy_sql"] = load({"base_url": sql, "requests": heavy, **timing}, work_dir)
+    say("home timeline while 4 clients upload the 2000x2000, 120-frame GIF (issue 15)")
+    results["upload_contention"] = upload_contention(web, data, home, timing, work_dir)
     say("home page (HTML)")
     pages = [{"path": "/", "headers": {"Cookie": f"sessionid={s}"}} for s in data["sessions"]]
     results["home_page"] = load({"base_url": web, "requests": pages, **timing}, work_dir)
@@ -347,6 +350,34 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
     say(f"live events: a like over HTTP to the frame, {len(data['recipients']):,} open sockets")
     results["live_event"] = live_events(stack, data, work_dir, actions=300 if args.scale == "full" else 60)
     return results
+
+
+def upload_contention(web: str, data: dict, home: list, timing: dict, work_dir: Path) -> dict:
+    """The home timeline alone, then while 4 more clients keep uploading the GIF bomb: p95 side by side.
+
+    The bomb costs seconds of CPU to decode; the upload must refuse it from
+    its header (config/images.py), so the readers barely notice.
+    """
+    from PIL import Image
+
+    bomb = work_dir / "bomb.gif"
+    frames = [Image.new("P", (2000, 2000), index % 255) for index in range(120)]
+    for index, frame in enumerate(frames):
+        frame.putpixel((index, index), (index + 1) % 255)
+    frames[0].save(bomb, format="GIF", save_all=True, append_images=frames[1:], duration=50, loop=0)
+    idle = load({"base_url": web, "requests": home, **timing}, work_dir)
+    upload = {"field": "file", "path": str(bomb), "filename": "bomb.gif", "content_type": "image/gif"}
+    uploads = [{"method": "POST", "path": "/api/v1/media/upload", "headers": bearer(t), "upload": upload}
+               for t in data["tokens"][:4]]  # fmt: skip
+    plan = work_dir / "uploads.json"
+    plan.write_text(json.dumps({"base_url": web, "requests": uploads, "concurrency": 4, "ok_statuses": [413],
+                                **timing, "duration": timing["duration"] + 2}))  # fmt: skip
+    uploader = subprocess.Popen([PYTHON, "-m", "bench.load", str(plan)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    time.sleep(1)  # the uploads are under way before the readers start
+    busy = load({"base_url": web, "requests": home, **timing}, work_dir)
+    uploaded = json.loads(uploader.communicate(timeout=300)[0].strip().splitlines()[-1])
+    ratio = busy["server_ms"]["p95"] / max(idle["server_ms"]["p95"] or 1, 0.001)
+    return {"idle": idle, "with_uploads": busy, "uploads": uploaded, "p95_ratio": round(ratio, 2)}
 
 
 def search_scenarios(web: str, data: dict, timing: dict, work_dir: Path) -> dict:
@@ -496,6 +527,16 @@ def id_reads(rounds: int = 500) -> dict:
 # --- report ------------------------------------------------------------------------------------
 
 
+def upload_line(row: dict) -> str:
+    idle, busy, uploads = row["idle"]["server_ms"], row["with_uploads"]["server_ms"], row["uploads"]
+    refused = uploads["error_samples"].get("413", 0) + uploads["count"] - uploads["errors"]
+    return (
+        f"- Home timeline p95 {idle['p95']} ms idle, {busy['p95']} ms while 4 clients uploaded the "
+        f"2000x2000, 120-frame GIF ({row['p95_ratio']}x; {uploads['count']} uploads answered, p95 "
+        f"{uploads['server_ms']['p95']} ms, {refused} refused with 413; {TARGETS['upload_contention']})"
+    )
+
+
 def report(results: dict, args) -> str:
     rows = ["| test | p50 ms | p95 ms | p99 ms | req/s | errors | target |", "|---|---|---|---|---|---|---|"]
     for name in (name for name in TABLE if name in results):
@@ -536,6 +577,7 @@ def report(results: dict, args) -> str:
         f"- The timeline read alone (20 ids, heavy reader): Redis p95 {results['id_reads']['redis']['p95']} ms, "
         f"SQL p95 {results['id_reads']['sql']['p95']} ms "
         f"({results['id_reads']['sql']['p95'] / max(results['id_reads']['redis']['p95'], 0.001):.1f}x)",
+        upload_line(results["upload_contention"]),
         f"- Live event, a like over HTTP to the `notification` frame at the recipient, "
         f"{live['sockets']:,} sockets open: p50 {live['ms']['p50']} ms, p95 {live['ms']['p95']} ms, "
         f"p99 {live['ms']['p99']} ms over {live['actions']} likes, {live['failures']} failed "
