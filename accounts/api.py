@@ -2,12 +2,19 @@
 
 from contextlib import contextmanager
 
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiRequest,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from knox.models import AuthToken
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,13 +27,18 @@ from accounts.serializers import (
     NoticeSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetRequestSerializer,
+    ProfileImagesSerializer,
     ProfileUpdateSerializer,
+    ProfileWriteSerializer,
     SignupRequestSerializer,
     SignupResponseSerializer,
     UserResponseSerializer,
     UserSerializer,
 )
+from config.api.fields import FlagField, StrictChoiceField, TextField
 from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from config.api.schema import ChirpAutoSchema, errors
+from config.errors import ServiceError
 from notifications.models import Notification
 from notifications.services import wants
 from social import selectors as social_selectors
@@ -50,6 +62,10 @@ def _valid(serializer_class, request, **kwargs) -> dict:
     return serializer.validated_data
 
 
+# allauth's codes for a username or address someone has (a reserved username is the site's own).
+TAKEN = {"username_taken", "email_taken", "username_blacklisted", "unique"}
+
+
 class SignupView(APIView):
     authentication_classes = []  # a fresh client has no credentials, and needs no CSRF token
     permission_classes = [AllowAny]
@@ -58,15 +74,27 @@ class SignupView(APIView):
     @extend_schema(
         operation_id="signup",
         request=SignupRequestSerializer,
-        responses={201: SignupResponseSerializer},
+        responses={
+            201: SignupResponseSerializer,
+            **errors(s409="The username or the email address is taken (or the username is reserved)."),
+        },
         parameters=[IDEMPOTENCY_PARAMETER],
+        description=(
+            "Bad input (a malformed email, a username that breaks the rules, a password too short, all digits, "
+            "too common or too like the username) is 400; a username or email address someone has is 409."
+        ),
         tags=["accounts"],
     )
     @idempotent(reissue={"token": lambda answer: services.token_create(user=User.objects.get(pk=answer["userId"]))})
     def post(self, request):
         data = _valid(SignupRequestSerializer, request)
         with _no_session(request._request):  # a token client gets no cookie
-            user = services.user_signup(request=request._request, **data)
+            try:
+                user = services.user_signup(request=request._request, **data)
+            except ServiceError as error:
+                if any(TAKEN & codes for codes in error.codes.values()):
+                    error.status = status.HTTP_409_CONFLICT  # someone has it; `fields` names any other fault too
+                raise
         token = services.token_create(user=user)
         profile = UserSerializer(user, context={"request": request}).data
         return Response({"userId": str(user.pk), "token": token, "profile": profile}, status=status.HTTP_201_CREATED)
@@ -77,8 +105,15 @@ class LoginView(APIView):
     permission_classes = [AllowAny]
     throttle_scope = "login"
 
-    @extend_schema(operation_id="login", request=LoginRequestSerializer, responses=LoginResponseSerializer,
-                   tags=["accounts"])  # fmt: skip
+    @extend_schema(
+        operation_id="login",
+        request=LoginRequestSerializer,
+        responses={
+            200: LoginResponseSerializer,
+            **errors(s401="Wrong username, email or password.", s403="The account is inactive."),
+        },
+        tags=["accounts"],
+    )
     def post(self, request):
         data = _valid(LoginRequestSerializer, request)
         user = services.user_authenticate(request=request._request, login=data["login"], password=data["password"])
@@ -116,16 +151,38 @@ class PasswordResetConfirmView(APIView):
     permission_classes = [AllowAny]
     throttle_scope = "password_reset"
 
-    @extend_schema(operation_id="password_reset_confirm", request=PasswordResetConfirmSerializer,
-                   responses=NoticeSerializer, tags=["accounts"])  # fmt: skip
+    @extend_schema(
+        operation_id="password_reset_confirm",
+        request=PasswordResetConfirmSerializer,
+        responses={200: NoticeSerializer, **errors(s403="The reset code is wrong or has expired (`fields.token`).")},
+        tags=["accounts"],
+    )
     def post(self, request):
         data = _valid(PasswordResetConfirmSerializer, request)
-        services.password_reset_confirm(token=data["token"], new_password=data["newPassword"])
+        try:
+            services.password_reset_confirm(token=data["token"], new_password=data["newPassword"])
+        except ServiceError as error:
+            if "token" in error.fields:  # a well-formed code that opens nothing: refused, not malformed
+                error.status = status.HTTP_403_FORBIDDEN
+            raise
         return Response({"message": "Your password has been changed. Log in with the new one."})
+
+
+PROFILE_REQUEST = {
+    "application/json": ProfileUpdateSerializer,
+    "multipart/form-data": OpenApiRequest(
+        ProfileImagesSerializer,
+        encoding={
+            name: {"contentType": "image/jpeg, image/png, image/gif, image/webp"} for name in ("avatar", "header")
+        },
+    ),
+}
 
 
 class UserDetailView(APIView):
     """`:id` is the numeric id or the username."""
+
+    parser_classes = [JSONParser, MultiPartParser]  # multipart brings new avatar and header images
 
     def get_user(self, handle: str):
         user = selectors.user_by_handle(handle)
@@ -138,13 +195,23 @@ class UserDetailView(APIView):
         user = social_selectors.with_relations(request.user, [self.get_user(handle)])[0]
         return Response({"user": UserSerializer(user, context={"request": request}).data})
 
-    @extend_schema(operation_id="user_update", request=ProfileUpdateSerializer, responses=UserResponseSerializer,
-                   tags=["users"])  # fmt: skip
+    @extend_schema(
+        operation_id="user_update",
+        request=PROFILE_REQUEST,
+        responses={200: UserResponseSerializer, **errors(s403="Not your profile.")},
+        description="Change some of your profile: JSON, or multipart when it brings new images.",
+        tags=["users"],
+    )
     def patch(self, request, handle: str):
         return self._update(request, handle, partial=True)
 
-    @extend_schema(operation_id="user_replace", request=ProfileUpdateSerializer, responses=UserResponseSerializer,
-                   tags=["users"])  # fmt: skip
+    @extend_schema(
+        operation_id="user_replace",
+        request=PROFILE_REQUEST,
+        responses={200: UserResponseSerializer, **errors(s403="Not your profile.")},
+        description="Set your profile: `name` is required, other text left out keeps its value.",
+        tags=["users"],
+    )
     def put(self, request, handle: str):
         return self._update(request, handle, partial=False)
 
@@ -152,20 +219,32 @@ class UserDetailView(APIView):
         user = self.get_user(handle)
         if user.pk != request.user.pk:
             raise PermissionDenied("You can only edit your own profile.")
-        data = _valid(ProfileUpdateSerializer, request, instance=user, partial=partial)
+        data = _valid(ProfileWriteSerializer, request, partial=partial)
         avatar, header = data.pop("avatar", None), data.pop("header", None)
         is_private = data.pop("is_private", None)
         user = services.profile_update(user=user, changes=data, avatar=avatar, header=header, is_private=is_private)
         return Response({"user": UserSerializer(user, context={"request": request}).data})
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {verb: {"type": "boolean"} for verb in Notification.Verb.values},
+        "additionalProperties": False,
+    }
+)
+class NotificationPrefsField(serializers.DictField):
+    """Notification types on or off; an unknown type is 400 (the service says which)."""
+
+    child = FlagField()
+
+
 class PrivacySettingsSerializer(serializers.Serializer):
-    isPrivate = serializers.BooleanField(required=False)
-    whoCanMessage = serializers.ChoiceField(choices=User.WhoCanMessage.values, required=False)
-    notificationPrefs = serializers.DictField(
-        child=serializers.BooleanField(), required=False,
-        help_text=f"Notification types on or off: {', '.join(Notification.Verb.values)}.",
-    )  # fmt: skip
+    isPrivate = FlagField(required=False)
+    whoCanMessage = StrictChoiceField(choices=User.WhoCanMessage.values, required=False)
+    notificationPrefs = NotificationPrefsField(
+        required=False, help_text=f"Notification types on or off: {', '.join(Notification.Verb.values)}."
+    )
 
 
 class PrivacySettingsView(APIView):
@@ -238,10 +317,10 @@ class AccountExportView(APIView):
 
 
 class AccountDeleteSerializer(serializers.Serializer):
-    password = serializers.CharField(trim_whitespace=False, help_text="Your current password.")
+    password = TextField(trim_whitespace=False, help_text="Your current password.")
 
 
-class DeleteWithBodySchema(AutoSchema):
+class DeleteWithBodySchema(ChirpAutoSchema):
     """Documents a DELETE's request body, which drf-spectacular leaves out by default (SPEC §4 sends one)."""
 
     def _get_request_body(self, direction="request"):
@@ -262,11 +341,15 @@ class AccountView(APIView):
         request=AccountDeleteSerializer,
         responses={
             200: NoticeSerializer,
-            400: OpenApiResponse(description="Wrong or missing `password`."),
-            429: OpenApiResponse(description="Too many wrong passwords; see `Retry-After`."),
+            **errors(
+                s400="No `password`.",
+                s403="Not your password (`fields.password`).",
+                s429="Too many wrong passwords (or requests); see `Retry-After`.",
+            ),
         },
         description=(
-            "Delete your account. A wrong or missing password is 400 (`fields.password`) and changes nothing. "
+            "Delete your account. A missing password is 400 and a wrong one 403 (`fields.password`); either "
+            "changes nothing. "
             "Otherwise the account disappears at once from every page and answer, every token is revoked (this "
             "one too) and the session ends; its posts, likes, follows, messages and images are removed in the "
             "background. It can't be undone."

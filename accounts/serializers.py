@@ -1,8 +1,12 @@
+from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from config.api.fields import IdField
+from accounts.validators import validate_username
+from config.api import patterns
+from config.api.fields import FlagField, IdField, TextField
+from config.api.patterns import NOT_BLANK
 
 
 def media_url(request, field) -> str | None:
@@ -60,6 +64,7 @@ class UserSerializer(serializers.ModelSerializer):
 
     id = IdField()
     name = serializers.CharField(source="display_name", read_only=True)
+    website = serializers.URLField(read_only=True, allow_blank=True, help_text="A URL, or empty.")
     avatarUrl = serializers.SerializerMethodField()
     headerUrl = serializers.SerializerMethodField()
     isPrivate = serializers.BooleanField(source="is_private", read_only=True)
@@ -90,25 +95,52 @@ class UserSerializer(serializers.ModelSerializer):
         return media_url(self.context.get("request"), user.header)
 
 
-class ProfileUpdateSerializer(serializers.ModelSerializer):
-    """PATCH/PUT /users/:id. Images come as multipart files."""
+class ProfileUpdateSerializer(serializers.Serializer):
+    """PATCH/PUT /users/:id as JSON. Text is trimmed; lengths count it as sent."""
 
-    isPrivate = serializers.BooleanField(source="is_private", required=False)
-    avatar = serializers.FileField(required=False, write_only=True)
-    header = serializers.FileField(required=False, write_only=True)
+    name = TextField(max_length=50, help_text="The display name.")
+    bio = TextField(max_length=160, required=False, allow_blank=True)
+    location = TextField(max_length=30, required=False, allow_blank=True)
+    website = TextField(
+        max_length=100, required=False, allow_blank=True, trim_whitespace=False, validators=[URLValidator()],
+        help_text="A URL, or empty.",
+    )  # fmt: skip
+    isPrivate = FlagField(source="is_private", required=False)
 
-    class Meta:
-        model = User
-        fields = ["name", "bio", "location", "website", "isPrivate", "avatar", "header"]
-        extra_kwargs = {"name": {"required": True, "allow_blank": False}}
+
+class ProfileImagesSerializer(ProfileUpdateSerializer):
+    """PATCH/PUT /users/:id as multipart: the same text fields, and new images."""
+
+    isPrivate = None  # a JSON flag: multipart carries only text and files
+    avatar = serializers.FileField(required=False, write_only=True, help_text="JPEG, PNG, GIF or WebP, up to 5 MB.")
+    header = serializers.FileField(required=False, write_only=True, help_text="JPEG, PNG, GIF or WebP, up to 5 MB.")
+
+
+class ProfileWriteSerializer(ProfileImagesSerializer):
+    """What the view reads, whichever way the body came."""
+
+    isPrivate = FlagField(source="is_private", required=False)
+
+
+# Passwords Django's validators would refuse for their form alone; "too common" and "too like your
+# username" can't be written as a pattern and answer 400 like any other bad input.
+PASSWORD_RULES = {"minLength": 8, "pattern": r"\D"}
+SHORT_PASSWORD = {"min_length": "This password is too short. It must contain at least {min_length} characters."}
 
 
 class SignupRequestSerializer(serializers.Serializer):
-    # Plain strings: allauth's sign-up form is the one judge of these values.
-    email = serializers.CharField(max_length=254)
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
-    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    # allauth's sign-up form judges these values; the fields say what it takes, for the schema.
+    email = TextField(max_length=254, help_text="An email address.")
+    username = TextField(max_length=15, validators=[validate_username], help_text=validate_username.message)
+    password = TextField(
+        min_length=8, max_length=4096, trim_whitespace=False, write_only=True, error_messages=SHORT_PASSWORD,
+        help_text="At least 8 characters, not all digits, and not a common password.",
+    )  # fmt: skip
+    name = TextField(max_length=50, required=False, allow_blank=True, default="")
+
+    schema_rules = {
+        "properties": {"email": {"pattern": patterns.EMAIL}, "password": {"pattern": PASSWORD_RULES["pattern"]}}
+    }
 
 
 class SignupResponseSerializer(serializers.Serializer):
@@ -118,9 +150,17 @@ class SignupResponseSerializer(serializers.Serializer):
 
 
 class LoginRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(required=False, help_text="The username or the email address.")
-    email = serializers.CharField(required=False, help_text="Instead of username.")
-    password = serializers.CharField(trim_whitespace=False, write_only=True)
+    username = TextField(required=False, allow_blank=True, help_text="The username or the email address.")
+    email = TextField(required=False, allow_blank=True, help_text="Instead of username.")
+    password = TextField(trim_whitespace=False, write_only=True)
+
+    # One of the two names who is logging in (`username` first when both are given).
+    schema_rules = {
+        "anyOf": [
+            {"required": ["username"], "properties": {"username": {"pattern": NOT_BLANK}}},
+            {"required": ["email"], "properties": {"email": {"pattern": NOT_BLANK}}},
+        ]
+    }
 
     def validate(self, data):
         login = data.get("username") or data.get("email")
@@ -144,9 +184,15 @@ class NoticeSerializer(serializers.Serializer):
 
 
 class PasswordResetRequestSerializer(serializers.Serializer):
-    email = serializers.CharField(max_length=254)
+    email = TextField(max_length=254, help_text="An email address.")  # allauth's form checks it
+
+    schema_rules = {"properties": {"email": {"pattern": patterns.EMAIL}}}
 
 
 class PasswordResetConfirmSerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=200)
-    newPassword = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
+    token = TextField(max_length=200, help_text="The reset code from the email.")
+    newPassword = TextField(
+        min_length=8, max_length=4096, trim_whitespace=False, write_only=True, error_messages=SHORT_PASSWORD
+    )
+
+    schema_rules = {"properties": {"newPassword": {"pattern": PASSWORD_RULES["pattern"]}}}

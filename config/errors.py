@@ -27,21 +27,27 @@ class ServiceError(Exception):
         if status is not None:
             self.status = status
         self.retry_after = retry_after
+        self.codes: dict[str, set[str]] = {}  # a form's error codes by field, when made from a form
 
     @classmethod
     def from_form(cls, form, *, rename: dict[str, str] | None = None) -> ServiceError:
         """Build from an invalid Django form, renaming form fields to API names."""
         rename = rename or {}
         fields: dict[str, list[str]] = {}
+        codes: dict[str, set[str]] = {}
         message = ""
-        for name, errors in form.errors.items():
-            messages = [str(e) for e in errors]
+        for name, errors in form.errors.as_data().items():
+            messages = [text for error in errors for text in error.messages]
+            api_name = rename.get(name, name)
+            codes.setdefault(api_name, set()).update(error.code or "" for error in errors)
             if name == "__all__":
                 message = message or messages[0]
                 continue
-            fields[rename.get(name, name)] = messages
+            fields[api_name] = messages
             message = message or messages[0]
-        return cls(message or "Invalid input.", fields=fields)
+        error = cls(message or "Invalid input.", fields=fields)
+        error.codes = codes
+        return error
 
 
 class NotFound(ServiceError):

@@ -344,12 +344,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON bodies (SPEC §4); the upload endpoints add multipart themselves. Form encodings can't
+    # carry JSON's types (true, null, nested objects), so they would blur what the schema promises.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "config.api.schema.ChirpAutoSchema",
     "EXCEPTION_HANDLER": "config.api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "config.api.throttling.ClientThrottle",

@@ -9,12 +9,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.serializers import UserSerializer, user_json
+from config.api import patterns
 from config.api.pagination import PageRequest, page_body
 from config.api.schema import PAGE_PARAMETERS
 from search import query, selectors, trends
 from tweets.serializers import TweetSerializer, tweet_json
 
 TYPES = ("tweets", "users", "hashtags")
+# Not only spaces, and no control characters other than tab and newlines (search/query.py).
+_CONTROL = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f"
+Q_PATTERN = rf"^[^{_CONTROL}]*[^{_CONTROL}{patterns.WHITESPACE}][^{_CONTROL}]*$"
 SORTS = ("latest", "top")
 
 
@@ -42,7 +46,7 @@ RESULTS = inline_serializer(
 
 
 def _choice(params, name: str, choices: tuple[str, ...]) -> str:
-    value = params.get(name) or choices[0]
+    value = params.get(name, choices[0])  # present but empty chooses nothing: 400
     if value not in choices:
         raise ValidationError({name: [f"Choose one of: {', '.join(choices)}."]})
     return value
@@ -52,14 +56,22 @@ class SearchView(APIView):
     @extend_schema(
         operation_id="search",
         parameters=[
-            OpenApiParameter("q", str, required=True, description='Words, "phrases", #tag, from:username, -word.'),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "minLength": 1, "maxLength": query.MAX_LENGTH, "pattern": Q_PATTERN},
+                required=True,
+                description=(
+                    'Words, "phrases", #tag, from:username, -word: 1 to 256 characters, not only spaces, without '
+                    "control characters. The first 16 terms count; a query with nothing to look for finds nothing."
+                ),
+            ),
             OpenApiParameter("type", str, enum=list(TYPES), description="tweets (default), users or hashtags."),
             OpenApiParameter(
                 "sort", str, enum=list(SORTS), description="For tweets: latest (default) or top. An addition."
             ),
             *PAGE_PARAMETERS,
         ],
-        responses=RESULTS,
+        responses={200: RESULTS},
         description=(
             "Results the caller may see: tweets are posts (not retweets), newest first or, with `sort=top`, "
             "relevance blended with engagement and freshness; users put prefix matches first, then the closest "
@@ -79,7 +91,8 @@ class SearchView(APIView):
             tags, cursor = selectors.search_hashtags(request.user, query.checked(params.get("q")), page)
             results = [hashtag_json(tag) for tag in tags]
         else:
-            tweets, cursor = selectors.search_tweets(request.user, query.parse(params.get("q")), page, sort=sort)
+            wanted = query.parse_api(params.get("q"))
+            tweets, cursor = selectors.search_tweets(request.user, wanted, page, sort=sort) if wanted else ([], None)
             results = [tweet_json(tweet, request) for tweet in tweets]
         return Response(page_body("results", results, cursor))
 

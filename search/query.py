@@ -39,34 +39,66 @@ class TweetQuery:
 
 
 def checked(raw: str | None) -> str:
-    """The query text, stripped, or a ServiceError saying what is wrong with it."""
-    text = (raw or "").strip()
-    if not text:
-        raise ServiceError("Type something to search for.", field="q")
+    """The query text, stripped, or a ServiceError saying what is wrong with it.
+
+    The length and the control characters are judged on the text as sent.
+    """
+    text = raw or ""
     if len(text) > MAX_LENGTH:
         raise ServiceError(f"Search for at most {MAX_LENGTH} characters.", field="q")
     if _CONTROL.search(text):
         raise ServiceError("Search text can't contain control characters.", field="q")
+    text = text.strip()
+    if not text:
+        raise ServiceError("Type something to search for.", field="q")
     return text
 
 
-def parse(raw: str | None) -> TweetQuery:
-    text = checked(raw)
+def _terms(text: str, limit: int | None) -> tuple[dict[str, list[str]], int]:
+    """The terms by kind, the first `limit` of them (all when None), and how many there were."""
     found: dict[str, list[str]] = {name: [] for name in TweetQuery.__dataclass_fields__}
+    count = 0
     for negate, phrase, token in _TOKEN.findall(text):
         if phrase:
             phrase = " ".join(phrase.split())
-            if _WORDLIKE.search(phrase):
-                found["excluded" if negate else "phrases"].append(phrase)
+            if not _WORDLIKE.search(phrase):
+                continue
+            kind, term = ("excluded" if negate else "phrases"), phrase
         elif tag := _TAG.fullmatch(token):
-            found["excluded_tags" if negate else "tags"].append(hashtag_key(tag.group(1)))
+            kind, term = ("excluded_tags" if negate else "tags"), hashtag_key(tag.group(1))
         elif (author := _FROM.fullmatch(token)) and not negate:
-            found["authors"].append(author.group(1))
+            kind, term = "authors", author.group(1)
         elif _WORDLIKE.search(token):
-            found["excluded" if negate else "words"].append(token)
-    query = TweetQuery(**{name: tuple(dict.fromkeys(values)) for name, values in found.items()})
-    if sum(len(values) for values in found.values()) > MAX_TERMS:
+            kind, term = ("excluded" if negate else "words"), token
+        else:
+            continue
+        count += 1
+        if limit is None or count <= limit:
+            found[kind].append(term)
+    return found, count
+
+
+def _query(found: dict[str, list[str]]) -> TweetQuery:
+    return TweetQuery(**{name: tuple(dict.fromkeys(values)) for name, values in found.items()})
+
+
+def parse(raw: str | None) -> TweetQuery:
+    """The search page's reading: too many terms, or nothing to look for, is a message to the person."""
+    found, count = _terms(checked(raw), limit=None)
+    query = _query(found)
+    if count > MAX_TERMS:
         raise ServiceError(f"Use at most {MAX_TERMS} search terms.", field="q")
     if not (query.text_terms or query.tags or query.authors):
         raise ServiceError("Add a word, a phrase, a #tag or from:someone to search for.", field="q")
     return query
+
+
+def parse_api(raw: str | None) -> TweetQuery | None:
+    """The API's reading: the first 16 terms count, and a query with nothing to look for (None) finds nothing.
+
+    Only what the schema can say is refused (empty, too long, control characters): any other
+    text is a search, though it may find nothing.
+    """
+    found, _ = _terms(checked(raw), limit=MAX_TERMS)
+    query = _query(found)
+    return query if query.text_terms or query.tags or query.authors else None

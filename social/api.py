@@ -11,7 +11,7 @@ from accounts import selectors as account_selectors
 from accounts.serializers import UserSerializer
 from config.api.fields import IdField, parse_id
 from config.api.pagination import PageRequest, page_body
-from config.api.schema import PAGE_PARAMETERS, list_schema
+from config.api.schema import PAGE_PARAMETERS, errors, list_schema
 from social import selectors, services
 from social.visibility import RelationSet
 
@@ -44,14 +44,26 @@ class _UserAction(APIView):
         return Response(self.act(request.user, _user(handle)))
 
 
-def _documented(operation_id: str, response, description: str):
-    return extend_schema(operation_id=operation_id, request=None, responses=response, description=description,
-                         tags=["users"])  # fmt: skip
+def _documented(operation_id: str, response, description: str, **refusals: str):
+    return extend_schema(
+        operation_id=operation_id,
+        request=None,
+        responses={200: response, **errors(s404="No such user.", **refusals)},
+        description=description,
+        tags=["users"],
+    )
+
+
+YOURSELF = "Yourself."
+BLOCKED = "Yourself, or a block stands between you."
 
 
 class FollowView(_UserAction):
     @_documented(
-        "follow", STATE, "Follow a public account (`following`) or ask a private one (`requested`). Idempotent."
+        "follow",
+        STATE,
+        "Follow a public account (`following`) or ask a private one (`requested`). Idempotent.",
+        s403=BLOCKED,
     )
     def post(self, request, handle: str):
         return super().post(request, handle)
@@ -61,7 +73,7 @@ class FollowView(_UserAction):
 
 
 class UnfollowView(_UserAction):
-    @_documented("unfollow", STATE, "Unfollow, or withdraw a pending follow request. Idempotent.")
+    @_documented("unfollow", STATE, "Unfollow, or withdraw a pending follow request. Idempotent.", s403=YOURSELF)
     def post(self, request, handle: str):
         return super().post(request, handle)
 
@@ -70,7 +82,9 @@ class UnfollowView(_UserAction):
 
 
 class BlockView(_UserAction):
-    @_documented("block", MESSAGE, "Block: removes follows and requests both ways; neither side sees the other.")
+    @_documented(
+        "block", MESSAGE, "Block: removes follows and requests both ways; neither side sees the other.", s403=YOURSELF
+    )
     def post(self, request, handle: str):
         return super().post(request, handle)
 
@@ -80,7 +94,7 @@ class BlockView(_UserAction):
 
 
 class UnblockView(_UserAction):
-    @_documented("unblock", MESSAGE, "Unblock. Follows the block removed are not restored.")
+    @_documented("unblock", MESSAGE, "Unblock. Follows the block removed are not restored.", s403=YOURSELF)
     def post(self, request, handle: str):
         return super().post(request, handle)
 
@@ -90,7 +104,9 @@ class UnblockView(_UserAction):
 
 
 class MuteView(_UserAction):
-    @_documented("mute", MESSAGE, "Mute: hides them from your home timeline and notifications, silently.")
+    @_documented(
+        "mute", MESSAGE, "Mute: hides them from your home timeline and notifications, silently.", s403=YOURSELF
+    )
     def post(self, request, handle: str):
         return super().post(request, handle)
 
@@ -100,7 +116,7 @@ class MuteView(_UserAction):
 
 
 class UnmuteView(_UserAction):
-    @_documented("unmute", MESSAGE, "Unmute.")
+    @_documented("unmute", MESSAGE, "Unmute.", s403=YOURSELF)
     def post(self, request, handle: str):
         return super().post(request, handle)
 
@@ -109,11 +125,18 @@ class UnmuteView(_UserAction):
         return {"message": f"You unmuted @{other.username}."}
 
 
+PROTECTED_LIST = errors(s403="A private account you don't follow, or a block between you.", s404="No such user.")
+
+
 class FollowersView(APIView):
     select = staticmethod(selectors.followers)
 
-    @extend_schema(operation_id="user_followers", parameters=PAGE_PARAMETERS,
-                   responses=list_schema("UserList", "users", UserSerializer), tags=["users"])  # fmt: skip
+    @extend_schema(
+        operation_id="user_followers",
+        parameters=PAGE_PARAMETERS,
+        responses={200: list_schema("UserList", "users", UserSerializer), **PROTECTED_LIST},
+        tags=["users"],
+    )
     def get(self, request, handle: str):
         user = _user(handle)
         if not RelationSet.for_viewer(request.user, [user.pk]).can_see_author(user):
@@ -126,8 +149,12 @@ class FollowersView(APIView):
 class FollowingView(FollowersView):
     select = staticmethod(selectors.following)
 
-    @extend_schema(operation_id="user_following", parameters=PAGE_PARAMETERS,
-                   responses=list_schema("UserList", "users", UserSerializer), tags=["users"])  # fmt: skip
+    @extend_schema(
+        operation_id="user_following",
+        parameters=PAGE_PARAMETERS,
+        responses={200: list_schema("UserList", "users", UserSerializer), **PROTECTED_LIST},
+        tags=["users"],
+    )
     def get(self, request, handle: str):
         return super().get(request, handle)
 
@@ -144,6 +171,9 @@ class FollowRequestsView(APIView):
         return Response(page_body("requests", data, cursor))
 
 
+REQUEST_ERRORS = errors(s403="A request to someone else.", s404="No such follow request.")
+
+
 def _request_id(raw: str) -> int:
     request_id = parse_id(raw)
     if request_id is None:
@@ -154,7 +184,8 @@ def _request_id(raw: str) -> int:
 class FollowRequestApproveView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="follow_request_approve", request=None, responses=MESSAGE, tags=["users"])
+    @extend_schema(operation_id="follow_request_approve", request=None, responses={200: MESSAGE, **REQUEST_ERRORS},
+                   tags=["users"])  # fmt: skip
     def post(self, request, request_id: str):
         follow = services.follow_request_approve(target=request.user, request_id=_request_id(request_id))
         return Response({"message": f"@{follow.follower.username} now follows you."})
@@ -163,7 +194,8 @@ class FollowRequestApproveView(APIView):
 class FollowRequestDenyView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="follow_request_deny", request=None, responses=MESSAGE, tags=["users"])
+    @extend_schema(operation_id="follow_request_deny", request=None, responses={200: MESSAGE, **REQUEST_ERRORS},
+                   tags=["users"])  # fmt: skip
     def post(self, request, request_id: str):
         services.follow_request_deny(target=request.user, request_id=_request_id(request_id))
         return Response({"message": "The request was denied."})

@@ -8,7 +8,7 @@ from django.db.models.functions import Greatest
 
 from accounts.models import User
 from config import abuse
-from config.errors import Forbidden, NotFound, ServiceError
+from config.errors import Forbidden, NotFound
 from config.tasks import enqueue_on_commit
 from notifications import services as notifications
 from notifications.models import Notification
@@ -52,7 +52,7 @@ def _drop_follow(follower_id: int, followee_id: int) -> bool:
 
 def _not_self(actor: User, other: User, doing: str) -> None:
     if actor.pk == other.pk:
-        raise ServiceError(f"You can't {doing} yourself.")
+        raise Forbidden(f"You can't {doing} yourself.")  # a well-formed request, refused: 403
 
 
 def follow_state(*, follower: User, followee: User) -> str:

@@ -30,7 +30,7 @@ class HomeTimelineView(APIView):
         tags=["timelines"],
     )
     def get(self, request):
-        kind, rank = request.query_params.get("filter") or None, request.query_params.get("rank") or "latest"
+        kind, rank = request.query_params.get("filter"), request.query_params.get("rank", "latest")  # "" is 400
         if kind is not None and kind not in selectors.KINDS:
             raise ValidationError({"filter": [f"Choose one of: {', '.join(selectors.KINDS)}."]})
         if rank not in selectors.RANKS:

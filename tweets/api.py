@@ -1,9 +1,10 @@
 """API views for tweets, likes, retweets, media and profile timelines."""
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,11 +14,12 @@ from accounts.serializers import UserSerializer, media_url
 from config.api.fields import parse_id
 from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from config.api.pagination import PageRequest, page_body
-from config.api.schema import PAGE_PARAMETERS, list_schema
+from config.api.schema import PAGE_PARAMETERS, errors, list_schema
 from social.dm import services as dm_services
 from social.models import MessageImage
 from social.visibility import RelationSet
 from tweets import selectors, services
+from tweets import text as text_rules
 from tweets.models import Media
 from tweets.serializers import (
     EngagementsSerializer,
@@ -48,6 +50,10 @@ def _tweet_or_404(raw_id, viewer):
     return tweet
 
 
+GONE = errors(s404="No such post (or one you can't see).")
+REFUSED = "A block stands between you, or the post is from a private account."
+
+
 def _tweet_json(tweet, request) -> dict:
     return TweetSerializer(tweet, context={"request": request}).data
 
@@ -58,7 +64,15 @@ class TweetCreateView(APIView):
     @extend_schema(
         operation_id="tweet_create",
         request=TweetCreateSerializer,
-        responses={201: TweetCreatedSerializer},
+        responses={
+            201: TweetCreatedSerializer,
+            **errors(
+                s403="A block stands between you and the author replied to or quoted, or the quoted post is "
+                "from a private account.",
+                s404="The post replied to or quoted is gone, or an image id is not an upload of yours.",
+            ),
+        },
+        description="A post, a reply (`replyToTweetId`) or a quote (`quoteTweetId`), with text or images or both.",
         parameters=[IDEMPOTENCY_PARAMETER],
         tags=["tweets"],
     )
@@ -78,12 +92,22 @@ class TweetCreateView(APIView):
 
 
 class TweetDetailView(APIView):
-    @extend_schema(operation_id="tweet_get", responses=TweetResponseSerializer, tags=["tweets"])
+    @extend_schema(operation_id="tweet_get", responses={200: TweetResponseSerializer, **GONE}, tags=["tweets"])
     def get(self, request, tweet_id: str):
         return Response({"tweet": _tweet_json(_tweet_or_404(tweet_id, request.user), request)})
 
     @extend_schema(
-        operation_id="tweet_edit", request=TweetEditSerializer, responses=TweetResponseSerializer, tags=["tweets"]
+        operation_id="tweet_edit",
+        request=TweetEditSerializer,
+        responses={
+            200: TweetResponseSerializer,
+            **GONE,
+            **errors(
+                s403="Not your post, a retweet, or past the 30 minutes in which a post can be edited.",
+                s409="Empty text for a post without images.",
+            ),
+        },
+        tags=["tweets"],
     )
     def patch(self, request, tweet_id: str):
         tweet = _tweet_or_404(tweet_id, request.user)
@@ -93,7 +117,11 @@ class TweetDetailView(APIView):
 
     @extend_schema(
         operation_id="tweet_delete",
-        responses=inline_serializer("DeletedMessage", {"message": serializers.CharField()}),
+        responses={
+            200: inline_serializer("DeletedMessage", {"message": serializers.CharField()}),
+            **GONE,
+            **errors(s403="Not your post."),
+        },
         tags=["tweets"],
     )
     def delete(self, request, tweet_id: str):
@@ -108,11 +136,20 @@ class LikeView(APIView):
     def _answer(self, target, liked: bool):
         return Response({"liked": liked, "likeCount": target.like_count})
 
-    @extend_schema(operation_id="tweet_like", request=None, responses=LikeStateSerializer, tags=["tweets"])
+    @extend_schema(
+        operation_id="tweet_like",
+        request=None,
+        responses={200: LikeStateSerializer, **GONE, **errors(s403=REFUSED)},
+        tags=["tweets"],
+    )
     def post(self, request, tweet_id: str):
         return self._answer(services.like_create(user=request.user, tweet_id=_id(tweet_id)), True)
 
-    @extend_schema(operation_id="tweet_unlike", responses=LikeStateSerializer, tags=["tweets"])
+    @extend_schema(
+        operation_id="tweet_unlike",
+        responses={200: LikeStateSerializer, **GONE, **errors(s403=REFUSED)},
+        tags=["tweets"],
+    )
     def delete(self, request, tweet_id: str):
         return self._answer(services.like_delete(user=request.user, tweet_id=_id(tweet_id)), False)
 
@@ -123,7 +160,7 @@ class RetweetView(APIView):
     @extend_schema(
         operation_id="tweet_retweet",
         request=RetweetRequestSerializer,
-        responses=RetweetStateSerializer,
+        responses={200: RetweetStateSerializer, **GONE, **errors(s403=REFUSED)},
         description="Without `comment`, a retweet (idempotent). With one, a quote tweet: `retweetId` is the new quote.",
         parameters=[IDEMPOTENCY_PARAMETER],
         tags=["tweets"],
@@ -131,7 +168,7 @@ class RetweetView(APIView):
     @idempotent
     def post(self, request, tweet_id: str):
         data = _valid(RetweetRequestSerializer, request)
-        if data.get("comment", "").strip():
+        if not text_rules.is_blank(text_rules.normalise(data.get("comment", ""))):
             quote = services.quote_create(author=request.user, tweet_id=_id(tweet_id), comment=data["comment"])
             original = quote.quote_of
             original.refresh_from_db(fields=["retweet_count"])
@@ -142,7 +179,11 @@ class RetweetView(APIView):
         original, retweet = services.retweet_create(user=request.user, tweet_id=_id(tweet_id))
         return Response({"retweeted": True, "retweetCount": original.retweet_count, "retweetId": str(retweet.pk)})
 
-    @extend_schema(operation_id="tweet_unretweet", responses=RetweetStateSerializer, tags=["tweets"])
+    @extend_schema(
+        operation_id="tweet_unretweet",
+        responses={200: RetweetStateSerializer, **GONE, **errors(s403=REFUSED)},
+        tags=["tweets"],
+    )
     def delete(self, request, tweet_id: str):
         original = services.retweet_delete(user=request.user, tweet_id=_id(tweet_id))
         return Response({"retweeted": False, "retweetCount": original.retweet_count, "retweetId": None})
@@ -159,7 +200,7 @@ class RepliesView(APIView):
     @extend_schema(
         operation_id="tweet_replies",
         parameters=PAGE_PARAMETERS,
-        responses=list_schema("ReplyList", "replies", TweetSerializer),
+        responses={200: list_schema("ReplyList", "replies", TweetSerializer), **GONE},
         tags=["tweets"],
     )
     def get(self, request, tweet_id: str):
@@ -175,7 +216,7 @@ class LikersView(APIView):
     @extend_schema(
         operation_id="tweet_likers",
         parameters=PAGE_PARAMETERS,
-        responses=list_schema("UserList", "users", UserSerializer),
+        responses={200: list_schema("UserList", "users", UserSerializer), **GONE},
         tags=["tweets"],
     )
     def get(self, request, tweet_id: str):
@@ -189,13 +230,14 @@ class RetweetersView(LikersView):
     select = staticmethod(selectors.retweeters)
 
     @extend_schema(operation_id="tweet_retweeters", parameters=PAGE_PARAMETERS,
-                   responses=list_schema("UserList", "users", UserSerializer), tags=["tweets"])  # fmt: skip
+                   responses={200: list_schema("UserList", "users", UserSerializer), **GONE},
+                   tags=["tweets"])  # fmt: skip
     def get(self, request, tweet_id: str):
         return super().get(request, tweet_id)
 
 
 class EngagementsView(APIView):
-    @extend_schema(operation_id="tweet_engagements", responses=EngagementsSerializer, tags=["tweets"])
+    @extend_schema(operation_id="tweet_engagements", responses={200: EngagementsSerializer, **GONE}, tags=["tweets"])
     def get(self, request, tweet_id: str):
         tweet = _tweet_or_404(tweet_id, request.user).original
         return Response(
@@ -210,11 +252,20 @@ class EngagementsView(APIView):
 
 class MediaUploadView(APIView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
 
     @extend_schema(
         operation_id="media_upload",
-        request={"multipart/form-data": MediaUploadSerializer},
-        responses={201: MediaUploadedSerializer},
+        request={
+            "multipart/form-data": OpenApiRequest(
+                MediaUploadSerializer,
+                encoding={"file": {"contentType": "image/jpeg, image/png, image/gif, image/webp"}},
+            )
+        },
+        responses={
+            201: MediaUploadedSerializer,
+            **errors(s400="Not an image we take, an empty file, or bad fields.", s413="Over 5 MB or 40 megapixels."),
+        },
         parameters=[IDEMPOTENCY_PARAMETER],
         tags=["tweets"],
     )
@@ -270,15 +321,21 @@ class MediaDetailView(APIView):
 class UserTimelineView(APIView):
     @extend_schema(
         operation_id="timeline_user",
-        parameters=[*PAGE_PARAMETERS, OpenApiParameter("tab", str, enum=list(selectors.PROFILE_TABS))],
-        responses=list_schema("TweetList", "tweets", TweetSerializer),
+        parameters=[
+            *PAGE_PARAMETERS,
+            OpenApiParameter("tab", str, enum=list(selectors.PROFILE_TABS), description="tweets (the default)."),
+        ],
+        responses={
+            200: list_schema("TweetList", "tweets", TweetSerializer),
+            **errors(s403="A private account you don't follow, or a block between you.", s404="No such user."),
+        },
         tags=["timelines"],
     )
     def get(self, request, handle: str):
         owner = account_selectors.user_by_handle(handle)
         if owner is None:
             raise NotFound("No such user.")
-        tab = request.query_params.get("tab", "tweets")
+        tab = request.query_params.get("tab", "tweets")  # present but empty is no tab at all: 400
         if tab not in selectors.PROFILE_TABS:
             raise ValidationError({"tab": [f"Choose one of: {', '.join(selectors.PROFILE_TABS)}."]})
         if not RelationSet.for_viewer(request.user, [owner.pk]).can_see_author(owner):

@@ -2,10 +2,13 @@
 
 from datetime import UTC
 
+from django.conf import settings
 from rest_framework import serializers
 
 from accounts.serializers import media_url
-from config.api.fields import IdField
+from config.api import patterns
+from config.api.fields import IdField, StrictChoiceField, TextField
+from tweets import text as text_rules
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -137,11 +140,34 @@ class TweetSerializer(serializers.Serializer):
         return tweet_json(tweet, self.context.get("request"))
 
 
+# Posts are counted after NFC normalisation, with control characters dropped and the ends trimmed
+# (SPEC §4): the schema says 280; the field only stops what could never fit.
+TEXT_RAW_LIMIT = 5000
+POST_TEXT = {
+    "maxLength": text_rules.MAX_LENGTH,
+    "description": f"Up to {text_rules.MAX_LENGTH} characters, counted in Unicode code points after NFC "
+    "normalisation (control characters dropped, the ends trimmed).",
+}
+
+
 class TweetCreateSerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False, max_length=5000)
-    mediaIds = serializers.ListField(child=IdField(read_only=False), required=False, default=list, max_length=10)
+    text = TextField(required=False, allow_blank=True, default="", trim_whitespace=False, max_length=TEXT_RAW_LIMIT)
+    mediaIds = serializers.ListField(
+        child=IdField(read_only=False), required=False, default=list, max_length=settings.TWEET_MAX_IMAGES,
+        error_messages={"max_length": "A post can have at most {max_length} images."},
+        help_text="Images uploaded with POST /media/upload, at most four.",
+    )  # fmt: skip
     replyToTweetId = IdField(read_only=False, required=False, allow_null=True)
     quoteTweetId = IdField(read_only=False, required=False, allow_null=True)
+
+    # Something to show: text with a visible character, or an image.
+    schema_rules = {
+        "properties": {"text": POST_TEXT},
+        "anyOf": [
+            {"required": ["text"], "properties": {"text": {"pattern": patterns.VISIBLE}}},
+            {"required": ["mediaIds"], "properties": {"mediaIds": {"minItems": 1}}},
+        ],
+    }
 
 
 class TweetCreatedSerializer(serializers.Serializer):
@@ -151,7 +177,14 @@ class TweetCreatedSerializer(serializers.Serializer):
 
 
 class TweetEditSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=5000)
+    text = TextField(allow_blank=True, trim_whitespace=False, max_length=TEXT_RAW_LIMIT)
+
+    schema_rules = {
+        "required": ["text"],  # PATCH, yet the one field is required
+        "properties": {
+            "text": {**POST_TEXT, "description": POST_TEXT["description"] + " Empty only for a post with images."}
+        },
+    }
 
 
 class TweetResponseSerializer(serializers.Serializer):
@@ -164,7 +197,16 @@ class LikeStateSerializer(serializers.Serializer):
 
 
 class RetweetRequestSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=5000)
+    comment = TextField(required=False, allow_blank=True, trim_whitespace=False, max_length=TEXT_RAW_LIMIT)
+
+    schema_rules = {
+        "properties": {
+            "comment": {
+                **POST_TEXT,
+                "description": "With something to show, a quote tweet of this text: " + POST_TEXT["description"],
+            }
+        }
+    }
 
 
 class RetweetStateSerializer(serializers.Serializer):
@@ -181,9 +223,9 @@ class EngagementsSerializer(serializers.Serializer):
 
 
 class MediaUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
-    altText = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
-    purpose = serializers.ChoiceField(
+    file = serializers.FileField(help_text="A JPEG, PNG, GIF or WebP image, up to 5 MB and 40 megapixels.")
+    altText = TextField(required=False, allow_blank=True, default="", max_length=1000)
+    purpose = StrictChoiceField(
         ["tweet", "message"],
         default="tweet",
         help_text="`message` for a direct message: stored privately, seen only by the conversation's members.",

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config import abuse
-from config.errors import Forbidden, NotFound, ServiceError
+from config.errors import Conflict, Forbidden, NotFound, ServiceError
 from config.tasks import enqueue_on_commit
 from notifications import services as notifications
 from notifications.models import Notification
@@ -151,7 +151,7 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
     if media_ids:
         attached = list(Media.objects.select_for_update().filter(pk__in=media_ids, owner=author, tweet__isnull=True))
         if len(attached) != len(media_ids):
-            raise ServiceError("Unknown media id: upload the image first, as yourself.", field="mediaIds")
+            raise NotFound("Unknown media id: upload the image first, as yourself.", field="mediaIds")
         attached.sort(key=lambda m: media_ids.index(m.pk))
         media.check_attachable(attached)
     parent = _visible_target(reply_to_id, author, field="replyToTweetId") if reply_to_id else None
@@ -226,10 +226,12 @@ def tweet_edit(*, actor: User, tweet: Tweet, text_input: str) -> Tweet:
     if tweet.author_id != actor.pk:
         raise Forbidden("You can only edit your own posts.")
     if tweet.retweet_of_id:
-        raise ServiceError("A retweet has no text to edit.")
+        raise Forbidden("A retweet has no text to edit.")
     if timezone.now() > tweet.created_at + settings.TWEET_EDIT_WINDOW:
         minutes = int(settings.TWEET_EDIT_WINDOW.total_seconds() // 60)
         raise Forbidden(f"Posts can only be edited in the first {minutes} minutes.")
+    if not tweet.has_media and text.is_blank(text.normalise(text_input)):
+        raise Conflict("This post has no images, so it needs text.", field="text")  # the post's state, not the input
     body = _checked_text(text_input, has_media=tweet.has_media)
     if body == tweet.text:
         return tweet

@@ -25,7 +25,7 @@ from accounts import services as account_services
 from accounts.lifecycle.export import delete_export_files
 from accounts.models import AccountExport, IdempotencyKey, User
 from config import ratelimit
-from config.errors import ServiceError
+from config.errors import Forbidden, ServiceError
 from config.tasks import enqueue_on_commit
 from notifications import services as notification_services
 from notifications.models import Notification
@@ -89,10 +89,12 @@ def account_delete(*, user: User, password: str) -> None:
     if (wait := _wait_after_wrong_passwords(user)) is not None:
         raise ServiceError("Too many wrong passwords. Try again later.", field="password", status=429,
                            retry_after=wait)  # fmt: skip
-    if not password or not user.check_password(password):
+    if not password:
+        raise ServiceError("Give your password.", field="password")
+    if not user.check_password(password):
         with contextlib.suppress(RedisError):  # with Redis down the limit can't count; the answer stands
             ratelimit.hit(_tries_key(user), PASSWORD_TRIES)
-        raise ServiceError("That isn't your password.", field="password")
+        raise Forbidden("That isn't your password.", field="password")  # well-formed, but not the key
     locked = User.objects.select_for_update().get(pk=user.pk)
     locked.is_active = False
     locked.set_unusable_password()

@@ -27,10 +27,13 @@ MAX_KEY_LENGTH = 255
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     HEADER,
-    str,
+    {"type": "string", "pattern": f"^[\\u0020-\\u007e]{{0,{MAX_KEY_LENGTH}}}$"},
     OpenApiParameter.HEADER,
     required=False,
-    description="A unique client-chosen key; a retry with the same key returns the first answer and creates nothing.",
+    description=(
+        "A unique client-chosen key (up to 255 printable ASCII characters, for example a UUID); a retry with "
+        "the same key returns the first answer and creates nothing, and the same key with a different request is 409."
+    ),
 )
 
 
@@ -70,8 +73,8 @@ def idempotent(view_method=None, *, reissue: dict[str, Callable[[dict], str]] | 
         key = request.headers.get(HEADER)
         if not key:
             return view_method(self, request, *args, **kwargs)
-        if len(key) > MAX_KEY_LENGTH or not key.isprintable():
-            raise ServiceError(f"{HEADER} must be at most {MAX_KEY_LENGTH} printable characters.")
+        if len(key) > MAX_KEY_LENGTH or not (key.isascii() and key.isprintable()):
+            raise ServiceError(f"{HEADER} must be at most {MAX_KEY_LENGTH} printable ASCII characters.")
         fingerprint = _fingerprint(request)
         with transaction.atomic():
             try:
@@ -95,6 +98,7 @@ def idempotent(view_method=None, *, reissue: dict[str, Callable[[dict], str]] | 
                 transaction.set_rollback(True)
             return response
 
+    wrapper.idempotent = True  # the schema documents its 409
     return wrapper
 
 

@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+from config.api import patterns
 from config.api.fields import parse_id
 
 DEFAULT_LIMIT = 20
@@ -25,10 +26,14 @@ class PageRequest:
 
     @classmethod
     def from_query(cls, query, default_limit: int = DEFAULT_LIMIT) -> PageRequest:
+        """`limit` absent is the default; present, it must be 1 to 100 (empty is not a number).
+
+        `cursor` absent or empty is the first page (SPEC §4 writes `?cursor=&limit=`).
+        """
         raw_limit = query.get("limit")
         limit = default_limit
-        if raw_limit not in (None, ""):
-            if not str(raw_limit).isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+        if raw_limit is not None:
+            if not (raw_limit.isascii() and raw_limit.isdigit()) or not 1 <= int(raw_limit) <= MAX_LIMIT:
                 raise ValidationError({"limit": [f"Must be a whole number from 1 to {MAX_LIMIT}."]})
             limit = int(raw_limit)
         raw_cursor = query.get("cursor")
@@ -84,8 +89,9 @@ class CursorPagination(BasePagination):
         }
 
     def get_schema_operation_parameters(self, view):
+        cursor = {"type": "string", "pattern": patterns.CURSOR}
         return [
-            {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"},
+            {"name": "cursor", "in": "query", "required": False, "schema": cursor,
              "description": "The nextCursor of the previous page."},
             {"name": "limit", "in": "query", "required": False,
              "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},

@@ -10,17 +10,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
-from config.api.fields import IdField, parse_id
-from config.api.idempotency import idempotent
+from config.api import patterns
+from config.api.fields import FlagField, IdField, TextField, parse_id
+from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from config.api.pagination import PageRequest, page_body
-from config.api.schema import PAGE_PARAMETERS, list_schema
+from config.api.schema import PAGE_PARAMETERS, errors, list_schema
 from social.dm import images, selectors, services
 from social.dm.serializers import ConversationSerializer, MessageSerializer, conversation_json, message_json
+from social.models import Conversation, Message
 
 NO_CONVERSATION = services.NO_CONVERSATION
 MESSAGE = inline_serializer("MessageResult", {"message": serializers.CharField()})
 CONVERSATION = inline_serializer("ConversationResult", {"conversation": ConversationSerializer()})
 TAGS = ["messages"]
+NOT_YOURS = errors(s404="No such conversation (or not one of yours).")
 
 
 def _valid(serializer_class, request) -> dict:
@@ -36,10 +39,36 @@ def _view_or_404(user, raw_id: str):
     return view
 
 
+class ParticipantIdsField(serializers.ListField):
+    """Ids of people, each once."""
+
+    child = IdField(read_only=False)
+
+    def to_internal_value(self, data):
+        ids = super().to_internal_value(data)
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError("List each person once.")
+        return ids
+
+
+OTHERS = Conversation.MAX_PARTICIPANTS - 1
+
+
 class ConversationStartSerializer(serializers.Serializer):
-    participantIds = serializers.ListField(child=IdField(read_only=False), min_length=1, max_length=100)
-    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    isGroup = serializers.BooleanField(required=False, allow_null=True, default=None)
+    participantIds = ParticipantIdsField(
+        min_length=1, max_length=OTHERS, help_text=f"The others: 1 to {OTHERS} people (you are in it anyway)."
+    )
+    title = TextField(required=False, allow_blank=True, default="", max_length=Conversation.TITLE_MAX)
+    isGroup = FlagField(required=False, allow_null=True, default=None)
+
+    # `isGroup: false` is a one-to-one conversation: one other person.
+    schema_rules = {
+        "properties": {"participantIds": {"uniqueItems": True}},
+        "anyOf": [
+            {"not": {"required": ["isGroup"], "properties": {"isGroup": {"enum": [False]}}}},
+            {"properties": {"participantIds": {"maxItems": 1}}},
+        ],
+    }
 
 
 class ConversationsView(APIView):
@@ -48,7 +77,7 @@ class ConversationsView(APIView):
     @extend_schema(
         operation_id="conversations",
         parameters=PAGE_PARAMETERS,
-        responses=list_schema("ConversationList", "conversations", ConversationSerializer),
+        responses={200: list_schema("ConversationList", "conversations", ConversationSerializer)},
         description="Your conversations, latest activity first, each with its last message and unread count.",
         tags=TAGS,
     )
@@ -59,13 +88,22 @@ class ConversationsView(APIView):
     @extend_schema(
         operation_id="conversation_start",
         request=ConversationStartSerializer,
-        responses={201: CONVERSATION, 200: CONVERSATION},
+        responses={
+            201: CONVERSATION,
+            200: CONVERSATION,
+            **errors(
+                s403="Only yourself, or someone you may not message (a block, their setting).",
+                s404="No such user.",
+            ),
+        },
+        parameters=[IDEMPOTENCY_PARAMETER],
         description=(
             "One other person: your one-to-one conversation with them (200 if it already existed). "
             "More, a `title` or `isGroup: true`: a new group of 2 to 50 people, you included."
         ),
         tags=TAGS,
     )
+    @idempotent
     def post(self, request):
         data = _valid(ConversationStartSerializer, request)
         conversation, created = services.conversation_start(
@@ -79,13 +117,15 @@ class ConversationsView(APIView):
 class ConversationView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="conversation", responses=CONVERSATION, tags=TAGS)
+    @extend_schema(operation_id="conversation", responses={200: CONVERSATION, **NOT_YOURS}, tags=TAGS)
     def get(self, request, conversation_id: str):
         return Response({"conversation": conversation_json(_view_or_404(request.user, conversation_id), request)})
 
 
 class ParticipantsSerializer(serializers.Serializer):
-    participantIds = serializers.ListField(child=IdField(read_only=False), min_length=1, max_length=100)
+    participantIds = ParticipantIdsField(min_length=1, max_length=OTHERS)
+
+    schema_rules = {"properties": {"participantIds": {"uniqueItems": True}}}
 
 
 class ParticipantsView(APIView):
@@ -94,7 +134,15 @@ class ParticipantsView(APIView):
     @extend_schema(
         operation_id="conversation_add_participants",
         request=ParticipantsSerializer,
-        responses=CONVERSATION,
+        responses={
+            200: CONVERSATION,
+            **NOT_YOURS,
+            **errors(
+                s403="Not the group's creator, or someone not every member may message.",
+                s404="No such conversation (or not one of yours), or no such user.",
+                s409="A one-to-one conversation, everyone is in it already, or the group would pass 50 people.",
+            ),
+        },
         description="The group's creator adds people every member may message; they see what is said from now on.",
         tags=TAGS,
     )
@@ -109,7 +157,12 @@ class ParticipantsView(APIView):
 class LeaveView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="conversation_leave", request=None, responses=MESSAGE, tags=TAGS)
+    @extend_schema(
+        operation_id="conversation_leave",
+        request=None,
+        responses={200: MESSAGE, **NOT_YOURS, **errors(s409="A one-to-one conversation: it can't be left.")},
+        tags=TAGS,
+    )
     def post(self, request, conversation_id: str):
         services.conversation_leave(user=request.user, conversation_id=parse_id(conversation_id))
         return Response({"message": "You left the group."})
@@ -125,7 +178,7 @@ class ReadView(APIView):
     @extend_schema(
         operation_id="conversation_read",
         request=ReadSerializer,
-        responses=inline_serializer("ReadMarker", {"lastReadMessageId": IdField()}),
+        responses={200: inline_serializer("ReadMarker", {"lastReadMessageId": IdField()}), **NOT_YOURS},
         description="Move your read marker to `messageId`, or to the newest message.",
         tags=TAGS,
     )
@@ -140,8 +193,26 @@ class ReadView(APIView):
 class MessageSendSerializer(serializers.Serializer):
     recipientId = IdField(read_only=False, required=False)
     conversationId = IdField(read_only=False, required=False)
-    messageText = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    messageText = TextField(
+        required=False, allow_blank=True, default="", trim_whitespace=False, max_length=Message.MAX_LENGTH
+    )
     mediaId = IdField(read_only=False, required=False)
+
+    # To one conversation (`conversationId`) or one person (`recipientId`), with text or an image.
+    schema_rules = {
+        "allOf": [
+            {"oneOf": [{"required": ["conversationId"]}, {"required": ["recipientId"]}]},
+            {
+                "anyOf": [
+                    {
+                        "required": ["messageText"],
+                        "properties": {"messageText": {"pattern": patterns.MESSAGE_NOT_BLANK}},
+                    },
+                    {"required": ["mediaId"]},
+                ]
+            },
+        ]
+    }
 
 
 SENT = inline_serializer(
@@ -155,16 +226,34 @@ class MessagesView(APIView):
     @extend_schema(
         operation_id="messages",
         parameters=[
-            OpenApiParameter("conversationId", str, description="A conversation you are in."),
-            OpenApiParameter("chatWithUserId", str, description="Or: your one-to-one conversation with this person."),
+            OpenApiParameter(
+                "conversationId", {"type": "string", "pattern": patterns.ID}, description="A conversation you are in."
+            ),
+            OpenApiParameter(
+                "chatWithUserId",
+                {"type": "string", "minLength": 1},
+                description="Or: your one-to-one conversation with this person (an id or a username).",
+            ),
             *PAGE_PARAMETERS,
         ],
-        responses=list_schema("MessageList", "messages", MessageSerializer),
-        description="Newest first; `nextCursor` pages back in time. Reading the newest page marks it read.",
+        responses={
+            200: list_schema("MessageList", "messages", MessageSerializer),
+            **errors(s404="No such conversation (or not one of yours), or no such user."),
+        },
+        description=(
+            "Newest first; `nextCursor` pages back in time. With `conversationId` (which wins when both are "
+            "given), that conversation; with `chatWithUserId`, your one-to-one conversation with them (empty if "
+            "you haven't talked); with neither, every message in all your conversations. Reading the newest page "
+            "of one conversation marks it read."
+        ),
         tags=TAGS,
     )
     def get(self, request):
         page = PageRequest.from_query(request.query_params)
+        query = request.query_params
+        if "conversationId" not in query and "chatWithUserId" not in query:
+            rows, cursor = selectors.all_messages_page(request.user, page)
+            return Response(page_body("messages", [message_json(m, request) for m in rows], cursor))
         member = self._member(request)
         if member is None:
             return Response(page_body("messages", [], None))
@@ -175,22 +264,27 @@ class MessagesView(APIView):
 
     def _member(self, request):
         query = request.query_params
-        if query.get("conversationId"):
+        if "conversationId" in query:
             member = selectors.membership(request.user, parse_id(query["conversationId"]))
             if member is None:
                 raise NotFound(NO_CONVERSATION)
             return member
-        if query.get("chatWithUserId"):
-            other = account_selectors.user_by_handle(query["chatWithUserId"])
-            if other is None:
-                raise NotFound("No such user.")
-            return selectors.one_to_one_with(request.user, other)  # None: you haven't talked yet
-        raise ValidationError({"conversationId": ["Give a conversationId or a chatWithUserId."]})
+        other = account_selectors.user_by_handle(query["chatWithUserId"])
+        if other is None:
+            raise NotFound("No such user.")
+        return selectors.one_to_one_with(request.user, other)  # None: you haven't talked yet
 
     @extend_schema(
         operation_id="message_send",
         request=MessageSendSerializer,
-        responses={201: SENT},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={
+            201: SENT,
+            **errors(
+                s403="A block, their setting, or (to yourself) no one else to write to.",
+                s404="No such conversation (or not one of yours), user or image.",
+            ),
+        },
         description=(
             "To `conversationId`, or to `recipientId` (your one-to-one conversation, started if needed). "
             "Text up to 10,000 characters; `mediaId` from `POST /media/upload` with `purpose=message`."
@@ -222,7 +316,7 @@ class MessageView(APIView):
 
     @extend_schema(
         operation_id="message_delete",
-        responses=MESSAGE,
+        responses={200: MESSAGE, **errors(s404="No such message (or not one you can see).")},
         description="Delete a message for yourself: it leaves your view only; the others keep it.",
         tags=TAGS,
     )
@@ -238,13 +332,24 @@ class MessageMediaView(APIView):
 
     @extend_schema(
         operation_id="message_media",
-        parameters=[OpenApiParameter("size", str, enum=["thumb"], description="The thumbnail, once made.")],
-        responses={(200, "image/*"): bytes, 302: None},
+        parameters=[
+            OpenApiParameter(
+                "size", str, enum=["thumb"], description="The thumbnail (the image itself until one is made)."
+            )
+        ],
+        responses={
+            (200, "image/*"): bytes,
+            302: None,
+            **errors(s404="No such image (or not one of your conversations')."),
+        },
         description="The image itself, or (with S3) a redirect to a URL signed for five minutes. 404 to others.",
         tags=TAGS,
     )
     def get(self, request, image_id: str):
+        size = request.query_params.get("size")
+        if size not in (None, "thumb"):
+            raise ValidationError({"size": ["Leave it out, or ask for thumb."]})
         image = selectors.image_for_viewer(request.user, parse_id(image_id))
         if image is None or not image.is_ready:  # processing, or failed: nothing to show yet
             raise NotFound("No such image.")
-        return images.response(image, thumbnail=request.query_params.get("size") == "thumb")
+        return images.response(image, thumbnail=size == "thumb")

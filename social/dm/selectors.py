@@ -47,6 +47,16 @@ def visible_messages(member: Participant):
     )
 
 
+def all_messages_page(user: User, page: PageRequest) -> tuple[list[Message], int | None]:
+    """Every message the person sees, in all their conversations, newest first (as visible_messages says)."""
+    rows = (
+        Message.objects.filter(conversation__members__user=user, id__gt=F("conversation__members__history_from_id"))
+        .filter(_not_hidden_from(user.pk), sender__is_active=True)
+        .select_related("sender", "image")
+    )
+    return keyset_page(rows, page)
+
+
 def history_page(member: Participant, page: PageRequest) -> tuple[list[Message], int | None]:
     """Newest first, older pages below the cursor (a page shows them the other way up)."""
     return keyset_page(visible_messages(member), page)

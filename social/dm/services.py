@@ -7,7 +7,7 @@ from django.db.models import F, Max
 
 from accounts.models import User
 from config import abuse
-from config.errors import Forbidden, NotFound, ServiceError
+from config.errors import Conflict, Forbidden, NotFound, ServiceError
 from notifications import services as notifications
 from social.dm import events, images
 from social.dm.rules import PairRelations, group_refusal, send_refusal
@@ -49,8 +49,8 @@ def conversation_start(
 ) -> tuple[Conversation, bool]:
     """Open a one-to-one conversation (the existing one, if any) or start a group. Returns (it, created)."""
     others_ids = list(dict.fromkeys(i for i in participant_ids if i != creator.pk))
-    if not others_ids:
-        raise ServiceError("Choose at least one other person.", field="participantIds")
+    if not others_ids:  # well-formed, but only yourself
+        raise Forbidden("Choose at least one other person.", field="participantIds")
     if len(others_ids) + 1 > Conversation.MAX_PARTICIPANTS:
         raise ServiceError(
             f"A group can have at most {Conversation.MAX_PARTICIPANTS} people, you included.", field="participantIds"
@@ -123,7 +123,7 @@ def _image_for(sender: User, media_id: int | None) -> MessageImage | None:
         return None
     image = MessageImage.objects.filter(pk=media_id, owner=sender, message__isnull=True).first()
     if image is None:
-        raise ServiceError(
+        raise NotFound(
             "No such image. Upload it with purpose=message, then send it once, within a day.", field="mediaId"
         )
     if image.state == MessageImage.State.FAILED:
@@ -209,7 +209,7 @@ def conversation_leave(*, user: User, conversation_id: int) -> None:
     membership = _membership(user, conversation_id)
     conversation = membership.conversation
     if not conversation.is_group:
-        raise ServiceError("You can leave groups; a one-to-one conversation stays.")
+        raise Conflict("You can leave groups; a one-to-one conversation stays.")
     membership.delete()
     if not Participant.objects.filter(conversation=conversation).exists():
         conversation.delete()  # the last one out: nobody can read it any more
@@ -220,15 +220,15 @@ def participants_add(*, actor: User, conversation_id: int, user_ids: list[int]) 
     """The group's creator adds people every member may message. They see what is said from now on."""
     conversation = _membership(actor, conversation_id).conversation
     if not conversation.is_group:
-        raise ServiceError("People can only be added to groups.", field="participantIds")
+        raise Conflict("People can only be added to groups.", field="participantIds")
     if conversation.created_by_id != actor.pk:
         raise Forbidden("Only the person who started the group can add people.")
     members = _members(conversation)
     new_ids = [i for i in dict.fromkeys(user_ids) if i not in {m.pk for m in members}]
     if not new_ids:
-        raise ServiceError("They are all in the group already.", field="participantIds")
+        raise Conflict("They are all in the group already.", field="participantIds")
     if len(members) + len(new_ids) > Conversation.MAX_PARTICIPANTS:
-        raise ServiceError(f"A group can have at most {Conversation.MAX_PARTICIPANTS} people.", field="participantIds")
+        raise Conflict(f"A group can have at most {Conversation.MAX_PARTICIPANTS} people.", field="participantIds")
     newcomers = _people(new_ids)
     everyone = [*members, *newcomers]
     if reason := group_refusal(everyone, PairRelations.among([u.pk for u in everyone]), newcomers):

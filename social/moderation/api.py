@@ -8,17 +8,18 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.fields import IdField
+from config.api.fields import IdField, StrictChoiceField, TextField
 from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from config.api.schema import errors
 from social.models import Report
 from social.moderation import services
 
 
 class ReportCreateSerializer(serializers.Serializer):
-    targetType = serializers.ChoiceField(choices=Report.Target.values)
+    targetType = StrictChoiceField(choices=Report.Target.values)
     targetId = IdField(read_only=False)
-    reason = serializers.ChoiceField(choices=Report.Reason.values, help_text="The reason's category.")
-    text = serializers.CharField(
+    reason = StrictChoiceField(choices=Report.Reason.values, help_text="The reason's category.")
+    text = TextField(
         required=False, allow_blank=True, max_length=services.MAX_DETAILS, default="",
         help_text="Details for the moderators (an addition).",
     )  # fmt: skip
@@ -31,10 +32,17 @@ class ReportsView(APIView):
         operation_id="report_create",
         request=ReportCreateSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: inline_serializer("ReportCreated", {"reportId": IdField()})},
+        responses={
+            201: inline_serializer("ReportCreated", {"reportId": IdField()}),
+            **errors(
+                s403="Yourself or your own posts.",
+                s404="Nothing you can see has that id.",
+                s409="Your report on it is still open (or the Idempotency-Key was used for another request).",
+            ),
+        },
         description=(
             "Report a tweet, a user or a message you can see (404 otherwise) to the moderators. "
-            "While your report on the same thing is open, another is 409. Reporting yourself is 400."
+            "While your report on the same thing is open, another is 409. Reporting yourself is 403."
         ),
         tags=["moderation"],
     )

@@ -61,7 +61,7 @@ def report_create(*, reporter: User, target_type: str, target_id: int, reason: s
         raise ServiceError(f"Keep the details to {MAX_DETAILS:,} characters.", field="text")
     target_id, owner, snapshot = reported_target(reporter, target_type, target_id)
     if owner.pk == reporter.pk:
-        raise ServiceError("You can't report yourself or your own posts.", field="targetId")
+        raise Forbidden("You can't report yourself or your own posts.", field="targetId")  # well-formed, refused
     try:
         with transaction.atomic():
             return Report.objects.create(

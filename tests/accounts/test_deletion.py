@@ -118,7 +118,7 @@ def traceless(response) -> str:
 def test_a_wrong_or_missing_password_changes_nothing(world, django_capture_on_commit_callbacks):
     dora = world["dora"]
     wrong = delete(world, django_capture_on_commit_callbacks, password="not-it-at-all")
-    assert wrong.status_code == 400 and "password" in wrong.json()["fields"]
+    assert wrong.status_code == 403 and "password" in wrong.json()["fields"]  # well-formed, not the key
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {world['dora_token']}")
     missing = client.delete("/api/v1/account", {}, format="json")
@@ -133,7 +133,7 @@ def test_a_wrong_or_missing_password_changes_nothing(world, django_capture_on_co
 
 def test_too_many_wrong_passwords_are_refused(world, django_capture_on_commit_callbacks):
     for _ in range(lifecycle.PASSWORD_TRIES.limit):
-        assert delete(world, django_capture_on_commit_callbacks, password="guess").status_code == 400
+        assert delete(world, django_capture_on_commit_callbacks, password="guess").status_code == 403
     refused = delete(world, django_capture_on_commit_callbacks)  # even the right one, for now
     assert refused.status_code == 429 and refused["Retry-After"]
     assert User.objects.get(pk=world["dora"].pk).is_active

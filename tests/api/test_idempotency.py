@@ -19,7 +19,7 @@ def test_same_key_twice_gives_one_object_and_the_same_answer(api_client):
 def test_without_a_key_a_retry_is_a_new_request(api_client):
     api_client.post("/api/v1/signup", SIGNUP, format="json")
     again = api_client.post("/api/v1/signup", SIGNUP, format="json")
-    assert again.status_code == 400  # the username is now taken
+    assert again.status_code == 409  # the username is now taken
     assert User.objects.count() == 1
 
 

@@ -78,11 +78,11 @@ def test_a_message_image_is_private_and_only_members_see_it(api_as, ann, ben, dj
 def test_an_image_can_be_sent_once_and_only_by_its_uploader(api_as, ann, ben):
     image = services.message_image_upload(owner=ann, upload=images.png_upload())
     stolen = api_as(ben).post("/api/v1/messages", {"recipientId": str(ann.pk), "mediaId": str(image.pk)}, format="json")
-    assert stolen.status_code == 400 and "mediaId" in stolen.json()["fields"]
+    assert stolen.status_code == 404 and "mediaId" in stolen.json()["fields"]  # none of ben's has that id
     services.message_send(sender=ann, recipient_id=ben.pk, media_id=image.pk)
     cat = UserFactory(username="cat")
     reused = api_as(ann).post("/api/v1/messages", {"recipientId": str(cat.pk), "mediaId": str(image.pk)}, format="json")
-    assert reused.status_code == 400
+    assert reused.status_code == 404  # sent already: no unsent image of ann's has that id
     assert api_as(cat).get(f"/api/v1/messages/media/{image.pk}").status_code == 404
 
 

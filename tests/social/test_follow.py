@@ -24,9 +24,9 @@ def test_follow_and_unfollow_are_idempotent_and_counted(user_api, user, other_us
     assert counts(other_user) == (0, 0) and counts(user) == (0, 0)
 
 
-def test_following_yourself_is_400(user_api, user):
+def test_following_yourself_is_403(user_api, user):
     response = user_api.post(f"/api/v1/users/{user.pk}/follow")
-    assert response.status_code == 400
+    assert response.status_code == 403  # a well-formed request, refused
     assert response.json() == {"error": "You can't follow yourself."}
     assert not Follow.objects.exists()
 

@@ -80,7 +80,7 @@ def test_one_open_report_per_thing_per_reporter(api_client, cast, moderator):
         ({"targetType": "tweet", "targetId": "999999999"}, 404, None),
         ({"targetType": "video", "targetId": "1"}, 400, "targetType"),
         ({"targetType": "user", "targetId": "abc"}, 400, "targetId"),
-        ({"targetType": "user", "targetId": "SELF"}, 400, "targetId"),
+        ({"targetType": "user", "targetId": "SELF"}, 403, "targetId"),  # well-formed, refused
         ({"targetType": "user", "targetId": "TROLL", "reason": "meh"}, 400, "reason"),
         ({"targetType": "user", "targetId": "TROLL", "text": "x" * 1001}, 400, "text"),
         ({"targetType": "tweet", "targetId": "PRIVATE"}, 404, None),

@@ -144,7 +144,7 @@ def test_a_bad_image_among_good_ones_in_the_form_writes_nothing(client_logged_in
 def test_someone_elses_media_cannot_be_attached(user_api, api_as, other_user):
     theirs = upload(api_as(other_user), images.png_upload()).json()["mediaId"]
     response = user_api.post("/api/v1/tweets", {"text": "stolen", "mediaIds": [theirs]}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 404  # none of yours has that id
     assert "mediaIds" in response.json()["fields"]
     assert Media.objects.get(pk=theirs).tweet is None
 
@@ -153,7 +153,7 @@ def test_media_already_used_cannot_be_attached_again(user_api):
     media_id = upload(user_api, images.png_upload()).json()["mediaId"]
     assert user_api.post("/api/v1/tweets", {"text": "one", "mediaIds": [media_id]}, format="json").status_code == 201
     again = user_api.post("/api/v1/tweets", {"text": "two", "mediaIds": [media_id]}, format="json")
-    assert again.status_code == 400
+    assert again.status_code == 404  # no unattached upload of yours has that id
 
 
 def test_animated_gif_keeps_its_frames(user_api, django_capture_on_commit_callbacks):
