@@ -81,9 +81,10 @@ def test_the_message_says_what_the_limit_is_and_when_to_come_back():
 
 
 def test_the_defaults_are_twitters(settings):
-    assert settings.ABUSE_LIMITS == {"post": "300/3h", "follow": "400/d", "like": "1000/d", "message": "500/d"}
+    assert settings.ABUSE_LIMITS == {"post": "300/3h", "follow": "400/d", "like": "1000/d", "message": "500/d",
+                                     "upload": "100/h"}  # fmt: skip
     assert settings.ABUSE_LIMITS_PER_IP == {"post": "1500/3h", "follow": "2000/d", "like": "5000/d",
-                                            "message": "2500/d"}  # fmt: skip
+                                            "message": "2500/d", "upload": "300/h"}  # fmt: skip
     assert settings.ABUSE_DUPLICATE_TEXT == "3/10m"
     assert settings.ACCOUNT_RATE_LIMITS["signup"] == "20/h/ip"
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["signup"] == "20/hour"
