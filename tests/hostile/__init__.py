@@ -1,6 +1,11 @@
-"""Hostile input, in one place: NUL bytes, decoding bombs, huge dimensions, metadata, bad frames.
+"""Hostile input, in one place, so later features add their cases beside these.
 
-Later features add their cases here (and their inputs to the lists below).
+- test_nul_bytes: a NUL in any path, query, form or JSON body, on every route;
+- test_images: decoding bombs, huge dimensions and frame counts, files damaged
+  past their header, metadata (EXIF, comments, text chunks, XMP) that must not survive;
+- test_socket_frames: non-JSON and binary frames, frame floods, too many sockets.
+
+Their inputs: the lists below and tests/images_hostile.py.
 """
 
 NUL_TEXTS = ["a\x00b", "\x00", "trailing\x00"]

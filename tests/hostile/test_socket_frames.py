@@ -1,4 +1,4 @@
-"""What a client may send, and how many sockets a person may hold open."""
+"""Hostile socket input: frames that aren't JSON, binary frames, floods, and too many sockets per person."""
 
 import pytest
 from asgiref.sync import sync_to_async
