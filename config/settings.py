@@ -138,7 +138,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="") or _embedded.redis.url
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache with short timeouts behind config/redis.py's breaker, failing soft
+        # (a miss, a dropped write) while Redis can't be reached.
+        "BACKEND": "config.cache.FailSoftRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "cache",
     }
@@ -164,7 +166,30 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 4
+# One message per pool process at a time: a worker that dies holds nothing beyond what it was running.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Faults (docs/DECISIONS.md, "Failures"). A message delivered to a worker that dies goes back
+# to its queue after CELERY_VISIBILITY_TIMEOUT seconds (kombu's default is an hour); every
+# unacknowledged message is swept every 5 s. No task runs, or waits to be retried, that long:
+# long ones work in slices (config/tasks.py) and retries back off to 30 s at most.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=45)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
+    "unacked_mutex_expire": 30,  # a worker killed while restoring blocks others this long at most
+    # Publishing and the worker's own calls are bounded: a hung Redis fails them, it doesn't hold them.
+    "socket_timeout": 0.5,
+    "socket_connect_timeout": 0.5,
+    "health_check_interval": 10,
+    "retry_on_timeout": False,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for its broker as long as it takes
+# One immediate retry on a stale connection (Redis restarted); a broker that is down fails the
+# publish at once (logged by config/tasks.py, repaired by the catch-ups), not after 0.65 s of backoff.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

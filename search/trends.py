@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
 
 from config.redis import get_redis
+from config.tasks import after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def record(tags: Iterable[str], at: datetime, delta: int = 1) -> None:
 def record_on_commit(author, tags: Iterable[str], at: datetime, delta: int = 1) -> None:
     tags = list(tags)
     if tags and counts_toward_trends(author):
-        transaction.on_commit(lambda: record(tags, at, delta))
+        after_commit(record, tags, at, delta)
 
 
 def growth(recent: float, baseline: float) -> float:

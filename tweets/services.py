@@ -16,11 +16,12 @@ from django.utils import timezone
 from accounts.models import User
 from config import abuse
 from config.errors import Forbidden, NotFound, ServiceError
-from config.tasks import enqueue_on_commit
+from config.tasks import after_commit, enqueue_on_commit
 from notifications import services as notifications
 from notifications.models import Notification
 from search import trends
 from social.visibility import RelationSet
+from timelines import services as timeline_services
 from timelines import tasks as timeline_tasks
 from tweets import ids, media, text
 from tweets.models import Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
@@ -267,9 +268,15 @@ def tweet_delete(*, actor: User, tweet: Tweet) -> None:
     tweet_id, author_id = tweet.pk, tweet.author_id
     trends.record_on_commit(actor, _tags_of(tweet.entities), tweet.created_at, -1)
     tweet.delete()
-    transaction.on_commit(lambda: media.delete_files(files))
+    after_commit(media.delete_files, files)
     # Others' retweets of it went with it; hydration drops those from timelines.
-    enqueue_on_commit(timeline_tasks.remove_entries, author_id, [tweet_id])
+    _remove_from_timelines(author_id, [tweet_id])
+
+
+def _remove_from_timelines(author_id: int, entry_ids: list[int]) -> None:
+    """An outbox row in this transaction, applied by a task after commit or by the catch-up (timelines.models)."""
+    changes = timeline_services.changes_for_removal(author_id, entry_ids)
+    enqueue_on_commit(timeline_tasks.apply_changes, changes)
 
 
 # --- likes and retweets ------------------------------------------------------------
@@ -334,7 +341,7 @@ def retweet_delete(*, user: User, tweet: Tweet | None = None, tweet_id: int | No
         _bump(target.pk, "retweet_count", -1)
         target.refresh_from_db(fields=["retweet_count"])
         notifications.withdraw(actor=user, verb=Verb.RETWEET, tweet=target)
-        enqueue_on_commit(timeline_tasks.remove_entries, user.pk, rows)
+        _remove_from_timelines(user.pk, rows)
     return target
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.faults.stack import wait_until
 
-pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_killed_web_worker_is_replaced_and_the_next_request_served(stack_for):
