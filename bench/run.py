@@ -167,11 +167,12 @@ def prepare(scale: str, rng: random.Random, warm: bool = True) -> dict:
     from accounts.models import User
     from social.models import Follow
     from timelines import services
-    from timelines.store import TimelineStore
+    from timelines.store import TimelineStore, forget_generations
     from tweets.models import Tweet
 
     store = TimelineStore()
     store.redis.flushdb()
+    forget_generations()  # an emptied Redis starts a new timeline generation
     AuthToken.objects.all().delete()
     active = list(
         User.objects.filter(last_seen_at__isnull=False, username__startswith="user").values_list("pk", flat=True)
@@ -403,7 +404,6 @@ def wait_for_worker_idle(store, timeout: float = 120) -> None:
 
 def fanout_latency(base_url: str, data: dict, store, rounds: int) -> dict:
     from social.models import Follow
-    from timelines.store import home_key
 
     # Followers as they are now: the follow/unfollow test before this one may have
     # made a reader unfollow the star, and fan-out rightly skips them.
@@ -418,7 +418,7 @@ def fanout_latency(base_url: str, data: dict, store, rounds: int) -> dict:
         while missing:
             with store.redis.pipeline(transaction=False) as pipe:
                 for follower in missing:
-                    pipe.zscore(home_key(follower), tweet_id)
+                    pipe.zscore(store.home_key(follower), tweet_id)
                 scores = pipe.execute()
             missing = [f for f, score in zip(missing, scores, strict=True) if score is None]
             if missing:
