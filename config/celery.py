@@ -74,8 +74,8 @@ app.conf.beat_schedule = {
     "purge-unsent-message-images": {"task": "social.tasks.purge_unsent_message_images", "schedule": 60 * 60},
     "reconcile-follow-counts": {"task": "social.tasks.reconcile_follow_counts", "schedule": 60 * 60},
     # The catch-ups: what a lost task, a dead worker or a Redis restart left undone (docs/DECISIONS.md).
-    "fan-out-pending": {"task": "timelines.tasks.fan_out_pending", "schedule": 15},
-    "apply-pending-timeline-changes": {"task": "timelines.tasks.apply_pending_changes", "schedule": 15},
+    "fan-out-pending": {"task": "timelines.tasks.fan_out_pending", "schedule": 10},
+    "apply-pending-timeline-changes": {"task": "timelines.tasks.apply_pending_changes", "schedule": 10},
     "sweep-timeline-generations": {"task": "timelines.tasks.sweep_generations", "schedule": 600},
     "forget-stale-presence": {"task": "notifications.tasks.purge_stale_presence", "schedule": 300},
     "refresh-trends": {"task": "search.tasks.refresh_trends", "schedule": 60},

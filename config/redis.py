@@ -172,8 +172,19 @@ def _probe_client(url: str) -> redis.Redis:
 
 
 def probe(url: str | None = None) -> None:
-    """PING once, past the breaker and without retries, within 0.4 s: for /healthz. Raises RedisError."""
-    _probe_client(url or settings.REDIS_URL).ping()
+    """PING once without retries, within 0.4 s: for /healthz. Raises RedisError.
+
+    While the breaker is open the answer is known without asking; otherwise a
+    failed probe opens it, like any other call.
+    """
+    url = url or settings.REDIS_URL
+    found = breaker(address_of(url))
+    found.check()
+    try:
+        _probe_client(url).ping()
+    except (RedisConnectionError, RedisTimeoutError) as error:
+        found.trip(error)
+        raise
 
 
 def celery_broker_url(redis_url: str) -> str:

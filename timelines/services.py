@@ -145,9 +145,12 @@ def _announce(entry_id: int, author_id: int, user_ids: list[int]) -> None:
         announce_entry.delay(entry_id, author_id, user_ids)
 
 
+FAN_OUT_CATCH_UP_AFTER = timedelta(seconds=20)  # a queued fan-out takes well under a second
+
+
 def fan_out_pending(
     *,
-    older_than: timedelta = timedelta(seconds=30),
+    older_than: timedelta = FAN_OUT_CATCH_UP_AFTER,
     window: timedelta = timedelta(days=1),
     budget: float = 20.0,
 ) -> int:

@@ -79,13 +79,13 @@ def drop_author(self, reader_id: int, author_id: int) -> None:
 
 @shared_task(acks_late=True)
 def fan_out_pending() -> int:
-    """Beat, every 15 s: finish fan-outs that Redis, the broker or a dead worker missed."""
+    """Beat, every 10 s: finish fan-outs that Redis, the broker or a dead worker missed."""
     return services.fan_out_pending()
 
 
 @shared_task(acks_late=True)
 def apply_pending_changes() -> int:
-    """Beat, every 15 s: outbox rows whose task never ran (broker away, worker killed, Redis restarted empty)."""
+    """Beat, every 10 s: outbox rows whose task never ran (broker away, worker killed, Redis restarted empty)."""
     applied, _ = services.apply_changes(older_than=services.CHANGES_CATCH_UP_AFTER)
     return applied
 

@@ -8,6 +8,7 @@ as a client would see it.
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,6 +30,11 @@ NO_LIMITS = {
 }
 
 _names = itertools.count()
+
+
+def measured(text: str) -> None:
+    """A figure for docs/OPERATIONS.md ("Failure modes"): shown with `--log-cli-level=WARNING`."""
+    logging.getLogger("tests.faults").warning("MEASURED %s", text)
 
 
 @dataclass
@@ -108,3 +114,33 @@ def home_ids(stack, person: Person, limit: int = 100) -> set[int] | None:
     if status != 200:
         return None
     return {int(t["id"]) for t in body["tweets"]}
+
+
+def home_all(stack, person: Person, pages: int = 10) -> set[int] | None:
+    """Every id on someone's home timeline, page after page (the API), or None if a page didn't answer 200."""
+    found: set[int] = set()
+    cursor = ""
+    for _ in range(pages):
+        status, body = stack.get(f"/api/v1/timeline/home?limit=100&cursor={cursor}", token=person.token)
+        if status != 200:
+            return None
+        found |= {int(t["id"]) for t in body["tweets"]}
+        cursor = body.get("nextCursor")
+        if not cursor:
+            break
+    return found
+
+
+def timelines_match(stack, expected: dict[int, tuple[Person, set[int], set[int]]]) -> list[str]:
+    """What is wrong with each reader's home timeline: ids missing from `must`, or present from `must_not`."""
+    wrong = []
+    for person, must, must_not in expected.values():
+        seen = home_all(stack, person)
+        if seen is None:
+            wrong.append(f"{person.username}: no answer")
+            continue
+        if missing := must - seen:
+            wrong.append(f"{person.username}: {len(missing)} missing")
+        if extra := seen & must_not:
+            wrong.append(f"{person.username}: {len(extra)} that should be gone")
+    return wrong
