@@ -64,6 +64,8 @@ app.conf.task_routes = {
     "notifications.tasks.*": {"queue": "notifications"},
     "*.tasks.reconcile_*": {"queue": "maintenance"},
     "*.tasks.purge_*": {"queue": "maintenance"},
+    "*.tasks.*_pending": {"queue": "maintenance"},
+    "accounts.tasks.resume_account_work": {"queue": "maintenance"},
     "search.tasks.refresh_trends": {"queue": "maintenance"},
 }
 app.conf.beat_schedule = {
@@ -77,6 +79,9 @@ app.conf.beat_schedule = {
     "fan-out-pending": {"task": "timelines.tasks.fan_out_pending", "schedule": 10},
     "apply-pending-timeline-changes": {"task": "timelines.tasks.apply_pending_changes", "schedule": 10},
     "sweep-timeline-generations": {"task": "timelines.tasks.sweep_generations", "schedule": 600},
+    "thumbnails-pending": {"task": "tweets.tasks.thumbnails_pending", "schedule": 60},
+    "message-thumbnails-pending": {"task": "social.tasks.message_thumbnails_pending", "schedule": 60},
+    "resume-account-work": {"task": "accounts.tasks.resume_account_work", "schedule": 300},
     "forget-stale-presence": {"task": "notifications.tasks.purge_stale_presence", "schedule": 300},
     "refresh-trends": {"task": "search.tasks.refresh_trends", "schedule": 60},
 }

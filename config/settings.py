@@ -171,8 +171,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Faults (docs/DECISIONS.md, "Failures"). A message delivered to a worker that dies goes back
 # to its queue after CELERY_VISIBILITY_TIMEOUT seconds (kombu's default is an hour); every
 # unacknowledged message is swept every 5 s. No task runs, or waits to be retried, that long:
-# long ones work in slices (config/tasks.py) and retries back off to 30 s at most.
-CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=45)
+# long ones work in slices of TASK_SLICE_SECONDS or run once at a time (config/tasks.py),
+# and retries back off to 20 s at most.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=30)
+TASK_SLICE_SECONDS = 20
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     "unacked_restore_interval": 5,

@@ -9,14 +9,19 @@ the work from PostgreSQL (see docs/DECISIONS.md, "Failures").
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, connection, transaction
+from django.db import OperationalError as DatabaseOperationalError
 from kombu.exceptions import OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from config.redis import address_of, breaker
@@ -70,3 +75,60 @@ def enqueue(task, *args) -> bool:
         logger.warning("could not schedule %s%r", task.name, args, exc_info=True)
         return False
     return True
+
+
+# --- how tasks behave under faults ----------------------------------------------------------
+
+# For tasks that do one thing for one event (a fan-out, a thumbnail, an export): retried with
+# backoff while Redis or PostgreSQL is away. The backoff stays below the broker's visibility
+# timeout (settings.CELERY_VISIBILITY_TIMEOUT): a retry waiting longer than that would be
+# handed to a second worker meanwhile.
+RETRY_WHILE_AWAY = {
+    "acks_late": True,
+    "autoretry_for": (RedisError, DatabaseOperationalError, InterfaceError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 20,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+class Slice:
+    """A time budget for a task that may have much to do (settings.TASK_SLICE_SECONDS).
+
+    A task that runs past the broker's visibility timeout is handed to a second
+    worker while the first still runs, so long work stops at the budget and
+    carries on in the next run (or in a copy of itself it queues).
+    """
+
+    def __init__(self, seconds: float | None = None):
+        self.deadline = time.monotonic() + (seconds or settings.TASK_SLICE_SECONDS)
+
+    @property
+    def over(self) -> bool:
+        return time.monotonic() > self.deadline
+
+
+@contextmanager
+def single_flight(name: str, key: int) -> Iterator[bool]:
+    """Whether this run may do the work for (name, key): at most one at a time, across workers.
+
+    For work that may outlast the visibility timeout and can't be sliced (an
+    export, an account deletion): a redelivered copy finds the first still
+    running and stands down. A PostgreSQL advisory lock on this connection, so
+    a worker that dies lets go of it at once.
+    """
+    digest = hashlib.blake2b(f"{name}:{key}".encode(), digest_size=8).digest()
+    lock = int.from_bytes(digest, "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock])
+        mine = bool(cursor.fetchone()[0])
+    try:
+        yield mine
+    finally:
+        if mine:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [lock])
+            except DatabaseError:  # the connection died, and the lock with it
+                logger.warning("could not release %s:%s (connection lost)", name, key, exc_info=True)

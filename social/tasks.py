@@ -1,5 +1,6 @@
 """Background upkeep for the social graph."""
 
+from datetime import timedelta
 from itertools import batched
 
 from celery import shared_task
@@ -8,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from config import images
+from config.tasks import RETRY_WHILE_AWAY, Slice, enqueue
 
 
 def recount_follows(users) -> int:
@@ -28,15 +30,29 @@ def recount_follows(users) -> int:
 
 
 @shared_task(acks_late=True)
-def reconcile_follow_counts() -> int:
-    """Recount followers and following for every account whose stored counts drifted."""
+def reconcile_follow_counts(batch_size: int = 5000, after: int = 0) -> int:
+    """Recount followers and following for every account whose stored counts drifted.
+
+    In slices of accounts by id; past the time budget it queues itself to
+    carry on (if that can't be queued, the next hourly run starts over).
+    """
     from accounts.models import User
 
-    return recount_follows(User.objects.all())
+    fixed, last_id, budget = 0, after, Slice()
+    while True:
+        ids = list(User.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return fixed
+        last_id = ids[-1]
+        fixed += recount_follows(User.objects.filter(pk__gte=ids[0], pk__lte=last_id))
+        if budget.over:
+            enqueue(reconcile_follow_counts, batch_size, last_id)
+            return fixed
 
 
-@shared_task(acks_late=True)
-def recount_around(user_id: int) -> int:
+# Lost (Redis or a worker away)? The hourly reconciliations recount the same numbers.
+@shared_task(bind=True, **RETRY_WHILE_AWAY)
+def recount_around(self, user_id: int) -> int:
     """After a suspension is made or lifted: the counts this account adds to others, afresh."""
     from accounts.models import User
     from social.models import Follow
@@ -56,7 +72,14 @@ def recount_around(user_id: int) -> int:
     return fixed + recount_tweets(Tweet.objects.filter(touched))
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5, retry_backoff=True, autoretry_for=(OSError,))
+THUMBNAIL_RETRIES = {
+    **RETRY_WHILE_AWAY,
+    "autoretry_for": (*RETRY_WHILE_AWAY["autoretry_for"], OSError),
+    "max_retries": 5,
+}
+
+
+@shared_task(bind=True, **THUMBNAIL_RETRIES)
 def make_message_thumbnail(self, image_id: int) -> bool:
     """A WebP thumbnail for a direct-message image, in private storage. Safe to run twice."""
     from social.models import MessageImage
@@ -73,6 +96,18 @@ def make_message_thumbnail(self, image_id: int) -> bool:
     if not updated:  # a concurrent run won, or the image went meanwhile
         image.thumbnail.delete(save=False)
     return bool(updated)
+
+
+@shared_task(bind=True, **THUMBNAIL_RETRIES)
+def message_thumbnails_pending(self) -> int:
+    """Beat, every minute: direct-message images of the last day still without a thumbnail, queued again."""
+    from social.models import MessageImage
+
+    now = timezone.now()
+    lost = MessageImage.objects.filter(
+        thumbnail="", created_at__lt=now - timedelta(minutes=1), created_at__gte=now - timedelta(days=1)
+    ).values_list("pk", flat=True)
+    return sum(enqueue(make_message_thumbnail, image_id) for image_id in lost[:1000])
 
 
 @shared_task(acks_late=True)

@@ -152,7 +152,7 @@ def fan_out_pending(
     *,
     older_than: timedelta = FAN_OUT_CATCH_UP_AFTER,
     window: timedelta = timedelta(days=1),
-    budget: float = 20.0,
+    budget: float | None = None,
 ) -> int:
     """Retry entries whose fan-out never completed (Redis, the broker or a worker was away).
 
@@ -163,7 +163,7 @@ def fan_out_pending(
     pending = Tweet.objects.filter(
         fanned_out=False, id__gte=ids.id_at(now - window), id__lt=ids.id_at(now - older_than)
     ).values_list("id", flat=True)
-    deadline = time.monotonic() + budget
+    deadline = time.monotonic() + (budget or settings.TASK_SLICE_SECONDS)
     done = 0
     for entry_id in pending.order_by("id")[:10_000]:
         fan_out(entry_id)
@@ -268,7 +268,7 @@ def changes_for_removal(author_id: int, entry_ids: list[int]) -> list[int]:
 
 
 def apply_changes(change_ids: list[int] | None = None, *, older_than: timedelta | None = None,
-                  budget: float = 20.0) -> tuple[int, int]:  # fmt: skip
+                  budget: float | None = None) -> tuple[int, int]:  # fmt: skip
     """Apply outbox rows (these ids, or all older than `older_than`), oldest first, deleting each once applied.
 
     A sync whose timeline is being rebuilt stays for a later run. Works for
@@ -280,7 +280,7 @@ def apply_changes(change_ids: list[int] | None = None, *, older_than: timedelta 
     if older_than is not None:
         rows = rows.filter(created_at__lt=timezone.now() - older_than)
     store = TimelineStore()
-    deadline = time.monotonic() + budget
+    deadline = time.monotonic() + (budget or settings.TASK_SLICE_SECONDS)
     applied = left = 0
     for change in rows[:10_000]:
         if change.kind == TimelineChange.Kind.REMOVE:

@@ -3,26 +3,15 @@
 import logging
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
-from redis.exceptions import RedisError
 
 from config import metrics
+from config.tasks import RETRY_WHILE_AWAY
 from timelines import services
 from tweets.models import Tweet
 
 logger = logging.getLogger(__name__)
 
-# Backoff stays below the broker's visibility timeout (settings.CELERY_VISIBILITY_TIMEOUT):
-# a retry waiting longer would be handed to a second worker meanwhile.
-RETRYING = {
-    "bind": True,
-    "acks_late": True,
-    "autoretry_for": (RedisError, OperationalError, InterfaceError),
-    "retry_backoff": 2,
-    "retry_backoff_max": 30,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
+RETRYING = {"bind": True, **RETRY_WHILE_AWAY}
 
 
 @shared_task(**RETRYING)

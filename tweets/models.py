@@ -185,6 +185,8 @@ class Media(models.Model):
         indexes = [
             models.Index(fields=["tweet", "position"], name="media_tweet"),
             models.Index(fields=["created_at"], name="media_unattached", condition=Q(tweet__isnull=True)),
+            # The few uploads still waiting for a thumbnail (tweets.tasks.thumbnails_pending).
+            models.Index(fields=["created_at"], name="media_thumbnail_pending", condition=Q(thumbnail="")),
         ]
         verbose_name_plural = "media"
 

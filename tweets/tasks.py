@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from itertools import batched
 
 from celery import shared_task
@@ -12,11 +13,21 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config import images
+from config.tasks import RETRY_WHILE_AWAY, Slice, enqueue
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5, retry_backoff=True, autoretry_for=(OSError,))
+# Storage errors (S3 away: OSError) are retried too, five times; `thumbnails_pending` tries again later.
+THUMBNAIL_RETRIES = {
+    **RETRY_WHILE_AWAY,
+    "autoretry_for": (*RETRY_WHILE_AWAY["autoretry_for"], OSError),
+    "max_retries": 5,
+}
+THUMBNAIL_CATCH_UP_AFTER = timedelta(minutes=1)  # an upload this old without a thumbnail lost its task
+
+
+@shared_task(bind=True, **THUMBNAIL_RETRIES)
 def make_thumbnail(self, media_id: int) -> bool:
     """A WebP thumbnail for an upload. Safe to run twice: the second run finds it done."""
     from tweets.models import Media
@@ -69,19 +80,41 @@ def recount_tweets(tweets, fields=None) -> int:
     return fixed
 
 
+@shared_task(bind=True, **THUMBNAIL_RETRIES)
+def thumbnails_pending(self) -> int:
+    """Beat, every minute: uploads of the last day still without a thumbnail (their task was lost with
+    Redis or a worker, or ran out of retries while storage was away) are queued again. Returns how many."""
+    from tweets.models import Media
+
+    now = timezone.now()
+    lost = Media.objects.filter(
+        thumbnail="", created_at__lt=now - THUMBNAIL_CATCH_UP_AFTER, created_at__gte=now - timedelta(days=1)
+    ).values_list("pk", flat=True)
+    return sum(enqueue(make_thumbnail, media_id) for media_id in lost[:1000])
+
+
 @shared_task(acks_late=True)
-def reconcile_tweet_counts(batch_size: int = 5000) -> int:
-    """Recount likes, retweets, replies and quotes, fixing any that drifted."""
+def reconcile_tweet_counts(batch_size: int = 5000, after: int = 0) -> int:
+    """Recount likes, retweets, replies and quotes, fixing any that drifted.
+
+    In slices: past the time budget it queues itself to carry on after the
+    last tweet it reached (if that can't be queued, the next hourly run
+    starts over).
+    """
     from tweets.models import Tweet
 
     fixed = 0
-    last_id = 0
+    last_id = after
+    budget = Slice()
     while True:
         batch = list(Tweet.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch_size])
         if not batch:
             return fixed
         last_id = batch[-1]
         fixed += recount_tweets(Tweet.objects.filter(pk__gte=batch[0], pk__lte=last_id))
+        if budget.over:
+            enqueue(reconcile_tweet_counts, batch_size, last_id)
+            return fixed
 
 
 @shared_task(acks_late=True)

@@ -3,10 +3,14 @@
 import time
 
 import pytest
+from django.utils import timezone
 
+from accounts.models import User
 from config.redis import BREAKER_SECONDS
-from tests.faults.load import NO_LIMITS, Poster, follow_all, people
+from social.models import Follow
+from tests.faults.load import NO_LIMITS, Poster, follow_all, measured, people
 from tests.faults.stack import wait_until
+from timelines.store import TimelineStore
 from tweets.models import Tweet
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -42,3 +46,57 @@ def test_the_worker_survives_redis_being_killed_and_resumes_by_itself(stack_for,
         lambda: Tweet.objects.filter(pk=tweet_id, fanned_out=True).exists(), timeout=30, what="the worker fanning out"
     )
     assert stack.processes["worker"].poll() is None
+
+
+def _followers(author: User, count: int) -> list[int]:
+    """`count` active accounts following `author`, made in bulk (a factory per row would take minutes)."""
+    from tests.factories import password_hash
+
+    now = timezone.now()
+    User.objects.bulk_create(
+        [
+            User(username=f"fan{n}", email=f"fan{n}@example.com", password=password_hash(), last_seen_at=now)
+            for n in range(count)
+        ],
+        batch_size=1000,
+    )
+    fans = list(User.objects.filter(username__startswith="fan").values_list("pk", flat=True))
+    Follow.objects.bulk_create([Follow(follower_id=f, followee=author) for f in fans], batch_size=1000)
+    User.objects.filter(pk=author.pk).update(followers_count=len(fans))
+    return fans
+
+
+def test_a_worker_killed_in_the_middle_of_a_big_fan_out_finishes_it_after_a_restart(stack_for, fault_redis):
+    (author,) = people(1)
+    fans = _followers(User.objects.get(pk=author.pk), 5000)
+    store = TimelineStore(redis=fault_redis.client())
+    for fan in fans:  # built timelines (active readers'), so fan-out writes to every one
+        store.replace_home(fan, [])
+    # Small batches: the fan-out takes long enough to be caught in the middle.
+    stack = stack_for("web", "worker", TIMELINE_FANOUT_BATCH="10", **NO_LIMITS)
+    status, body = stack.post("/api/v1/tweets", {"text": "to 5,000 people"}, token=author.token)
+    assert status == 201
+    tweet_id = int(body["tweetId"])
+
+    def inserted() -> int:
+        return int(fault_redis.client().hget("tl:stats", "inserted") or 0)
+
+    wait_until(lambda: inserted() >= 200, timeout=30, every=0.01, what="the fan-out under way")
+    stack.kill("worker")  # SIGKILL, the whole process group: a lost node
+    assert 0 < inserted() < len(fans)
+    assert not Tweet.objects.get(pk=tweet_id).fanned_out
+
+    restarted = time.monotonic()
+    stack.start("worker")
+
+    def delivered() -> int:
+        with store.redis.pipeline(transaction=False) as pipe:
+            for fan in fans:
+                pipe.zscore(store.home_key(fan), tweet_id)
+            return sum(score is not None for score in pipe.execute())
+
+    wait_until(lambda: delivered() == len(fans), timeout=60, every=1, what="every follower's timeline")
+    assert Tweet.objects.get(pk=tweet_id).fanned_out
+    measured(
+        f"worker killed mid-fan-out (5,000 followers): complete {time.monotonic() - restarted:.1f} s after restart"
+    )
