@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from psycopg_pool import ConnectionPool
 
 from config import embedded
 from config.redis import celery_broker_url
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so it wraps the view alone: a GET whose database connection died is run once more.
+    "config.middleware.RetryReadMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +130,9 @@ if env.bool("DATABASE_POOL", default=True):
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN", default=2),
         "max_size": env.int("DATABASE_POOL_MAX", default=8),
+        # Every connection handed out is checked first (a round trip), so one whose backend
+        # was terminated, or died while idle, is replaced rather than failing a request.
+        "check": ConnectionPool.check_connection,
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

@@ -56,7 +56,11 @@ class TweetCreateView(APIView):
     @extend_schema(
         operation_id="tweet_create",
         request=TweetCreateSerializer,
-        responses={201: TweetCreatedSerializer},
+        responses={201: TweetCreatedSerializer, 200: TweetCreatedSerializer},
+        description=(
+            "201 with the new post. The same post sent again by its author within two minutes (same text, "
+            "reply or quote target and media) is taken for a retry whose answer was lost: 200 with the first post."
+        ),
         parameters=[IDEMPOTENCY_PARAMETER],
         tags=["tweets"],
     )
@@ -72,7 +76,9 @@ class TweetCreateView(APIView):
         )
         data = _tweet_json(selectors.tweet_for_viewer(tweet.pk, request.user), request)
         body = {"tweetId": data["id"], "createdAt": data["createdAt"], "tweetData": data}
-        return Response(body, status=status.HTTP_201_CREATED)
+        # A retry of a post that was made (its answer lost) gets the first post back: 200, not 201.
+        repeated = getattr(tweet, "repeated", False)
+        return Response(body, status=status.HTTP_200_OK if repeated else status.HTTP_201_CREATED)
 
 
 class TweetDetailView(APIView):
