@@ -79,6 +79,15 @@ def breaker(address: str) -> Breaker:
     return found
 
 
+def log_unavailable(log: logging.Logger, error: BaseException, message: str, *args) -> None:
+    """Log a fallback taken because Redis failed: a warning with the traceback the first time, then,
+    while the breaker is open, a line without one (an outage would otherwise log a traceback per call)."""
+    if isinstance(error, CircuitOpen):
+        log.info(f"{message} (Redis known to be down)", *args)
+    else:
+        log.warning(message, *args, exc_info=error)
+
+
 def reset_breakers() -> None:
     """Close every breaker (tests)."""
     for found in list(_breakers.values()):

@@ -24,7 +24,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from config.redis import address_of, breaker
+from config.redis import address_of, breaker, log_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,8 @@ def after_commit(func: Callable, *args) -> None:
 def guarded(func: Callable, *args) -> None:
     try:
         func(*args)
+    except RedisError as error:
+        log_unavailable(logger, error, "after-commit %s%r skipped", getattr(func, "__qualname__", func), args)
     except Exception:
         logger.warning("after-commit %s%r failed", getattr(func, "__qualname__", func), args, exc_info=True)
 

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from config.redis import get_redis
+from config.redis import get_redis, log_unavailable
 from config.tasks import after_commit
 
 logger = logging.getLogger(__name__)
@@ -57,8 +57,8 @@ def record(tags: Iterable[str], at: datetime, delta: int = 1) -> None:
                 pipe.zincrby(key, delta, tag)
             pipe.expire(key, (RECENT_HOURS + BASELINE_HOURS + 1) * HOUR)
             pipe.execute()
-    except RedisError:
-        logger.warning("Redis unavailable; trend counts for %s missed", tags, exc_info=True)
+    except RedisError as error:
+        log_unavailable(logger, error, "Redis unavailable; trend counts for %s missed", tags)
 
 
 def record_on_commit(author, tags: Iterable[str], at: datetime, delta: int = 1) -> None:
