@@ -35,7 +35,7 @@ MARKERS = {SENTINEL.encode(), PENDING.encode()}
 
 GENERATION_KEY = "tl:gen"  # the current generation (a number that never repeats)
 RUN_KEY = "tl:run"  # the run id of the Redis process that generation belongs to
-SWEEP_KEY = "tl:sweep"  # where the sweep of old generations got to (a SCAN cursor)
+SWEEP_KEY = "tl:sweep"  # where the due sweep of old generations got to (a SCAN cursor); none when not due
 STATS_KEY = "tl:stats"  # hash: hit, miss, inserted, fanouts, fanout_ms (kept across generations)
 GENERATION_CHECK_SECONDS = 1.0
 
@@ -52,6 +52,7 @@ local now = redis.call('TIME')
 local generation = math.max(tonumber(stored or '0') + 1, tonumber(now[1]) * 1000000 + tonumber(now[2]))
 redis.call('SET', KEYS[2], string.format('%.0f', generation))  -- not tostring: that would round
 redis.call('SET', KEYS[1], run)
+redis.call('SET', KEYS[3], '0')  -- a sweep of older generations is due, from the start
 return generation
 """
 
@@ -163,7 +164,7 @@ def generation(client, *, max_age: float = GENERATION_CHECK_SECONDS) -> int:
     now = time.monotonic()
     if found is not None and now - found[1] < max_age:
         return found[0]
-    current = int(client.eval(_CHECK_GENERATION, 2, RUN_KEY, GENERATION_KEY))
+    current = int(client.eval(_CHECK_GENERATION, 3, RUN_KEY, GENERATION_KEY, SWEEP_KEY))
     with _generations_lock:
         _generations[address] = (current, now)
     return current
@@ -373,10 +374,14 @@ class TimelineStore:
     def sweep_generations(self, *, budget: float = 10.0, batch: int = 1000) -> int:
         """Unlink keys of past generations, `batch` at a time, for up to `budget` seconds. Returns how many.
 
-        Resumes where the last sweep stopped (a SCAN cursor in `tl:sweep`).
+        Only after a new generation began (it leaves a cursor in `tl:sweep`), and
+        resuming where the last sweep stopped; a finished sweep removes the cursor.
         """
         current = str(self.generation)
-        cursor = int(self.redis.get(SWEEP_KEY) or 0)
+        found = self.redis.get(SWEEP_KEY)
+        if found is None:
+            return 0  # no new generation since the last complete sweep
+        cursor = int(found)
         deadline = time.monotonic() + budget
         removed = 0
         while True:
@@ -386,7 +391,10 @@ class TimelineStore:
                 removed += self.redis.unlink(*stale)
             if cursor == 0 or time.monotonic() > deadline:
                 break
-        self.redis.set(SWEEP_KEY, cursor)
+        if cursor == 0:
+            self.redis.delete(SWEEP_KEY)
+        else:
+            self.redis.set(SWEEP_KEY, cursor)
         return removed
 
     # --- statistics ---------------------------------------------------------------------

@@ -122,6 +122,7 @@ def test_a_redis_with_another_run_id_starts_a_new_generation(store):
     assert TimelineStore().generation == fresh.generation  # and stays, for everyone
     assert fresh.sweep_generations() == 1  # the old generation's timeline
     assert store.redis.exists(home_key(old, 1)) == 0
+    assert fresh.sweep_generations() == 0 and not store.redis.exists(store_module.SWEEP_KEY)  # done till the next
 
 
 def test_a_redis_that_lost_everything_never_reuses_a_generation(store):
