@@ -3,7 +3,7 @@
 Every call is bounded: a Redis that refuses connections answers in
 milliseconds, but one that hangs (stopped, or a black-holed network) would
 hold a request for as long as the socket waits. So sockets time out after
-half a second, and after one connection error or timeout a process-local
+0.3 s, and after one connection error or timeout a process-local
 circuit breaker fails every further call to that server at once, with
 `CircuitOpen` (a `redis.ConnectionError`, so every existing fallback runs),
 for `BREAKER_SECONDS`. Then one call is let through to try again. The
@@ -28,8 +28,8 @@ from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
-SOCKET_TIMEOUT = 0.5  # seconds; the slowest command we send (a 1,000-key fan-out batch) takes a few ms
-CONNECT_TIMEOUT = 0.5
+SOCKET_TIMEOUT = 0.3  # seconds; the slowest command we send (a 1,000-key fan-out batch) takes a few ms
+CONNECT_TIMEOUT = 0.3
 BREAKER_SECONDS = 2.0  # how long calls fail at once after a failure, before one is let through again
 
 

@@ -187,12 +187,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
     "unacked_mutex_expire": 30,  # a worker killed while restoring blocks others this long at most
     # Publishing and the worker's own calls are bounded: a hung Redis fails them, it doesn't hold them.
-    "socket_timeout": 0.5,
-    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.3,
+    "socket_connect_timeout": 0.3,
     "health_check_interval": 10,
     "retry_on_timeout": False,
 }
-CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for its broker as long as it takes
 # One immediate retry on a stale connection (Redis restarted); a broker that is down fails the

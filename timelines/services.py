@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.sql import any_of
+from config.tasks import enqueue
 from notifications import presence
 from social.models import Block, Follow, Mute
 from timelines.models import TimelineChange
@@ -142,7 +143,7 @@ def _announce(entry_id: int, author_id: int, user_ids: list[int]) -> None:
     from notifications.tasks import announce_entry
 
     if user_ids:
-        announce_entry.delay(entry_id, author_id, user_ids)
+        enqueue(announce_entry, entry_id, author_id, user_ids)  # a live hint: lost if the broker is away
 
 
 FAN_OUT_CATCH_UP_AFTER = timedelta(seconds=20)  # a queued fan-out takes well under a second
