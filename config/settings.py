@@ -10,10 +10,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from psycopg_pool import ConnectionPool
 
 from config import embedded
 from config.redis import celery_broker_url
+from config.sql import check_pooled_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -132,7 +132,7 @@ if env.bool("DATABASE_POOL", default=True):
         "max_size": env.int("DATABASE_POOL_MAX", default=8),
         # Every connection handed out is checked first (a round trip), so one whose backend
         # was terminated, or died while idle, is replaced rather than failing a request.
-        "check": ConnectionPool.check_connection,
+        "check": check_pooled_connection,
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
