@@ -334,7 +334,9 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
     results.update(search_scenarios(web, data, timing, work_dir))
     say("post a tweet")
     posts = [
-        {"method": "POST", "path": "/api/v1/tweets", "headers": bearer(t), "json": {"text": f"bench post {i} #bench"}}
+        # {n}: a number per request (bench/load.py), since the same post twice is a retry, not a post.
+        {"method": "POST", "path": "/api/v1/tweets", "headers": bearer(t),
+         "json": {"text": f"bench post {i}.{{n}} #bench"}}
         for i, t in enumerate(data["tokens"])
     ]  # fmt: skip
     results["post"] = load({"base_url": web, "requests": posts, **timing}, work_dir)
