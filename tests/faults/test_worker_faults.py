@@ -41,11 +41,15 @@ def test_the_worker_survives_redis_being_killed_and_resumes_by_itself(stack_for,
     time.sleep(BREAKER_SECONDS + 0.5)
     status, body = stack.post("/api/v1/tweets", {"text": "after the storm"}, token=author.token)
     assert status == 201
-    tweet_id = int(body["tweetId"])
+    tweet_id, posted = int(body["tweetId"]), time.monotonic()
     wait_until(
         lambda: Tweet.objects.filter(pk=tweet_id, fanned_out=True).exists(), timeout=30, what="the worker fanning out"
     )
     assert stack.processes["worker"].poll() is None
+    measured(
+        f"redis killed 5 times in 20 s: the worker lives on; "
+        f"a new post fanned out {time.monotonic() - posted:.1f} s after"
+    )
 
 
 def _followers(author: User, count: int) -> list[int]:
