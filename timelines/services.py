@@ -238,6 +238,9 @@ def sync_author(reader_id: int, author_id: int, store: TimelineStore | None = No
 
 
 def _apply_sync(store: TimelineStore, reader_id: int, author_id: int, keep: bool) -> bool:
+    state = store.home_state(reader_id)
+    if state != "built":
+        return state is None  # not built: it will be, from PostgreSQL; being rebuilt: later
     oldest = store.oldest_entry(reader_id)
     if keep:
         author = User.objects.filter(pk=author_id).values("followers_count").first()

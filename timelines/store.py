@@ -288,6 +288,15 @@ class TimelineStore:
 
     # --- reading ------------------------------------------------------------------------
 
+    def home_state(self, user_id: int) -> str | None:
+        """ "built", "pending" (being rebuilt) or None (no timeline)."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            key = self.home_key(user_id)
+            pipe.zscore(key, PENDING)
+            pipe.zscore(key, SENTINEL)
+            pending, built = pipe.execute()
+        return "pending" if pending is not None else "built" if built is not None else None
+
     def home_exists(self, user_id: int) -> bool:
         """Built (complete); a timeline being rebuilt doesn't count."""
         return self.redis.zscore(self.home_key(user_id), SENTINEL) is not None
