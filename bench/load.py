@@ -11,6 +11,7 @@ client saw them and as the server reported them (`Server-Timing: app;dur=`).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import random
 import sys
@@ -51,6 +52,19 @@ def form(upload: dict | None) -> aiohttp.FormData | None:
     return data
 
 
+_sent = itertools.count()
+
+
+def _body(spec: dict):
+    """The request's JSON, with `{n}` in its strings replaced by a number no other request got: the same
+    post sent twice within two minutes is taken for a retry of the first (tweets.services.tweet_create)."""
+    found = spec.get("json")
+    if isinstance(found, dict) and any(isinstance(v, str) and "{n}" in v for v in found.values()):
+        number = str(next(_sent))
+        return {k: v.replace("{n}", number) if isinstance(v, str) else v for k, v in found.items()}
+    return found
+
+
 async def client(session, plan, stop_at: float, measure_from: float, results: dict, rng: random.Random) -> None:
     requests = plan["requests"]
     while True:
@@ -62,7 +76,7 @@ async def client(session, plan, stop_at: float, measure_from: float, results: di
         try:
             async with session.request(
                 spec.get("method", "GET"), plan["base_url"] + spec["path"], headers=spec.get("headers"),
-                json=spec.get("json"), data=form(spec.get("upload")), allow_redirects=False,
+                json=_body(spec), data=form(spec.get("upload")), allow_redirects=False,
             ) as response:  # fmt: skip
                 await response.read()
                 status, timing = response.status, server_ms(response.headers)

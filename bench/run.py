@@ -168,11 +168,12 @@ def prepare(scale: str, rng: random.Random, warm: bool = True) -> dict:
     from accounts.models import User
     from social.models import Follow
     from timelines import services
-    from timelines.store import TimelineStore
+    from timelines.store import TimelineStore, forget_generations
     from tweets.models import Tweet
 
     store = TimelineStore()
     store.redis.flushdb()
+    forget_generations()  # an emptied Redis starts a new timeline generation
     AuthToken.objects.all().delete()
     active = list(
         User.objects.filter(last_seen_at__isnull=False, username__startswith="user").values_list("pk", flat=True)
@@ -336,7 +337,9 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
     results.update(search_scenarios(web, data, timing, work_dir))
     say("post a tweet")
     posts = [
-        {"method": "POST", "path": "/api/v1/tweets", "headers": bearer(t), "json": {"text": f"bench post {i} #bench"}}
+        # {n}: a number per request (bench/load.py), since the same post twice is a retry, not a post.
+        {"method": "POST", "path": "/api/v1/tweets", "headers": bearer(t),
+         "json": {"text": f"bench post {i}.{{n}} #bench"}}
         for i, t in enumerate(data["tokens"])
     ]  # fmt: skip
     results["post"] = load({"base_url": web, "requests": posts, **timing}, work_dir)
@@ -434,7 +437,6 @@ def wait_for_worker_idle(store, timeout: float = 120) -> None:
 
 def fanout_latency(base_url: str, data: dict, store, rounds: int) -> dict:
     from social.models import Follow
-    from timelines.store import home_key
 
     # Followers as they are now: the follow/unfollow test before this one may have
     # made a reader unfollow the star, and fan-out rightly skips them.
@@ -449,7 +451,7 @@ def fanout_latency(base_url: str, data: dict, store, rounds: int) -> dict:
         while missing:
             with store.redis.pipeline(transaction=False) as pipe:
                 for follower in missing:
-                    pipe.zscore(home_key(follower), tweet_id)
+                    pipe.zscore(store.home_key(follower), tweet_id)
                 scores = pipe.execute()
             missing = [f for f, score in zip(missing, scores, strict=True) if score is None]
             if missing:

@@ -21,6 +21,37 @@ from config import request_context
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+
+def _closed_channels_fail_as_connection_errors() -> None:
+    """A broker channel whose connection is gone raises a connection error, not AttributeError.
+
+    kombu's Redis channel builds a new connection pool from `connection.client`
+    when asked to talk after its pool was dropped; once the consumer has closed
+    the connection, that is None and the AttributeError ("'NoneType' object has
+    no attribute 'hostname'") escaped from restoring unacknowledged messages
+    (or from acknowledging a task that finished after the broker went away)
+    and stopped the worker for good: "Unrecoverable error". As a connection
+    error it is ignored like the others there; the messages are redelivered
+    after the visibility timeout (tests/faults/test_worker_faults.py).
+    """
+    from kombu.transport import redis as kombu_redis
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    original = kombu_redis.Channel._connparams
+    if getattr(original, "chirp_guarded", False):
+        return
+
+    def _connparams(self, asynchronous=False):
+        if self.connection is None or self.connection.client is None:
+            raise RedisConnectionError("the broker connection of this channel was closed")
+        return original(self, asynchronous=asynchronous)
+
+    _connparams.chirp_guarded = True
+    kombu_redis.Channel._connparams = _connparams
+
+
+_closed_channels_fail_as_connection_errors()
+
 app = Celery("chirp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
@@ -33,6 +64,8 @@ app.conf.task_routes = {
     "notifications.tasks.*": {"queue": "notifications"},
     "*.tasks.reconcile_*": {"queue": "maintenance"},
     "*.tasks.purge_*": {"queue": "maintenance"},
+    "*.tasks.*_pending": {"queue": "maintenance"},
+    "accounts.tasks.resume_account_work": {"queue": "maintenance"},
     "search.tasks.refresh_trends": {"queue": "maintenance"},
 }
 app.conf.beat_schedule = {
@@ -40,10 +73,14 @@ app.conf.beat_schedule = {
     "purge-account-exports": {"task": "accounts.tasks.purge_account_exports", "schedule": 60 * 60},
     "reconcile-tweet-counts": {"task": "tweets.tasks.reconcile_tweet_counts", "schedule": 60 * 60},
     "purge-unattached-media": {"task": "tweets.tasks.purge_unattached_media", "schedule": 60 * 60},
-    "process-pending-media": {"task": "tweets.tasks.process_pending_media", "schedule": 60},
     "purge-unsent-message-images": {"task": "social.tasks.purge_unsent_message_images", "schedule": 60 * 60},
     "reconcile-follow-counts": {"task": "social.tasks.reconcile_follow_counts", "schedule": 60 * 60},
-    "fan-out-pending": {"task": "timelines.tasks.fan_out_pending", "schedule": 60},
+    # The catch-ups: what a lost task, a dead worker or a Redis restart left undone (docs/DECISIONS.md).
+    "fan-out-pending": {"task": "timelines.tasks.fan_out_pending", "schedule": 10},
+    "apply-pending-timeline-changes": {"task": "timelines.tasks.apply_pending_changes", "schedule": 10},
+    "sweep-timeline-generations": {"task": "timelines.tasks.sweep_generations", "schedule": 600},
+    "process-pending-media": {"task": "tweets.tasks.process_pending_media", "schedule": 60},
+    "resume-account-work": {"task": "accounts.tasks.resume_account_work", "schedule": 300},
     "forget-stale-presence": {"task": "notifications.tasks.purge_stale_presence", "schedule": 300},
     "refresh-trends": {"task": "search.tasks.refresh_trends", "schedule": 60},
 }

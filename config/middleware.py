@@ -1,6 +1,11 @@
 """Request-level middleware of our own."""
 
+import logging
 import time
+
+from django.db import InterfaceError, OperationalError, connections
+
+logger = logging.getLogger(__name__)
 
 
 class ServerTimingMiddleware:
@@ -18,3 +23,48 @@ class ServerTimingMiddleware:
         response = self.get_response(request)
         response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
         return response
+
+
+class RetryReadMiddleware:
+    """Runs a GET or HEAD view once more when its database connection died under it.
+
+    A backend terminated (a failover, an operator's pg_terminate_backend, a
+    restart) fails the query that was using it. The pool checks connections
+    as it hands them out, so the retry gets a live one. Only safe methods are
+    retried, and only when the connection itself is broken (not for an error
+    in the SQL, or a statement timeout), outside any transaction. Placed last
+    in MIDDLEWARE so that it wraps the view alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return None
+        try:
+            return view_func(request, *view_args, **view_kwargs)
+        except (OperationalError, InterfaceError) as error:
+            lost = _lost_connections()
+            if not lost:
+                raise
+            logger.warning("database connection lost during %s %s; retrying once", request.method, request.path,
+                           exc_info=error)  # fmt: skip
+            for wrapper in lost:
+                wrapper.close()  # back to the pool, which discards it; the retry checks out a live one
+            return view_func(request, *view_args, **view_kwargs)
+
+
+def _lost_connections() -> list:
+    """The connections (default, replica) whose server went away, unless one is inside a transaction."""
+    lost = []
+    for wrapper in connections.all(initialized_only=True):
+        if wrapper.in_atomic_block:
+            return []
+        raw = wrapper.connection
+        if raw is not None and (raw.closed or getattr(raw, "broken", False)):
+            lost.append(wrapper)
+    return lost

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
-from config.redis import get_redis
+from config.redis import get_redis, log_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +90,8 @@ def count(limits: list[tuple[str, Rate]], *, cost: int = 1, refund_refused: bool
         buckets.append((f"rl:{key}:{window_start}", key, rate, window_start + rate.window - moment))
     try:
         counts = _increment([(bucket, rate.window + 1) for bucket, _, rate, _ in buckets], cost)
-    except RedisError:
-        logger.warning("rate-limit counters unavailable; allowing %s", [key for key, _ in limits], exc_info=True)
+    except RedisError as error:
+        log_unavailable(logger, error, "rate-limit counters unavailable; allowing %s", [key for key, _ in limits])
         return [Hit(key, rate, 0, retry) for _, key, rate, retry in buckets]
     hits = [Hit(key, rate, n, retry) for n, (_, key, rate, retry) in zip(counts, buckets, strict=True)]
     if refund_refused and not all(h.allowed for h in hits):
@@ -139,8 +139,8 @@ def log_hit(key: str, rate: Rate) -> tuple[bool, int, str | None]:
         if size <= rate.limit:
             return True, 1, token
         client.zrem(bucket, token)
-    except RedisError:
-        logger.warning("rate-limit log unavailable; allowing %s", key, exc_info=True)
+    except RedisError as error:
+        log_unavailable(logger, error, "rate-limit log unavailable; allowing %s", key)
         return True, 1, None
     return False, _seconds_left(oldest[0][1] if oldest else moment, rate, moment), None
 

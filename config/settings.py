@@ -14,6 +14,7 @@ from django.utils.csp import CSP
 
 from config import embedded
 from config.redis import celery_broker_url
+from config.sql import check_pooled_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so it wraps the view alone: a GET whose database connection died is run once more.
+    "config.middleware.RetryReadMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,6 +136,9 @@ if env.bool("DATABASE_POOL", default=True):
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN", default=2),
         "max_size": env.int("DATABASE_POOL_MAX", default=8),
+        # Every connection handed out is checked first (a round trip), so one whose backend
+        # was terminated, or died while idle, is replaced rather than failing a request.
+        "check": check_pooled_connection,
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -144,7 +150,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="") or _embedded.redis.url
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache with short timeouts behind config/redis.py's breaker, failing soft
+        # (a miss, a dropped write) while Redis can't be reached.
+        "BACKEND": "config.cache.FailSoftRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "cache",
     }
@@ -170,7 +178,32 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 4
+# One message per pool process at a time: a worker that dies holds nothing beyond what it was running.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Faults (docs/DECISIONS.md, "Failures"). A message delivered to a worker that dies goes back
+# to its queue after CELERY_VISIBILITY_TIMEOUT seconds (kombu's default is an hour); every
+# unacknowledged message is swept every 5 s. No task runs, or waits to be retried, that long:
+# long ones work in slices of TASK_SLICE_SECONDS or run once at a time (config/tasks.py),
+# and retries back off to 20 s at most.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=30)
+TASK_SLICE_SECONDS = 20
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
+    "unacked_mutex_expire": 30,  # a worker killed while restoring blocks others this long at most
+    # Publishing and the worker's own calls are bounded: a hung Redis fails them, it doesn't hold them.
+    "socket_timeout": 0.3,
+    "socket_connect_timeout": 0.3,
+    "health_check_interval": 10,
+    "retry_on_timeout": False,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for its broker as long as it takes
+# One immediate retry on a stale connection (Redis restarted); a broker that is down fails the
+# publish at once (logged by config/tasks.py, repaired by the catch-ups), not after 0.65 s of backoff.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

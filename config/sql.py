@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from psycopg_pool import ConnectionPool
+
 
 def any_of(column: str, values: Sequence) -> tuple[str, list]:
     """`column` is one of `values`, as one array parameter.
@@ -12,3 +14,21 @@ def any_of(column: str, values: Sequence) -> tuple[str, list]:
     is prepared once and never re-parsed for placeholders.
     """
     return f"{column} = ANY(%s)", [list(values)]
+
+
+def check_pooled_connection(conn) -> None:
+    """The connection pool's check of each connection before handing it out (settings: pool "check").
+
+    A connection whose backend died (a failover, a restart, `pg_terminate_backend`)
+    fails it and is replaced. psycopg_pool waits 1 s, then 2 s... between failed
+    checks within one checkout, so after every backend was terminated a request
+    would sleep through the pool's dead connections one by one (3 s measured). So
+    the first dead one has the pool check all its idle connections at once.
+    """
+    try:
+        ConnectionPool.check_connection(conn)
+    except Exception:
+        pool = getattr(conn, "_pool", None)  # psycopg_pool's, set while the connection is handed out
+        if pool is not None:
+            pool.check()
+        raise

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import NotFound, ServiceError
-from config.tasks import enqueue
+from config.tasks import after_commit, enqueue
 from notifications import presence
 from notifications.models import Notification
 from social.visibility import RelationSet
@@ -191,4 +191,9 @@ def _push_unread(recipient_id: int) -> None:
 
 
 def _enqueue_if_online(user_id: int, task, *args) -> None:
-    transaction.on_commit(lambda: presence.is_online(user_id) and enqueue(task, *args))
+    after_commit(_enqueue_when_online, user_id, task, *args)
+
+
+def _enqueue_when_online(user_id: int, task, *args) -> None:
+    if presence.is_online(user_id):
+        enqueue(task, *args)

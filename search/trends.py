@@ -15,12 +15,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
 
 from accounts.models import User
-from config.redis import get_redis
+from config.redis import get_redis, log_unavailable
+from config.tasks import after_commit
 from tweets.models import TweetHashtag
 
 logger = logging.getLogger(__name__)
@@ -59,8 +59,8 @@ def record(tags: Iterable[str], at: datetime, delta: int = 1) -> None:
                 pipe.zincrby(key, delta, tag)
             pipe.expire(key, (RECENT_HOURS + BASELINE_HOURS + 1) * HOUR)
             pipe.execute()
-    except RedisError:
-        logger.warning("Redis unavailable; trend counts for %s missed", tags, exc_info=True)
+    except RedisError as error:
+        log_unavailable(logger, error, "Redis unavailable; trend counts for %s missed", tags)
 
 
 EXCLUDED_TTL = 30 * 86400  # longer than any window a use counts in
@@ -101,7 +101,7 @@ def author_counts_changed(author_id: int) -> bool:
 def record_on_commit(author, tags: Iterable[str], at: datetime, delta: int = 1) -> None:
     tags = list(tags)
     if tags and counts_toward_trends(author):
-        transaction.on_commit(lambda: record(tags, at, delta))
+        after_commit(record, tags, at, delta)
 
 
 def growth(recent: float, baseline: float) -> float:

@@ -9,7 +9,7 @@ from django.db.models.functions import Greatest
 from accounts.models import User
 from config import abuse
 from config.errors import Forbidden, NotFound
-from config.tasks import enqueue_on_commit
+from config.tasks import after_commit, enqueue_on_commit
 from notifications import services as notifications
 from notifications.models import Notification
 from social.models import Block, Follow, FollowRequest, Mute
@@ -26,6 +26,15 @@ def _count(user_id: int, field: str, delta: int) -> None:
     User.objects.filter(pk=user_id).update(**{field: Greatest(F(field) + delta, 0)})
 
 
+def _sync_timelines(*pairs: tuple[int, int]) -> None:
+    """(reader, author) timelines to bring in line with the graph: outbox rows in this transaction,
+    applied by a task after commit, or by the catch-up if that task is lost (timelines.models)."""
+    changes = timeline_services.changes_for_sync(list(pairs))
+    for reader_id, _ in pairs:
+        after_commit(timeline_services.forget_celebrities, reader_id)  # the reader's next page, at once
+    enqueue_on_commit(timeline_tasks.apply_changes, changes)
+
+
 def _make_follow(follower_id: int, followee_id: int) -> bool:
     """Create the follow, move both counts, and bring the followee's posts into the timeline."""
     try:
@@ -35,18 +44,17 @@ def _make_follow(follower_id: int, followee_id: int) -> bool:
         return False
     _count(follower_id, "following_count", +1)
     _count(followee_id, "followers_count", +1)
-    transaction.on_commit(lambda: timeline_services.forget_celebrities(follower_id))
-    enqueue_on_commit(timeline_tasks.merge_author, follower_id, followee_id)
+    _sync_timelines((follower_id, followee_id))
     return True
 
 
-def _drop_follow(follower_id: int, followee_id: int) -> bool:
+def _drop_follow(follower_id: int, followee_id: int, *, sync: bool = True) -> bool:
     deleted, _ = Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).delete()
     if deleted:
         _count(follower_id, "following_count", -1)
         _count(followee_id, "followers_count", -1)
-        transaction.on_commit(lambda: timeline_services.forget_celebrities(follower_id))
-        enqueue_on_commit(timeline_tasks.drop_author, follower_id, followee_id)
+        if sync:
+            _sync_timelines((follower_id, followee_id))
     return bool(deleted)
 
 
@@ -76,7 +84,7 @@ def follow_create(*, follower: User, followee: User) -> str:
         raise Forbidden(reason)
     if Follow.objects.filter(follower=follower, followee=followee).exists():
         return FOLLOWING
-    transaction.on_commit(lambda: forget_suggestions(follower.pk))
+    after_commit(forget_suggestions, follower.pk)
     if followee.is_private:
         _, asked = FollowRequest.objects.get_or_create(requester=follower, target=followee)
         if asked:
@@ -144,15 +152,14 @@ def block_create(*, blocker: User, blocked: User) -> None:
     """Block: both follows and both pending requests go; neither side sees the other."""
     _not_self(blocker, blocked, "block")
     Block.objects.get_or_create(blocker=blocker, blocked=blocked)
-    _drop_follow(blocker.pk, blocked.pk)
-    _drop_follow(blocked.pk, blocker.pk)
+    _drop_follow(blocker.pk, blocked.pk, sync=False)
+    _drop_follow(blocked.pk, blocker.pk, sync=False)
     FollowRequest.objects.filter(requester=blocker, target=blocked).delete()
     FollowRequest.objects.filter(requester=blocked, target=blocker).delete()
     notifications.forget_between(blocker, blocked)
-    transaction.on_commit(lambda: forget_suggestions(blocker.pk, blocked.pk))
+    after_commit(forget_suggestions, blocker.pk, blocked.pk)
     # Retweets by third parties can still carry the other's posts; hydration hides those.
-    enqueue_on_commit(timeline_tasks.drop_author, blocker.pk, blocked.pk)
-    enqueue_on_commit(timeline_tasks.drop_author, blocked.pk, blocker.pk)
+    _sync_timelines((blocker.pk, blocked.pk), (blocked.pk, blocker.pk))
 
 
 @transaction.atomic
@@ -164,9 +171,10 @@ def block_delete(*, blocker: User, blocked: User) -> None:
 @transaction.atomic
 def mute_create(*, muter: User, muted: User) -> None:
     _not_self(muter, muted, "mute")
-    Mute.objects.get_or_create(muter=muter, muted=muted)
-    transaction.on_commit(lambda: forget_suggestions(muter.pk))
-    enqueue_on_commit(timeline_tasks.drop_author, muter.pk, muted.pk)
+    _, made = Mute.objects.get_or_create(muter=muter, muted=muted)
+    after_commit(forget_suggestions, muter.pk)
+    if made:
+        _sync_timelines((muter.pk, muted.pk))
 
 
 @transaction.atomic
@@ -174,4 +182,4 @@ def mute_delete(*, muter: User, muted: User) -> None:
     _not_self(muter, muted, "unmute")
     deleted, _ = Mute.objects.filter(muter=muter, muted=muted).delete()
     if deleted and Follow.objects.filter(follower=muter, followee=muted).exists():
-        enqueue_on_commit(timeline_tasks.merge_author, muter.pk, muted.pk)
+        _sync_timelines((muter.pk, muted.pk))

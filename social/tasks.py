@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from config import media
+from config.tasks import RETRY_WHILE_AWAY, Slice, enqueue
 from tweets.tasks import PROCESSING
 
 
@@ -29,15 +30,29 @@ def recount_follows(users) -> int:
 
 
 @shared_task(acks_late=True)
-def reconcile_follow_counts() -> int:
-    """Recount followers and following for every account whose stored counts drifted."""
+def reconcile_follow_counts(batch_size: int = 5000, after: int = 0) -> int:
+    """Recount followers and following for every account whose stored counts drifted.
+
+    In slices of accounts by id; past the time budget it queues itself to
+    carry on (if that can't be queued, the next hourly run starts over).
+    """
     from accounts.models import User
 
-    return recount_follows(User.objects.all())
+    fixed, last_id, budget = 0, after, Slice()
+    while True:
+        ids = list(User.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return fixed
+        last_id = ids[-1]
+        fixed += recount_follows(User.objects.filter(pk__gte=ids[0], pk__lte=last_id))
+        if budget.over:
+            enqueue(reconcile_follow_counts, batch_size, last_id)
+            return fixed
 
 
-@shared_task(acks_late=True)
-def recount_around(user_id: int) -> int:
+# Lost (Redis or a worker away)? The hourly reconciliations recount the same numbers.
+@shared_task(bind=True, **RETRY_WHILE_AWAY)
+def recount_around(self, user_id: int) -> int:
     """After a suspension is made or lifted: the counts this account adds to others, afresh."""
     from accounts.models import User
     from social.models import Follow
@@ -57,7 +72,7 @@ def recount_around(user_id: int) -> int:
     return fixed + recount_tweets(Tweet.objects.filter(touched))
 
 
-@shared_task(**PROCESSING)
+@shared_task(bind=True, **PROCESSING)
 def process_message_image(self, image_id: int) -> bool:
     """Re-encode a direct-message image and make its thumbnail, in private storage. Safe to run twice."""
     from social.models import MessageImage

@@ -13,7 +13,13 @@ from tests.factories import UserFactory
 
 @pytest.fixture(autouse=True)
 def _clean_redis():
-    """Each test starts with an empty Redis database of its own worker."""
+    """Each test starts with an empty Redis database of its own worker, and the processes' view of it afresh:
+    no circuit breaker left open by an earlier test, no timeline generation remembered from before the flush."""
+    from config import redis as config_redis
+    from timelines.store import forget_generations
+
+    config_redis.reset_breakers()
+    forget_generations()
     get_redis().flushdb()
     yield
 

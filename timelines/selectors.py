@@ -19,6 +19,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from config.api.pagination import PageRequest, keyset_page
+from config.redis import log_unavailable
 from social.models import Follow
 from timelines import services
 from timelines.store import TimelineStore
@@ -42,8 +43,8 @@ def home_timeline(viewer, page: PageRequest, *, kind: str | None = None, rank: s
             found = _from_redis(TimelineStore(), viewer, page, kind)
             if found is not None:
                 return found
-        except RedisError:
-            logger.warning("Redis unavailable; home timeline for %s read from SQL", viewer.pk, exc_info=True)
+        except RedisError as error:
+            log_unavailable(logger, error, "Redis unavailable; home timeline for %s read from SQL", viewer.pk)
     return home_from_sql(viewer, page, kind=kind)
 
 
@@ -197,8 +198,8 @@ def home_newer(viewer, after: int, limit: int = 50) -> list[Tweet]:
                 found = set(store.newer(viewer.pk, after, limit)) | set(store.recent_newer(celebrities, after, limit))
                 newest = sorted(found)[:limit]  # the oldest of the new first, so nothing is skipped
                 return _grouped(hydrate(load_cards(sorted(newest, reverse=True)), viewer, hide_muted=True))
-        except RedisError:
-            logger.warning("Redis unavailable; new entries for %s read from SQL", viewer.pk, exc_info=True)
+        except RedisError as error:
+            log_unavailable(logger, error, "Redis unavailable; new entries for %s read from SQL", viewer.pk)
     followed = Follow.objects.filter(follower=viewer).values("followee_id")
     rows = list(
         tweets_with_authors().filter(Q(author=viewer) | Q(author_id__in=followed), id__gt=after).order_by("id")[:limit]

@@ -1,7 +1,8 @@
-"""Writes to home timelines: fan-out, removal, merges after follows, rebuilds.
+"""Writes to home timelines: fan-out, removal, syncs after follows, rebuilds, and the outbox.
 
 Every function here is safe to run twice (sorted-set adds and removes are
-idempotent), so Celery may redeliver the tasks that call them.
+idempotent, syncs look at PostgreSQL as it is now), so Celery may redeliver
+the tasks that call them and the catch-ups may run them again.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from accounts.models import User
 from config.sql import any_of
+from config.tasks import enqueue
 from notifications import presence
 from social.models import Block, Follow, Mute
+from timelines.models import TimelineChange
 from timelines.store import TimelineStore
 from tweets import ids
 from tweets.models import Tweet
@@ -94,7 +97,9 @@ def fan_out(entry_id: int, store: TimelineStore | None = None) -> int:
 
     Followers with a page open are also told, live, that something is new.
     """
-    store = store or TimelineStore()
+    # The generation is asked afresh: a Redis that restarted since this process last looked
+    # must not have this post written into timelines of the generation it restored.
+    store = store or TimelineStore(fresh=True)
     entry = Tweet.objects.filter(pk=entry_id).values("author_id", "author__followers_count", "fanned_out").first()
     if entry is None:
         return 0  # deleted before we got to it
@@ -138,19 +143,34 @@ def _announce(entry_id: int, author_id: int, user_ids: list[int]) -> None:
     from notifications.tasks import announce_entry
 
     if user_ids:
-        announce_entry.delay(entry_id, author_id, user_ids)
+        enqueue(announce_entry, entry_id, author_id, user_ids)  # a live hint: lost if the broker is away
 
 
-def fan_out_pending(*, older_than: timedelta = timedelta(seconds=30), window: timedelta = timedelta(days=1)) -> int:
-    """Retry entries whose fan-out never completed (Redis was away). Returns how many."""
+FAN_OUT_CATCH_UP_AFTER = timedelta(seconds=20)  # a queued fan-out takes well under a second
+
+
+def fan_out_pending(
+    *,
+    older_than: timedelta = FAN_OUT_CATCH_UP_AFTER,
+    window: timedelta = timedelta(days=1),
+    budget: float | None = None,
+) -> int:
+    """Retry entries whose fan-out never completed (Redis, the broker or a worker was away).
+
+    Works for up to `budget` seconds, oldest first; the next run carries on.
+    Returns how many were done.
+    """
     now = timezone.now()
     pending = Tweet.objects.filter(
         fanned_out=False, id__gte=ids.id_at(now - window), id__lt=ids.id_at(now - older_than)
     ).values_list("id", flat=True)
+    deadline = time.monotonic() + (budget or settings.TASK_SLICE_SECONDS)
     done = 0
     for entry_id in pending.order_by("id")[:10_000]:
         fan_out(entry_id)
         done += 1
+        if time.monotonic() > deadline:
+            break
     return done
 
 
@@ -179,31 +199,118 @@ def _window_entries(author_id: int, since_id: int) -> list[int]:
     )
 
 
-def merge_author(reader_id: int, author_id: int, store: TimelineStore | None = None) -> None:
-    """After follow, unmute or unblock: the author's recent entries join the reader's timeline."""
-    store = store or TimelineStore()
-    if not store.home_exists(reader_id):
-        return
-    author = User.objects.filter(pk=author_id).values("followers_count").first()
-    if author is None or is_celebrity(author["followers_count"]):
-        return  # celebrities are merged at read time
-    oldest = store.oldest_entry(reader_id) or ids.id_at(timezone.now() - settings.TIMELINE_INACTIVE_AFTER)
-    store.merge_into_home(reader_id, _window_entries(author_id, oldest))
+def should_see(reader_id: int, author_id: int) -> bool:
+    """Whether the author's posts belong in the reader's home timeline now: followed, not muted, no block."""
+    followed = Follow.objects.filter(follower_id=reader_id, followee_id=author_id)
+    muted = Mute.objects.filter(muter_id=reader_id, muted_id=author_id)
+    blocked = Block.objects.filter(
+        Q(blocker_id=reader_id, blocked_id=author_id) | Q(blocker_id=author_id, blocked_id=reader_id)
+    )
+    found = (
+        User.objects.filter(pk=reader_id)
+        .annotate(followed=Exists(followed), muted=Exists(muted), blocked=Exists(blocked))
+        .values("followed", "muted", "blocked")
+        .first()
+    )
+    return bool(found and found["followed"] and not found["muted"] and not found["blocked"])
 
 
-def drop_author(reader_id: int, author_id: int, store: TimelineStore | None = None) -> None:
-    """After unfollow, block or mute: the author's entries leave the reader's timeline."""
+def sync_author(reader_id: int, author_id: int, store: TimelineStore | None = None) -> bool:
+    """After a follow, unfollow, block, mute or unmute: the reader's timeline holds the author's
+    recent entries if and only if the reader may see them now, as PostgreSQL says.
+
+    State-based, so the order in which syncs of one pair run, and how often,
+    doesn't matter: after writing, the state is read again, and a change in
+    between is applied too. Returns False when the timeline is being rebuilt
+    (its rebuild may have read PostgreSQL before the change): try again later.
+    """
     store = store or TimelineStore()
-    if not store.home_exists(reader_id):
-        return
+    store.forget_celebrities(reader_id)
+    wanted = should_see(reader_id, author_id)
+    for _ in range(3):
+        if not _apply_sync(store, reader_id, author_id, wanted):
+            return False
+        now = should_see(reader_id, author_id)
+        if now == wanted:
+            return True
+        wanted = now
+    return False
+
+
+def _apply_sync(store: TimelineStore, reader_id: int, author_id: int, keep: bool) -> bool:
+    state = store.home_state(reader_id)
+    if state != "built":
+        return state is None  # not built: it will be, from PostgreSQL; being rebuilt: later
     oldest = store.oldest_entry(reader_id)
-    if oldest is not None:
-        store.remove_from_homes([reader_id], _window_entries(author_id, oldest))
+    if keep:
+        author = User.objects.filter(pk=author_id).values("followers_count").first()
+        if author is None or is_celebrity(author["followers_count"]):
+            return True  # celebrities are merged at read time
+        since = oldest or ids.id_at(timezone.now() - settings.TIMELINE_INACTIVE_AFTER)
+        entries = _window_entries(author_id, since)
+    else:
+        entries = _window_entries(author_id, oldest) if oldest is not None else []
+    return store.sync_author(reader_id, entries, keep=keep) >= 0
+
+
+# --- the outbox (timelines.models.TimelineChange) -------------------------------------------
+
+CHANGES_CATCH_UP_AFTER = timedelta(seconds=30)  # rows older than this are the catch-up's
+
+
+def changes_for_sync(pairs: list[tuple[int, int]]) -> list[int]:
+    """Outbox rows for (reader, author) pairs, in the caller's transaction; their ids for the task."""
+    rows = TimelineChange.objects.bulk_create(
+        [TimelineChange(kind=TimelineChange.Kind.SYNC, reader_id=r, author_id=a) for r, a in dict.fromkeys(pairs)]
+    )
+    return [row.pk for row in rows]
+
+
+def changes_for_removal(author_id: int, entry_ids: list[int]) -> list[int]:
+    row = TimelineChange.objects.create(kind=TimelineChange.Kind.REMOVE, author_id=author_id, entry_ids=entry_ids)
+    return [row.pk]
+
+
+def apply_changes(change_ids: list[int] | None = None, *, older_than: timedelta | None = None,
+                  budget: float | None = None) -> tuple[int, int]:  # fmt: skip
+    """Apply outbox rows (these ids, or all older than `older_than`), oldest first, deleting each once applied.
+
+    A sync whose timeline is being rebuilt stays for a later run. Works for
+    up to `budget` seconds. Returns (applied, left).
+    """
+    rows = TimelineChange.objects.order_by("id")
+    if change_ids is not None:
+        rows = rows.filter(pk__in=change_ids)
+    if older_than is not None:
+        rows = rows.filter(created_at__lt=timezone.now() - older_than)
+    store = TimelineStore()
+    deadline = time.monotonic() + (budget or settings.TASK_SLICE_SECONDS)
+    applied = left = 0
+    for change in rows[:10_000]:
+        if change.kind == TimelineChange.Kind.REMOVE:
+            remove_everywhere(change.author_id, change.entry_ids, store)
+            done = True
+        else:
+            done = sync_author(change.reader_id, change.author_id, store)
+        if done:
+            TimelineChange.objects.filter(pk=change.pk).delete()
+            applied += 1
+        else:
+            left += 1
+        if time.monotonic() > deadline:
+            break
+    return applied, left
 
 
 def rebuild_home(user_id: int, store: TimelineStore | None = None) -> list[int]:
-    """The newest entries of the people the reader follows (celebrities aside) and their own."""
+    """The newest entries of the people the reader follows (celebrities aside) and their own.
+
+    The set is marked as being rebuilt before PostgreSQL is read, so a post
+    committed after the read is still fanned out into it.
+    """
     store = store or TimelineStore()
+    key = store.home_key(user_id)
+    store.begin_rebuild(key)
     followed = Follow.objects.filter(
         follower_id=user_id, followee__followers_count__lte=settings.TIMELINE_FANOUT_MAX_FOLLOWERS
     )
@@ -215,11 +322,14 @@ def rebuild_home(user_id: int, store: TimelineStore | None = None) -> list[int]:
         .order_by("-id")
         .values_list("id", flat=True)[: settings.TIMELINE_MAX_ENTRIES]
     )
-    store.replace_home(user_id, entries)
+    store.finish_rebuild(key, entries, int(settings.TIMELINE_INACTIVE_AFTER.total_seconds()))
     return entries
 
 
 def rebuild_recent(author_id: int, store: TimelineStore | None = None) -> None:
+    """An author's recent entries (the celebrity merge reads them), marked as being rebuilt while read."""
     store = store or TimelineStore()
+    key = store.recent_key(author_id)
+    store.begin_rebuild(key)
     since = ids.id_at(timezone.now() - settings.TIMELINE_INACTIVE_AFTER)
-    store.replace_recent(author_id, _window_entries(author_id, since))
+    store.finish_rebuild(key, _window_entries(author_id, since), None)

@@ -1,34 +1,73 @@
 """Home timelines in Redis: one sorted set per reader, and a recent-entries set per author.
 
 Members are entry ids (a tweet, or a retweet's own row) and scores are the
-same snowflake ids, so ranges by score are ranges by time. A timeline only
-exists once it has been fully built: a sentinel member at +inf marks it, so
-fan-out can add to built timelines without creating partial ones, and an
-empty timeline still counts as built. Everything here can be rebuilt from
+same snowflake ids, so ranges by score are ranges by time. A set only counts
+once it has been fully built: a sentinel member at +inf marks it, so fan-out
+can add to built sets without creating partial ones, and an empty set still
+counts as built. A set being rebuilt holds a `pending` member (score 0)
+until the rebuild has written what it read from PostgreSQL: fan-out adds to
+it meanwhile, so a post committed during a rebuild is never lost between
+the rebuild's read and its write. Everything here can be rebuilt from
 PostgreSQL; nothing here is the source of truth.
+
+Every key carries a generation (`tl:home:<generation>:<reader>`). A Redis
+that restarts, whatever it restored (nothing, or a snapshot from before
+posts that were since fanned out), has a new run id; the first process to
+notice moves every process to a new generation, in which no timeline is
+built yet, so each is rebuilt from PostgreSQL on its next read. Processes
+look at most `GENERATION_CHECK_SECONDS` apart (the worker before every
+fan-out); old generations expire or are swept by `sweep_generations`.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 
 from config.redis import get_redis
 
-SENTINEL = "built"  # member at score +inf: "this timeline is complete"
+SENTINEL = "built"  # member at score +inf: "this set is complete"
+PENDING = "pending"  # member at score 0: "being rebuilt"; removed when the rebuild writes
+MARKERS = {SENTINEL.encode(), PENDING.encode()}
 
-# Add one entry to every listed home timeline that exists. Trimming back to the
-# newest `max` (plus the sentinel) happens once a set is `slack` over, so a full
-# timeline isn't trimmed on every single insert.
+GENERATION_KEY = "tl:gen"  # the current generation (a number that never repeats)
+RUN_KEY = "tl:run"  # the run id of the Redis process that generation belongs to
+SWEEP_KEY = "tl:sweep"  # where the due sweep of old generations got to (a SCAN cursor); none when not due
+STATS_KEY = "tl:stats"  # hash: hit, miss, inserted, fanouts, fanout_ms (kept across generations)
+GENERATION_CHECK_SECONDS = 1.0
+
+# The generation for this Redis process: the stored one while the run id matches, else
+# a new one (the stored number + 1, or the server's time in microseconds if larger, so
+# that a Redis that lost everything never hands out a number an old process may hold).
+_CHECK_GENERATION = """
+local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+local stored = redis.call('GET', KEYS[2])
+if stored and redis.call('GET', KEYS[1]) == run then
+  return tonumber(stored)
+end
+local now = redis.call('TIME')
+local generation = math.max(tonumber(stored or '0') + 1, tonumber(now[1]) * 1000000 + tonumber(now[2]))
+redis.call('SET', KEYS[2], string.format('%.0f', generation))  -- not tostring: that would round
+redis.call('SET', KEYS[1], run)
+redis.call('SET', KEYS[3], '0')  -- a sweep of older generations is due, from the start
+return generation
+"""
+
+# Add one entry to every listed set that is built or being rebuilt. Trimming back to the
+# newest `max` (plus the sentinel) happens once a set is `slack` over, so a full set
+# isn't trimmed on every single insert. Answers how many entries were new.
 _ADD_IF_BUILT = """
 local keep = tonumber(ARGV[3]) + 1
 local limit = keep + tonumber(ARGV[4])
 local added = 0
 for i, key in ipairs(KEYS) do
-  -- Add first and undo if that created the set: a built timeline always holds the
-  -- sentinel, so a size of 1 means there was no timeline. Saves an EXISTS per key.
-  redis.call('ZADD', key, ARGV[1], ARGV[2])
+  -- Add first and undo if that created the set: a built set always holds the
+  -- sentinel (one being rebuilt, the pending mark), so a size of 1 means there
+  -- was none. Saves an EXISTS per key.
+  local new = redis.call('ZADD', key, ARGV[1], ARGV[2])
   local size = redis.call('ZCARD', key)
   if size == 1 then
     redis.call('DEL', key)
@@ -36,19 +75,18 @@ for i, key in ipairs(KEYS) do
     if size > limit then
       redis.call('ZREMRANGEBYRANK', key, 0, -(keep + 1))
     end
-    added = added + 1
+    added = added + new
   end
 end
 return added
 """
-
 
 # One round trip per page read: is the timeline built? If so, keep it alive,
 # count a hit, and return a page with the cached list of followed celebrities
 # (false when not cached); if not, count a miss.
 _READ_PAGE = """
 local key, stats, celebrities = KEYS[1], KEYS[2], KEYS[3]
-if redis.call('EXISTS', key) == 0 then
+if not redis.call('ZSCORE', key, 'built') then
   redis.call('HINCRBY', stats, 'miss', 1)
   return false
 end
@@ -58,28 +96,42 @@ local ids = redis.call('ZREVRANGEBYSCORE', key, ARGV[1], '-inf', 'LIMIT', 0, ARG
 return {ids, redis.call('ZCARD', key), redis.call('GET', celebrities)}
 """
 
+# Bring one author's entries into (ARGV[1] = 'merge') or out of ('drop') one built
+# timeline. -1: being rebuilt, try later (the rebuild may have read PostgreSQL before
+# the change); 0: not built, nothing to do (it will be built from PostgreSQL); 1: done.
+_SYNC = """
+local key = KEYS[1]
+if redis.call('ZSCORE', key, 'pending') then return -1 end
+if not redis.call('ZSCORE', key, 'built') then return 0 end
+if ARGV[1] == 'merge' then
+  for i = 3, #ARGV do redis.call('ZADD', key, ARGV[i], ARGV[i]) end
+  redis.call('ZREMRANGEBYRANK', key, 0, -(tonumber(ARGV[2]) + 2))
+else
+  for i = 3, #ARGV do redis.call('ZREM', key, ARGV[i]) end
+end
+return 1
+"""
 
-def home_key(user_id: int) -> str:
-    return f"tl:home:{user_id}"
+
+def home_key(generation: int, user_id: int) -> str:
+    return f"tl:home:{generation}:{user_id}"
 
 
-def recent_key(author_id: int) -> str:
-    return f"tl:recent:{author_id}"
+def recent_key(generation: int, author_id: int) -> str:
+    return f"tl:recent:{generation}:{author_id}"
 
 
-def lock_key(user_id: int) -> str:
-    return f"tl:lock:{user_id}"
+def lock_key(generation: int, user_id: int) -> str:
+    return f"tl:lock:{generation}:{user_id}"
 
 
-def celebrities_key(user_id: int) -> str:
+def celebrities_key(generation: int, user_id: int) -> str:
     """The accounts too big to fan out that this reader follows, as "1,2,3" (a cache)."""
-    return f"tl:celebrities:{user_id}"
+    return f"tl:celebrities:{generation}:{user_id}"
 
 
 CELEBRITIES_TTL = 300  # seconds; a follow or unfollow clears it sooner
-
-
-STATS_KEY = "tl:stats"  # hash: hit, miss, inserted
+REBUILD_TTL = 120  # a rebuild that died leaves its pending set this long at most
 
 
 def _capacity() -> int:
@@ -90,23 +142,87 @@ def _ttl() -> int:
     return int(settings.TIMELINE_INACTIVE_AFTER.total_seconds())
 
 
-class TimelineStore:
-    """Named operations on the timeline keys; callers never build keys by hand."""
+def _ids(members) -> list[int]:
+    return [int(m) for m in members if m not in MARKERS]
 
-    def __init__(self, redis=None):
+
+# --- the generation ----------------------------------------------------------------------
+
+_generations: dict[str, tuple[int, float]] = {}  # Redis address -> (generation, when checked)
+_generations_lock = threading.Lock()
+
+
+def _address(client) -> str:
+    kwargs = client.connection_pool.connection_kwargs
+    return f"{kwargs.get('path') or kwargs.get('host')}:{kwargs.get('port')}/{kwargs.get('db', 0)}"
+
+
+def generation(client, *, max_age: float = GENERATION_CHECK_SECONDS) -> int:
+    """The current timeline generation of this Redis, asked at most every `max_age` seconds."""
+    address = _address(client)
+    found = _generations.get(address)
+    now = time.monotonic()
+    if found is not None and now - found[1] < max_age:
+        return found[0]
+    current = int(client.eval(_CHECK_GENERATION, 3, RUN_KEY, GENERATION_KEY, SWEEP_KEY))
+    with _generations_lock:
+        _generations[address] = (current, now)
+    return current
+
+
+def forget_generations() -> None:
+    """Ask Redis afresh on next use (tests empty Redis between tests)."""
+    with _generations_lock:
+        _generations.clear()
+
+
+class TimelineStore:
+    """Named operations on the timeline keys; callers never build keys by hand.
+
+    The generation is read on first use (so a Redis that is down fails the
+    caller's first operation, inside its own error handling) and kept for the
+    store's life, so one page reads one generation. `fresh=True` asks Redis
+    rather than the per-process cache (the worker, before each fan-out).
+    """
+
+    def __init__(self, redis=None, *, fresh: bool = False):
         self.redis = redis if redis is not None else get_redis()
-        self._add_script = self.redis.register_script(_ADD_IF_BUILT)
-        self._read_script = self.redis.register_script(_READ_PAGE)
+        self._fresh = fresh
+        self._generation: int | None = None
+        self._scripts = {}
+
+    @property
+    def generation(self) -> int:
+        if self._generation is None:
+            self._generation = generation(self.redis, max_age=0 if self._fresh else GENERATION_CHECK_SECONDS)
+        return self._generation
+
+    def home_key(self, user_id: int) -> str:
+        return home_key(self.generation, user_id)
+
+    def recent_key(self, author_id: int) -> str:
+        return recent_key(self.generation, author_id)
+
+    def _eval(self, script: str, keys: list[str], args: list) -> object:
+        # EVALSHA, loading the script on first use (or after a restart emptied the script cache).
+        found = self._scripts.get(script)
+        if found is None:
+            found = self._scripts[script] = self.redis.register_script(script)
+        return found(keys=keys, args=args)
 
     # --- writing ------------------------------------------------------------------
 
+    def _add_if_built(self, keys: list[str], entry_id: int) -> int:
+        args = [entry_id, entry_id, _capacity(), settings.TIMELINE_TRIM_SLACK]
+        return self._eval(_ADD_IF_BUILT, keys, args)
+
     def add_to_homes(self, user_ids: Sequence[int], entry_id: int) -> int:
-        """Add an entry to the built timelines among `user_ids`; one round trip."""
+        """Add an entry to the built timelines among `user_ids`; one round trip. Returns new entries."""
         if not user_ids:
             return 0
-        args = [entry_id, entry_id, _capacity(), settings.TIMELINE_TRIM_SLACK]
-        added = self._add_script(keys=[home_key(u) for u in user_ids], args=args)
-        self.redis.hincrby(STATS_KEY, "inserted", added)
+        added = self._add_if_built([self.home_key(u) for u in user_ids], entry_id)
+        if added:
+            self.redis.hincrby(STATS_KEY, "inserted", added)
         return added
 
     def remove_from_homes(self, user_ids: Sequence[int], entry_ids: Sequence[int]) -> None:
@@ -114,106 +230,123 @@ class TimelineStore:
             return
         with self.redis.pipeline(transaction=False) as pipe:
             for user_id in user_ids:
-                pipe.zrem(home_key(user_id), *entry_ids)
+                pipe.zrem(self.home_key(user_id), *entry_ids)
             pipe.execute()
 
     def add_recent(self, author_id: int, entry_id: int) -> None:
-        """The author's own recent entries: read by the celebrity merge, rebuilt on demand."""
-        key = recent_key(author_id)
-        with self.redis.pipeline(transaction=True) as pipe:
-            pipe.zadd(key, {entry_id: entry_id})
-            pipe.zremrangebyrank(key, 0, -(_capacity() + 1))
-            pipe.execute()
+        """The author's own recent entries, if their set is built (read by the celebrity merge)."""
+        self._add_if_built([self.recent_key(author_id)], entry_id)
 
     def remove_recent(self, author_id: int, entry_ids: Sequence[int]) -> None:
         if entry_ids:
-            self.redis.zrem(recent_key(author_id), *entry_ids)
+            self.redis.zrem(self.recent_key(author_id), *entry_ids)
+
+    def sync_author(self, user_id: int, entry_ids: Sequence[int], *, keep: bool) -> int:
+        """Merge (`keep`) or drop one author's entries in a built timeline: 1 done, 0 not built, -1 rebuilding."""
+        args = ["merge" if keep else "drop", _capacity(), *entry_ids]
+        return int(self._eval(_SYNC, [self.home_key(user_id)], args))
 
     def merge_into_home(self, user_id: int, entry_ids: Iterable[int]) -> None:
-        """Add several entries to one built timeline (after a follow, unmute or unblock)."""
-        entry_ids = list(entry_ids)
-        key = home_key(user_id)
-        if not entry_ids or not self.redis.exists(key):
-            return
+        """Add several entries to one built timeline."""
+        self.sync_author(user_id, list(entry_ids), keep=True)
+
+    def begin_rebuild(self, key: str) -> None:
+        """Empty the set but for the pending mark: fan-out adds to it while PostgreSQL is read."""
         with self.redis.pipeline(transaction=True) as pipe:
-            pipe.zadd(key, {e: e for e in entry_ids})
+            pipe.delete(key)
+            pipe.zadd(key, {PENDING: 0})
+            pipe.expire(key, REBUILD_TTL)
+            pipe.execute()
+
+    def finish_rebuild(self, key: str, entry_ids: Iterable[int], ttl: int | None) -> None:
+        """Write what was read, mark the set built, and keep the newest entries (with what arrived meanwhile)."""
+        members = {e: e for e in entry_ids}
+        members[SENTINEL] = float("inf")
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(key, members)
+            pipe.zrem(key, PENDING)
             pipe.zremrangebyrank(key, 0, -(_capacity() + 2))
+            if ttl:
+                pipe.expire(key, ttl)
+            else:
+                pipe.persist(key)
             pipe.execute()
 
     def replace_home(self, user_id: int, entry_ids: Iterable[int]) -> None:
         """Write a whole timeline at once, sentinel and expiry included."""
-        key = home_key(user_id)
-        members = {e: e for e in entry_ids}
-        members[SENTINEL] = float("inf")
-        with self.redis.pipeline(transaction=True) as pipe:
-            pipe.delete(key)
-            pipe.zadd(key, members)
-            pipe.expire(key, _ttl())
-            pipe.execute()
+        key = self.home_key(user_id)
+        self.begin_rebuild(key)
+        self.finish_rebuild(key, entry_ids, _ttl())
 
     def replace_recent(self, author_id: int, entry_ids: Iterable[int]) -> None:
-        key = recent_key(author_id)
-        members = {e: e for e in entry_ids}
-        with self.redis.pipeline(transaction=True) as pipe:
-            pipe.delete(key)
-            if members:
-                pipe.zadd(key, members)
-            pipe.execute()
+        key = self.recent_key(author_id)
+        self.begin_rebuild(key)
+        self.finish_rebuild(key, entry_ids, None)
 
     def drop_home(self, user_id: int) -> None:
-        self.redis.delete(home_key(user_id))
+        self.redis.delete(self.home_key(user_id))
 
     # --- reading ------------------------------------------------------------------------
 
+    def home_state(self, user_id: int) -> str | None:
+        """ "built", "pending" (being rebuilt) or None (no timeline)."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            key = self.home_key(user_id)
+            pipe.zscore(key, PENDING)
+            pipe.zscore(key, SENTINEL)
+            pending, built = pipe.execute()
+        return "pending" if pending is not None else "built" if built is not None else None
+
     def home_exists(self, user_id: int) -> bool:
-        return bool(self.redis.exists(home_key(user_id)))
+        """Built (complete); a timeline being rebuilt doesn't count."""
+        return self.redis.zscore(self.home_key(user_id), SENTINEL) is not None
 
     def touch(self, user_id: int) -> None:
         """A visit keeps the timeline alive for TIMELINE_INACTIVE_AFTER more."""
-        self.redis.expire(home_key(user_id), _ttl())
+        self.redis.expire(self.home_key(user_id), _ttl())
 
     def read_home(self, user_id: int, before: int | None, count: int):
         """(ids, full, celebrities or None) as `home_page` gives them, or None when not built (a miss)."""
         top = f"({before}" if before is not None else "+inf"
-        keys = [home_key(user_id), STATS_KEY, celebrities_key(user_id)]
-        found = self._read_script(keys=keys, args=[top, count + 1, _ttl()])
+        keys = [self.home_key(user_id), STATS_KEY, celebrities_key(self.generation, user_id)]
+        found = self._eval(_READ_PAGE, keys, [top, count + 1, _ttl()])
         if found is None:
             return None
         members, size, celebrities = found
-        ids = [int(m) for m in members if m != SENTINEL.encode()][:count]
+        ids = _ids(members)[:count]
         if celebrities is not None:
             celebrities = [int(c) for c in celebrities.split(b",") if c]
         return ids, size - 1 >= _capacity(), celebrities
 
     def cache_celebrities(self, user_id: int, author_ids: list[int]) -> None:
-        self.redis.set(celebrities_key(user_id), ",".join(map(str, author_ids)), ex=CELEBRITIES_TTL)
+        key = celebrities_key(self.generation, user_id)
+        self.redis.set(key, ",".join(map(str, author_ids)), ex=CELEBRITIES_TTL)
 
     def forget_celebrities(self, user_id: int) -> None:
-        self.redis.delete(celebrities_key(user_id))
+        self.redis.delete(celebrities_key(self.generation, user_id))
 
     def home_page(self, user_id: int, before: int | None, count: int) -> tuple[list[int], bool]:
         """Up to `count` entry ids below `before`, newest first, and whether the set is full (trimmed)."""
-        key = home_key(user_id)
+        key = self.home_key(user_id)
         top = f"({before}" if before is not None else "+inf"
         with self.redis.pipeline(transaction=False) as pipe:
             pipe.zrevrangebyscore(key, top, "-inf", start=0, num=count + 1)
             pipe.zcard(key)
             members, size = pipe.execute()
-        ids = [int(m) for m in members if m != SENTINEL.encode()][:count]
-        return ids, size - 1 >= _capacity()
+        return _ids(members)[:count], size - 1 >= _capacity()
 
     def newer(self, user_id: int, after: int, count: int) -> list[int]:
         """Entries above `after` (what a "new posts" banner loads), oldest first."""
-        members = self.redis.zrangebyscore(home_key(user_id), f"({after}", "+inf", start=0, num=count + 1)
-        return [int(m) for m in members if m != SENTINEL.encode()][:count]
+        members = self.redis.zrangebyscore(self.home_key(user_id), f"({after}", "+inf", start=0, num=count + 1)
+        return _ids(members)[:count]
 
     def recent_newer(self, author_ids: Sequence[int], after: int, count: int) -> list[int]:
         if not author_ids:
             return []
         with self.redis.pipeline(transaction=False) as pipe:
             for author_id in author_ids:
-                pipe.zrangebyscore(recent_key(author_id), f"({after}", "+inf", start=0, num=count)
-            return [int(m) for members in pipe.execute() for m in members]
+                pipe.zrangebyscore(self.recent_key(author_id), f"({after}", "+inf", start=0, num=count + 1)
+            return [i for members in pipe.execute() for i in _ids(members)]
 
     def recent_pages(self, author_ids: Sequence[int], before: int | None, count: int) -> list[int]:
         """Entries below `before` from several authors' recent sets, in one round trip."""
@@ -222,27 +355,56 @@ class TimelineStore:
         top = f"({before}" if before is not None else "+inf"
         with self.redis.pipeline(transaction=False) as pipe:
             for author_id in author_ids:
-                pipe.zrevrangebyscore(recent_key(author_id), top, "-inf", start=0, num=count)
+                pipe.zrevrangebyscore(self.recent_key(author_id), top, "-inf", start=0, num=count + 1)
             results = pipe.execute()
-        return [int(m) for members in results for m in members]
+        return [i for members in results for i in _ids(members)[:count]]
 
     def missing_recent(self, author_ids: Sequence[int]) -> list[int]:
+        """Authors whose recent set isn't built (never, or not in this generation, or being rebuilt)."""
         with self.redis.pipeline(transaction=False) as pipe:
             for author_id in author_ids:
-                pipe.exists(recent_key(author_id))
+                pipe.zscore(self.recent_key(author_id), SENTINEL)
             flags = pipe.execute()
-        return [a for a, present in zip(author_ids, flags, strict=True) if not present]
+        return [a for a, score in zip(author_ids, flags, strict=True) if score is None]
 
     def acquire_rebuild_lock(self, user_id: int) -> bool:
         """One rebuild per reader at a time: SET NX with a short expiry."""
-        return bool(self.redis.set(lock_key(user_id), "1", nx=True, ex=30))
+        return bool(self.redis.set(lock_key(self.generation, user_id), "1", nx=True, ex=30))
 
     def release_rebuild_lock(self, user_id: int) -> None:
-        self.redis.delete(lock_key(user_id))
+        self.redis.delete(lock_key(self.generation, user_id))
 
     def oldest_entry(self, user_id: int) -> int | None:
-        found = self.redis.zrange(home_key(user_id), 0, 0)
-        return int(found[0]) if found and found[0] != SENTINEL.encode() else None
+        found = self.redis.zrangebyscore(self.home_key(user_id), "(0", "+inf", start=0, num=1)
+        return int(found[0]) if found and found[0] not in MARKERS else None
+
+    # --- old generations ----------------------------------------------------------------
+
+    def sweep_generations(self, *, budget: float = 10.0, batch: int = 1000) -> int:
+        """Unlink keys of past generations, `batch` at a time, for up to `budget` seconds. Returns how many.
+
+        Only after a new generation began (it leaves a cursor in `tl:sweep`), and
+        resuming where the last sweep stopped; a finished sweep removes the cursor.
+        """
+        current = str(self.generation)
+        found = self.redis.get(SWEEP_KEY)
+        if found is None:
+            return 0  # no new generation since the last complete sweep
+        cursor = int(found)
+        deadline = time.monotonic() + budget
+        removed = 0
+        while True:
+            cursor, keys = self.redis.scan(cursor, match="tl:*:*:*", count=batch)
+            stale = [k for k in keys if k.split(b":")[2].decode() != current]
+            if stale:
+                removed += self.redis.unlink(*stale)
+            if cursor == 0 or time.monotonic() > deadline:
+                break
+        if cursor == 0:
+            self.redis.delete(SWEEP_KEY)
+        else:
+            self.redis.set(SWEEP_KEY, cursor)
+        return removed
 
     # --- statistics ---------------------------------------------------------------------
 

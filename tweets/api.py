@@ -66,13 +66,18 @@ class TweetCreateView(APIView):
         request=TweetCreateSerializer,
         responses={
             201: TweetCreatedSerializer,
+            200: TweetCreatedSerializer,
             **errors(
                 s403="A block stands between you and the author replied to or quoted, or the quoted post is "
                 "from a private account.",
                 s404="The post replied to or quoted is gone, or an image id is not an upload of yours.",
             ),
         },
-        description="A post, a reply (`replyToTweetId`) or a quote (`quoteTweetId`), with text or images or both.",
+        description=(
+            "A post, a reply (`replyToTweetId`) or a quote (`quoteTweetId`), with text or images or both: 201 with "
+            "the new post. The same post sent again by its author within two minutes (same text, reply or quote "
+            "target and media) is taken for a retry whose answer was lost: 200 with the first post."
+        ),
         parameters=[IDEMPOTENCY_PARAMETER],
         tags=["tweets"],
     )
@@ -88,7 +93,9 @@ class TweetCreateView(APIView):
         )
         data = _tweet_json(selectors.tweet_for_viewer(tweet.pk, request.user), request)
         body = {"tweetId": data["id"], "createdAt": data["createdAt"], "tweetData": data}
-        return Response(body, status=status.HTTP_201_CREATED)
+        # A retry of a post that was made (its answer lost) gets the first post back: 200, not 201.
+        repeated = getattr(tweet, "repeated", False)
+        return Response(body, status=status.HTTP_200_OK if repeated else status.HTTP_201_CREATED)
 
 
 class TweetDetailView(APIView):

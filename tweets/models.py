@@ -179,6 +179,8 @@ class Media(ProcessedImage):
         indexes = [
             models.Index(fields=["tweet", "position"], name="media_tweet"),
             models.Index(fields=["created_at"], name="media_unattached", condition=Q(tweet__isnull=True)),
+            # The few uploads still being processed (tweets.tasks.process_pending_media).
+            models.Index(fields=["created_at"], name="media_processing", condition=Q(state="processing")),
         ]
         verbose_name_plural = "media"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest, Upper
 from django.utils import timezone
@@ -16,11 +16,12 @@ from django.utils import timezone
 from accounts.models import User
 from config import abuse
 from config.errors import Conflict, Forbidden, NotFound, ServiceError
-from config.tasks import enqueue_on_commit
+from config.tasks import after_commit, enqueue_on_commit
 from notifications import services as notifications
 from notifications.models import Notification
 from search import trends
 from social.visibility import RelationSet
+from timelines import services as timeline_services
 from timelines import tasks as timeline_tasks
 from tweets import ids, media, text
 from tweets.models import Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
@@ -131,6 +132,15 @@ def tweet_create(
     A post counts against the posting limit and the flood check
     (config/abuse.py) once it is valid. A backdated post (`created_at`) is an
     import by our own code (the demo data), not someone posting now: no limits.
+
+    A retry is not a second post: the same author sending the same text (as
+    normalised), answering or quoting the same post, with the same earlier
+    uploads, within REPEAT_WINDOW, gets the first post back, marked
+    `repeated` (the API answers 200 instead of 201), and nothing else happens.
+    A client whose post committed but whose answer was lost (a 500, a dropped
+    connection) can simply send it again, `Idempotency-Key` or not. Posts
+    with files sent along (`uploads`, the page's form) are left out: the page
+    guards them with its form token.
     """
     media_ids = list(dict.fromkeys(media_ids))
     if len(media_ids) + len(uploads) > settings.TWEET_MAX_IMAGES:
@@ -147,6 +157,15 @@ def tweet_create(
 
 
 def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_at, stored) -> Tweet:
+    parent = _visible_target(reply_to_id, author, field="replyToTweetId") if reply_to_id else None
+    quoted = _visible_target(quote_of_id, author, field="quoteTweetId") if quote_of_id else None
+    if quoted is not None and quoted.author.is_private and quoted.author_id != author.pk:
+        raise Forbidden("Posts from private accounts can't be quoted.", field="quoteTweetId")
+    # Before the media check: a retry names uploads the first post has already taken.
+    first = _repeat_of(author, body, parent, quoted, media_ids) if created_at is None and not uploads else None
+    if first is not None:
+        first.repeated = True
+        return first
     attached = []
     if media_ids:
         attached = list(Media.objects.select_for_update().filter(pk__in=media_ids, owner=author, tweet__isnull=True))
@@ -154,10 +173,6 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
             raise NotFound("Unknown media id: upload the image first, as yourself.", field="mediaIds")
         attached.sort(key=lambda m: media_ids.index(m.pk))
         media.check_attachable(attached)
-    parent = _visible_target(reply_to_id, author, field="replyToTweetId") if reply_to_id else None
-    quoted = _visible_target(quote_of_id, author, field="quoteTweetId") if quote_of_id else None
-    if quoted is not None and quoted.author.is_private and quoted.author_id != author.pk:
-        raise Forbidden("Posts from private accounts can't be quoted.", field="quoteTweetId")
     if created_at is None:
         abuse.check(abuse.POST, author, text=body)
 
@@ -206,6 +221,38 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
     notifications.notify_mentions(actor=author, tweet=tweet, users=mentioned, skip=told)
     enqueue_on_commit(timeline_tasks.fan_out_entry, tweet.pk)
     return tweet
+
+
+REPEAT_WINDOW = timedelta(minutes=2)
+_REPEAT_LOCK = 0x5052_0000_0000_0000  # + author id: "one post at a time" for the repeat check
+
+
+def _repeat_of(author: User, body: str, parent: Tweet | None, quoted: Tweet | None, media_ids) -> Tweet | None:
+    """The author's identical post of the last REPEAT_WINDOW, if this is a retry of it.
+
+    Posts by one author are serialised for the rest of the transaction (an
+    advisory lock), so a retry sent while the first is still being written
+    waits for it and then finds it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_REPEAT_LOCK + author.pk])
+    first = (
+        Tweet.objects.filter(
+            author=author,
+            id__gte=ids.id_at(timezone.now() - REPEAT_WINDOW),
+            retweet_of__isnull=True,
+            text=body,
+            reply_to_id=parent.pk if parent else None,
+            quote_of_id=quoted.pk if quoted else None,
+            has_media=bool(media_ids),
+        )
+        .order_by("-id")
+        .first()
+    )
+    if first is None or not media_ids:
+        return first
+    same_media = list(Media.objects.filter(tweet=first).order_by("position").values_list("pk", flat=True)) == media_ids
+    return first if same_media else None
 
 
 @transaction.atomic
@@ -269,9 +316,15 @@ def tweet_delete(*, actor: User, tweet: Tweet) -> None:
     tweet_id, author_id = tweet.pk, tweet.author_id
     trends.record_on_commit(actor, _tags_of(tweet.entities), tweet.created_at, -1)
     tweet.delete()
-    transaction.on_commit(lambda: media.delete_files(files))
+    after_commit(media.delete_files, files)
     # Others' retweets of it went with it; hydration drops those from timelines.
-    enqueue_on_commit(timeline_tasks.remove_entries, author_id, [tweet_id])
+    _remove_from_timelines(author_id, [tweet_id])
+
+
+def _remove_from_timelines(author_id: int, entry_ids: list[int]) -> None:
+    """An outbox row in this transaction, applied by a task after commit or by the catch-up (timelines.models)."""
+    changes = timeline_services.changes_for_removal(author_id, entry_ids)
+    enqueue_on_commit(timeline_tasks.apply_changes, changes)
 
 
 # --- likes and retweets ------------------------------------------------------------
@@ -336,7 +389,7 @@ def retweet_delete(*, user: User, tweet: Tweet | None = None, tweet_id: int | No
         _bump(target.pk, "retweet_count", -1)
         target.refresh_from_db(fields=["retweet_count"])
         notifications.withdraw(actor=user, verb=Verb.RETWEET, tweet=target)
-        enqueue_on_commit(timeline_tasks.remove_entries, user.pk, rows)
+        _remove_from_timelines(user.pk, rows)
     return target
 
 

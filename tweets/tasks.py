@@ -13,16 +13,24 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config import media
+from config.tasks import RETRY_WHILE_AWAY, Slice, enqueue
 
 logger = logging.getLogger(__name__)
 
 
-# Decoding is bounded by the probe; the time limit is the last guard (a hostile file we didn't foresee).
-PROCESSING = {"bind": True, "acks_late": True, "max_retries": 5, "retry_backoff": True,
-              "autoretry_for": (OSError,), "soft_time_limit": 60, "time_limit": 90}  # fmt: skip
+# Decoding is bounded by the probe; the time limit is the last guard (a hostile file we didn't foresee),
+# under the broker's visibility timeout so a slow run is never delivered twice at once. Storage errors
+# (S3 away: OSError) are retried too; `process_pending_media` tries again later.
+PROCESSING = {
+    **RETRY_WHILE_AWAY,
+    "autoretry_for": (*RETRY_WHILE_AWAY["autoretry_for"], OSError),
+    "max_retries": 5,
+    "soft_time_limit": 20,
+    "time_limit": 25,
+}
 
 
-@shared_task(**PROCESSING)
+@shared_task(bind=True, **PROCESSING)
 def process_media(self, media_id: int) -> bool:
     """Re-encode an upload without metadata and make its thumbnail (config/media.py). Safe to run twice."""
     from tweets.models import Media
@@ -38,14 +46,15 @@ def process_pending_media() -> int:
     from social.tasks import process_message_image
     from tweets.models import Media
 
-    stuck = timezone.now() - timedelta(minutes=2)
+    now = timezone.now()
     count = 0
     for model, task in ((Media, process_media), (MessageImage, process_message_image)):
-        for pk in model.objects.filter(state=model.State.PROCESSING, created_at__lt=stuck).values_list("pk", flat=True)[
-            :500
-        ]:
-            task.delay(pk)
-            count += 1
+        stuck = model.objects.filter(
+            state=model.State.PROCESSING,
+            created_at__lt=now - timedelta(minutes=2),
+            created_at__gte=now - timedelta(days=1),
+        ).values_list("pk", flat=True)
+        count += sum(enqueue(task, pk) for pk in stuck[:500])
     return count
 
 
@@ -84,18 +93,27 @@ def recount_tweets(tweets, fields=None) -> int:
 
 
 @shared_task(acks_late=True)
-def reconcile_tweet_counts(batch_size: int = 5000) -> int:
-    """Recount likes, retweets, replies and quotes, fixing any that drifted."""
+def reconcile_tweet_counts(batch_size: int = 5000, after: int = 0) -> int:
+    """Recount likes, retweets, replies and quotes, fixing any that drifted.
+
+    In slices: past the time budget it queues itself to carry on after the
+    last tweet it reached (if that can't be queued, the next hourly run
+    starts over).
+    """
     from tweets.models import Tweet
 
     fixed = 0
-    last_id = 0
+    last_id = after
+    budget = Slice()
     while True:
         batch = list(Tweet.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch_size])
         if not batch:
             return fixed
         last_id = batch[-1]
         fixed += recount_tweets(Tweet.objects.filter(pk__gte=batch[0], pk__lte=last_id))
+        if budget.over:
+            enqueue(reconcile_tweet_counts, batch_size, last_id)
+            return fixed
 
 
 @shared_task(acks_late=True)

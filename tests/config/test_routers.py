@@ -145,7 +145,7 @@ print(json.dumps({
     if "replica" in settings.DATABASES else None,
     "primary_options": settings.DATABASES["default"].get("OPTIONS"),
     "routers": settings.DATABASE_ROUTERS,
-}, default=str))
+}, default=lambda o: getattr(o, "__qualname__", str(o))))  # functions (the pool's check) by name
 """
 
 

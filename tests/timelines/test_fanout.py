@@ -80,9 +80,9 @@ def test_redelivered_fan_out_changes_nothing(author, active, built, store):
     built(reader)
     tweet = post(author, "once")
     services.fan_out(tweet.pk)
-    before = store.redis.zrange(f"tl:home:{reader.pk}", 0, -1, withscores=True)
+    before = store.redis.zrange(store.home_key(reader.pk), 0, -1, withscores=True)
     services.fan_out(tweet.pk)
-    assert store.redis.zrange(f"tl:home:{reader.pk}", 0, -1, withscores=True) == before
+    assert store.redis.zrange(store.home_key(reader.pk), 0, -1, withscores=True) == before
 
 
 def test_celebrities_are_not_fanned_out(author, active, built, store, settings):
@@ -92,10 +92,24 @@ def test_celebrities_are_not_fanned_out(author, active, built, store, settings):
     active(*readers)
     for reader in readers:
         built(reader)
+    earlier = post(author, "before anyone read me")
+    services.rebuild_recent(author.pk, store)  # a reader's page builds the author's recent set
     tweet = post(author, "to the masses")
     assert services.fan_out(tweet.pk) == 0
     assert all(entries(store, r) == [] for r in readers)
-    assert store.recent_pages([author.pk], None, 10) == [tweet.pk]  # merged at read time
+    assert store.recent_pages([author.pk], None, 10) == [tweet.pk, earlier.pk]  # merged at read time
+
+
+def test_fan_out_never_starts_a_partial_recent_set(author, store, settings):
+    """A recent set that isn't built (Redis restarted, or nobody read it yet) is left alone by fan-out:
+    one holding only the newest post would hide every older one from the celebrity merge."""
+    settings.TIMELINE_FANOUT_MAX_FOLLOWERS = 0
+    earlier = post(author, "old news")
+    tweet = post(author, "fresh")
+    services.fan_out(tweet.pk)
+    assert store.missing_recent([author.pk]) == [author.pk]
+    services.rebuild_recent(author.pk, store)
+    assert store.recent_pages([author.pk], None, 10) == [tweet.pk, earlier.pk]
 
 
 def test_fan_out_of_a_deleted_tweet_does_nothing(author, store):

@@ -9,8 +9,9 @@ from timelines.store import SENTINEL, TimelineStore, home_key, recent_key
 pytestmark = pytest.mark.django_db
 
 
-def test_key_helpers():
-    assert home_key(7) == "tl:home:7" and recent_key(7) == "tl:recent:7"
+def test_key_helpers(store):
+    assert home_key(3, 7) == "tl:home:3:7" and recent_key(3, 7) == "tl:recent:3:7"
+    assert store.home_key(7) == f"tl:home:{store.generation}:7"  # the keys of the current generation
 
 
 def test_the_client_comes_from_a_function_not_import_time(settings):
@@ -29,8 +30,8 @@ def test_adds_only_to_built_timelines(store):
 def test_an_empty_built_timeline_still_exists(store):
     store.replace_home(5, [])
     assert store.home_exists(5)
-    assert store.redis.zscore(home_key(5), SENTINEL) == float("inf")
-    assert store.redis.ttl(home_key(5)) > 29 * 24 * 3600
+    assert store.redis.zscore(store.home_key(5), SENTINEL) == float("inf")
+    assert store.redis.ttl(store.home_key(5)) > 29 * 24 * 3600
 
 
 def test_keeps_the_newest_800(store, settings):
@@ -57,6 +58,8 @@ def test_pages_are_exclusive_by_cursor(store):
 
 
 def test_recent_sets_and_merge(store):
+    store.add_recent(9, 4)  # not built: left alone
+    store.replace_recent(9, [])
     for entry in (5, 6, 7):
         store.add_recent(9, entry)
     assert sorted(store.recent_pages([9], 7, 10)) == [5, 6]
@@ -71,3 +74,66 @@ def test_rebuild_lock_is_exclusive(store):
     assert store.acquire_rebuild_lock(1) is False
     store.release_rebuild_lock(1)
     assert store.acquire_rebuild_lock(1) is True
+
+
+def test_the_inserted_count_is_entries_added_not_timelines_touched(store):
+    """Redelivered fan-outs and catch-ups touch timelines that already hold the entry; they add nothing."""
+    store.replace_home(1, [])
+    store.replace_home(2, [])
+    assert store.add_to_homes([1, 2, 3], 100) == 2
+    assert store.add_to_homes([1, 2, 3], 100) == 0  # again: nothing new
+    assert store.stats()["inserted"] == 2
+
+
+def test_a_fan_out_during_a_rebuild_is_kept(store):
+    """The rebuild read PostgreSQL before a post committed; the post's fan-out arrives before the rebuild
+    writes. The pending mark lets fan-out add to the set meanwhile, and the rebuild keeps what it finds."""
+    key = store.home_key(1)
+    store.begin_rebuild(key)
+    assert not store.home_exists(1)  # readers don't use it yet
+    assert store.add_to_homes([1], 300) == 1
+    store.finish_rebuild(key, [100, 200], ttl=60)
+    assert store.home_page(1, None, 10) == ([300, 200, 100], False)
+    assert store.oldest_entry(1) == 100
+
+
+def test_syncs_wait_for_a_rebuild_to_finish(store):
+    store.begin_rebuild(store.home_key(1))
+    assert store.sync_author(1, [5], keep=True) == -1  # the rebuild may have read the graph before the change
+    assert store.sync_author(2, [5], keep=True) == 0  # not built: built from PostgreSQL when read
+    store.replace_home(1, [1])
+    assert store.sync_author(1, [5, 3], keep=True) == 1
+    assert store.sync_author(1, [3], keep=False) == 1
+    assert store.home_page(1, None, 10)[0] == [5, 1]
+
+
+def test_a_redis_with_another_run_id_starts_a_new_generation(store):
+    """What a restarted Redis looks like to a process: the run id stored with the generation isn't its own.
+
+    Whatever the restart restored (here: the old timeline, as a snapshot would), the new generation
+    has no timeline built, so none of the restored, possibly holed, ones is read again."""
+    store.replace_home(1, [10, 20])
+    old = store.generation
+    store.redis.set(store_module.RUN_KEY, "f" * 40)  # as left by the Redis process before the restart
+    store_module.forget_generations()  # the per-process cache lapses within GENERATION_CHECK_SECONDS
+    fresh = TimelineStore()
+    assert fresh.generation > old
+    assert not fresh.home_exists(1)
+    assert TimelineStore().generation == fresh.generation  # and stays, for everyone
+    assert fresh.sweep_generations() == 1  # the old generation's timeline
+    assert store.redis.exists(home_key(old, 1)) == 0
+    assert fresh.sweep_generations() == 0 and not store.redis.exists(store_module.SWEEP_KEY)  # done till the next
+
+
+def test_a_redis_that_lost_everything_never_reuses_a_generation(store):
+    old = store.generation
+    store.redis.flushdb()
+    store_module.forget_generations()
+    assert TimelineStore().generation > old
+
+
+def test_the_generation_is_stored_exactly(store):
+    current = store.generation
+    assert int(store.redis.get(store_module.GENERATION_KEY)) == current
+    store_module.forget_generations()
+    assert TimelineStore().generation == store.generation

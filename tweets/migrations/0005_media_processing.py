@@ -38,4 +38,10 @@ class Migration(migrations.Migration):
             name="file",
             field=models.FileField(blank=True, upload_to=tweets.models.media_path),
         ),
+        migrations.AddIndex(
+            model_name="media",
+            index=models.Index(
+                condition=models.Q(("state", "processing")), fields=["created_at"], name="media_processing"
+            ),
+        ),
     ]
