@@ -83,6 +83,7 @@ app.conf.beat_schedule = {
     "resume-account-work": {"task": "accounts.tasks.resume_account_work", "schedule": 300},
     "forget-stale-presence": {"task": "notifications.tasks.purge_stale_presence", "schedule": 300},
     "refresh-trends": {"task": "search.tasks.refresh_trends", "schedule": 60},
+    "reconcile-trend-authors": {"task": "search.tasks.reconcile_trend_authors", "schedule": 600},
 }
 app.autodiscover_tasks()
 

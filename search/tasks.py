@@ -13,3 +13,9 @@ def refresh_trends() -> int:
 def recount_author(author_id: int) -> bool:
     """An account's visibility changed: its hashtag uses leave or rejoin the trend counts (idempotent)."""
     return trends.author_counts_changed(author_id)
+
+
+@shared_task(acks_late=True)
+def reconcile_trend_authors() -> int:
+    """Beat, every ten minutes: what a lost `recount_author` left undone."""
+    return trends.reconcile_authors()

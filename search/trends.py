@@ -98,6 +98,26 @@ def author_counts_changed(author_id: int) -> bool:
     return True
 
 
+def reconcile_authors() -> int:
+    """The catch-up for a lost `recount_author`: every author with tags in the window whose counts
+    don't match their visibility now is moved. Returns how many were."""
+    since = timezone.now() - timedelta(hours=RECENT_HOURS + BASELINE_HOURS + 1)
+    author_ids = list(
+        TweetHashtag.objects.filter(tweet__created_at__gte=since).values_list("tweet__author_id", flat=True).distinct()
+    )
+    if not author_ids:
+        return 0
+    with get_redis().pipeline(transaction=False) as pipe:
+        for author_id in author_ids:
+            pipe.exists(excluded_key(author_id))
+        excluded = dict(zip(author_ids, pipe.execute(), strict=True))
+    moved = 0
+    for author in User.objects.filter(pk__in=author_ids).only("pk", "is_active", "is_private"):
+        if counts_toward_trends(author) == bool(excluded[author.pk]):  # counted yet excluded, or the reverse
+            moved += author_counts_changed(author.pk)
+    return moved
+
+
 def record_on_commit(author, tags: Iterable[str], at: datetime, delta: int = 1) -> None:
     tags = list(tags)
     if tags and counts_toward_trends(author):

@@ -147,3 +147,13 @@ def test_suspension_takes_them_out_and_lifting_it_brings_them_back(
     with django_capture_on_commit_callbacks(execute=True):
         user_unsuspend(moderator=moderator, user=trending, reason="appeal")
     assert shown(api_client) == ["wave"]
+
+
+def test_a_lost_recount_is_done_by_the_catch_up(trending):
+    from accounts.models import User
+    from search.tasks import reconcile_trend_authors
+
+    User.objects.filter(pk=trending.pk).update(is_private=True)  # its recount_author task was lost
+    assert reconcile_trend_authors() == 1
+    assert trends.compute() == []
+    assert reconcile_trend_authors() == 0
