@@ -24,6 +24,7 @@ import psutil
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.waits import SOCKET_OPEN, wait_for_js
 from tests.services import newcomer_env
 
 pytestmark = pytest.mark.e2e
@@ -160,7 +161,7 @@ def test_a_fresh_data_folder_serves_the_whole_product(first_run, browser):
 
     # Nora has her home page open; Omar's like reaches her badge without a reload.
     nora.goto(url + "/")
-    nora.wait_for_function("window.chirpSocket && window.chirpSocket().readyState === 1")
+    wait_for_js(nora, SOCKET_OPEN)
     nora.evaluate("window.stillThisPage = true")
     badge = nora.locator('[data-badge="notifications"]').first
     expect(badge).to_have_text("1")  # Omar's follow

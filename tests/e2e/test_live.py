@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from social.models import Follow
+from tests.e2e.waits import SOCKET_CLOSED, SOCKET_OPEN, wait_for_js
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
 from tweets.services import like_create
@@ -27,7 +28,7 @@ def test_badge_list_and_new_posts_banner_update_without_reload(browser, live_ser
     # Ann watches her notifications; Ben likes her post from his side.
     ann_page.goto(live_server_url + "/notifications")
     expect(ann_page.get_by_role("heading", name="Nothing to see here — yet")).to_be_visible()
-    ann_page.wait_for_function("window.chirpSocket && window.chirpSocket().readyState === 1")
+    wait_for_js(ann_page, SOCKET_OPEN)
     ben_page.goto(live_server_url + f"/@ann/status/{tweet.pk}")
     ben_page.locator("article.tweet-focus").get_by_role("button", name=re.compile(r"^Like")).click()
 
@@ -43,7 +44,7 @@ def test_badge_list_and_new_posts_banner_update_without_reload(browser, live_ser
 
     # Ann reads her home timeline; Ben posts; a banner offers the new post.
     ann_page.goto(live_server_url + "/")
-    ann_page.wait_for_function("window.chirpSocket && window.chirpSocket().readyState === 1")
+    wait_for_js(ann_page, SOCKET_OPEN)
     ben_page.goto(live_server_url + "/")
     ben_page.get_by_label("Post text").fill("Ben says hello, live")
     ben_page.get_by_role("button", name="Post", exact=True).click()
@@ -57,9 +58,6 @@ def test_badge_list_and_new_posts_banner_update_without_reload(browser, live_ser
     expect(banner).to_be_hidden()
     ann_context.close()
     ben_context.close()
-
-
-SOCKET_OPEN = "window.chirpSocket && window.chirpSocket().readyState === 1"
 
 
 def test_after_a_dropped_connection_the_badge_and_banner_catch_up(browser, live_server_url, sign_in):
@@ -82,11 +80,11 @@ def test_after_a_dropped_connection_the_badge_and_banner_catch_up(browser, live_
 
     page.route_web_socket(re.compile(r"/ws/$"), socket_route)
     page.goto(live_server_url + "/")
-    page.wait_for_function(SOCKET_OPEN)
+    wait_for_js(page, SOCKET_OPEN)
 
     network["up"] = False
     page.evaluate("window.chirpSocket().close()")
-    page.wait_for_function("window.chirpSocket().readyState === 3")
+    wait_for_js(page, SOCKET_CLOSED)
     # While the page is away: a like of Ann's post, and a new post from someone she follows.
     like_create(user=ben, tweet_id=ann_post.pk)
     post(ben, "Posted while Ann was away")
@@ -116,7 +114,7 @@ def test_a_notification_delivered_three_times_shows_once(browser, live_server_ur
     sign_in(context, ann)
     page = context.new_page()
     page.goto(live_server_url + "/notifications")
-    page.wait_for_function(SOCKET_OPEN)
+    wait_for_js(page, SOCKET_OPEN)
 
     like_create(user=ben, tweet_id=tweet.pk)  # delivered once, live
     items = page.locator("#notification-list").get_by_text("liked your post")
@@ -138,14 +136,14 @@ def test_logging_out_closes_the_other_tabs_sockets_and_they_stop_retrying(browse
     opened = []
     page.on("websocket", lambda socket: opened.append(socket))
     page.goto(live_server_url + "/")
-    page.wait_for_function(SOCKET_OPEN)
+    wait_for_js(page, SOCKET_OPEN)
 
     other_tab = context.new_page()
     other_tab.goto(live_server_url + "/")
     other_tab.get_by_role("button", name="Log out").click()
     expect(other_tab).to_have_url(re.compile(r"/accounts/login/"))
 
-    page.wait_for_function("window.chirpSocket().readyState === 3", timeout=3000)  # closed at once (4401)
+    wait_for_js(page, SOCKET_CLOSED, timeout=3000)  # closed at once (4401)
     page.wait_for_timeout(2500)  # a retry would have come within 2 s
     assert len(opened) == 1
     context.close()

@@ -3,11 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.waits import SOCKET_OPEN, wait_for_js
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-SOCKET_OPEN = "window.chirpSocket && window.chirpSocket().readyState === 1"
 
 
 def test_a_conversation_live_between_two_browsers(browser, live_server_url, sign_in, shoot):
@@ -21,11 +20,11 @@ def test_a_conversation_live_between_two_browsers(browser, live_server_url, sign
 
     # Ben is on his home page; Ann opens his profile and starts a conversation.
     ben_page.goto(live_server_url + "/")
-    ben_page.wait_for_function(SOCKET_OPEN)
+    wait_for_js(ben_page, SOCKET_OPEN)
     ann_page.goto(live_server_url + "/@ben")
     ann_page.get_by_role("button", name="Message @ben").click()
     expect(ann_page.get_by_role("heading", name="Ben Reader")).to_be_visible()
-    ann_page.wait_for_function(SOCKET_OPEN)
+    wait_for_js(ann_page, SOCKET_OPEN)
     ann_page.get_by_label("Message", exact=True).fill("Hi Ben! Coffee at 4?")
     ann_page.keyboard.press("Enter")
     mine = ann_page.locator("#chat-messages .chat-message.is-mine")
@@ -49,7 +48,7 @@ def test_a_conversation_live_between_two_browsers(browser, live_server_url, sign
     expect(mine.first.locator("[data-seen]")).to_have_text("Seen", timeout=2000)
 
     # Ben answers; it appears in Ann's open conversation, and Ann's reading shows on Ben's side.
-    ben_page.wait_for_function(SOCKET_OPEN)
+    wait_for_js(ben_page, SOCKET_OPEN)
     ben_page.get_by_label("Message", exact=True).fill("Make it 4:30 and you're on ☕")
     ben_page.get_by_role("button", name="Send").click()
     theirs = ann_page.locator("#chat-messages .chat-message:not(.is-mine)")
