@@ -3,7 +3,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 
 from accounts import login_limits, services
-from config.request_context import address_of
+from config.kernel.request_context import address_of
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
 from accounts.models import User
-from config.errors import ServiceError
+from config.kernel.errors import ServiceError
 
 PROFILE_FIELDS = ("name", "bio", "location", "website", "avatar", "header")
 OWNER_SETTINGS = ("is_private", "who_can_message")  # shown, never edited here: the account holder's choices

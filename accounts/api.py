@@ -35,10 +35,10 @@ from accounts.serializers import (
     UserResponseSerializer,
     UserSerializer,
 )
-from config.api.fields import FlagField, StrictChoiceField, TextField
-from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
-from config.api.schema import ChirpAutoSchema, errors
-from config.errors import ServiceError
+from config.kernel.api.fields import FlagField, StrictChoiceField, TextField
+from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from config.kernel.api.schema import ChirpAutoSchema, errors
+from config.kernel.errors import ServiceError
 from notifications.models import Notification
 from notifications.services import wants
 from social import selectors as social_selectors

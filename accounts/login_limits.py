@@ -19,8 +19,8 @@ import hashlib
 
 from django.conf import settings
 
-from config import ratelimit
-from config.request_context import address_of
+from config.kernel import ratelimit
+from config.kernel.request_context import address_of
 
 
 class LoginLimited(Exception):

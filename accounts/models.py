@@ -6,7 +6,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from accounts.validators import USERNAME_HELP, validate_username
-from config.storage import private_storage
+from config.kernel.storage import private_storage
 
 
 def _image_path(kind: str, user_id, filename: str) -> str:
@@ -84,23 +84,6 @@ class User(AbstractUser):
     @property
     def created_at(self):
         return self.date_joined
-
-
-class IdempotencyKey(models.Model):
-    """The first successful answer to a creating POST, replayed on retries."""
-
-    scope = models.CharField(max_length=40)  # "user:<id>" or "anonymous"
-    key = models.CharField(max_length=255)
-    request_hash = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField(null=True)
-    response_body = models.JSONField(null=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key}"
 
 
 def export_path(instance, filename: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import User
-from config.api.fields import parse_id
+from config.kernel.api.fields import parse_id
 
 
 def active_users() -> QuerySet[User]:

@@ -4,9 +4,9 @@ from rest_framework import serializers
 
 from accounts.models import User
 from accounts.validators import validate_username
-from config.api import patterns
-from config.api.fields import FlagField, IdField, TextField
-from config.api.patterns import NOT_BLANK
+from config.kernel.api import patterns
+from config.kernel.api.fields import FlagField, IdField, TextField
+from config.kernel.api.patterns import NOT_BLANK
 
 
 def media_url(request, field) -> str | None:

@@ -14,9 +14,9 @@ from django.http import HttpRequest
 from knox.models import AuthToken
 
 from accounts.models import User
-from config import abuse, images
-from config.errors import ServiceError
-from config.tasks import enqueue_on_commit
+from config.kernel import abuse, images
+from config.kernel.errors import ServiceError
+from config.kernel.tasks import enqueue_on_commit
 from notifications import services as notification_services
 from notifications.events import recheck_sockets_on_commit
 from search.tasks import recount_author

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
-from accounts.models import AccountExport, IdempotencyKey, User
-from config.tasks import RETRY_WHILE_AWAY, enqueue, single_flight
+from accounts.models import AccountExport, User
+from config.kernel.models import IdempotencyKey
+from config.kernel.tasks import RETRY_WHILE_AWAY, enqueue, single_flight
 
 EXPORT_CATCH_UP_AFTER = timedelta(minutes=2)  # a pending export this old whose task isn't running was lost
 

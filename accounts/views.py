@@ -11,8 +11,8 @@ from knox.models import AuthToken
 
 from accounts import lifecycle, selectors, services
 from accounts.forms import AccountDeleteForm, PrivacyForm, ProfileForm
-from config.api.pagination import PageRequest
-from config.errors import ServiceError
+from config.kernel.api.pagination import PageRequest
+from config.kernel.errors import ServiceError
 from social import selectors as social_selectors
 from social.dm import selectors as dm_selectors
 from social.visibility import RelationSet

@@ -153,7 +153,7 @@ class Builder:
     # --- tweets ------------------------------------------------------------------------
 
     def tweets(self) -> tuple[list, list, list, list]:
-        from tweets import ids, text
+        from config.kernel import ids, text
 
         total, n = self.scale["tweets"], self.n
         activity = [math.exp(self.rng.gauss(0, 1.1)) for _ in range(n + 1)]

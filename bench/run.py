@@ -359,7 +359,7 @@ def upload_contention(web: str, data: dict, home: list, timing: dict, work_dir: 
     """The home timeline alone, then while 4 more clients keep uploading the GIF bomb: p95 side by side.
 
     The bomb costs seconds of CPU to decode; the upload must refuse it from
-    its header (config/images.py), so the readers barely notice.
+    its header (config/kernel/images.py), so the readers barely notice.
     """
     from PIL import Image
 

@@ -160,7 +160,7 @@ def search_plans(viewer_username: str = PLAN_VIEWER) -> dict:
     from django.db import connection
 
     from accounts.models import User
-    from config.api.pagination import PageRequest
+    from config.kernel.api.pagination import PageRequest
     from tweets.models import Tweet
 
     try:

@@ -17,7 +17,7 @@ from celery.beat import PersistentScheduler
 from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
 from kombu import Queue
 
-from config import request_context
+from config.kernel import request_context
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

@@ -14,9 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.pagination import MAX_LIMIT
+from config.kernel import text
+from config.kernel.api.pagination import MAX_LIMIT
 from social.models import Message
-from tweets import text
 
 
 class LimitsSerializer(serializers.Serializer):

@@ -49,8 +49,8 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.utils import floatToGoString
 
-from config.redis import celery_broker_url, get_redis
-from config.request_context import address_of
+from config.kernel.redis import celery_broker_url, get_redis
+from config.kernel.request_context import address_of
 
 logger = logging.getLogger(__name__)
 

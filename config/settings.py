@@ -13,8 +13,8 @@ import environ
 from django.utils.csp import CSP
 
 from config import embedded
-from config.redis import celery_broker_url
-from config.sql import check_pooled_connection
+from config.kernel.redis import celery_broker_url
+from config.kernel.sql import check_pooled_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "config.kernel",
     "accounts",
     "tweets",
     "social",
@@ -61,12 +62,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.middleware.ServerTimingMiddleware",
-    "config.request_context.RequestContextMiddleware",
-    "config.guards.RetryAfterMiddleware",  # every 429 says when to come back
-    "config.guards.NulByteMiddleware",  # NUL in a path, query or body: 400 before anything looks it up
+    "config.kernel.middleware.ServerTimingMiddleware",
+    "config.kernel.request_context.RequestContextMiddleware",
+    "config.kernel.guards.RetryAfterMiddleware",  # every 429 says when to come back
+    "config.kernel.guards.NulByteMiddleware",  # NUL in a path, query or body: 400 before anything looks it up
     "config.metrics.RequestMetricsMiddleware",
-    "config.routers.ReplicaMiddleware",  # only with DATABASE_REPLICA_URL (it removes itself otherwise)
+    "config.kernel.routers.ReplicaMiddleware",  # only with DATABASE_REPLICA_URL (it removes itself otherwise)
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -79,7 +80,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, so it wraps the view alone: a GET whose database connection died is run once more.
-    "config.middleware.RetryReadMiddleware",
+    "config.kernel.middleware.RetryReadMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -150,9 +151,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="") or _embedded.redis.url
 CACHES = {
     "default": {
-        # Django's RedisCache with short timeouts behind config/redis.py's breaker, failing soft
+        # Django's RedisCache with short timeouts behind config/kernel/redis.py's breaker, failing soft
         # (a miss, a dropped write) while Redis can't be reached.
-        "BACKEND": "config.cache.FailSoftRedisCache",
+        "BACKEND": "config.kernel.cache.FailSoftRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "cache",
     }
@@ -167,7 +168,7 @@ def channel_layer(url: str) -> dict:
 
 
 CHANNEL_LAYERS = {"default": channel_layer(REDIS_URL)}
-SESSION_ENGINE = "config.sessions"  # cached_db that keeps working while Redis is down
+SESSION_ENGINE = "config.kernel.sessions"  # cached_db that keeps working while Redis is down
 
 # --- Celery ----------------------------------------------------------------
 
@@ -183,7 +184,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Faults (docs/DECISIONS.md, "Failures"). A message delivered to a worker that dies goes back
 # to its queue after CELERY_VISIBILITY_TIMEOUT seconds (kombu's default is an hour); every
 # unacknowledged message is swept every 5 s. No task runs, or waits to be retried, that long:
-# long ones work in slices of TASK_SLICE_SECONDS or run once at a time (config/tasks.py),
+# long ones work in slices of TASK_SLICE_SECONDS or run once at a time (config/kernel/tasks.py),
 # and retries back off to 20 s at most.
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=30)
 TASK_SLICE_SECONDS = 20
@@ -202,7 +203,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 0.3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for its broker as long as it takes
 # One immediate retry on a stale connection (Redis restarted); a broker that is down fails the
-# publish at once (logged by config/tasks.py, repaired by the catch-ups), not after 0.65 s of backoff.
+# publish at once (logged by config/kernel/tasks.py, repaired by the catch-ups), not after 0.65 s of backoff.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_SERIALIZER = "json"
@@ -271,7 +272,7 @@ LOGIN_LIMIT_ACCOUNT_ADDRESS = env.str("LOGIN_LIMIT_ACCOUNT_ADDRESS", default="5/
 LOGIN_LIMIT_ACCOUNT = env.str("LOGIN_LIMIT_ACCOUNT", default="20/h")
 LOGIN_LIMIT_ADDRESS = env.str("LOGIN_LIMIT_ADDRESS", default="100/10m")
 
-# Abuse limits (config/abuse.py), counted in Redis by the write services, so pages
+# Abuse limits (config/kernel/abuse.py), counted in Redis by the write services, so pages
 # and API share them. "count/period" (period like 3h, d, 10m); empty turns one off.
 # Per account, in the spirit of Twitter's: 300 posts (tweets, replies, quotes and
 # retweets) in 3 hours, 400 follows (and follow requests), 1,000 likes and 500
@@ -331,9 +332,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Direct-message images: never at a public URL (config/storage.py).
+# Direct-message images: never at a public URL (config/kernel/storage.py).
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(DATA_DIR / "private_media")))
-STORAGES["private"] = {"BACKEND": "config.storage.PrivateFileSystemStorage"}
+STORAGES["private"] = {"BACKEND": "config.kernel.storage.PrivateFileSystemStorage"}
 PRIVATE_URL_SECONDS = env.int("PRIVATE_URL_SECONDS", default=300)  # how long a signed S3 URL for a private file works
 if AWS_STORAGE_BUCKET_NAME:
     # S3 by settings alone; django-storages reads the AWS_* variables itself.
@@ -360,7 +361,7 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 # Animations (GIF, WebP): the work of decoding is frames x pixels, so each is bounded before any
-# decoding (config/images.py probe). A 2000x2000 GIF of 120 frames (471 KB) is refused in 2 ms.
+# decoding (config/kernel/images.py probe). A 2000x2000 GIF of 120 frames (471 KB) is refused in 2 ms.
 ANIMATION_MAX_FRAMES = env.int("ANIMATION_MAX_FRAMES", default=350)
 ANIMATION_MAX_SIDE = env.int("ANIMATION_MAX_SIDE", default=1280)
 ANIMATION_MAX_PIXELS = env.int("ANIMATION_MAX_PIXELS", default=50_000_000)  # over all frames
@@ -372,7 +373,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Bearer first, so an anonymous API call gets 401 with WWW-Authenticate.
-        "config.api.auth.BearerTokenAuthentication",
+        "config.kernel.api.auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -380,11 +381,11 @@ REST_FRAMEWORK = {
     # JSON bodies (SPEC §4); the upload endpoints add multipart themselves. Form encodings can't
     # carry JSON's types (true, null, nested objects), so they would blur what the schema promises.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "config.api.schema.ChirpAutoSchema",
-    "EXCEPTION_HANDLER": "config.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "config.kernel.api.schema.ChirpAutoSchema",
+    "EXCEPTION_HANDLER": "config.kernel.api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "config.api.throttling.ClientThrottle",
-        "config.api.throttling.ActionThrottle",
+        "config.kernel.api.throttling.ClientThrottle",
+        "config.kernel.api.throttling.ActionThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "ip": env.str("API_RATE_IP", default="1200/min"),
@@ -459,7 +460,7 @@ TIMELINE_READ_FROM_SQL = env.bool("TIMELINE_READ_FROM_SQL", default=False)
 
 # --- Security --------------------------------------------------------------
 
-DEFAULT_EXCEPTION_REPORTER_FILTER = "config.guards.ReporterFilter"  # debug pages hide connection URLs too
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.kernel.guards.ReporterFilter"  # debug pages hide connection URLs too
 
 
 def _origin(url: str) -> str:
@@ -527,7 +528,7 @@ if PRODUCTION:
     # Prometheus scrapes each web process over plain HTTP inside the network, like the /healthz probes.
     SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
 
-# Read replica (config/routers.py): GET and HEAD requests read from it, outside
+# Read replica (config/kernel/routers.py): GET and HEAD requests read from it, outside
 # transactions and unless the request, or the same browser in the last
 # DATABASE_REPLICA_PIN_SECONDS, wrote. Writes and everything else use "default".
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
@@ -540,7 +541,7 @@ if DATABASE_REPLICA_URL:
         **env.db_url_config(DATABASE_REPLICA_URL),
         "TEST": {"MIRROR": "default"},
     }
-    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    DATABASE_ROUTERS = ["config.kernel.routers.ReplicaRouter"]
 
 # Redis per concern: REDIS_URL serves every part unless one of these moves a part
 # to a Redis of its own (CELERY_BROKER_URL does the same for the broker). Timelines,
@@ -563,13 +564,13 @@ if LOG_FORMAT not in ("json", "plain"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request": {"()": "config.logging.RequestIdFilter"}},
+    "filters": {"request": {"()": "config.kernel.logging.RequestIdFilter"}},
     "formatters": {
         "plain": {
-            "()": "config.logging.PlainFormatter",
+            "()": "config.kernel.logging.PlainFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
         },
-        "json": {"()": "config.logging.JsonFormatter"},
+        "json": {"()": "config.kernel.logging.JsonFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -16,7 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", LoginView.as_view(), name="account_login"),  # before allauth's: 429 when limited
     path("accounts/", include("allauth.urls")),
-    path("api/v1/", include("config.api.urls")),
+    path("api/v1/", include("config.api_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics.metrics_view, name="metrics"),  # Prometheus; 404 unless allowed (config/metrics.py)
     path("favicon.ico", views.favicon),

@@ -5,8 +5,8 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from config.api.errors import is_api_request, json_not_found, json_server_error
-from config.redis import probe
+from config.kernel.api.errors import is_api_request, json_not_found, json_server_error
+from config.kernel.redis import probe
 
 
 @never_cache
@@ -15,7 +15,7 @@ def healthz(request):
     """The state of the database and Redis; 503 when either is down.
 
     Within a second whatever the fault: Redis is asked once, without retries,
-    with a 0.4 s timeout, and not at all while config/redis.py's breaker says
+    with a 0.4 s timeout, and not at all while config/kernel/redis.py's breaker says
     it failed in the last seconds.
     """
     checks = {}

@@ -7,9 +7,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.fields import parse_id
-from config.api.pagination import PageRequest, page_body
-from config.api.schema import PAGE_PARAMETERS
+from config.kernel.api.fields import parse_id
+from config.kernel.api.pagination import PageRequest, page_body
+from config.kernel.api.schema import PAGE_PARAMETERS
 from notifications import selectors, services
 from notifications.models import Notification
 from tweets.serializers import AuthorSerializer, TweetSerializer

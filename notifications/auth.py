@@ -25,7 +25,7 @@ from django.http.request import split_domain_port, validate_host
 from django.utils.http import is_same_domain
 from rest_framework.exceptions import AuthenticationFailed
 
-from config.api.auth import BearerTokenAuthentication
+from config.kernel.api.auth import BearerTokenAuthentication
 from notifications.events import session_fingerprint
 
 FOREIGN_ORIGIN = 4403  # a cookie socket from a page of another site: retrying won't help

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
-from config.redis import get_redis
+from config.kernel.redis import get_redis
 
 KEY = "presence"
 SOCKETS_KEY = "{presence}:sockets"

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 
 from accounts.models import User
-from config.api.pagination import PageRequest, keyset_page
+from config.kernel.api.pagination import PageRequest, keyset_page
 from notifications import catalogue
 from notifications.models import Notification
 from social.dm.selectors import unread_conversations

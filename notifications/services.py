@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import NotFound, ServiceError
-from config.tasks import after_commit, enqueue
+from config.kernel.errors import NotFound, ServiceError
+from config.kernel.tasks import after_commit, enqueue
 from notifications import presence
 from notifications.models import Notification
 from social.visibility import RelationSet

@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from config.api.pagination import PageRequest
-from config.errors import ServiceError
-from config.http import safe_next
+from config.kernel.api.pagination import PageRequest
+from config.kernel.errors import ServiceError
+from config.kernel.http import safe_next
 from notifications import selectors, services
 
 

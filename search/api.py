@@ -9,9 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.serializers import UserSerializer, user_json
-from config.api import patterns
-from config.api.pagination import PageRequest, page_body
-from config.api.schema import PAGE_PARAMETERS
+from config.kernel.api import patterns
+from config.kernel.api.pagination import PageRequest, page_body
+from config.kernel.api.schema import PAGE_PARAMETERS
 from search import query, selectors, trends
 from tweets.serializers import TweetSerializer, tweet_json
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from config.errors import ServiceError
-from tweets.text import hashtag_key
+from config.kernel.errors import ServiceError
+from config.kernel.text import hashtag_key
 
 MAX_LENGTH = 256
 MAX_TERMS = 16

@@ -28,14 +28,14 @@ from django.utils import timezone
 from rapidfuzz.distance import OSA
 
 from accounts.models import User
-from config.api.pagination import PageRequest, keyset_page
+from config.kernel.api.pagination import PageRequest, keyset_page
+from config.kernel.text import hashtag_key
 from search.query import TweetQuery
 from social.models import Follow
 from social.selectors import with_relations
 from social.visibility import tweets_visible_to, users_visible_to, viewer_id_of
 from tweets.models import Hashtag, Tweet, TweetHashtag
 from tweets.selectors import hydrate, load_cards, tweets_with_authors
-from tweets.text import hashtag_key
 
 CONFIG = "chirp"  # the text-search configuration made by search/migrations/0001
 TOP_WINDOW = 200  # Top ranks the newest this many matches, like the home timeline's Top

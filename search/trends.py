@@ -19,8 +19,8 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from accounts.models import User
-from config.redis import get_redis, log_unavailable
-from config.tasks import after_commit
+from config.kernel.redis import get_redis, log_unavailable
+from config.kernel.tasks import after_commit
 from tweets.models import TweetHashtag
 
 logger = logging.getLogger(__name__)

@@ -3,8 +3,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts import selectors as account_selectors
-from config.api.pagination import PageRequest
-from config.errors import ServiceError
+from config.kernel.api.pagination import PageRequest
+from config.kernel.errors import ServiceError
 from search import query, selectors, trends
 from social import selectors as social_selectors
 

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from config.errors import ServiceError
+from config.kernel.errors import ServiceError
 from social.models import ModerationAction, Report
 from social.moderation import services
 

@@ -9,9 +9,9 @@ from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
 from accounts.serializers import UserSerializer
-from config.api.fields import IdField, parse_id
-from config.api.pagination import PageRequest, page_body
-from config.api.schema import PAGE_PARAMETERS, errors, list_schema
+from config.kernel.api.fields import IdField, parse_id
+from config.kernel.api.pagination import PageRequest, page_body
+from config.kernel.api.schema import PAGE_PARAMETERS, errors, list_schema
 from social import selectors, services
 from social.visibility import RelationSet
 

@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from config.media import ProcessedImage
-from config.storage import private_storage
-from tweets.ids import new_id
+from config.kernel.ids import new_id
+from config.kernel.media import ProcessedImage
+from config.kernel.storage import private_storage
 
 USER = settings.AUTH_USER_MODEL
 

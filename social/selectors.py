@@ -9,7 +9,7 @@ from django.db.models import Count
 from redis.exceptions import RedisError
 
 from accounts.models import User
-from config.api.pagination import PageRequest, keyset_page
+from config.kernel.api.pagination import PageRequest, keyset_page
 from social.models import Block, Follow, FollowRequest, Mute
 from social.visibility import RelationSet, readable_authors, users_visible_to, viewer_id_of
 

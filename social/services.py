@@ -7,9 +7,9 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 
 from accounts.models import User
-from config import abuse
-from config.errors import Forbidden, NotFound
-from config.tasks import after_commit, enqueue_on_commit
+from config.kernel import abuse
+from config.kernel.errors import Forbidden, NotFound
+from config.kernel.tasks import after_commit, enqueue_on_commit
 from notifications import services as notifications
 from notifications.models import Notification
 from social.models import Block, Follow, FollowRequest, Mute
@@ -76,7 +76,7 @@ def follow_create(*, follower: User, followee: User) -> str:
     """Follow a public account, or ask to follow a private one. Idempotent.
 
     A new follow or follow request counts against the follow limit
-    (config/abuse.py); a repeat costs nothing, and a refusal takes the new row
+    (config/kernel/abuse.py); a repeat costs nothing, and a refusal takes the new row
     back with the transaction.
     """
     _not_self(follower, followee, "follow")

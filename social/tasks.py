@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from config import media
-from config.tasks import RETRY_WHILE_AWAY, Slice, enqueue
+from config.kernel import media
+from config.kernel.tasks import RETRY_WHILE_AWAY, Slice, enqueue
 from tweets.tasks import PROCESSING
 
 

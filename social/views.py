@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
-from config import abuse
-from config.api.pagination import PageRequest
-from config.errors import ServiceError
-from config.http import safe_next
+from config.kernel import abuse
+from config.kernel.api.pagination import PageRequest
+from config.kernel.errors import ServiceError
+from config.kernel.http import safe_next
 from social import selectors, services
 from social.models import FollowRequest
 from social.visibility import RelationSet

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Q
 
-from config.sql import any_of
+from config.kernel.sql import any_of
 
 
 def viewer_id_of(viewer) -> int | None:

@@ -7,7 +7,7 @@ from django.db import connections
 from rest_framework.test import APIClient
 
 from accounts import services
-from config.redis import get_redis
+from config.kernel.redis import get_redis
 from tests.factories import UserFactory
 
 
@@ -15,7 +15,7 @@ from tests.factories import UserFactory
 def _clean_redis():
     """Each test starts with an empty Redis database of its own worker, and the processes' view of it afresh:
     no circuit breaker left open by an earlier test, no timeline generation remembered from before the flush."""
-    from config import redis as config_redis
+    from config.kernel import redis as config_redis
     from timelines.store import forget_generations
 
     config_redis.reset_breakers()

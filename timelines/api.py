@@ -4,8 +4,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.pagination import PageRequest, page_body
-from config.api.schema import PAGE_PARAMETERS, list_schema
+from config.kernel.api.pagination import PageRequest, page_body
+from config.kernel.api.schema import PAGE_PARAMETERS, list_schema
 from timelines import selectors, services
 from tweets.serializers import TweetSerializer
 

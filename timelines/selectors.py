@@ -18,8 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from config.api.pagination import PageRequest, keyset_page
-from config.redis import log_unavailable
+from config.kernel.api.pagination import PageRequest, keyset_page
+from config.kernel.redis import log_unavailable
 from social.models import Follow
 from timelines import services
 from timelines.store import TimelineStore

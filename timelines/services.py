@@ -19,13 +19,13 @@ from django.db.models import Exists, Q
 from django.utils import timezone
 
 from accounts.models import User
-from config.sql import any_of
-from config.tasks import enqueue
+from config.kernel import ids
+from config.kernel.sql import any_of
+from config.kernel.tasks import enqueue
 from notifications import presence
 from social.models import Block, Follow, Mute
 from timelines.models import TimelineChange
 from timelines.store import TimelineStore
-from tweets import ids
 from tweets.models import Tweet
 
 logger = logging.getLogger(__name__)

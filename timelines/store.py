@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 
-from config.redis import get_redis
+from config.kernel.redis import get_redis
 
 SENTINEL = "built"  # member at score +inf: "this set is complete"
 PENDING = "pending"  # member at score 0: "being rebuilt"; removed when the rebuild writes

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from config import metrics
-from config.tasks import RETRY_WHILE_AWAY
+from config.kernel.tasks import RETRY_WHILE_AWAY
 from timelines import services
 from tweets.models import Tweet
 

@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from config.api.fields import parse_id
-from config.api.pagination import PageRequest
+from config.kernel.api.fields import parse_id
+from config.kernel.api.pagination import PageRequest
 from timelines import selectors, services
 from tweets.forms import ComposeForm
 

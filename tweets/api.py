@@ -11,15 +11,15 @@ from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
 from accounts.serializers import UserSerializer, media_url
-from config.api.fields import parse_id
-from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
-from config.api.pagination import PageRequest, page_body
-from config.api.schema import PAGE_PARAMETERS, errors, list_schema
+from config.kernel import text as text_rules
+from config.kernel.api.fields import parse_id
+from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from config.kernel.api.pagination import PageRequest, page_body
+from config.kernel.api.schema import PAGE_PARAMETERS, errors, list_schema
 from social.dm import services as dm_services
 from social.models import MessageImage
 from social.visibility import RelationSet
 from tweets import selectors, services
-from tweets import text as text_rules
 from tweets.models import Media
 from tweets.serializers import (
     EngagementsSerializer,

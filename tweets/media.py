@@ -1,10 +1,10 @@
-"""Tweet images: accepted on the request (checked from the header), processed in a worker (config/media.py)."""
+"""Tweet images: accepted on the request (checked from the header), processed in a worker (config/kernel/media.py)."""
 
 from __future__ import annotations
 
-from config import abuse, images
-from config import media as pipeline
-from config.errors import ServiceError
+from config.kernel import abuse, images
+from config.kernel import media as pipeline
+from config.kernel.errors import ServiceError
 from tweets.models import Media
 
 

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from config.media import ProcessedImage
-from tweets import ids
+from config.kernel import ids
+from config.kernel.media import ProcessedImage
 
 
 class Tweet(models.Model):
@@ -157,7 +157,7 @@ def thumbnail_path(instance, filename: str) -> str:
 
 
 class Media(ProcessedImage):
-    """An uploaded image: processed in a worker (config/media.py), kept until attached to a tweet."""
+    """An uploaded image: processed in a worker (config/kernel/media.py), kept until attached to a tweet."""
 
     class Kind(models.TextChoices):
         IMAGE = "image", "Image"

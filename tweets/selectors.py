@@ -14,8 +14,8 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from accounts.models import User
-from config.api.pagination import PageRequest, keyset_page
-from config.sql import any_of
+from config.kernel.api.pagination import PageRequest, keyset_page
+from config.kernel.sql import any_of
 from social.visibility import RelationSet, readable_authors, tweets_visible_to, viewer_id_of
 from tweets.models import Like, Media, Tweet
 

@@ -6,9 +6,9 @@ from django.conf import settings
 from rest_framework import serializers
 
 from accounts.serializers import media_url
-from config.api import patterns
-from config.api.fields import IdField, StrictChoiceField, TextField
-from tweets import text as text_rules
+from config.kernel import text as text_rules
+from config.kernel.api import patterns
+from config.kernel.api.fields import IdField, StrictChoiceField, TextField
 
 
 class AuthorSerializer(serializers.Serializer):

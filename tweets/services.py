@@ -14,16 +14,16 @@ from django.db.models.functions import Greatest, Upper
 from django.utils import timezone
 
 from accounts.models import User
-from config import abuse
-from config.errors import Conflict, Forbidden, NotFound, ServiceError
-from config.tasks import after_commit, enqueue_on_commit
+from config.kernel import abuse, ids, text
+from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
+from config.kernel.tasks import after_commit, enqueue_on_commit
 from notifications import services as notifications
 from notifications.models import Notification
 from search import trends
 from social.visibility import RelationSet
 from timelines import services as timeline_services
 from timelines import tasks as timeline_tasks
-from tweets import ids, media, text
+from tweets import media
 from tweets.models import Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
 from tweets.tasks import process_media
 
@@ -130,7 +130,7 @@ def tweet_create(
     anything is written; files written here are removed if the transaction fails.
 
     A post counts against the posting limit and the flood check
-    (config/abuse.py) once it is valid. A backdated post (`created_at`) is an
+    (config/kernel/abuse.py) once it is valid. A backdated post (`created_at`) is an
     import by our own code (the demo data), not someone posting now: no limits.
 
     A retry is not a second post: the same author sending the same text (as

@@ -12,8 +12,8 @@ from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from config import media
-from config.tasks import RETRY_WHILE_AWAY, Slice, enqueue
+from config.kernel import media
+from config.kernel.tasks import RETRY_WHILE_AWAY, Slice, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ PROCESSING = {
 
 @shared_task(bind=True, **PROCESSING)
 def process_media(self, media_id: int) -> bool:
-    """Re-encode an upload without metadata and make its thumbnail (config/media.py). Safe to run twice."""
+    """Re-encode an upload without metadata and make its thumbnail (config/kernel/media.py). Safe to run twice."""
     from tweets.models import Media
 
     item = Media.objects.filter(pk=media_id).first()

@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config import abuse
-from config.api.idempotency import claim_form_token
-from config.api.pagination import PageRequest
-from config.errors import ServiceError
-from config.http import safe_next
+from config.kernel import abuse
+from config.kernel.api.idempotency import claim_form_token
+from config.kernel.api.pagination import PageRequest
+from config.kernel.errors import ServiceError
+from config.kernel.http import safe_next
 from tweets import selectors, services
 from tweets.forms import ComposeForm, EditForm
 from tweets.models import Media

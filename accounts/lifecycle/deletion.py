@@ -23,10 +23,11 @@ from redis.exceptions import RedisError
 
 from accounts import services as account_services
 from accounts.lifecycle.export import delete_export_files
-from accounts.models import AccountExport, IdempotencyKey, User
-from config import ratelimit
-from config.errors import Forbidden, ServiceError
-from config.tasks import enqueue_on_commit
+from accounts.models import AccountExport, User
+from config.kernel import ids, ratelimit
+from config.kernel.errors import Forbidden, ServiceError
+from config.kernel.models import IdempotencyKey
+from config.kernel.tasks import enqueue_on_commit
 from notifications import services as notification_services
 from notifications.models import Notification
 from search.tasks import recount_author
@@ -45,7 +46,6 @@ from social.models import (
 from social.tasks import recount_follows
 from timelines import services as timeline_services
 from timelines.store import TimelineStore
-from tweets import ids
 from tweets import media as tweet_media
 from tweets.models import Like, Media, Tweet
 from tweets.tasks import recount_tweets

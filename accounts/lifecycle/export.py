@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountExport, User
-from config.storage import private_storage
-from config.tasks import enqueue_on_commit
+from config.kernel.storage import private_storage
+from config.kernel.tasks import enqueue_on_commit
 from notifications import services as notification_services
 from notifications.models import Notification
 from social.dm.selectors import ConversationView, visible_messages

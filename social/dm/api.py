@@ -10,11 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
-from config.api import patterns
-from config.api.fields import FlagField, IdField, TextField, parse_id
-from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
-from config.api.pagination import PageRequest, page_body
-from config.api.schema import PAGE_PARAMETERS, errors, list_schema
+from config.kernel.api import patterns
+from config.kernel.api.fields import FlagField, IdField, TextField, parse_id
+from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from config.kernel.api.pagination import PageRequest, page_body
+from config.kernel.api.schema import PAGE_PARAMETERS, errors, list_schema
 from social.dm import images, selectors, services
 from social.dm.serializers import ConversationSerializer, MessageSerializer, conversation_json, message_json
 from social.models import Conversation, Message

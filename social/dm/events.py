@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from config.tasks import enqueue
+from config.kernel.tasks import enqueue
 from notifications import catalogue, presence
 from notifications.events import send_event_on_commit
 from social.models import Message

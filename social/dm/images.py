@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import FileResponse, HttpResponseRedirect
 
-from config import media as pipeline
-from config.storage import is_local
-from config.tasks import enqueue_on_commit
+from config.kernel import media as pipeline
+from config.kernel.storage import is_local
+from config.kernel.tasks import enqueue_on_commit
 from social.models import MessageImage
 
 
 def store(upload, *, owner, alt_text: str = "") -> MessageImage:
-    """Check the header and keep the original privately (config/media.py); processed after commit."""
+    """Check the header and keep the original privately (config/kernel/media.py); processed after commit."""
     image = MessageImage(owner=owner)
     pipeline.accept(image, upload, alt_text=alt_text)
     try:

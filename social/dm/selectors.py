@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Upper
 
 from accounts.models import User
-from config.api.pagination import PageRequest, keyset_page
+from config.kernel.api.pagination import PageRequest, keyset_page
 from social.dm.rules import PairRelations, send_refusal
 from social.models import Conversation, HiddenMessage, Message, MessageImage, Participant
 from social.visibility import RelationSet

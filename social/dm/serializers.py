@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
-from config.api.fields import IdField
+from config.kernel.api.fields import IdField
 from social.dm.selectors import ConversationView
 from social.models import Message, MessageImage
 from tweets.serializers import AuthorSerializer, author_json

@@ -6,13 +6,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from accounts.models import User
-from config import abuse
-from config.errors import Conflict, Forbidden, NotFound, ServiceError
+from config.kernel import abuse
+from config.kernel import text as text_rules
+from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
 from notifications import services as notifications
 from social.dm import events, images
 from social.dm.rules import PairRelations, group_refusal, send_refusal
 from social.models import Conversation, HiddenMessage, Message, MessageImage, Participant
-from tweets import text as text_rules
 
 NO_CONVERSATION = "No such conversation."
 NO_MESSAGE = "No such message."
@@ -145,7 +145,7 @@ def message_send(
     """Send to a conversation you are in, or to one person (starting your conversation if needed).
 
     A message that may be sent counts against the messaging limit and the
-    flood check (config/abuse.py); a refusal takes back a conversation started here.
+    flood check (config/kernel/abuse.py); a refusal takes back a conversation started here.
     """
     if (conversation_id is None) == (recipient_id is None):
         raise ServiceError("Give either a conversationId or a recipientId.", field="conversationId")

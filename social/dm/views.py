@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts import selectors as account_selectors
-from config import abuse
-from config.api.fields import parse_id
-from config.api.idempotency import claim_form_token
-from config.api.pagination import PageRequest
-from config.errors import NotFound, ServiceError
+from config.kernel import abuse
+from config.kernel.api.fields import parse_id
+from config.kernel.api.idempotency import claim_form_token
+from config.kernel.api.pagination import PageRequest
+from config.kernel.errors import NotFound, ServiceError
 from social.dm import selectors, services
 from social.dm.forms import AddPeopleForm, MessageForm, NewConversationForm
 

@@ -8,9 +8,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.fields import IdField, StrictChoiceField, TextField
-from config.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
-from config.api.schema import errors
+from config.kernel.api.fields import IdField, StrictChoiceField, TextField
+from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from config.kernel.api.schema import errors
 from social.models import Report
 from social.moderation import services
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.models import User
-from config.errors import Conflict, Forbidden, NotFound, ServiceError
-from config.tasks import enqueue_on_commit
+from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
+from config.kernel.tasks import enqueue_on_commit
 from notifications import services as notifications
 from notifications.events import recheck_sockets_on_commit
 from search.tasks import recount_author

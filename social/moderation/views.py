@@ -4,8 +4,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from config.errors import NotFound, ServiceError
-from config.http import safe_next
+from config.kernel.errors import NotFound, ServiceError
+from config.kernel.http import safe_next
 from social.models import ModerationAction
 from social.moderation import services
 from social.moderation.forms import ReportForm

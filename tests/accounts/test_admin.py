@@ -93,7 +93,7 @@ def test_privacy_is_not_a_moderators_to_change(client, moderator, user):
 
 
 def test_owner_settings_are_refused_by_the_service_too(moderator, user):
-    from config.errors import Forbidden
+    from config.kernel.errors import Forbidden
     from social.moderation.services import user_edit
 
     user.is_private = True

@@ -52,7 +52,7 @@ def carol(db):
 
 
 def _process_uploads() -> None:
-    """What the worker does after commit (config/media.py): the images become files."""
+    """What the worker does after commit (config/kernel/media.py): the images become files."""
     from social.models import MessageImage
     from social.tasks import process_message_image
     from tweets.models import Media

@@ -2,7 +2,8 @@
 
 import pytest
 
-from accounts.models import IdempotencyKey, User
+from accounts.models import User
+from config.kernel.models import IdempotencyKey
 
 pytestmark = pytest.mark.django_db
 

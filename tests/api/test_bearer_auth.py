@@ -5,7 +5,7 @@ from django.db import models
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from config.api.auth import BearerTokenAuthentication
+from config.kernel.api.auth import BearerTokenAuthentication
 from tests.tweets.helpers import post
 
 pytestmark = pytest.mark.django_db

@@ -29,7 +29,7 @@ def test_400_bad_pagination_parameters_are_named():
     # The shared cursor parser, as every list endpoint uses it.
     from rest_framework.exceptions import ValidationError
 
-    from config.api.pagination import PageRequest
+    from config.kernel.api.pagination import PageRequest
 
     for query in ({"limit": "0"}, {"limit": "101"}, {"limit": "ten"}, {"cursor": "abc"}, {"cursor": "-5"}):
         with pytest.raises(ValidationError):

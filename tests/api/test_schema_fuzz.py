@@ -35,7 +35,7 @@ from PIL import Image
 from schemathesis.openapi.checks import RejectedPositiveData
 
 from accounts import services as account_services
-from config.api import patterns
+from config.kernel.api import patterns
 from config.wsgi import application
 from social import services as social_services
 from social.dm import services as dm_services
@@ -51,7 +51,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
 CONFIG = schemathesis.Config.from_dict(
     {
         "seed": SEED,
-        # NUL bytes are refused at the door (config/guards.py, documented as 400), so none are generated.
+        # NUL bytes are refused at the door (config/kernel/guards.py, documented as 400), so none are generated.
         "generation": {
             "mode": "all",
             "max-examples": EXAMPLES,

@@ -1,6 +1,6 @@
-"""Abuse limits (config/abuse.py): every limit refuses at its edge and not before, on the page and in the API.
+"""Abuse limits (config/kernel/abuse.py): every limit refuses at its edge and not before, on the page and in the API.
 
-The limits' clock is frozen (config.ratelimit.now) at 06:10 UTC, so the
+The limits' clock is frozen (config.kernel.ratelimit.now) at 06:10 UTC, so the
 windows and `Retry-After` are exact: an hour's window has 50 minutes left.
 """
 
@@ -18,7 +18,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from accounts.models import User
-from config import abuse, ratelimit
+from config.kernel import abuse, ratelimit
 from notifications.models import Notification
 from social import services as social_services
 from social.dm import services as dm_services

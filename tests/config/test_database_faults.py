@@ -12,7 +12,7 @@ from django.db import OperationalError, connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from config.middleware import RetryReadMiddleware
+from config.kernel.middleware import RetryReadMiddleware
 from tests.services import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -14,10 +14,10 @@ from celery import shared_task
 from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.db import connection
 
-from config import request_context
 from config.celery import REQUEST_ID_HEADER
 from config.celery import app as celery_app
-from config.logging import JsonFormatter, PlainFormatter, RequestIdFilter
+from config.kernel import request_context
+from config.kernel.logging import JsonFormatter, PlainFormatter, RequestIdFilter
 from tests.services import app_process_env
 from tweets.models import Tweet
 
@@ -153,7 +153,7 @@ def test_the_header_survives_the_broker(publishing):
         say_something.delay("queued")
     finally:
         request_context.request_id.reset(token)
-    from config.redis import get_redis
+    from config.kernel.redis import get_redis
 
     message = json.loads(get_redis().lpop("default"))
     assert message["headers"][REQUEST_ID_HEADER] == "req-broker-05"

@@ -9,7 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from accounts.tasks import purge_idempotency_keys
 from config import metrics
 from config.celery import app as celery_app
-from config.redis import get_redis
+from config.kernel.redis import get_redis
 from notifications import presence
 from tests.tweets.helpers import post
 from timelines import services as timeline_services

@@ -14,9 +14,9 @@ from celery import shared_task
 from django.core.cache import cache
 from redis.exceptions import RedisError
 
-from config import redis as config_redis
-from config.redis import CircuitOpen, address_of, breaker, get_redis
-from config.tasks import enqueue
+from config.kernel import redis as config_redis
+from config.kernel.redis import CircuitOpen, address_of, breaker, get_redis
+from config.kernel.tasks import enqueue
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

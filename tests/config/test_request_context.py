@@ -1,4 +1,4 @@
-from config import request_context
+from config.kernel import request_context
 
 
 def test_each_request_gets_an_id_and_its_address_is_recorded(client, settings):

@@ -16,8 +16,8 @@ from django.test import RequestFactory
 from knox.models import AuthToken
 
 from accounts.models import User
-from config import routers
-from config.routers import PIN_COOKIE, ReplicaMiddleware, ReplicaRouter, replica_reads
+from config.kernel import routers
+from config.kernel.routers import PIN_COOKIE, ReplicaMiddleware, ReplicaRouter, replica_reads
 from tweets.models import Tweet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +62,7 @@ def test_migrations_run_on_the_primary_only():
 
 
 def test_the_orm_asks_the_router(settings):
-    settings.DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    settings.DATABASE_ROUTERS = ["config.kernel.routers.ReplicaRouter"]
     assert Tweet.objects.all().db == "default"
     with replica_reads():
         assert Tweet.objects.all().db == "replica"
@@ -163,7 +163,7 @@ def test_the_replica_is_configured_only_by_its_variable():
 
     found = probe(DATABASE_REPLICA_URL="postgres://reader@replica.internal:5432/chirp")
     assert found["aliases"] == ["default", "replica"]
-    assert found["routers"] == ["config.routers.ReplicaRouter"]
+    assert found["routers"] == ["config.kernel.routers.ReplicaRouter"]
     replica = found["replica"]
     assert replica["HOST"] == "replica.internal" and replica["NAME"] == "chirp"
     assert replica["ENGINE"] == "django.db.backends.postgresql"

@@ -1,6 +1,6 @@
 """Every kind of task survives losing its message: a catch-up redoes it, or losing it is harmless.
 
-A message is lost when the broker can't take it (Redis away: config.tasks
+A message is lost when the broker can't take it (Redis away: config.kernel.tasks
 logs and drops it), when Redis restarts empty, or when a worker dies and its
 message is redelivered only after the visibility timeout. Here a "lost" task
 is simply one whose after-commit callback never ran (the test's transaction
@@ -19,7 +19,7 @@ from accounts import lifecycle
 from accounts import tasks as account_tasks
 from accounts.models import AccountExport, User
 from config.celery import app
-from config.tasks import single_flight
+from config.kernel.tasks import single_flight
 from tests import images
 from tests.factories import PASSWORD, UserFactory
 from tests.tweets.helpers import post

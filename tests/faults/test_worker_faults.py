@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from config.redis import BREAKER_SECONDS
+from config.kernel.redis import BREAKER_SECONDS
 from social.models import Follow
 from tests.faults.load import NO_LIMITS, Poster, follow_all, measured, people
 from tests.faults.stack import wait_until

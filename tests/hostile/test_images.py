@@ -5,8 +5,8 @@ import io
 import pytest
 from PIL import Image
 
-from config import images
-from config.errors import ServiceError
+from config.kernel import images
+from config.kernel.errors import ServiceError
 from tests.images import jpeg_with_gps_exif
 from tests.images_hostile import (
     animated_gif,

@@ -2,7 +2,7 @@
 
 import time
 
-from config.redis import get_redis
+from config.kernel.redis import get_redis
 from notifications import presence
 
 

@@ -6,7 +6,7 @@ import time
 import pytest
 from asgiref.sync import sync_to_async
 
-from config.redis import get_redis
+from config.kernel.redis import get_redis
 from notifications.events import send_event_on_commit
 from tests.factories import UserFactory
 from tests.notifications.live import cookie_for, listening, refusal

@@ -7,7 +7,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels_redis.core import RedisChannelLayer
 
-from config.redis import get_redis
+from config.kernel.redis import get_redis
 from config.settings import channel_layer
 from notifications import presence
 from notifications.events import send_event_on_commit

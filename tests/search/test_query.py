@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.errors import ServiceError
+from config.kernel.errors import ServiceError
 from search.query import MAX_LENGTH, TweetQuery, parse
 
 

@@ -138,7 +138,7 @@ def test_deleted_private_blocked_and_inactive_authors_never_appear(api_client, c
         ('"unbalanced quote', 200, None),
         ("'; DROP TABLE tweets_tweet; --", 200, None),
         ("coffee & | ! <-> :* ()", 200, None),
-        ("\x00\\%_", 400, None),  # a NUL is refused at the door (config/guards.py), before any field is read
+        ("\x00\\%_", 400, None),  # a NUL is refused at the door (config/kernel/guards.py), before any field is read
     ],
 )
 def test_bad_queries_get_400_or_an_answer_never_a_500(api_client, corpus, q, status, field):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.errors import Forbidden, NotFound, ServiceError
+from config.kernel.errors import Forbidden, NotFound, ServiceError
 from notifications.models import Notification
 from social import services as social
 from social.dm import selectors, services

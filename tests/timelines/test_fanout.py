@@ -126,7 +126,7 @@ def test_pending_fan_outs_are_retried(author, active, built, store):
     built(reader)
     tweet = post(author, "missed")
     Tweet.objects.filter(pk=tweet.pk).update(created_at=timezone.now() - timedelta(minutes=5))
-    from tweets import ids
+    from config.kernel import ids
 
     old_id = ids.id_at(timezone.now() - timedelta(minutes=5))
     Tweet.objects.filter(pk=tweet.pk).update(id=old_id)

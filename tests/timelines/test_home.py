@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from accounts import services as account_services
-from config.api.pagination import PageRequest
+from config.kernel.api.pagination import PageRequest
 from social import services as social
 from tests.factories import UserFactory
 from tests.tweets.helpers import post

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from config.api.pagination import PageRequest
+from config.kernel.api.pagination import PageRequest
 from social import services as social
 from tests.factories import UserFactory
 from tests.tweets.helpers import post

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 
-from tweets import ids
+from config.kernel import ids
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

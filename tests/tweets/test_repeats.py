@@ -8,9 +8,9 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from config.kernel import ids
 from tests import images
 from tests.tweets.helpers import post
-from tweets import ids
 from tweets import services as tweet_services
 from tweets.models import Tweet
 

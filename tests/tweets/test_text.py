@@ -2,7 +2,7 @@
 
 import pytest
 
-from tweets import text
+from config.kernel import text
 
 
 def checked(raw, has_media=False):
@@ -35,7 +35,7 @@ def test_lengths_that_fit(raw, length):
     ],
 )
 def test_lengths_that_do_not(raw):
-    from config.errors import ServiceError
+    from config.kernel.errors import ServiceError
 
     with pytest.raises(ServiceError) as caught:
         checked(raw)
@@ -48,7 +48,7 @@ def test_nfc_is_applied():
 
 
 def test_blank_text_needs_media():
-    from config.errors import ServiceError
+    from config.kernel.errors import ServiceError
 
     for blank in ("", "   ", "\u200b\u200b", "\n\t\ufeff"):
         with pytest.raises(ServiceError):

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import tweets.ids
+import config.kernel.ids
 import tweets.models
 from django.conf import settings
 from django.db import migrations, models
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 (
                     "id",
                     models.BigIntegerField(
-                        default=tweets.ids.new_id, editable=False, primary_key=True, serialize=False
+                        default=config.kernel.ids.new_id, editable=False, primary_key=True, serialize=False
                     ),
                 ),
                 ("text", models.CharField(blank=True, max_length=280)),
@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
                 (
                     "id",
                     models.BigIntegerField(
-                        default=tweets.ids.new_id, editable=False, primary_key=True, serialize=False
+                        default=config.kernel.ids.new_id, editable=False, primary_key=True, serialize=False
                     ),
                 ),
                 ("position", models.PositiveSmallIntegerField(default=0)),

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from tweets.ids import POSTGRES_FUNCTION
+from config.kernel.ids import POSTGRES_FUNCTION
 
 
 def install(apps, schema_editor):

@@ -16,7 +16,7 @@ from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api import patterns
+from config.kernel.api import patterns
 
 _ID = re.compile(patterns.ID)
 MAX_ID = 2**63 - 1

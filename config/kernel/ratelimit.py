@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
-from config.redis import get_redis, log_unavailable
+from config.kernel.redis import get_redis, log_unavailable
 
 logger = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ CURSOR = r"^([1-9][0-9]{0,18})?$"
 WHITESPACE = r"\t\n\u000b\u000c\r\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # Text that isn't empty once trimmed (str.strip()): one character that isn't whitespace.
 NOT_BLANK = rf"[^{WHITESPACE}]"
-# Control characters that posts and messages drop (tweets/text.py keeps tab and newline, which are whitespace).
+# Control characters that posts and messages drop (config/kernel/text.py keeps tab and newline, which are whitespace).
 CONTROL = r"\u0000-\u001f\u007f"
-# Characters that take no room on screen (tweets/text.py INVISIBLE).
+# Characters that take no room on screen (config/kernel/text.py INVISIBLE).
 INVISIBLE = r"\u00ad\u200b-\u200d\u2060\ufeff"
 # A post with something to show: one character that is neither whitespace, control nor invisible.
 VISIBLE = rf"[^{WHITESPACE}{CONTROL}{INVISIBLE}]"

@@ -24,9 +24,9 @@ from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import MultiPartParser
 
-from config.api import patterns
-from config.api.fields import TextField
-from config.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from config.kernel.api import patterns
+from config.kernel.api.fields import TextField
+from config.kernel.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 PAGE_PARAMETERS = [
     OpenApiParameter(

@@ -17,7 +17,7 @@ from celery import current_task
 from django.http import HttpRequest
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
-from config.request_context import request_id
+from config.kernel.request_context import request_id
 
 
 class RequestIdFilter(logging.Filter):

@@ -56,7 +56,7 @@ class BearerTokenAuthentication(TokenAuthentication):
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "config.api.auth.BearerTokenAuthentication"
+    target_class = "config.kernel.api.auth.BearerTokenAuthentication"
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema):

@@ -7,7 +7,7 @@ budget, and a refused or invalid attempt, or a repeated like, costs nothing.
 A refusal is a `ServiceError` with status 429 and `retry_after` (seconds):
 the API answers 429 with `Retry-After`, pages show the message.
 
-Budgets are fixed-window counters in Redis (config/ratelimit.py), per
+Budgets are fixed-window counters in Redis (config/kernel/ratelimit.py), per
 account and per client address (the request's, from config/request_context;
 outside a request only the account's limit applies). IPv6 addresses count
 by their /64, which is what one household or host is usually given.
@@ -28,8 +28,8 @@ import math
 
 from django.conf import settings
 
-from config import ratelimit, request_context
-from config.errors import ServiceError
+from config.kernel import ratelimit, request_context
+from config.kernel.errors import ServiceError
 
 POST, FOLLOW, LIKE, MESSAGE, UPLOAD = "post", "follow", "like", "message", "upload"
 NOUNS = {POST: "post", FOLLOW: "follow", LIKE: "like", MESSAGE: "message", UPLOAD: "upload"}

@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from config.errors import ServiceError
+from config.kernel.errors import ServiceError
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 MIME_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}

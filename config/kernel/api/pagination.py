@@ -12,8 +12,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
-from config.api import patterns
-from config.api.fields import parse_id
+from config.kernel.api import patterns
+from config.kernel.api.fields import parse_id
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100

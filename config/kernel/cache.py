@@ -1,8 +1,8 @@
 """Django's Redis cache, failing soft while Redis is unreachable.
 
-Sessions (config/sessions.py), allauth's rate limits, trends and the
+Sessions (config/kernel/sessions.py), allauth's rate limits, trends and the
 who-to-follow lists read the cache in the middle of requests. When Redis
-can't be reached (refused, timed out, or the breaker in config/redis.py is
+can't be reached (refused, timed out, or the breaker in config/kernel/redis.py is
 open), a read finds nothing and a write is dropped, as if the entry had
 expired, so the caller carries on from the database. Other errors (a bug:
 wrong type, bad arguments) still raise.
@@ -17,7 +17,7 @@ from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from config.redis import client_options
+from config.kernel.redis import client_options
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from config.redis import address_of, breaker, log_unavailable
+from config.kernel.redis import address_of, breaker, log_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def _broker_address(url: str) -> str | None:
 def enqueue(task, *args) -> bool:
     """`task.delay(*args)`, logging rather than raising when the broker can't take it.
 
-    While the broker's Redis is known to be down (the breaker of config/redis.py
+    While the broker's Redis is known to be down (the breaker of config/kernel/redis.py
     is open), nothing is tried: publishing would only wait out its timeouts.
     """
     address = _broker_address(settings.CELERY_BROKER_URL or "")

@@ -7,8 +7,8 @@ hold a request for as long as the socket waits. So sockets time out after
 circuit breaker fails every further call to that server at once, with
 `CircuitOpen` (a `redis.ConnectionError`, so every existing fallback runs),
 for `BREAKER_SECONDS`. Then one call is let through to try again. The
-Django cache and the Celery publisher share the breaker (config/cache.py,
-config/tasks.py), so a request pays for a dead Redis at most once.
+Django cache and the Celery publisher share the breaker (config/kernel/cache.py,
+config/kernel/tasks.py), so a request pays for a dead Redis at most once.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ BREAKER_SECONDS = 2.0  # how long calls fail at once after a failure, before one
 
 
 class CircuitOpen(RedisConnectionError):
-    """Redis failed moments ago; this call was refused without trying (config.redis.Breaker)."""
+    """Redis failed moments ago; this call was refused without trying (config.kernel.redis.Breaker)."""
 
 
 class Breaker:

@@ -1,6 +1,6 @@
 """Uploaded images, one pipeline for tweet and message images: accept on the request, process in a worker.
 
-A request only probes the upload (config/images.py: format, size and frame
+A request only probes the upload (config/kernel/images.py: format, size and frame
 count from the header, the decoding work bounded) and keeps the file as
 sent, in private storage, with the row in the `processing` state. A worker
 (`process`) decodes and re-encodes it without metadata, makes the thumbnail,
@@ -17,9 +17,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from config import images
-from config.errors import ServiceError
-from config.storage import private_storage
+from config.kernel import images
+from config.kernel.errors import ServiceError
+from config.kernel.storage import private_storage
 
 logger = logging.getLogger(__name__)
 

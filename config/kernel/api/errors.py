@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
-from config.errors import ServiceError
+from config.kernel.errors import ServiceError
 
 
 def error_body(message: str, fields: dict | None = None) -> dict:

@@ -19,8 +19,8 @@ from django.db import IntegrityError, transaction
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
-from accounts.models import IdempotencyKey
-from config.errors import ServiceError
+from config.kernel.errors import ServiceError
+from config.kernel.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255

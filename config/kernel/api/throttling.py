@@ -1,9 +1,9 @@
-"""API rate limits on fixed-window counters (config/ratelimit.py): per address and account, and per action."""
+"""API rate limits on fixed-window counters (config/kernel/ratelimit.py): per address and account, and per action."""
 
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
-from config import ratelimit
+from config.kernel import ratelimit
 
 
 def _rate(scope: str) -> ratelimit.Rate | None:
