@@ -41,7 +41,7 @@ from config.kernel.api.schema import ChirpAutoSchema, errors
 from config.kernel.errors import ServiceError
 from notifications.models import Notification
 from notifications.services import wants
-from social import selectors as social_selectors
+from social.graph import selectors as social_selectors
 
 
 @contextmanager

@@ -53,7 +53,7 @@ class User(AbstractUser):
         help_text="Only approved followers see a private account's posts.",
     )
     who_can_message = models.CharField(max_length=10, choices=WhoCanMessage.choices, default=WhoCanMessage.EVERYONE)
-    # Kept by social.services in the same transaction as the follow; reconciled hourly.
+    # Kept by social.graph.services in the same transaction as the follow; reconciled hourly.
     followers_count = models.PositiveIntegerField(default=0)
     following_count = models.PositiveIntegerField(default=0)
     # The last home-timeline visit (to the hour): fan-out skips people away for weeks.

@@ -20,7 +20,7 @@ from config.kernel.tasks import enqueue_on_commit
 from notifications import services as notification_services
 from notifications.events import recheck_sockets_on_commit
 from search.tasks import recount_author
-from social import services as social_services
+from social.graph import services as social_services
 
 PROFILE_FIELDS = ("name", "bio", "location", "website")
 

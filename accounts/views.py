@@ -13,9 +13,9 @@ from accounts import lifecycle, selectors, services
 from accounts.forms import AccountDeleteForm, PrivacyForm, ProfileForm
 from config.kernel.api.pagination import PageRequest
 from config.kernel.errors import ServiceError
-from social import selectors as social_selectors
-from social.dm import selectors as dm_selectors
-from social.visibility import RelationSet
+from social.graph import selectors as social_selectors
+from social.graph.visibility import RelationSet
+from social.messages import selectors as dm_selectors
 from tweets import selectors as tweet_selectors
 
 

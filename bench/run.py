@@ -166,7 +166,7 @@ def prepare(scale: str, rng: random.Random, warm: bool = True) -> dict:
     from knox.models import AuthToken
 
     from accounts.models import User
-    from social.models import Follow
+    from social.graph.models import Follow
     from timelines import services
     from timelines.store import TimelineStore, forget_generations
     from tweets.models import Tweet
@@ -436,7 +436,7 @@ def wait_for_worker_idle(store, timeout: float = 120) -> None:
 
 
 def fanout_latency(base_url: str, data: dict, store, rounds: int) -> dict:
-    from social.models import Follow
+    from social.graph.models import Follow
 
     # Followers as they are now: the follow/unfollow test before this one may have
     # made a reader unfollow the star, and fan-out rightly skips them.
@@ -498,7 +498,7 @@ def id_reads(rounds: int = 500) -> dict:
     from django.db.models import Q
 
     from accounts.models import User
-    from social.models import Follow
+    from social.graph.models import Follow
     from timelines.store import TimelineStore
     from tweets.models import Tweet
 

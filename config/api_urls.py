@@ -7,8 +7,8 @@ from accounts import api as accounts_api
 from config.instance import InstanceView
 from notifications import api as notifications_api
 from search import api as search_api
-from social import api as social_api
-from social.dm import api as dm_api
+from social.graph import api as social_api
+from social.messages import api as dm_api
 from social.moderation import api as moderation_api
 from timelines import api as timelines_api
 from tweets import api as tweets_api

@@ -60,7 +60,7 @@ app.conf.task_queues = [Queue(name) for name in QUEUES]
 app.conf.task_routes = {
     "timelines.tasks.*": {"queue": "timelines"},
     "tweets.tasks.process_media": {"queue": "media"},
-    "social.tasks.process_message_image": {"queue": "media"},
+    "social.messages.tasks.process_message_image": {"queue": "media"},
     "notifications.tasks.*": {"queue": "notifications"},
     "*.tasks.reconcile_*": {"queue": "maintenance"},
     "*.tasks.purge_*": {"queue": "maintenance"},
@@ -73,8 +73,8 @@ app.conf.beat_schedule = {
     "purge-account-exports": {"task": "accounts.tasks.purge_account_exports", "schedule": 60 * 60},
     "reconcile-tweet-counts": {"task": "tweets.tasks.reconcile_tweet_counts", "schedule": 60 * 60},
     "purge-unattached-media": {"task": "tweets.tasks.purge_unattached_media", "schedule": 60 * 60},
-    "purge-unsent-message-images": {"task": "social.tasks.purge_unsent_message_images", "schedule": 60 * 60},
-    "reconcile-follow-counts": {"task": "social.tasks.reconcile_follow_counts", "schedule": 60 * 60},
+    "purge-unsent-message-images": {"task": "social.messages.tasks.purge_unsent_message_images", "schedule": 60 * 60},
+    "reconcile-follow-counts": {"task": "social.graph.tasks.reconcile_follow_counts", "schedule": 60 * 60},
     # The catch-ups: what a lost task, a dead worker or a Redis restart left undone (docs/DECISIONS.md).
     "fan-out-pending": {"task": "timelines.tasks.fan_out_pending", "schedule": 10},
     "apply-pending-timeline-changes": {"task": "timelines.tasks.apply_pending_changes", "schedule": 10},

@@ -8,7 +8,7 @@ def site(request) -> dict:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from notifications.selectors import unread_count
-        from social.dm.selectors import unread_conversations
+        from social.messages.selectors import unread_conversations
 
         # Lazy: counted only when a page's navigation shows it (htmx fragments don't).
         context["unread_notifications"] = SimpleLazyObject(lambda: unread_count(user.pk))

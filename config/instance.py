@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from config.kernel import text
 from config.kernel.api.pagination import MAX_LIMIT
-from social.models import Message
+from social.messages.models import Message
 
 
 class LimitsSerializer(serializers.Serializer):

@@ -55,7 +55,10 @@ INSTALLED_APPS = [
     "config.kernel",
     "accounts",
     "tweets",
-    "social",
+    "social",  # holds only the migration history from before the split below
+    "social.graph",
+    "social.messages",
+    "social.moderation",
     "timelines",
     "notifications",
     "search",

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from accounts.views import LoginView
@@ -13,6 +14,11 @@ admin.site.site_header = "Chirp moderation"
 admin.site.site_title = "Chirp admin"
 
 urlpatterns = [
+    # Reports and the moderation log moved from the `social` app to `moderation`: old bookmarks still work.
+    re_path(
+        r"^admin/social/(?P<rest>(?:report|moderationaction)/.*)$",
+        RedirectView.as_view(url="/admin/moderation/%(rest)s", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("accounts/login/", LoginView.as_view(), name="account_login"),  # before allauth's: 429 when limited
     path("accounts/", include("allauth.urls")),
@@ -24,7 +30,9 @@ urlpatterns = [
     path("", include("tweets.urls")),
     path("", include("search.urls")),
     path("", include("notifications.urls")),
-    path("", include("social.urls")),
+    path("", include("social.graph.urls")),
+    path("", include("social.messages.urls")),
+    path("", include("social.moderation.urls")),
     path("", include("accounts.urls")),
 ]
 

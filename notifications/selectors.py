@@ -12,8 +12,8 @@ from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
 from notifications import catalogue
 from notifications.models import Notification
-from social.dm.selectors import unread_conversations
-from social.visibility import tweets_visible_to, users_visible_to
+from social.graph.visibility import tweets_visible_to, users_visible_to
+from social.messages.selectors import unread_conversations
 from tweets.selectors import hydrate
 
 Verb = Notification.Verb

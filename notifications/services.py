@@ -20,7 +20,7 @@ from config.kernel.errors import NotFound, ServiceError
 from config.kernel.tasks import after_commit, enqueue
 from notifications import presence
 from notifications.models import Notification
-from social.visibility import RelationSet
+from social.graph.visibility import RelationSet
 
 Verb = Notification.Verb
 MENTION_LIMIT = 10  # people notified per post, so one post can't page a crowd

@@ -31,9 +31,9 @@ from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
 from config.kernel.text import hashtag_key
 from search.query import TweetQuery
-from social.models import Follow
-from social.selectors import with_relations
-from social.visibility import tweets_visible_to, users_visible_to, viewer_id_of
+from social.graph.models import Follow
+from social.graph.selectors import with_relations
+from social.graph.visibility import tweets_visible_to, users_visible_to, viewer_id_of
 from tweets.models import Hashtag, Tweet, TweetHashtag
 from tweets.selectors import hydrate, load_cards, tweets_with_authors
 

@@ -6,7 +6,7 @@ from accounts import selectors as account_selectors
 from config.kernel.api.pagination import PageRequest
 from config.kernel.errors import ServiceError
 from search import query, selectors, trends
-from social import selectors as social_selectors
+from social.graph import selectors as social_selectors
 
 TABS = {"top": "Top", "latest": "Latest", "people": "People", "hashtags": "Hashtags"}
 

@@ -1,0 +1,1 @@
+"""Three apps about people together: graph (follow, block, mute), messages, moderation."""

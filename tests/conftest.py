@@ -125,4 +125,8 @@ def migration_data(db):
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
     import_module("accounts.migrations.0002_moderators_group").make_group(apps)
-    import_module("social.migrations.0005_moderator_permissions").add_permissions(apps)
+    # Granted by social's 0005 before the split; its content types belong to `moderation` since.
+    granted = [codename for _, codename in import_module("social.migrations.0005_moderator_permissions").GRANTED]
+    Group, Permission = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
+    moderation = Permission.objects.filter(content_type__app_label="moderation", codename__in=granted)
+    Group.objects.get(name="Moderators").permissions.add(*moderation)

@@ -20,7 +20,7 @@ from redis.exceptions import RedisError
 
 from config.kernel.api.pagination import PageRequest, keyset_page
 from config.kernel.redis import log_unavailable
-from social.models import Follow
+from social.graph.models import Follow
 from timelines import services
 from timelines.store import TimelineStore
 from tweets.models import Tweet

@@ -23,7 +23,7 @@ from config.kernel import ids
 from config.kernel.sql import any_of
 from config.kernel.tasks import enqueue
 from notifications import presence
-from social.models import Block, Follow, Mute
+from social.graph.models import Block, Follow, Mute
 from timelines.models import TimelineChange
 from timelines.store import TimelineStore
 from tweets.models import Tweet

@@ -16,9 +16,9 @@ from config.kernel.api.fields import parse_id
 from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from config.kernel.api.pagination import PageRequest, page_body
 from config.kernel.api.schema import PAGE_PARAMETERS, errors, list_schema
-from social.dm import services as dm_services
-from social.models import MessageImage
-from social.visibility import RelationSet
+from social.graph.visibility import RelationSet
+from social.messages import services as dm_services
+from social.messages.models import MessageImage
 from tweets import selectors, services
 from tweets.models import Media
 from tweets.serializers import (

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
 from config.kernel.sql import any_of
-from social.visibility import RelationSet, readable_authors, tweets_visible_to, viewer_id_of
+from social.graph.visibility import RelationSet, readable_authors, tweets_visible_to, viewer_id_of
 from tweets.models import Like, Media, Tweet
 
 PROFILE_TABS = ("tweets", "replies", "media", "likes")

@@ -20,7 +20,7 @@ from config.kernel.tasks import after_commit, enqueue_on_commit
 from notifications import services as notifications
 from notifications.models import Notification
 from search import trends
-from social.visibility import RelationSet
+from social.graph.visibility import RelationSet
 from timelines import services as timeline_services
 from timelines import tasks as timeline_tasks
 from tweets import media

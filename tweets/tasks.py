@@ -42,8 +42,8 @@ def process_media(self, media_id: int) -> bool:
 @shared_task(acks_late=True)
 def process_pending_media() -> int:
     """Beat, every minute: uploads still processing after two minutes (a lost task, a dead worker) go again."""
-    from social.models import MessageImage
-    from social.tasks import process_message_image
+    from social.messages.models import MessageImage
+    from social.messages.tasks import process_message_image
     from tweets.models import Media
 
     now = timezone.now()

@@ -31,19 +31,10 @@ from config.kernel.tasks import enqueue_on_commit
 from notifications import services as notification_services
 from notifications.models import Notification
 from search.tasks import recount_author
-from social.dm import images as dm_images
-from social.models import (
-    Block,
-    Conversation,
-    Follow,
-    FollowRequest,
-    HiddenMessage,
-    Message,
-    MessageImage,
-    Mute,
-    Participant,
-)
-from social.tasks import recount_follows
+from social.graph.models import Block, Follow, FollowRequest, Mute
+from social.graph.tasks import recount_follows
+from social.messages import images as dm_images
+from social.messages.models import Conversation, HiddenMessage, Message, MessageImage, Participant
 from timelines import services as timeline_services
 from timelines.store import TimelineStore
 from tweets import media as tweet_media

@@ -27,12 +27,10 @@ from config.kernel.storage import private_storage
 from config.kernel.tasks import enqueue_on_commit
 from notifications import services as notification_services
 from notifications.models import Notification
-from social.dm.selectors import ConversationView, visible_messages
-from social.models import (
-    Follow,
-    Participant,
-)
-from social.visibility import RelationSet
+from social.graph.models import Follow
+from social.graph.visibility import RelationSet
+from social.messages.models import Participant
+from social.messages.selectors import ConversationView, visible_messages
 from tweets.models import Like, Media, Tweet, TweetEdit
 from tweets.services import _tags_of
 

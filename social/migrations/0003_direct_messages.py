@@ -3,7 +3,7 @@
 import config.kernel.storage
 import django.db.models.deletion
 import django.utils.timezone
-import social.models
+import social.messages.models
 import config.kernel.ids
 from django.conf import settings
 from django.db import migrations, models
@@ -54,7 +54,8 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.FileField(
-                        storage=config.kernel.storage.private_storage, upload_to=social.models.message_image_path
+                        storage=config.kernel.storage.private_storage,
+                        upload_to=social.messages.models.message_image_path,
                     ),
                 ),
                 ("size", models.PositiveIntegerField()),
@@ -65,7 +66,7 @@ class Migration(migrations.Migration):
                     models.FileField(
                         blank=True,
                         storage=config.kernel.storage.private_storage,
-                        upload_to=social.models.message_thumbnail_path,
+                        upload_to=social.messages.models.message_thumbnail_path,
                     ),
                 ),
                 ("thumb_width", models.PositiveIntegerField(blank=True, null=True)),

@@ -2,7 +2,7 @@
 
 import config.kernel.media
 import config.kernel.storage
-import social.models
+import social.messages.models
 from django.db import migrations, models
 
 
@@ -37,7 +37,9 @@ class Migration(migrations.Migration):
             model_name="messageimage",
             name="file",
             field=models.FileField(
-                blank=True, storage=config.kernel.storage.private_storage, upload_to=social.models.message_image_path
+                blank=True,
+                storage=config.kernel.storage.private_storage,
+                upload_to=social.messages.models.message_image_path,
             ),
         ),
     ]

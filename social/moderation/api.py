@@ -11,8 +11,8 @@ from rest_framework.views import APIView
 from config.kernel.api.fields import IdField, StrictChoiceField, TextField
 from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from config.kernel.api.schema import errors
-from social.models import Report
 from social.moderation import services
+from social.moderation.models import Report
 
 
 class ReportCreateSerializer(serializers.Serializer):

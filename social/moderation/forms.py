@@ -1,6 +1,6 @@
 from django import forms
 
-from social.models import Report
+from social.moderation.models import Report
 from social.moderation.services import MAX_DETAILS
 
 

@@ -16,8 +16,9 @@ from config.kernel.tasks import enqueue_on_commit
 from notifications import services as notifications
 from notifications.events import recheck_sockets_on_commit
 from search.tasks import recount_author
-from social.models import Message, ModerationAction, Report
-from social.tasks import recount_around
+from social.graph.tasks import recount_around
+from social.messages.models import Message
+from social.moderation.models import ModerationAction, Report
 from tweets.models import Tweet
 
 Action = ModerationAction.Action
@@ -29,7 +30,7 @@ def reported_target(reporter: User, target_type: str, target_id: int) -> tuple[i
 
     A report of a retweet is a report of the post it shares.
     """
-    from social.dm.selectors import membership, visible_messages
+    from social.messages.selectors import membership, visible_messages
     from tweets.selectors import tweet_for_viewer
 
     if target_type == Report.Target.TWEET:

@@ -6,9 +6,9 @@ from django.views.decorators.http import require_http_methods
 
 from config.kernel.errors import NotFound, ServiceError
 from config.kernel.http import safe_next
-from social.models import ModerationAction
 from social.moderation import services
 from social.moderation.forms import ReportForm
+from social.moderation.models import ModerationAction
 
 WHAT = {"tweet": "post", "user": "account", "message": "message"}
 

@@ -58,7 +58,7 @@ def test_moderator_cannot_set_anyones_password(client, moderator, user):
 
 
 def test_moderator_can_edit_a_profile_and_it_is_in_the_audit_log(client, moderator, user):
-    from social.models import ModerationAction
+    from social.moderation.models import ModerationAction
 
     client.force_login(moderator)
     response = client.post(

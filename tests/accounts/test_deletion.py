@@ -19,10 +19,11 @@ from accounts import services as account_services
 from accounts.models import User
 from notifications.models import Notification
 from search import trends
-from social import services as social
-from social.dm import selectors as dm_selectors
-from social.dm import services as dm
-from social.models import Block, Conversation, Follow, FollowRequest, Message, MessageImage, Mute, Participant
+from social.graph import services as social
+from social.graph.models import Block, Follow, FollowRequest, Mute
+from social.messages import selectors as dm_selectors
+from social.messages import services as dm
+from social.messages.models import Conversation, Message, MessageImage, Participant
 from tests import images
 from tests.factories import PASSWORD, UserFactory
 from tests.timelines.conftest import entries

@@ -12,8 +12,8 @@ from django.utils import timezone
 from accounts import lifecycle
 from accounts.models import AccountExport
 from notifications.models import Notification
-from social import services as social
-from social.dm import services as dm
+from social.graph import services as social
+from social.messages import services as dm
 from tests import images
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
@@ -53,8 +53,8 @@ def carol(db):
 
 def _process_uploads() -> None:
     """What the worker does after commit (config/kernel/media.py): the images become files."""
-    from social.models import MessageImage
-    from social.tasks import process_message_image
+    from social.messages.models import MessageImage
+    from social.messages.tasks import process_message_image
     from tweets.models import Media
     from tweets.tasks import process_media
 

@@ -4,7 +4,9 @@ from django.db.models import F
 
 from accounts.models import User
 from search import trends
-from social.models import Block, Conversation, FollowRequest, Message, Mute, Participant, Report
+from social.graph.models import Block, FollowRequest, Mute
+from social.messages.models import Conversation, Message, Participant
+from social.moderation.models import Report
 from tweets.models import Like, Media, Tweet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]

@@ -5,8 +5,8 @@ tests/api/test_schema_fuzz.py fuzzes all of it; these are the cases issue 15 nam
 
 import pytest
 
-from social.dm import services as dm
-from social.models import Conversation, HiddenMessage
+from social.messages import services as dm
+from social.messages.models import Conversation, HiddenMessage
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
 from tweets import services as tweet_services

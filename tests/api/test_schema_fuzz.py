@@ -37,8 +37,8 @@ from schemathesis.openapi.checks import RejectedPositiveData
 from accounts import services as account_services
 from config.kernel.api import patterns
 from config.wsgi import application
-from social import services as social_services
-from social.dm import services as dm_services
+from social.graph import services as social_services
+from social.messages import services as dm_services
 from tests.factories import PASSWORD, UserFactory
 from tweets import services as tweet_services
 
@@ -194,7 +194,7 @@ def world(django_db_setup, django_db_blocker, media_folders):
     inside it (pytest-django's `db`) and is rolled back to it, as Django's setUpTestData does.
     """
     from notifications.models import Notification
-    from social.models import FollowRequest
+    from social.graph.models import FollowRequest
 
     with django_db_blocker.unblock(), override_settings(**media_folders), transaction.atomic():
         me = UserFactory(username="fuzzer", name="Fuzz Er", is_private=True)

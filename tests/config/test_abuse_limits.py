@@ -20,9 +20,10 @@ from redis.retry import Retry
 from accounts.models import User
 from config.kernel import abuse, ratelimit
 from notifications.models import Notification
-from social import services as social_services
-from social.dm import services as dm_services
-from social.models import Follow, FollowRequest, Message
+from social.graph import services as social_services
+from social.graph.models import Follow, FollowRequest
+from social.messages import services as dm_services
+from social.messages.models import Message
 from tests.factories import UserFactory
 from tweets import services as tweet_services
 from tweets.models import Like, Tweet

@@ -8,7 +8,7 @@ counters, the cache and the channel layer.
 
 import pytest
 
-from social.models import Block, Follow, FollowRequest, Mute
+from social.graph.models import Block, Follow, FollowRequest, Mute
 from tests import images
 from tests.factories import UserFactory
 from tests.tweets.helpers import post

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from social.models import Follow
+from social.graph.models import Follow
 from tests.e2e.waits import SOCKET_CLOSED, SOCKET_OPEN, wait_for_js
 from tests.factories import UserFactory
 from tests.tweets.helpers import post

@@ -35,7 +35,7 @@ def test_report_then_suspend_in_the_admin(browser, live_server_url, sign_in, sho
     expect(page.get_by_text("Thanks. The moderators will review this post.")).to_be_visible()
     expect(page).to_have_url(re.compile(rf"/@troll/status/{bad.pk}$"))
 
-    admin.goto(f"{live_server_url}/admin/social/report/?status__exact=open")
+    admin.goto(f"{live_server_url}/admin/moderation/report/?status__exact=open")
     expect(admin.get_by_role("link", name="@troll")).to_be_visible()
     shoot(admin, "61-admin-report-queue")
     admin.get_by_role("link", name=re.compile(r"^\d+$")).first.click()
@@ -47,12 +47,12 @@ def test_report_then_suspend_in_the_admin(browser, live_server_url, sign_in, sho
     admin.get_by_role("button", name="Apply").click()
     expect(admin.get_by_text("Suspended @troll.")).to_be_visible()
 
-    admin.goto(f"{live_server_url}/admin/social/report/?status__exact=resolved")
+    admin.goto(f"{live_server_url}/admin/moderation/report/?status__exact=resolved")
     rows = admin.locator("#result_list tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Resolved")
 
-    admin.goto(f"{live_server_url}/admin/social/moderationaction/")
+    admin.goto(f"{live_server_url}/admin/moderation/moderationaction/")
     expect(admin.get_by_text("Threats of violence.")).to_be_visible()
     shoot(admin, "63-admin-audit-log")
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from search import trends
-from social import services as social
+from social.graph import services as social
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
 

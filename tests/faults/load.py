@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts.services import token_create
-from social.models import Follow
+from social.graph.models import Follow
 from tests.factories import UserFactory
 
 # Limits high enough that a test's own traffic never meets them (the stack's environment).

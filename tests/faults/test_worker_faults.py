@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.kernel.redis import BREAKER_SECONDS
-from social.models import Follow
+from social.graph.models import Follow
 from tests.faults.load import NO_LIMITS, Poster, follow_all, measured, people
 from tests.faults.stack import wait_until
 from timelines.store import TimelineStore

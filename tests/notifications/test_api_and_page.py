@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from notifications.models import Notification
 from notifications.selectors import live_notification_event
-from social import services as social
+from social.graph import services as social
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
 from tweets import services as tweets

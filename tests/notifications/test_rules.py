@@ -4,7 +4,7 @@ import pytest
 
 from accounts import services as account_services
 from notifications.models import Notification
-from social import services as social
+from social.graph import services as social
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
 from tweets import services as tweets
@@ -126,7 +126,7 @@ def test_a_private_mention_never_leaks(ann, ben):
     secret = UserFactory(username="secret", is_private=True)
     social.follow_create(follower=ann, followee=secret)
     secret.follow_requests.filter(requester=ann).delete()
-    from social.models import Follow
+    from social.graph.models import Follow
 
     Follow.objects.create(follower=ann, followee=secret)  # ann is an approved follower; ben is not
     post(secret, "psst @ann and @ben")

@@ -148,7 +148,7 @@ async def test_the_server_keeps_an_open_socket_present(settings):
 
 
 async def test_timeline_news_goes_only_to_followers_with_a_socket():
-    from social.models import Follow
+    from social.graph.models import Follow
     from tests.tweets.helpers import post
 
     author, online, offline = await sync_to_async(lambda: (UserFactory(), UserFactory(), UserFactory()))()

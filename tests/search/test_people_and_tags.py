@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from social import services as social
+from social.graph import services as social
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
 
@@ -150,7 +150,7 @@ def test_a_swap_of_neighbours_counts_as_one_edit():
 
 def test_user_json_writes_what_user_serializer_writes(rf, people):
     from accounts.serializers import UserSerializer, user_json
-    from social.selectors import with_relations
+    from social.graph.selectors import with_relations
 
     viewer = UserFactory(username="viewer", name="Vee Viewer")  # factory names are random: one could be a "Jo"
     social.follow_create(follower=viewer, followee=people["john"])

@@ -78,8 +78,8 @@ def test_a_redis_failure_only_loses_the_count(settings, caplog):
 
 
 def test_explore_and_following_work_while_redis_is_down(client, settings):
-    from social import services as social
-    from social.models import Follow
+    from social.graph import services as social
+    from social.graph.models import Follow
 
     ann, ben = UserFactory(username="ann"), UserFactory(username="ben")
     dead = "redis://127.0.0.1:1/0"  # nothing listens there

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from social import services as social
+from social.graph import services as social
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
 from tweets import services

@@ -2,8 +2,8 @@
 
 import pytest
 
-from social import services
-from social.models import Block, Follow, FollowRequest, Mute
+from social.graph import services
+from social.graph.models import Block, Follow, FollowRequest, Mute
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
 from tweets.models import Like, Tweet

@@ -2,9 +2,9 @@
 
 import pytest
 
-from social import services as social
-from social.dm import services
-from social.models import Message
+from social.graph import services as social
+from social.messages import services
+from social.messages.models import Message
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

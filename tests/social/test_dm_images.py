@@ -9,10 +9,10 @@ from django.conf import settings
 from django.utils import timezone
 from PIL import Image
 
-from social import tasks
-from social.dm import services
-from social.models import MessageImage
-from social.tasks import process_message_image
+from social.graph import tasks
+from social.messages import services
+from social.messages.models import MessageImage
+from social.messages.tasks import process_message_image
 from tests import images
 from tests.factories import UserFactory
 

@@ -3,7 +3,7 @@
 import pytest
 from asgiref.sync import sync_to_async
 
-from social.dm import services
+from social.messages import services
 from tests.factories import UserFactory
 from tests.notifications.live import cookie_for, listening
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from social import services as social
-from social.dm import services
-from social.models import Conversation, HiddenMessage, Message, Participant
+from social.graph import services as social
+from social.messages import services
+from social.messages.models import Conversation, HiddenMessage, Message, Participant
 from tests import images
 from tests.factories import UserFactory
 

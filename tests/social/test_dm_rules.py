@@ -4,9 +4,9 @@ import pytest
 
 from config.kernel.errors import Forbidden, NotFound, ServiceError
 from notifications.models import Notification
-from social import services as social
-from social.dm import selectors, services
-from social.models import Conversation, Message, Participant
+from social.graph import services as social
+from social.messages import selectors, services
+from social.messages.models import Conversation, Message, Participant
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

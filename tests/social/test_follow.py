@@ -3,7 +3,7 @@
 import pytest
 
 from accounts import services as account_services
-from social.models import Follow, FollowRequest
+from social.graph.models import Follow, FollowRequest
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_turning_public_accepts_pending_requests_and_turning_private_keeps_follo
     Follow.objects.create(follower=carol, followee=other_user)
     account_services.privacy_update(user=other_user, is_private=True)
     assert Follow.objects.filter(follower=carol, followee=other_user).exists()  # kept
-    from social import services
+    from social.graph import services
 
     assert services.follow_create(follower=user, followee=other_user) == "requested"
     account_services.privacy_update(user=other_user, is_private=False)
@@ -136,7 +136,7 @@ def test_followers_page_lists_people_with_buttons(client_logged_in, user, other_
 def test_follow_requests_page(client, user, other_user):
     user.is_private = True
     user.save()
-    from social import services
+    from social.graph import services
 
     services.follow_create(follower=other_user, followee=user)
     client.force_login(user)
@@ -157,7 +157,7 @@ def test_you_see_your_private_followers_others_do_not(user_api, api_client, user
 
 def test_reconcile_follow_counts(user, other_user):
     from accounts.models import User
-    from social import services, tasks
+    from social.graph import services, tasks
 
     services.follow_create(follower=user, followee=other_user)
     User.objects.filter(pk=other_user.pk).update(followers_count=9)

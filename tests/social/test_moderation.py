@@ -3,10 +3,10 @@
 import pytest
 from django.test import Client
 
-from social import services as social
-from social.dm import services as dm
-from social.models import ModerationAction, Report
+from social.graph import services as social
+from social.messages import services as dm
 from social.moderation import services as moderation
+from social.moderation.models import ModerationAction, Report
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
 from tweets import services as tweets
@@ -141,17 +141,17 @@ def open_report(cast):
 
 def test_the_queue_filters_by_status_and_type_and_previews_the_target(mod_client, cast, open_report):
     moderation.report_create(reporter=cast["friend"], target_type="user", target_id=cast["troll"].pk, reason="spam")
-    queue = mod_client.get("/admin/social/report/", {"status__exact": "open", "target_type__exact": "tweet"})
+    queue = mod_client.get("/admin/moderation/report/", {"status__exact": "open", "target_type__exact": "tweet"})
     assert queue.status_code == 200
     assert [r.pk for r in queue.context["cl"].result_list] == [open_report.pk]
     assert {s.field_path for s in queue.context["cl"].filter_specs} == {"status", "target_type", "reason"}
-    page = mod_client.get(f"/admin/social/report/{open_report.pk}/change/").content.decode()
+    page = mod_client.get(f"/admin/moderation/report/{open_report.pk}/change/").content.decode()
     assert "You are all terrible" in page and f"/@troll/status/{cast['bad'].pk}" in page
-    assert f"/admin/social/report/{open_report.pk}/act/" in page and "@troll" in page
+    assert f"/admin/moderation/report/{open_report.pk}/act/" in page and "@troll" in page
 
 
 def act(client, report, action, reason=""):
-    return client.post(f"/admin/social/report/{report.pk}/act/", {"action": action, "reason": reason})
+    return client.post(f"/admin/moderation/report/{report.pk}/act/", {"action": action, "reason": reason})
 
 
 def test_resolve_and_dismiss_are_logged(mod_client, moderator, cast, open_report):
@@ -251,22 +251,22 @@ def test_the_audit_log_is_read_only_even_for_superusers(mod_client, moderator, c
     boss = Client()
     boss.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
     for client in (mod_client, boss):
-        assert client.get("/admin/social/moderationaction/").status_code == 200
-        assert client.get("/admin/social/moderationaction/add/").status_code == 403
-        changed = client.post(f"/admin/social/moderationaction/{entry.pk}/change/", {"reason": "edited"})
+        assert client.get("/admin/moderation/moderationaction/").status_code == 200
+        assert client.get("/admin/moderation/moderationaction/add/").status_code == 403
+        changed = client.post(f"/admin/moderation/moderationaction/{entry.pk}/change/", {"reason": "edited"})
         assert changed.status_code == 403
-        assert client.post(f"/admin/social/moderationaction/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+        assert client.post(f"/admin/moderation/moderationaction/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     entry.refresh_from_db()
     assert entry.reason == "ok"
-    assert mod_client.post(f"/admin/social/report/{open_report.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert mod_client.post(f"/admin/moderation/report/{open_report.pk}/delete/", {"post": "yes"}).status_code == 403
 
 
 def test_people_outside_the_moderators_cant_reach_the_queue(client, cast, open_report):
     client.force_login(UserFactory(username="staffer", is_staff=True))  # staff, but not a moderator
-    assert client.get("/admin/social/report/").status_code == 403
+    assert client.get("/admin/moderation/report/").status_code == 403
     assert act(client, open_report, "suspend", "no").status_code == 403
     client.force_login(cast["victim"])
-    assert client.get("/admin/social/report/").status_code == 302  # to the admin login
+    assert client.get("/admin/moderation/report/").status_code == 302  # to the admin login
 
 
 # --- suspension ---------------------------------------------------------------
@@ -316,6 +316,6 @@ def test_a_suspended_account_can_neither_send_nor_receive_messages(api_client, t
     api_client.force_authenticate(victim)
     to_them = api_client.post("/api/v1/messages", {"recipientId": str(troll.pk), "messageText": "hi"}, format="json")
     assert to_them.status_code == 404, to_them.content  # a suspended account is nobody, as a deleted one
-    from social.models import Message
+    from social.messages.models import Message
 
     assert not Message.objects.exists()

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from social.models import Follow
+from social.graph.models import Follow
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def count(client, url):
 
 @pytest.mark.parametrize("name", list(LISTS))
 def test_people_lists_do_not_grow(client, user, name, django_assert_max_num_queries):
-    from social.models import FollowRequest
+    from social.graph.models import FollowRequest
 
     client.force_login(user)
     url = LISTS[name].format(u=user.username)

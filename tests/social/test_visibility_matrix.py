@@ -6,7 +6,7 @@ in, or absent from, the answer.
 
 import pytest
 
-from social import services
+from social.graph import services
 from tests import images
 from tests.factories import UserFactory
 from tests.tweets.helpers import post

@@ -1,8 +1,8 @@
 import pytest
 from django.core.cache import cache
 
-from social import selectors, services
-from social.models import Follow
+from social.graph import selectors, services
+from social.graph.models import Follow
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

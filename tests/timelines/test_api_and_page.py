@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from social import services as social
+from social.graph import services as social
 from tests import images
 from tests.factories import UserFactory
 from tests.tweets.helpers import post

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from social import services as social
+from social.graph import services as social
 from tests.factories import UserFactory
 from tests.timelines.conftest import entries
 from tests.tweets.helpers import post

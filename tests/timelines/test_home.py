@@ -5,7 +5,7 @@ from django.conf import settings as django_settings
 
 from accounts import services as account_services
 from config.kernel.api.pagination import PageRequest
-from social import services as social
+from social.graph import services as social
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
 from timelines import selectors, services

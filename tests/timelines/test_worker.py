@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from config.celery import app as celery_app
-from social.models import Follow
+from social.graph.models import Follow
 from tests.factories import UserFactory
 from tests.services import app_process_env
 from tests.tweets.helpers import post

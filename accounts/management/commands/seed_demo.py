@@ -9,7 +9,9 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_users
 from accounts.models import User
-from social.demo import seed_graph, seed_messages, seed_reports
+from social.graph.demo import seed_graph
+from social.messages.demo import seed_messages
+from social.moderation.demo import seed_reports
 from tweets.demo import seed_tweets
 
 

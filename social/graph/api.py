@@ -1,0 +1,201 @@
+"""API views for the social graph."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors as account_selectors
+from accounts.serializers import UserSerializer
+from config.kernel.api.fields import IdField, parse_id
+from config.kernel.api.pagination import PageRequest, page_body
+from config.kernel.api.schema import PAGE_PARAMETERS, errors, list_schema
+from social.graph import selectors, services
+from social.graph.visibility import RelationSet
+
+STATE = inline_serializer("FollowState", {"state": serializers.ChoiceField(["following", "requested", "none"])})
+MESSAGE = inline_serializer("ActionMessage", {"message": serializers.CharField()})
+
+
+class FollowRequestSerializer(serializers.Serializer):
+    id = IdField()
+    user = UserSerializer(source="requester")
+    createdAt = serializers.DateTimeField(source="created_at")
+
+
+def _user(handle: str):
+    user = account_selectors.user_by_handle(handle)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+class _UserAction(APIView):
+    """POST /users/:id/<action>: one service call on the named person."""
+
+    permission_classes = [IsAuthenticated]
+
+    def act(self, me, other) -> dict:
+        raise NotImplementedError
+
+    def post(self, request, handle: str):
+        return Response(self.act(request.user, _user(handle)))
+
+
+def _documented(operation_id: str, response, description: str, **refusals: str):
+    return extend_schema(
+        operation_id=operation_id,
+        request=None,
+        responses={200: response, **errors(s404="No such user.", **refusals)},
+        description=description,
+        tags=["users"],
+    )
+
+
+YOURSELF = "Yourself."
+BLOCKED = "Yourself, or a block stands between you."
+
+
+class FollowView(_UserAction):
+    @_documented(
+        "follow",
+        STATE,
+        "Follow a public account (`following`) or ask a private one (`requested`). Idempotent.",
+        s403=BLOCKED,
+    )
+    def post(self, request, handle: str):
+        return super().post(request, handle)
+
+    def act(self, me, other):
+        return {"state": services.follow_create(follower=me, followee=other)}
+
+
+class UnfollowView(_UserAction):
+    @_documented("unfollow", STATE, "Unfollow, or withdraw a pending follow request. Idempotent.", s403=YOURSELF)
+    def post(self, request, handle: str):
+        return super().post(request, handle)
+
+    def act(self, me, other):
+        return {"state": services.follow_delete(follower=me, followee=other)}
+
+
+class BlockView(_UserAction):
+    @_documented(
+        "block", MESSAGE, "Block: removes follows and requests both ways; neither side sees the other.", s403=YOURSELF
+    )
+    def post(self, request, handle: str):
+        return super().post(request, handle)
+
+    def act(self, me, other):
+        services.block_create(blocker=me, blocked=other)
+        return {"message": f"You blocked @{other.username}."}
+
+
+class UnblockView(_UserAction):
+    @_documented("unblock", MESSAGE, "Unblock. Follows the block removed are not restored.", s403=YOURSELF)
+    def post(self, request, handle: str):
+        return super().post(request, handle)
+
+    def act(self, me, other):
+        services.block_delete(blocker=me, blocked=other)
+        return {"message": f"You unblocked @{other.username}."}
+
+
+class MuteView(_UserAction):
+    @_documented(
+        "mute", MESSAGE, "Mute: hides them from your home timeline and notifications, silently.", s403=YOURSELF
+    )
+    def post(self, request, handle: str):
+        return super().post(request, handle)
+
+    def act(self, me, other):
+        services.mute_create(muter=me, muted=other)
+        return {"message": f"You muted @{other.username}."}
+
+
+class UnmuteView(_UserAction):
+    @_documented("unmute", MESSAGE, "Unmute.", s403=YOURSELF)
+    def post(self, request, handle: str):
+        return super().post(request, handle)
+
+    def act(self, me, other):
+        services.mute_delete(muter=me, muted=other)
+        return {"message": f"You unmuted @{other.username}."}
+
+
+PROTECTED_LIST = errors(s403="A private account you don't follow, or a block between you.", s404="No such user.")
+
+
+class FollowersView(APIView):
+    select = staticmethod(selectors.followers)
+
+    @extend_schema(
+        operation_id="user_followers",
+        parameters=PAGE_PARAMETERS,
+        responses={200: list_schema("UserList", "users", UserSerializer), **PROTECTED_LIST},
+        tags=["users"],
+    )
+    def get(self, request, handle: str):
+        user = _user(handle)
+        if not RelationSet.for_viewer(request.user, [user.pk]).can_see_author(user):
+            raise PermissionDenied("This account's lists are protected.")
+        people, cursor = self.select(user, request.user, PageRequest.from_query(request.query_params))
+        data = UserSerializer(people, many=True, context={"request": request}).data
+        return Response(page_body("users", data, cursor))
+
+
+class FollowingView(FollowersView):
+    select = staticmethod(selectors.following)
+
+    @extend_schema(
+        operation_id="user_following",
+        parameters=PAGE_PARAMETERS,
+        responses={200: list_schema("UserList", "users", UserSerializer), **PROTECTED_LIST},
+        tags=["users"],
+    )
+    def get(self, request, handle: str):
+        return super().get(request, handle)
+
+
+class FollowRequestsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="follow_requests", parameters=PAGE_PARAMETERS,
+                   responses=list_schema("FollowRequestList", "requests", FollowRequestSerializer),
+                   tags=["users"])  # fmt: skip
+    def get(self, request):
+        rows, cursor = selectors.follow_requests(request.user, PageRequest.from_query(request.query_params))
+        data = FollowRequestSerializer(rows, many=True, context={"request": request}).data
+        return Response(page_body("requests", data, cursor))
+
+
+REQUEST_ERRORS = errors(s403="A request to someone else.", s404="No such follow request.")
+
+
+def _request_id(raw: str) -> int:
+    request_id = parse_id(raw)
+    if request_id is None:
+        raise NotFound("No such follow request.")
+    return request_id
+
+
+class FollowRequestApproveView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="follow_request_approve", request=None, responses={200: MESSAGE, **REQUEST_ERRORS},
+                   tags=["users"])  # fmt: skip
+    def post(self, request, request_id: str):
+        follow = services.follow_request_approve(target=request.user, request_id=_request_id(request_id))
+        return Response({"message": f"@{follow.follower.username} now follows you."})
+
+
+class FollowRequestDenyView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="follow_request_deny", request=None, responses={200: MESSAGE, **REQUEST_ERRORS},
+                   tags=["users"])  # fmt: skip
+    def post(self, request, request_id: str):
+        services.follow_request_deny(target=request.user, request_id=_request_id(request_id))
+        return Response({"message": "The request was denied."})

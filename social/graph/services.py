@@ -1,0 +1,185 @@
+"""Writes for the social graph: follow, follow requests, block, mute."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+
+from accounts.models import User
+from config.kernel import abuse
+from config.kernel.errors import Forbidden, NotFound
+from config.kernel.tasks import after_commit, enqueue_on_commit
+from notifications import services as notifications
+from notifications.models import Notification
+from social.graph.models import Block, Follow, FollowRequest, Mute
+from social.graph.selectors import forget_suggestions
+from social.graph.visibility import RelationSet
+from timelines import services as timeline_services
+from timelines import tasks as timeline_tasks
+
+FOLLOWING, REQUESTED, NONE = "following", "requested", "none"
+Verb = Notification.Verb
+
+
+def _count(user_id: int, field: str, delta: int) -> None:
+    User.objects.filter(pk=user_id).update(**{field: Greatest(F(field) + delta, 0)})
+
+
+def _sync_timelines(*pairs: tuple[int, int]) -> None:
+    """(reader, author) timelines to bring in line with the graph: outbox rows in this transaction,
+    applied by a task after commit, or by the catch-up if that task is lost (timelines.models)."""
+    changes = timeline_services.changes_for_sync(list(pairs))
+    for reader_id, _ in pairs:
+        after_commit(timeline_services.forget_celebrities, reader_id)  # the reader's next page, at once
+    enqueue_on_commit(timeline_tasks.apply_changes, changes)
+
+
+def _make_follow(follower_id: int, followee_id: int) -> bool:
+    """Create the follow, move both counts, and bring the followee's posts into the timeline."""
+    try:
+        with transaction.atomic():
+            Follow.objects.create(follower_id=follower_id, followee_id=followee_id)
+    except IntegrityError:
+        return False
+    _count(follower_id, "following_count", +1)
+    _count(followee_id, "followers_count", +1)
+    _sync_timelines((follower_id, followee_id))
+    return True
+
+
+def _drop_follow(follower_id: int, followee_id: int, *, sync: bool = True) -> bool:
+    deleted, _ = Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).delete()
+    if deleted:
+        _count(follower_id, "following_count", -1)
+        _count(followee_id, "followers_count", -1)
+        if sync:
+            _sync_timelines((follower_id, followee_id))
+    return bool(deleted)
+
+
+def _not_self(actor: User, other: User, doing: str) -> None:
+    if actor.pk == other.pk:
+        raise Forbidden(f"You can't {doing} yourself.")  # a well-formed request, refused: 403
+
+
+def follow_state(*, follower: User, followee: User) -> str:
+    if Follow.objects.filter(follower=follower, followee=followee).exists():
+        return FOLLOWING
+    if FollowRequest.objects.filter(requester=follower, target=followee).exists():
+        return REQUESTED
+    return NONE
+
+
+@transaction.atomic
+def follow_create(*, follower: User, followee: User) -> str:
+    """Follow a public account, or ask to follow a private one. Idempotent.
+
+    A new follow or follow request counts against the follow limit
+    (config/kernel/abuse.py); a repeat costs nothing, and a refusal takes the new row
+    back with the transaction.
+    """
+    _not_self(follower, followee, "follow")
+    if reason := RelationSet.for_viewer(follower, [followee.pk]).refusal(followee):
+        raise Forbidden(reason)
+    if Follow.objects.filter(follower=follower, followee=followee).exists():
+        return FOLLOWING
+    after_commit(forget_suggestions, follower.pk)
+    if followee.is_private:
+        _, asked = FollowRequest.objects.get_or_create(requester=follower, target=followee)
+        if asked:
+            abuse.check(abuse.FOLLOW, follower)
+            notifications.notify(recipient=followee, actor=follower, verb=Verb.FOLLOW_REQUEST)
+        return REQUESTED
+    if _make_follow(follower.pk, followee.pk):
+        abuse.check(abuse.FOLLOW, follower)
+        notifications.notify(recipient=followee, actor=follower, verb=Verb.FOLLOW)
+    return FOLLOWING
+
+
+@transaction.atomic
+def follow_delete(*, follower: User, followee: User) -> str:
+    """Unfollow, or withdraw a pending request. Idempotent."""
+    _not_self(follower, followee, "unfollow")
+    _drop_follow(follower.pk, followee.pk)
+    FollowRequest.objects.filter(requester=follower, target=followee).delete()
+    for verb in (Verb.FOLLOW, Verb.FOLLOW_REQUEST):
+        notifications.withdraw(actor=follower, recipient=followee, verb=verb)
+    return NONE
+
+
+def _own_request(target: User, request_id: int) -> FollowRequest:
+    request = FollowRequest.objects.select_related("requester").filter(pk=request_id).first()
+    if request is None:
+        raise NotFound("No such follow request.")
+    if request.target_id != target.pk:
+        raise Forbidden("Only the account that was asked can answer this request.")
+    return request
+
+
+@transaction.atomic
+def follow_request_approve(*, target: User, request_id: int) -> Follow:
+    request = _own_request(target, request_id)
+    _accept(request)
+    return Follow.objects.select_related("follower").get(follower_id=request.requester_id, followee=target)
+
+
+def _accept(request: FollowRequest) -> bool:
+    request.delete()
+    made = _make_follow(request.requester_id, request.target_id)
+    notifications.withdraw(actor=request.requester, recipient=request.target, verb=Verb.FOLLOW_REQUEST)
+    notifications.notify(recipient=request.requester, actor=request.target, verb=Verb.FOLLOW_ACCEPTED)
+    return made
+
+
+@transaction.atomic
+def follow_request_deny(*, target: User, request_id: int) -> None:
+    request = _own_request(target, request_id)
+    request.delete()
+    notifications.withdraw(actor=request.requester, recipient=target, verb=Verb.FOLLOW_REQUEST)
+
+
+def follow_requests_accept_all(*, target: User) -> int:
+    """When an account turns public, everyone who asked now follows it."""
+    accepted = 0
+    for request in FollowRequest.objects.filter(target=target).select_related("requester", "target").order_by("id"):
+        accepted += _accept(request)
+    return accepted
+
+
+@transaction.atomic
+def block_create(*, blocker: User, blocked: User) -> None:
+    """Block: both follows and both pending requests go; neither side sees the other."""
+    _not_self(blocker, blocked, "block")
+    Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    _drop_follow(blocker.pk, blocked.pk, sync=False)
+    _drop_follow(blocked.pk, blocker.pk, sync=False)
+    FollowRequest.objects.filter(requester=blocker, target=blocked).delete()
+    FollowRequest.objects.filter(requester=blocked, target=blocker).delete()
+    notifications.forget_between(blocker, blocked)
+    after_commit(forget_suggestions, blocker.pk, blocked.pk)
+    # Retweets by third parties can still carry the other's posts; hydration hides those.
+    _sync_timelines((blocker.pk, blocked.pk), (blocked.pk, blocker.pk))
+
+
+@transaction.atomic
+def block_delete(*, blocker: User, blocked: User) -> None:
+    _not_self(blocker, blocked, "unblock")
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+
+
+@transaction.atomic
+def mute_create(*, muter: User, muted: User) -> None:
+    _not_self(muter, muted, "mute")
+    _, made = Mute.objects.get_or_create(muter=muter, muted=muted)
+    after_commit(forget_suggestions, muter.pk)
+    if made:
+        _sync_timelines((muter.pk, muted.pk))
+
+
+@transaction.atomic
+def mute_delete(*, muter: User, muted: User) -> None:
+    _not_self(muter, muted, "unmute")
+    deleted, _ = Mute.objects.filter(muter=muter, muted=muted).delete()
+    if deleted and Follow.objects.filter(follower=muter, followee=muted).exists():
+        _sync_timelines((muter.pk, muted.pk))

@@ -1,0 +1,44 @@
+"""Direct-message images: the tweet image pipeline, into private storage, served after an access check."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponseRedirect
+
+from config.kernel import media as pipeline
+from config.kernel.storage import is_local
+from config.kernel.tasks import enqueue_on_commit
+from social.messages.models import MessageImage
+
+
+def store(upload, *, owner, alt_text: str = "") -> MessageImage:
+    """Check the header and keep the original privately (config/kernel/media.py); processed after commit."""
+    image = MessageImage(owner=owner)
+    pipeline.accept(image, upload, alt_text=alt_text)
+    try:
+        image.save(force_insert=True)
+    except Exception:
+        pipeline.delete_files([image])
+        raise
+    from social.messages.tasks import process_message_image
+
+    enqueue_on_commit(process_message_image, image.pk)
+    return image
+
+
+delete_files = pipeline.delete_files
+
+
+def response(image: MessageImage, *, thumbnail: bool = False):
+    """The file itself (local storage) or a redirect to a URL signed for a few minutes (S3)."""
+    field = image.thumbnail if thumbnail and image.thumbnail else image.file
+    content_type = "image/webp" if field is image.thumbnail else image.content_type
+    if not is_local(field.storage):
+        redirect = HttpResponseRedirect(field.url)  # signed: PRIVATE_URL_SECONDS
+        redirect["Cache-Control"] = "private, no-store"
+        return redirect
+    served = FileResponse(field.open("rb"), content_type=content_type)
+    # Only the viewer's own browser may keep it, and not for longer than a signed URL would work.
+    served["Cache-Control"] = f"private, max-age={settings.PRIVATE_URL_SECONDS}"
+    served["X-Content-Type-Options"] = "nosniff"
+    return served
