@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "timelines",
     "notifications",
     "search",
+    "config",  # last: config/wiring.py connects the hooks once every app is loaded
 ]
 
 MIDDLEWARE = [
