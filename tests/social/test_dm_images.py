@@ -9,8 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from PIL import Image
 
-from social.messages import tasks
-from social.messages import services
+from social.messages import services, tasks
 from social.messages.models import MessageImage
 from social.messages.tasks import process_message_image
 from tests import images
