@@ -17,18 +17,12 @@ from accounts.models import User
 from config.kernel import abuse, ids, text
 from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
 from config.kernel.tasks import after_commit, enqueue_on_commit
-from notifications import services as notifications
-from notifications.models import Notification
-from search import trends
 from social.graph.visibility import RelationSet
-from timelines import services as timeline_services
-from timelines import tasks as timeline_tasks
-from tweets import media
+from tweets import hooks, media
 from tweets.models import Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
 from tweets.tasks import process_media
 
 GONE = "That post doesn't exist or was deleted."
-Verb = Notification.Verb
 _import_sequence = itertools.count(random.randrange(1 << 16))  # noqa: S311 - spreads ids within a millisecond
 
 
@@ -208,18 +202,11 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
     if mentioned:
         tweet.mentions.set(mentioned)
     _link_hashtags(tweet, tags)
-    trends.record_on_commit(author, tags, tweet.created_at)
-    told = set()  # one notification per person: a reply to you that mentions you is a reply
     if parent is not None:
         _bump(parent.pk, "reply_count", +1)
-        notifications.notify(recipient=parent.author, actor=author, verb=Verb.REPLY, tweet=tweet)
-        told.add(parent.author_id)
     if quoted is not None:
         _bump(quoted.pk, "quote_count", +1)
-        notifications.notify(recipient=quoted.author, actor=author, verb=Verb.QUOTE, tweet=tweet)
-        told.add(quoted.author_id)
-    notifications.notify_mentions(actor=author, tweet=tweet, users=mentioned, skip=told)
-    enqueue_on_commit(timeline_tasks.fan_out_entry, tweet.pk)
+    hooks.posted(tweet=tweet, parent=parent, quoted=quoted, mentioned=mentioned, tags=tags)
     return tweet
 
 
@@ -291,9 +278,8 @@ def tweet_edit(*, actor: User, tweet: Tweet, text_input: str) -> Tweet:
     tweet.save(update_fields=["text", "entities", "edited_at"])
     tweet.mentions.set(mentioned)
     _link_hashtags(tweet, tags)
-    trends.record_on_commit(actor, [t for t in tags if t not in before], tweet.created_at, +1)
-    trends.record_on_commit(actor, [t for t in before if t not in tags], tweet.created_at, -1)
-    notifications.notify_mentions(actor=actor, tweet=tweet, users=mentioned)  # only the newly mentioned are new
+    added, removed = [t for t in tags if t not in before], [t for t in before if t not in tags]
+    hooks.edited(tweet=tweet, mentioned=mentioned, tags_added=added, tags_removed=removed)
     return tweet
 
 
@@ -313,18 +299,11 @@ def tweet_delete(*, actor: User, tweet: Tweet) -> None:
     if tweet.quote_of_id:
         _bump(tweet.quote_of_id, "quote_count", -1)
     files = list(Media.objects.filter(tweet=tweet))
-    tweet_id, author_id = tweet.pk, tweet.author_id
-    trends.record_on_commit(actor, _tags_of(tweet.entities), tweet.created_at, -1)
+    tweet_id, tags, created_at = tweet.pk, _tags_of(tweet.entities), tweet.created_at
     tweet.delete()
     after_commit(media.delete_files, files)
     # Others' retweets of it went with it; hydration drops those from timelines.
-    _remove_from_timelines(author_id, [tweet_id])
-
-
-def _remove_from_timelines(author_id: int, entry_ids: list[int]) -> None:
-    """An outbox row in this transaction, applied by a task after commit or by the catch-up (timelines.models)."""
-    changes = timeline_services.changes_for_removal(author_id, entry_ids)
-    enqueue_on_commit(timeline_tasks.apply_changes, changes)
+    hooks.deleted(author=actor, entry_ids=[tweet_id], tags=tags, created_at=created_at)
 
 
 # --- likes and retweets ------------------------------------------------------------
@@ -338,7 +317,7 @@ def like_create(*, user: User, tweet_id: int) -> Tweet:
         abuse.check(abuse.LIKE, user)  # only a new like counts; a refusal takes it back with the transaction
         _bump(target.pk, "like_count", +1)
         target.refresh_from_db(fields=["like_count"])
-        notifications.notify(recipient=target.author, actor=user, verb=Verb.LIKE, tweet=target)
+        hooks.liked(user=user, tweet=target)
     return target
 
 
@@ -349,7 +328,7 @@ def like_delete(*, user: User, tweet_id: int) -> Tweet:
     if deleted:
         _bump(target.pk, "like_count", -1)
         target.refresh_from_db(fields=["like_count"])
-        notifications.withdraw(actor=user, verb=Verb.LIKE, tweet=target)
+        hooks.unliked(user=user, tweet=target)
     return target
 
 
@@ -373,8 +352,7 @@ def retweet_create(*, user: User, tweet_id: int) -> tuple[Tweet, Tweet]:
             return target, Tweet.objects.get(author=user, retweet_of=target)
         _bump(target.pk, "retweet_count", +1)
         target.refresh_from_db(fields=["retweet_count"])
-        notifications.notify(recipient=target.author, actor=user, verb=Verb.RETWEET, tweet=target)
-        enqueue_on_commit(timeline_tasks.fan_out_entry, retweet.pk)
+        hooks.retweeted(user=user, tweet=target, retweet=retweet)
         return target, retweet
 
 
@@ -388,8 +366,7 @@ def retweet_delete(*, user: User, tweet: Tweet | None = None, tweet_id: int | No
         Tweet.objects.filter(pk__in=rows).delete()
         _bump(target.pk, "retweet_count", -1)
         target.refresh_from_db(fields=["retweet_count"])
-        notifications.withdraw(actor=user, verb=Verb.RETWEET, tweet=target)
-        _remove_from_timelines(user.pk, rows)
+        hooks.unretweeted(user=user, tweet=target, entry_ids=rows)
     return target
 
 

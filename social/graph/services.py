@@ -9,17 +9,13 @@ from django.db.models.functions import Greatest
 from accounts.models import User
 from config.kernel import abuse
 from config.kernel.errors import Forbidden, NotFound
-from config.kernel.tasks import after_commit, enqueue_on_commit
-from notifications import services as notifications
-from notifications.models import Notification
+from config.kernel.tasks import after_commit
+from social.graph import hooks
 from social.graph.models import Block, Follow, FollowRequest, Mute
 from social.graph.selectors import forget_suggestions
 from social.graph.visibility import RelationSet
-from timelines import services as timeline_services
-from timelines import tasks as timeline_tasks
 
 FOLLOWING, REQUESTED, NONE = "following", "requested", "none"
-Verb = Notification.Verb
 
 
 def _count(user_id: int, field: str, delta: int) -> None:
@@ -27,12 +23,8 @@ def _count(user_id: int, field: str, delta: int) -> None:
 
 
 def _sync_timelines(*pairs: tuple[int, int]) -> None:
-    """(reader, author) timelines to bring in line with the graph: outbox rows in this transaction,
-    applied by a task after commit, or by the catch-up if that task is lost (timelines.models)."""
-    changes = timeline_services.changes_for_sync(list(pairs))
-    for reader_id, _ in pairs:
-        after_commit(timeline_services.forget_celebrities, reader_id)  # the reader's next page, at once
-    enqueue_on_commit(timeline_tasks.apply_changes, changes)
+    """(reader, author) timelines to bring in line with the graph (timelines.receivers)."""
+    hooks.timelines_stale(pairs=list(pairs))
 
 
 def _make_follow(follower_id: int, followee_id: int) -> bool:
@@ -89,11 +81,11 @@ def follow_create(*, follower: User, followee: User) -> str:
         _, asked = FollowRequest.objects.get_or_create(requester=follower, target=followee)
         if asked:
             abuse.check(abuse.FOLLOW, follower)
-            notifications.notify(recipient=followee, actor=follower, verb=Verb.FOLLOW_REQUEST)
+            hooks.followed(follower=follower, followee=followee, requested=True)
         return REQUESTED
     if _make_follow(follower.pk, followee.pk):
         abuse.check(abuse.FOLLOW, follower)
-        notifications.notify(recipient=followee, actor=follower, verb=Verb.FOLLOW)
+        hooks.followed(follower=follower, followee=followee, requested=False)
     return FOLLOWING
 
 
@@ -103,8 +95,7 @@ def follow_delete(*, follower: User, followee: User) -> str:
     _not_self(follower, followee, "unfollow")
     _drop_follow(follower.pk, followee.pk)
     FollowRequest.objects.filter(requester=follower, target=followee).delete()
-    for verb in (Verb.FOLLOW, Verb.FOLLOW_REQUEST):
-        notifications.withdraw(actor=follower, recipient=followee, verb=verb)
+    hooks.unfollowed(follower=follower, followee=followee)
     return NONE
 
 
@@ -127,8 +118,7 @@ def follow_request_approve(*, target: User, request_id: int) -> Follow:
 def _accept(request: FollowRequest) -> bool:
     request.delete()
     made = _make_follow(request.requester_id, request.target_id)
-    notifications.withdraw(actor=request.requester, recipient=request.target, verb=Verb.FOLLOW_REQUEST)
-    notifications.notify(recipient=request.requester, actor=request.target, verb=Verb.FOLLOW_ACCEPTED)
+    hooks.request_accepted(requester=request.requester, target=request.target)
     return made
 
 
@@ -136,7 +126,7 @@ def _accept(request: FollowRequest) -> bool:
 def follow_request_deny(*, target: User, request_id: int) -> None:
     request = _own_request(target, request_id)
     request.delete()
-    notifications.withdraw(actor=request.requester, recipient=target, verb=Verb.FOLLOW_REQUEST)
+    hooks.request_denied(requester=request.requester, target=target)
 
 
 def follow_requests_accept_all(*, target: User) -> int:
@@ -156,7 +146,7 @@ def block_create(*, blocker: User, blocked: User) -> None:
     _drop_follow(blocked.pk, blocker.pk, sync=False)
     FollowRequest.objects.filter(requester=blocker, target=blocked).delete()
     FollowRequest.objects.filter(requester=blocked, target=blocker).delete()
-    notifications.forget_between(blocker, blocked)
+    hooks.blocked(blocker=blocker, blocked=blocked)
     after_commit(forget_suggestions, blocker.pk, blocked.pk)
     # Retweets by third parties can still carry the other's posts; hydration hides those.
     _sync_timelines((blocker.pk, blocked.pk), (blocked.pk, blocker.pk))

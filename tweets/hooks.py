@@ -1,0 +1,14 @@
+"""What tweets announces to the apps above it (connected in config/wiring.py).
+
+Each hook runs inside the transaction that made the change, after the rows are written.
+"""
+
+from config.kernel.hooks import Hook
+
+posted = Hook("tweets.posted", arguments=("tweet", "parent", "quoted", "mentioned", "tags"))
+edited = Hook("tweets.edited", arguments=("tweet", "mentioned", "tags_added", "tags_removed"))
+deleted = Hook("tweets.deleted", arguments=("author", "entry_ids", "tags", "created_at"))
+liked = Hook("tweets.liked", arguments=("user", "tweet"))
+unliked = Hook("tweets.unliked", arguments=("user", "tweet"))
+retweeted = Hook("tweets.retweeted", arguments=("user", "tweet", "retweet"))
+unretweeted = Hook("tweets.unretweeted", arguments=("user", "tweet", "entry_ids"))
