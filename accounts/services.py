@@ -13,14 +13,10 @@ from django.db import transaction
 from django.http import HttpRequest
 from knox.models import AuthToken
 
+from accounts import hooks
 from accounts.models import User
 from config.kernel import abuse, images
 from config.kernel.errors import ServiceError
-from config.kernel.tasks import enqueue_on_commit
-from notifications import services as notification_services
-from notifications.events import recheck_sockets_on_commit
-from search.tasks import recount_author
-from social.graph import services as social_services
 
 PROFILE_FIELDS = ("name", "bio", "location", "website")
 
@@ -68,13 +64,13 @@ def token_create(*, user: User) -> str:
 def token_revoke(*, token: AuthToken) -> None:
     """The token stops working, and so do live sockets opened with it."""
     token.delete()
-    recheck_sockets_on_commit(token.user_id)
+    hooks.credentials_changed(user_id=token.user_id, keep_session=None, moved_session=None)
 
 
 @transaction.atomic
 def tokens_revoke_all(*, user: AbstractBaseUser) -> int:
     deleted, _ = AuthToken.objects.filter(user=user).delete()
-    recheck_sockets_on_commit(user.pk)
+    hooks.credentials_changed(user_id=user.pk, keep_session=None, moved_session=None)
     return deleted
 
 
@@ -90,7 +86,7 @@ def password_set(*, user: AbstractBaseUser, password: str, keep_session: str | N
     user.set_password(password)
     user.save(update_fields=["password"])
     AuthToken.objects.filter(user=user).delete()
-    recheck_sockets_on_commit(user.pk, keep_session=keep_session)
+    hooks.credentials_changed(user_id=user.pk, keep_session=keep_session, moved_session=None)
 
 
 def session_moved(*, request: HttpRequest) -> None:
@@ -99,7 +95,9 @@ def session_moved(*, request: HttpRequest) -> None:
     if not old_key or not request.user.is_authenticated or request.session.session_key == old_key:
         return
     request.session.save()  # the new key, with the new password's hash, before the sockets look it up
-    recheck_sockets_on_commit(request.user.pk, moved_session=(old_key, request.session.session_key))
+    hooks.credentials_changed(
+        user_id=request.user.pk, keep_session=None, moved_session=(old_key, request.session.session_key)
+    )
 
 
 def user_logout(*, request: HttpRequest) -> None:
@@ -107,7 +105,7 @@ def user_logout(*, request: HttpRequest) -> None:
     user_id = request.user.pk if request.user.is_authenticated else None
     logout(request)
     if user_id is not None:
-        recheck_sockets_on_commit(user_id)
+        hooks.credentials_changed(user_id=user_id, keep_session=None, moved_session=None)
 
 
 def password_reset_request(*, request: HttpRequest, email: str) -> None:
@@ -209,15 +207,12 @@ def privacy_update(
     notification_prefs: dict[str, bool] | None = None,
 ) -> User:
     if notification_prefs is not None:
-        notification_services.update_preferences(user=user, preferences=notification_prefs)
+        hooks.notification_prefs_set(user=user, preferences=notification_prefs)
     update_fields = []
     if is_private is not None and is_private != user.is_private:
         user.is_private = is_private
         update_fields.append("is_private")
-        if not is_private:
-            # Turning public lets everyone who asked in; turning private keeps current followers.
-            social_services.follow_requests_accept_all(target=user)
-        enqueue_on_commit(recount_author, user.pk)  # its hashtags leave (or rejoin) the trends
+        hooks.privacy_changed(user=user, is_private=is_private)
     if who_can_message is not None and who_can_message != user.who_can_message:
         if who_can_message not in User.WhoCanMessage.values:
             raise ServiceError("Choose everyone or following.", field="whoCanMessage")

@@ -13,8 +13,4 @@ urlpatterns = [
     path("settings/account/export", views.account_export, name="account-export"),
     path("settings/account/export/<int:export_id>", views.account_export_download, name="account-export-download"),
     path("settings/account/delete", views.account_delete, name="account-delete"),
-    path("@<str:username>", views.profile, name="profile"),
-    path("@<str:username>/replies", views.profile, {"tab": "replies"}, name="profile-replies"),
-    path("@<str:username>/media", views.profile, {"tab": "media"}, name="profile-media"),
-    path("@<str:username>/likes", views.profile, {"tab": "likes"}, name="profile-likes"),
 ]

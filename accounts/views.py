@@ -1,4 +1,4 @@
-"""Pages for profiles and settings."""
+"""Settings pages (the profile page is a timeline: timelines/views.py)."""
 
 from allauth.account.views import LoginView as AllauthLoginView
 from django.contrib import messages
@@ -9,39 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from knox.models import AuthToken
 
-from accounts import lifecycle, selectors, services
+from accounts import lifecycle, services
 from accounts.forms import AccountDeleteForm, PrivacyForm, ProfileForm
-from config.kernel.api.pagination import PageRequest
 from config.kernel.errors import ServiceError
-from social.graph import selectors as social_selectors
-from social.graph.visibility import RelationSet
-from social.messages import selectors as dm_selectors
-from tweets import selectors as tweet_selectors
-
-
-def profile(request, username: str, tab: str = "tweets"):
-    user = selectors.user_by_username(username)
-    if user is None:
-        raise Http404("No such user.")
-    if user.username != username:
-        return redirect(request.path.replace(f"@{username}", f"@{user.username}", 1), permanent=True)
-    page = PageRequest.from_query_or_first(request.GET)
-    tweets, next_cursor = tweet_selectors.profile_timeline(user, request.user, tab, page)
-    social_selectors.with_relations(request.user, [user])
-    is_owner = request.user.pk == user.pk
-    context = {
-        "profile_user": user,
-        "tab": tab,
-        "tweets": tweets,
-        "next_cursor": next_cursor,
-        "can_see_posts": RelationSet.for_viewer(request.user, [user.pk]).can_see_author(user),
-        "pending_requests": social_selectors.pending_request_count(user) if is_owner and user.is_private else 0,
-        # A callable: templates call it, so only the full page (not a feed fragment) pays for it.
-        "can_message": lambda: dm_selectors.may_message(request.user, user),
-    }
-    if request.htmx and page.cursor:
-        return render(request, "tweets/_feed_page.html", context)
-    return render(request, "accounts/profile.html", context)
 
 
 @login_required

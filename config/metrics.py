@@ -49,8 +49,11 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.utils import floatToGoString
 
+from config.celery import QUEUES
 from config.kernel.redis import celery_broker_url, get_redis
 from config.kernel.request_context import address_of
+from notifications import presence
+from timelines.store import STATS_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -126,8 +129,6 @@ class ChirpCollector:
         yield from self._queues()
 
     def _from_redis(self):
-        from notifications import presence
-        from timelines.store import STATS_KEY
 
         up = GaugeMetricFamily("chirp_redis_up", "Whether the metrics could read Redis (REDIS_URL).")
         try:
@@ -191,7 +192,6 @@ class ChirpCollector:
         )
 
     def _queues(self):
-        from config.celery import QUEUES
 
         client = _broker()
         if client is None:

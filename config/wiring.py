@@ -7,14 +7,22 @@ declared next to the code that calls them (`<app>/hooks.py`), the receivers live
 
 from __future__ import annotations
 
+from accounts import hooks as accounts
 from notifications import receivers as notifications
 from search import receivers as search
 from social.graph import hooks as graph
+from social.graph import receivers as graph_receivers
 from timelines import receivers as timelines
 from tweets import hooks as tweets
 
 
 def connect() -> None:
+    accounts.credentials_changed.connect(notifications.credentials_changed)  # live sockets recheck
+    accounts.notification_prefs_set.connect(notifications.notification_prefs_set)
+    # Turning public: pending follow requests are accepted, then the trends recount the author.
+    accounts.privacy_changed.connect(graph_receivers.privacy_changed)
+    accounts.privacy_changed.connect(search.privacy_changed)
+
     # A post: its hashtags count toward trends, the people it answers, quotes or mentions
     # are told, then it goes out to followers' home timelines.
     tweets.posted.connect(search.tweet_posted)

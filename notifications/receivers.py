@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from notifications import services
+from notifications import events, services
 from notifications.models import Notification
 
 Verb = Notification.Verb
@@ -66,3 +66,14 @@ def request_denied(*, requester, target) -> None:
 
 def blocked(*, blocker, blocked) -> None:
     services.forget_between(blocker, blocked)
+
+
+# --- accounts -----------------------------------------------------------------------------
+
+
+def credentials_changed(*, user_id, keep_session, moved_session) -> None:
+    events.recheck_sockets_on_commit(user_id, keep_session=keep_session, moved_session=moved_session)
+
+
+def notification_prefs_set(*, user, preferences) -> None:
+    services.update_preferences(user=user, preferences=preferences)

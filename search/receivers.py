@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from search import trends
+from config.kernel.tasks import enqueue_on_commit
+from search import tasks, trends
 
 
 def tweet_posted(*, tweet, tags, **_) -> None:
@@ -16,3 +17,7 @@ def tweet_edited(*, tweet, tags_added, tags_removed, **_) -> None:
 
 def tweet_deleted(*, author, tags, created_at, **_) -> None:
     trends.record_on_commit(author, tags, created_at, -1)
+
+
+def privacy_changed(*, user, **_) -> None:
+    enqueue_on_commit(tasks.recount_author, user.pk)  # its hashtags leave (or rejoin) the trends

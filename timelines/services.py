@@ -23,6 +23,7 @@ from config.kernel import ids
 from config.kernel.sql import any_of
 from config.kernel.tasks import enqueue
 from notifications import presence
+from notifications.tasks import announce_entry
 from social.graph.models import Block, Follow, Mute
 from timelines.models import TimelineChange
 from timelines.store import TimelineStore
@@ -140,7 +141,6 @@ def _online_followers(author_id: int, celebrity: bool) -> list[int]:
 
 
 def _announce(entry_id: int, author_id: int, user_ids: list[int]) -> None:
-    from notifications.tasks import announce_entry
 
     if user_ids:
         enqueue(announce_entry, entry_id, author_id, user_ids)  # a live hint: lost if the broker is away

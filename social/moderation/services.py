@@ -18,8 +18,11 @@ from notifications.events import recheck_sockets_on_commit
 from search.tasks import recount_author
 from social.graph.tasks import recount_around
 from social.messages.models import Message
+from social.messages.selectors import membership, visible_messages
 from social.moderation.models import ModerationAction, Report
+from tweets import services as tweet_services
 from tweets.models import Tweet
+from tweets.selectors import tweet_for_viewer
 
 Action = ModerationAction.Action
 MAX_DETAILS = 1000
@@ -30,8 +33,6 @@ def reported_target(reporter: User, target_type: str, target_id: int) -> tuple[i
 
     A report of a retweet is a report of the post it shares.
     """
-    from social.messages.selectors import membership, visible_messages
-    from tweets.selectors import tweet_for_viewer
 
     if target_type == Report.Target.TWEET:
         tweet = tweet_for_viewer(target_id, reporter)
@@ -150,7 +151,6 @@ def user_unsuspend(*, moderator: User, user: User, reason: str) -> User:
 @transaction.atomic
 def tweet_remove(*, moderator: User, tweet_id: int, reason: str, report: Report | None = None) -> ModerationAction:
     """Delete a post as its author could, keep its text in the log, and tell the author why."""
-    from tweets import services as tweet_services
 
     reason = _reason(reason)
     tweet = Tweet.objects.select_related("author").filter(pk=tweet_id).first()
