@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.kernel import abuse, ids, text
+from config.kernel import media as pipeline
 from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
+from config.kernel.media_tasks import process_after_commit
 from config.kernel.tasks import after_commit, enqueue_on_commit
 from notifications import services as notifications
 from notifications.models import Notification
@@ -25,7 +27,6 @@ from timelines import services as timeline_services
 from timelines import tasks as timeline_tasks
 from tweets import media
 from tweets.models import Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
-from tweets.tasks import process_media
 
 GONE = "That post doesn't exist or was deleted."
 Verb = Notification.Verb
@@ -107,7 +108,7 @@ def _visible_target(tweet_id, viewer, *, field: str) -> Tweet:
 def _schedule_processing(items) -> None:
     for item in items:
         if item.state == Media.State.PROCESSING:
-            enqueue_on_commit(process_media, item.pk)
+            process_after_commit(item)
 
 
 # --- posting ------------------------------------------------------------------
@@ -151,7 +152,7 @@ def tweet_create(
         with transaction.atomic():
             tweet = _create(author, body, media_ids, list(uploads), reply_to_id, quote_of_id, created_at, stored)
     except Exception:
-        media.delete_files(stored)
+        pipeline.delete_files(stored)
         raise
     return tweet
 
@@ -199,7 +200,8 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
         if created_at is None:
             media.check_upload(author)
         try:
-            item = media.store(upload, owner=author, alt_text=alt_text, tweet=tweet, position=len(attached) + index)
+            item = Media(owner=author, tweet=tweet, position=len(attached) + index)
+            pipeline.store(item, upload, alt_text=alt_text)
         except ServiceError as error:
             raise ServiceError(f"Image {index + 1}: {error.message}", field="mediaIds", status=error.status) from None
         stored.append(item)
@@ -259,7 +261,7 @@ def _repeat_of(author: User, body: str, parent: Tweet | None, quoted: Tweet | No
 def media_upload(*, owner: User, upload, alt_text: str = "") -> Media:
     """Keep an image for a later POST /tweets (`mediaIds`); it is processed in a worker, then `ready`."""
     media.check_upload(owner)
-    stored = media.store(upload, owner=owner, alt_text=alt_text)
+    stored = pipeline.store(Media(owner=owner), upload, alt_text=alt_text)
     _schedule_processing([stored])
     return stored
 
@@ -316,7 +318,7 @@ def tweet_delete(*, actor: User, tweet: Tweet) -> None:
     tweet_id, author_id = tweet.pk, tweet.author_id
     trends.record_on_commit(actor, _tags_of(tweet.entities), tweet.created_at, -1)
     tweet.delete()
-    after_commit(media.delete_files, files)
+    after_commit(pipeline.delete_files, files)
     # Others' retweets of it went with it; hydration drops those from timelines.
     _remove_from_timelines(author_id, [tweet_id])
 
