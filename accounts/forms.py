@@ -32,7 +32,7 @@ class LoginForm(AllauthLoginForm):
 
 
 class ProfileForm(forms.ModelForm):
-    # Plain file fields: the service decodes and checks them (config/kernel/images.py).
+    # Plain file fields: the service runs them through the image pipeline (config/kernel/media.py).
     avatar = forms.FileField(required=False, help_text="JPEG, PNG, GIF or WebP, up to 5 MB.")
     header = forms.FileField(required=False, help_text="A wide image, shown at the top of your profile.")
     remove_avatar = forms.BooleanField(required=False, label="Remove the current avatar")

@@ -1,11 +1,15 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
 from accounts.validators import USERNAME_HELP, validate_username
+from config.kernel import images
+from config.kernel.ids import new_id
+from config.kernel.media import ProcessedImage, Rendered
 from config.kernel.storage import private_storage
 
 
@@ -20,6 +24,10 @@ def avatar_path(instance, filename: str) -> str:
 
 def header_path(instance, filename: str) -> str:
     return _image_path("headers", instance.pk, filename)
+
+
+def profile_image_path(instance, filename: str) -> str:
+    return _image_path(f"{instance.kind}s", instance.owner_id, filename)
 
 
 class ChirpUserManager(UserManager):
@@ -122,3 +130,32 @@ class AccountExport(models.Model):
     @property
     def is_downloadable(self) -> bool:
         return self.status == self.Status.READY and self.expires_at is not None and self.expires_at > timezone.now()
+
+
+class ProfileImage(ProcessedImage):
+    """A new avatar or header while it is processed (config/kernel/media.py).
+
+    Once ready, its file becomes the User's `avatar` or `header`, which every
+    page and the API read, and the row goes (accounts.services.profile_update).
+    """
+
+    class Kind(models.TextChoices):
+        AVATAR = "avatar", "Avatar"
+        HEADER = "header", "Header"
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    file = models.ImageField(upload_to=profile_image_path, blank=True)  # empty until processed
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
+
+    def render(self, source) -> Rendered:
+        """One frame, centre-cropped: a square avatar, or a header in the HEADER_SIZE aspect ratio."""
+        if self.kind == self.Kind.AVATAR:
+            content, width, height = images.square_webp(source, settings.AVATAR_SIZE)
+        else:
+            content, width, height = images.cover_webp(source, settings.HEADER_SIZE)
+        return Rendered(content, "WEBP", width, height)

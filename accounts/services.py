@@ -14,9 +14,10 @@ from django.http import HttpRequest
 from knox.models import AuthToken
 
 from accounts import hooks
-from accounts.models import User
-from config.kernel import abuse, images
+from accounts.models import ProfileImage, User
+from config.kernel import abuse, images, media
 from config.kernel.errors import ServiceError
+from config.kernel.media_tasks import process_image
 
 PROFILE_FIELDS = ("name", "bio", "location", "website")
 
@@ -154,48 +155,64 @@ def profile_update(
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Not profile fields: {sorted(unknown)}")
-    # Decode everything before writing anything, so a bad header leaves no avatar file behind.
-    new_images = {}
-    for field, upload, make in (
-        ("avatar", avatar, lambda f: images.square_webp(f, settings.AVATAR_SIZE)),
-        ("header", header, lambda f: images.cover_webp(f, settings.HEADER_SIZE)),
-    ):
-        if upload:
-            abuse.check(abuse.UPLOAD, user)  # decoded here, on the request: counted like any upload
-            try:
-                new_images[field] = make(upload)
-            except ServiceError as error:
-                raise ServiceError(error.message, field=field, status=error.status) from None
+    # Process every image before writing anything, so a bad header leaves no avatar file behind.
+    new_images: dict[str, ProfileImage] = {}
+    try:
+        for field, upload in (("avatar", avatar), ("header", header)):
+            if upload:
+                abuse.check(abuse.UPLOAD, user)  # decoded here, on the request: counted like any upload
+                new_images[field] = _profile_image(user, field, upload)
+    except Exception:
+        media.delete_files(new_images.values())
+        raise
 
     update_fields = []
     for field, value in changes.items():
         setattr(user, field, value.strip() if isinstance(value, str) else value)
         update_fields.append(field)
 
-    old_files, written = [], []
+    old_files = []
     for field, remove in (("avatar", remove_avatar), ("header", remove_header)):
         if field not in new_images and not remove:
             continue
         current = getattr(user, field)
         if current:
             old_files.append(current.name)
-        if field in new_images:
-            current.save("image.webp", new_images[field], save=False)
-            written.append(current.name)
-        else:
-            setattr(user, field, "")
+        setattr(user, field, new_images[field].file.name if field in new_images else "")
         update_fields.append(field)
 
     storage = User._meta.get_field("avatar").storage
     try:
         if update_fields:
             user.save(update_fields=update_fields)
+        # The files are the user's now; the rows only carried them through processing.
+        ProfileImage.objects.filter(pk__in=[item.pk for item in new_images.values()]).delete()
     except Exception:
-        for name in written:
-            storage.delete(name)
+        media.delete_files(new_images.values())
         raise
     transaction.on_commit(lambda: [storage.delete(name) for name in old_files])
     return user
+
+
+def _profile_image(user: User, kind: str, upload) -> ProfileImage:
+    """An avatar or header through the image pipeline, run in place: the profile shows the new picture at once.
+
+    Cropped to one frame, a JPEG decoded straight at reduced scale, it is a
+    small and bounded job (docs/DECISIONS.md). Raises ServiceError for `kind`.
+    """
+    try:
+        item = media.store(ProfileImage(owner=user, kind=kind), upload)
+    except ServiceError as error:
+        raise ServiceError(error.message, field=kind, status=error.status) from None
+    try:
+        process_image(ProfileImage._meta.label, item.pk)
+        item.refresh_from_db()
+    except Exception:
+        media.delete_files([item])
+        raise
+    if not item.is_ready:
+        raise ServiceError(item.failure or images.NOT_AN_IMAGE, field=kind)
+    return item
 
 
 @transaction.atomic

@@ -59,8 +59,7 @@ QUEUES = ("default", "timelines", "media", "notifications", "maintenance")
 app.conf.task_queues = [Queue(name) for name in QUEUES]
 app.conf.task_routes = {
     "timelines.tasks.*": {"queue": "timelines"},
-    "tweets.tasks.process_media": {"queue": "media"},
-    "social.messages.tasks.process_message_image": {"queue": "media"},
+    "config.kernel.media_tasks.process_image": {"queue": "media"},
     "notifications.tasks.*": {"queue": "notifications"},
     "*.tasks.reconcile_*": {"queue": "maintenance"},
     "*.tasks.purge_*": {"queue": "maintenance"},
@@ -79,13 +78,14 @@ app.conf.beat_schedule = {
     "fan-out-pending": {"task": "timelines.tasks.fan_out_pending", "schedule": 10},
     "apply-pending-timeline-changes": {"task": "timelines.tasks.apply_pending_changes", "schedule": 10},
     "sweep-timeline-generations": {"task": "timelines.tasks.sweep_generations", "schedule": 600},
-    "process-pending-media": {"task": "tweets.tasks.process_pending_media", "schedule": 60},
+    "process-pending-images": {"task": "config.kernel.media_tasks.process_pending_images", "schedule": 60},
     "resume-account-work": {"task": "accounts.tasks.resume_account_work", "schedule": 300},
     "forget-stale-presence": {"task": "notifications.tasks.purge_stale_presence", "schedule": 300},
     "refresh-trends": {"task": "search.tasks.refresh_trends", "schedule": 60},
     "reconcile-trend-authors": {"task": "search.tasks.reconcile_trend_authors", "schedule": 600},
 }
 app.autodiscover_tasks()
+app.autodiscover_tasks(["config.kernel"], related_name="media_tasks")  # the kernel is no app with a tasks module
 
 
 class DataFolderScheduler(PersistentScheduler):

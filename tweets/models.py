@@ -179,10 +179,13 @@ class Media(ProcessedImage):
         indexes = [
             models.Index(fields=["tweet", "position"], name="media_tweet"),
             models.Index(fields=["created_at"], name="media_unattached", condition=Q(tweet__isnull=True)),
-            # The few uploads still being processed (tweets.tasks.process_pending_media).
+            # The few uploads still being processed (config.kernel.media_tasks.process_pending_images).
             models.Index(fields=["created_at"], name="media_processing", condition=Q(state="processing")),
         ]
         verbose_name_plural = "media"
 
     def __str__(self) -> str:
         return f"media {self.pk}"
+
+    def accepted(self, found) -> None:
+        self.kind = self.Kind.GIF if found.animated else self.Kind.IMAGE

@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.kernel import abuse, ids, text
+from config.kernel import media as pipeline
 from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
-from config.kernel.tasks import after_commit, enqueue_on_commit
+from config.kernel.media_tasks import process_after_commit
+from config.kernel.tasks import after_commit
 from social.graph.visibility import RelationSet
 from tweets import hooks, media
 from tweets.models import Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
-from tweets.tasks import process_media
 
 GONE = "That post doesn't exist or was deleted."
 _import_sequence = itertools.count(random.randrange(1 << 16))  # noqa: S311 - spreads ids within a millisecond
@@ -101,7 +102,7 @@ def _visible_target(tweet_id, viewer, *, field: str) -> Tweet:
 def _schedule_processing(items) -> None:
     for item in items:
         if item.state == Media.State.PROCESSING:
-            enqueue_on_commit(process_media, item.pk)
+            process_after_commit(item)
 
 
 # --- posting ------------------------------------------------------------------
@@ -145,7 +146,7 @@ def tweet_create(
         with transaction.atomic():
             tweet = _create(author, body, media_ids, list(uploads), reply_to_id, quote_of_id, created_at, stored)
     except Exception:
-        media.delete_files(stored)
+        pipeline.delete_files(stored)
         raise
     return tweet
 
@@ -193,7 +194,8 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
         if created_at is None:
             media.check_upload(author)
         try:
-            item = media.store(upload, owner=author, alt_text=alt_text, tweet=tweet, position=len(attached) + index)
+            item = Media(owner=author, tweet=tweet, position=len(attached) + index)
+            pipeline.store(item, upload, alt_text=alt_text)
         except ServiceError as error:
             raise ServiceError(f"Image {index + 1}: {error.message}", field="mediaIds", status=error.status) from None
         stored.append(item)
@@ -246,7 +248,7 @@ def _repeat_of(author: User, body: str, parent: Tweet | None, quoted: Tweet | No
 def media_upload(*, owner: User, upload, alt_text: str = "") -> Media:
     """Keep an image for a later POST /tweets (`mediaIds`); it is processed in a worker, then `ready`."""
     media.check_upload(owner)
-    stored = media.store(upload, owner=owner, alt_text=alt_text)
+    stored = pipeline.store(Media(owner=owner), upload, alt_text=alt_text)
     _schedule_processing([stored])
     return stored
 
@@ -301,7 +303,7 @@ def tweet_delete(*, actor: User, tweet: Tweet) -> None:
     files = list(Media.objects.filter(tweet=tweet))
     tweet_id, tags, created_at = tweet.pk, _tags_of(tweet.entities), tweet.created_at
     tweet.delete()
-    after_commit(media.delete_files, files)
+    after_commit(pipeline.delete_files, files)
     # Others' retweets of it went with it; hydration drops those from timelines.
     hooks.deleted(author=actor, entry_ids=[tweet_id], tags=tags, created_at=created_at)
 

@@ -1,9 +1,8 @@
-"""Background work for tweets: thumbnails, count reconciliation, orphan clean-up."""
+"""Background work for tweets: count reconciliation, orphan clean-up (images: config/kernel/media_tasks.py)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from itertools import batched
 
 from celery import shared_task
@@ -13,49 +12,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config.kernel import media
-from config.kernel.tasks import RETRY_WHILE_AWAY, Slice, enqueue
+from config.kernel.tasks import Slice, enqueue
 
 logger = logging.getLogger(__name__)
-
-
-# Decoding is bounded by the probe; the time limit is the last guard (a hostile file we didn't foresee),
-# under the broker's visibility timeout so a slow run is never delivered twice at once. Storage errors
-# (S3 away: OSError) are retried too; `process_pending_media` tries again later.
-PROCESSING = {
-    **RETRY_WHILE_AWAY,
-    "autoretry_for": (*RETRY_WHILE_AWAY["autoretry_for"], OSError),
-    "max_retries": 5,
-    "soft_time_limit": 20,
-    "time_limit": 25,
-}
-
-
-@shared_task(bind=True, **PROCESSING)
-def process_media(self, media_id: int) -> bool:
-    """Re-encode an upload without metadata and make its thumbnail (config/kernel/media.py). Safe to run twice."""
-    from tweets.models import Media
-
-    item = Media.objects.filter(pk=media_id).first()
-    return item is not None and media.process(item)
-
-
-@shared_task(acks_late=True)
-def process_pending_media() -> int:
-    """Beat, every minute: uploads still processing after two minutes (a lost task, a dead worker) go again."""
-    from social.messages.models import MessageImage
-    from social.messages.tasks import process_message_image
-    from tweets.models import Media
-
-    now = timezone.now()
-    count = 0
-    for model, task in ((Media, process_media), (MessageImage, process_message_image)):
-        stuck = model.objects.filter(
-            state=model.State.PROCESSING,
-            created_at__lt=now - timedelta(minutes=2),
-            created_at__gte=now - timedelta(days=1),
-        ).values_list("pk", flat=True)
-        count += sum(enqueue(task, pk) for pk in stuck[:500])
-    return count
 
 
 # Each count, and the rows it counts: only rows by active accounts, so a
@@ -119,7 +78,6 @@ def reconcile_tweet_counts(batch_size: int = 5000, after: int = 0) -> int:
 @shared_task(acks_late=True)
 def purge_unattached_media() -> int:
     """Uploads never attached to a tweet are removed after UNATTACHED_MEDIA_TTL."""
-    from tweets import media
     from tweets.models import Media
 
     stale = list(

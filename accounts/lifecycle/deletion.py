@@ -24,7 +24,7 @@ from redis.exceptions import RedisError
 from accounts import services as account_services
 from accounts.lifecycle.export import delete_export_files
 from accounts.models import AccountExport, User
-from config.kernel import ids, ratelimit
+from config.kernel import ids, media, ratelimit
 from config.kernel.errors import Forbidden, ServiceError
 from config.kernel.models import IdempotencyKey
 from config.kernel.tasks import enqueue_on_commit
@@ -33,11 +33,9 @@ from notifications.models import Notification
 from search.tasks import recount_author
 from social.graph.models import Block, Follow, FollowRequest, Mute
 from social.graph.tasks import recount_follows
-from social.messages import images as dm_images
 from social.messages.models import Conversation, HiddenMessage, Message, MessageImage, Participant
 from timelines import services as timeline_services
 from timelines.store import TimelineStore
-from tweets import media as tweet_media
 from tweets.models import Like, Media, Tweet
 from tweets.tasks import recount_tweets
 
@@ -202,7 +200,7 @@ def _erase_messages(user: User) -> None:
         Participant.objects.filter(conversation_id__in=chunk, last_activity_id__gt=newest).update(
             last_activity_id=newest
         )
-    transaction.on_commit(lambda: dm_images.delete_files(images))
+    transaction.on_commit(lambda: media.delete_files(images))
 
 
 @transaction.atomic
@@ -234,7 +232,7 @@ def _erase_tweets(user: User) -> bool | None:
     Tweet.objects.filter(pk__in=batch).delete()
     for field, tweet_ids in targets.items():
         recount_tweets(Tweet.objects.filter(pk__in=set(tweet_ids)), [field])
-    transaction.on_commit(lambda: tweet_media.delete_files(files))
+    transaction.on_commit(lambda: media.delete_files(files))
     return True
 
 
@@ -258,7 +256,7 @@ def _erase_account(user: User) -> None:
     user.delete()
 
     def delete_files():
-        tweet_media.delete_files(uploads)
+        media.delete_files(uploads)
         delete_export_files(exports)
         for storage, name in pictures:
             storage.delete(name)

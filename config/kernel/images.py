@@ -6,7 +6,7 @@ the work of decoding is bounded before any is done: pixels per frame, frames,
 and pixels over all frames. `clean` then keeps the pixels (and frame timing)
 and nothing else: no EXIF (location, camera serials), ICC profile, XMP,
 JPEG or GIF comment, or PNG text chunk survives. Decoding and re-encoding
-run in a worker (tweets/tasks.py); pages only probe.
+run in a worker (config/kernel/media_tasks.py), in place for avatars and headers.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def _check_animation(found: Probe) -> None:
 
 
 def open_image(upload, *, max_bytes: int | None = None, box: tuple[int, int] | None = None) -> Image.Image:
-    """The first frame, decoded (avatars and headers, which stay on the request path).
+    """The first frame, decoded (avatars and headers, processed in place on the request).
 
     The probe bounds the work first; a JPEG is decoded straight at a reduced
     scale when `box` (the size it is for) allows, a fraction of the work.
@@ -131,19 +131,19 @@ def encode_webp(image: Image.Image, *, quality: int = 85) -> ContentFile:
     return ContentFile(buffer.getvalue())
 
 
-def square_webp(upload, size: int) -> ContentFile:
-    """An avatar: centre-cropped to a square of `size` pixels."""
+def square_webp(upload, size: int) -> tuple[ContentFile, int, int]:
+    """An avatar: centre-cropped to a square of `size` pixels; returns it with its size."""
     image = upright(open_image(upload, box=(size, size)))
-    return encode_webp(ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS))
+    return encode_webp(ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)), size, size
 
 
-def cover_webp(upload, size: tuple[int, int]) -> ContentFile:
-    """A header: centre-cropped to the `size` aspect ratio, never upscaled."""
+def cover_webp(upload, size: tuple[int, int]) -> tuple[ContentFile, int, int]:
+    """A header: centre-cropped to the `size` aspect ratio, never upscaled; returns it with its size."""
     image = upright(open_image(upload, box=size))
     width, height = size
     scale = min(1.0, image.width / width, image.height / height)
     target = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return encode_webp(ImageOps.fit(image, target, Image.Resampling.LANCZOS))
+    return encode_webp(ImageOps.fit(image, target, Image.Resampling.LANCZOS)), *target
 
 
 def _bare(frame: Image.Image) -> Image.Image:

@@ -1,32 +1,12 @@
-"""Direct-message images: the tweet image pipeline, into private storage, served after an access check."""
+"""Direct-message images: served after an access check (processed by config/kernel/media.py, in private storage)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponseRedirect
 
-from config.kernel import media as pipeline
 from config.kernel.storage import is_local
-from config.kernel.tasks import enqueue_on_commit
 from social.messages.models import MessageImage
-
-
-def store(upload, *, owner, alt_text: str = "") -> MessageImage:
-    """Check the header and keep the original privately (config/kernel/media.py); processed after commit."""
-    image = MessageImage(owner=owner)
-    pipeline.accept(image, upload, alt_text=alt_text)
-    try:
-        image.save(force_insert=True)
-    except Exception:
-        pipeline.delete_files([image])
-        raise
-    from social.messages.tasks import process_message_image
-
-    enqueue_on_commit(process_message_image, image.pk)
-    return image
-
-
-delete_files = pipeline.delete_files
 
 
 def response(image: MessageImage, *, thumbnail: bool = False):

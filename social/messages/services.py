@@ -7,10 +7,12 @@ from django.db.models import F, Max
 
 from accounts.models import User
 from config.kernel import abuse
+from config.kernel import media as pipeline
 from config.kernel import text as text_rules
 from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
+from config.kernel.media_tasks import process_after_commit
 from notifications import services as notifications
-from social.messages import events, images
+from social.messages import events
 from social.messages.models import Conversation, HiddenMessage, Message, MessageImage, Participant
 from social.messages.rules import PairRelations, group_refusal, send_refusal
 
@@ -161,7 +163,7 @@ def message_send(
     abuse.check(abuse.MESSAGE, sender, text=body)
     if upload is not None:
         abuse.check(abuse.UPLOAD, sender)
-        image = images.store(upload, owner=sender, alt_text=alt_text)
+        image = _image_store(sender, upload, alt_text)
     message = Message.objects.create(conversation=conversation, sender=sender, text=body, image=image)
     Participant.objects.filter(conversation=conversation).update(last_activity_id=message.pk)
     Participant.objects.filter(conversation=conversation, user=sender).update(last_read_id=message.pk)
@@ -248,4 +250,11 @@ def participants_add(*, actor: User, conversation_id: int, user_ids: list[int]) 
 def message_image_upload(*, owner: User, upload, alt_text: str = "") -> MessageImage:
     """Keep an image for a later POST /messages (`mediaId`); only its owner can see it until sent."""
     abuse.check(abuse.UPLOAD, owner)
-    return images.store(upload, owner=owner, alt_text=alt_text)
+    return _image_store(owner, upload, alt_text)
+
+
+def _image_store(owner: User, upload, alt_text: str) -> MessageImage:
+    """Check the header and keep the original privately (config/kernel/media.py); processed after commit."""
+    image = pipeline.store(MessageImage(owner=owner), upload, alt_text=alt_text)
+    process_after_commit(image)
+    return image

@@ -53,15 +53,11 @@ def carol(db):
 
 def _process_uploads() -> None:
     """What the worker does after commit (config/kernel/media.py): the images become files."""
-    from social.messages.models import MessageImage
-    from social.messages.tasks import process_message_image
-    from tweets.models import Media
-    from tweets.tasks import process_media
+    from config.kernel.media_tasks import kinds, process_image
 
-    for pk in Media.objects.filter(state="processing").values_list("pk", flat=True):
-        process_media(pk)
-    for pk in MessageImage.objects.filter(state="processing").values_list("pk", flat=True):
-        process_message_image(pk)
+    for model in kinds():
+        for pk in model.objects.filter(state="processing").values_list("pk", flat=True):
+            process_image(model._meta.label, pk)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from accounts import lifecycle
 from accounts import tasks as account_tasks
 from accounts.models import AccountExport, User
 from config.celery import app
+from config.kernel import media_tasks
 from config.kernel.tasks import single_flight
 from tests import images
 from tests.factories import PASSWORD, UserFactory
@@ -36,8 +37,7 @@ CATCH_UP = {
     "timelines.tasks.merge_author": "queued by the previous release only; superseded by the outbox",
     "timelines.tasks.drop_author": "queued by the previous release only; superseded by the outbox",
     "timelines.tasks.remove_entries": "queued by the previous release only; superseded by the outbox",
-    "tweets.tasks.process_media": "tweets.tasks.process_pending_media",
-    "social.messages.tasks.process_message_image": "tweets.tasks.process_pending_media",
+    "config.kernel.media_tasks.process_image": "config.kernel.media_tasks.process_pending_images",
     "accounts.tasks.build_account_export": "accounts.tasks.resume_account_work",
     "accounts.tasks.delete_account": "accounts.tasks.resume_account_work",
     "social.graph.tasks.recount_around": "the hourly reconcile_follow_counts and reconcile_tweet_counts",
@@ -52,7 +52,7 @@ PERIODIC = {entry["task"] for entry in app.conf.beat_schedule.values()}
 
 
 def our_tasks() -> set[str]:
-    apps = ("accounts.", "tweets.", "social.", "timelines.", "notifications.", "search.")
+    apps = ("config.", "accounts.", "tweets.", "social.", "timelines.", "notifications.", "search.")
     return {name for name in app.tasks if name.startswith(apps)}
 
 
@@ -60,7 +60,7 @@ def test_every_task_kind_is_caught_up_or_safe_to_lose():
     unaccounted = our_tasks() - set(CATCH_UP) - PERIODIC
     assert unaccounted == set(), "say what repairs these when their message is lost"
     for catch_up in {"timelines.tasks.fan_out_pending", "timelines.tasks.apply_pending_changes",
-                     "tweets.tasks.process_pending_media",
+                     "config.kernel.media_tasks.process_pending_images",
                      "accounts.tasks.resume_account_work"}:  # fmt: skip
         assert catch_up in PERIODIC
 
@@ -80,10 +80,10 @@ def test_no_task_waits_to_be_retried_longer_than_the_visibility_timeout():
 def test_a_lost_processing_task_is_done_by_the_catch_up(user):
     upload = tweet_services.media_upload(owner=user, upload=images.png_upload(size=(2000, 1000)))  # task never ran
     Media.objects.filter(pk=upload.pk).update(created_at=timezone.now() - timedelta(minutes=3))
-    assert tweet_tasks.process_pending_media() == 1
+    assert media_tasks.process_pending_images() == 1
     upload.refresh_from_db()
     assert upload.state == "ready" and upload.thumbnail and upload.thumb_width == 1024
-    assert tweet_tasks.process_pending_media() == 0
+    assert media_tasks.process_pending_images() == 0
 
 
 def test_a_lost_export_and_a_lost_deletion_are_done_by_the_catch_up(user, other_user):

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.utils import timezone
 from PIL import Image
 
+from config.kernel.media_tasks import process_image
 from social.messages import services, tasks
 from social.messages.models import MessageImage
-from social.messages.tasks import process_message_image
 from tests import images
 from tests.factories import UserFactory
 
@@ -93,7 +93,7 @@ def test_a_bad_file_is_refused_and_nothing_is_kept(api_as, ann):
 
 def test_hiding_the_message_hides_its_image_too(api_as, ann, ben):
     image = services.message_image_upload(owner=ann, upload=images.png_upload())
-    process_message_image(image.pk)
+    process_image("direct_messages.MessageImage", image.pk)
     message = services.message_send(sender=ann, recipient_id=ben.pk, media_id=image.pk)
     services.message_hide(user=ben, message_id=message.pk)
     assert api_as(ben).get(f"/api/v1/messages/media/{image.pk}").status_code == 404

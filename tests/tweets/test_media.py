@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from PIL import Image
 
+from config.kernel import media_tasks
 from tests import images
 from tests.tweets.helpers import post
 from tweets import tasks
@@ -75,8 +76,8 @@ def test_pages_show_a_placeholder_until_the_image_is_processed(client, user, dja
 def test_processing_is_idempotent(user):
     tweet = post(user, "pic", uploads=[(images.png_upload(), "")])
     item = tweet.media.get()
-    assert tasks.process_media(item.pk) is True
-    assert tasks.process_media(item.pk) is False
+    assert media_tasks.process_image("tweets.Media", item.pk) is True
+    assert media_tasks.process_image("tweets.Media", item.pk) is False
     item.refresh_from_db()
     assert item.thumbnail and item.file
     assert len(list(Path(settings.MEDIA_ROOT).rglob("thumbs/**/*.webp"))) == 1
@@ -231,7 +232,7 @@ def test_uploads_stuck_in_processing_go_again(user_api):
 
     media_id = upload(user_api, images.png_upload()).json()["mediaId"]  # its task never ran
     Media.objects.filter(pk=media_id).update(created_at=timezone.now() - timedelta(minutes=3))
-    assert tasks.process_pending_media() == 1  # eager in the tests: processed at once
+    assert media_tasks.process_pending_images() == 1  # eager in the tests: processed at once
     assert Media.objects.get(pk=media_id).state == "ready"
 
 
