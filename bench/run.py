@@ -266,8 +266,8 @@ def warm_in_parallel(user_ids: list[int], processes: int = 2) -> None:
         json.dump(chunk, handle)
         handle.close()
         code = (
-            "import json,sys,django;django.setup();from timelines import services;"
-            f"[services.rebuild_home(u) for u in json.load(open({handle.name!r}))]"
+            "import json,sys,django;django.setup();from timelines import rebuild as timeline_rebuild;"
+            f"[timeline_rebuild.rebuild_home(u) for u in json.load(open({handle.name!r}))]"
         )
         children.append(subprocess.Popen([PYTHON, "-c", code], cwd=ROOT, env=os.environ.copy()))
     for child in children:

@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 from config.kernel.api.pagination import PageRequest, keyset_page
 from config.kernel.redis import log_unavailable
 from social.graph.models import Follow
-from timelines import services
+from timelines import rebuild
 from timelines.store import TimelineStore
 from tweets.models import Tweet
 from tweets.selectors import hydrate, load_cards, tweets_with_authors
@@ -86,7 +86,7 @@ def _rebuild(store: TimelineStore, user_id: int) -> bool:
     if not store.acquire_rebuild_lock(user_id):
         return False  # someone else is building it; this reader gets SQL meanwhile
     try:
-        services.rebuild_home(user_id, store)
+        rebuild.rebuild_home(user_id, store)
     finally:
         store.release_rebuild_lock(user_id)
     return True
@@ -112,7 +112,7 @@ def _from_redis(store: TimelineStore, viewer, page: PageRequest, kind: str | Non
                 store.cache_celebrities(viewer.pk, cached)
             celebrities = cached
             for author_id in store.missing_recent(celebrities) if celebrities else ():
-                services.rebuild_recent(author_id, store)
+                rebuild.rebuild_recent(author_id, store)
         else:
             home_ids, trimmed = store.home_page(viewer.pk, cursor, want)
         merged = sorted(set(home_ids) | set(store.recent_pages(celebrities, cursor, want)), reverse=True)[:want]

@@ -1,4 +1,4 @@
-"""Writes to home timelines: fan-out, removal, syncs after follows, rebuilds, and the outbox.
+"""Writes to home timelines: fan-out, removal, syncs after follows, and the outbox (rebuilds: timelines/rebuild.py).
 
 Every function here is safe to run twice (sorted-set adds and removes are
 idempotent, syncs look at PostgreSQL as it is now), so Celery may redeliver
@@ -26,6 +26,7 @@ from notifications import presence
 from notifications.tasks import announce_entry
 from social.graph.models import Block, Follow, Mute
 from timelines.models import TimelineChange
+from timelines.rebuild import window_entries
 from timelines.store import TimelineStore
 from tweets.models import Tweet
 
@@ -191,14 +192,6 @@ def remove_everywhere(author_id: int, entry_ids: list[int], store: TimelineStore
         store.remove_from_homes([f for _, f in rows], entry_ids)
 
 
-def _window_entries(author_id: int, since_id: int) -> list[int]:
-    return list(
-        Tweet.objects.filter(author_id=author_id, id__gte=since_id)
-        .order_by("-id")
-        .values_list("id", flat=True)[: settings.TIMELINE_MAX_ENTRIES]
-    )
-
-
 def should_see(reader_id: int, author_id: int) -> bool:
     """Whether the author's posts belong in the reader's home timeline now: followed, not muted, no block."""
     followed = Follow.objects.filter(follower_id=reader_id, followee_id=author_id)
@@ -247,9 +240,9 @@ def _apply_sync(store: TimelineStore, reader_id: int, author_id: int, keep: bool
         if author is None or is_celebrity(author["followers_count"]):
             return True  # celebrities are merged at read time
         since = oldest or ids.id_at(timezone.now() - settings.TIMELINE_INACTIVE_AFTER)
-        entries = _window_entries(author_id, since)
+        entries = window_entries(author_id, since)
     else:
-        entries = _window_entries(author_id, oldest) if oldest is not None else []
+        entries = window_entries(author_id, oldest) if oldest is not None else []
     return store.sync_author(reader_id, entries, keep=keep) >= 0
 
 
@@ -300,36 +293,3 @@ def apply_changes(change_ids: list[int] | None = None, *, older_than: timedelta 
         if time.monotonic() > deadline:
             break
     return applied, left
-
-
-def rebuild_home(user_id: int, store: TimelineStore | None = None) -> list[int]:
-    """The newest entries of the people the reader follows (celebrities aside) and their own.
-
-    The set is marked as being rebuilt before PostgreSQL is read, so a post
-    committed after the read is still fanned out into it.
-    """
-    store = store or TimelineStore()
-    key = store.home_key(user_id)
-    store.begin_rebuild(key)
-    followed = Follow.objects.filter(
-        follower_id=user_id, followee__followers_count__lte=settings.TIMELINE_FANOUT_MAX_FOLLOWERS
-    )
-    muted = Mute.objects.filter(muter_id=user_id).values("muted_id")
-    since = ids.id_at(timezone.now() - settings.TIMELINE_INACTIVE_AFTER)
-    entries = list(
-        Tweet.objects.filter(Q(author_id=user_id) | Q(author_id__in=followed.values("followee_id")), id__gte=since)
-        .exclude(author_id__in=muted)
-        .order_by("-id")
-        .values_list("id", flat=True)[: settings.TIMELINE_MAX_ENTRIES]
-    )
-    store.finish_rebuild(key, entries, int(settings.TIMELINE_INACTIVE_AFTER.total_seconds()))
-    return entries
-
-
-def rebuild_recent(author_id: int, store: TimelineStore | None = None) -> None:
-    """An author's recent entries (the celebrity merge reads them), marked as being rebuilt while read."""
-    store = store or TimelineStore()
-    key = store.recent_key(author_id)
-    store.begin_rebuild(key)
-    since = ids.id_at(timezone.now() - settings.TIMELINE_INACTIVE_AFTER)
-    store.finish_rebuild(key, _window_entries(author_id, since), None)

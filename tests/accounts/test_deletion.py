@@ -28,7 +28,7 @@ from tests import images
 from tests.factories import PASSWORD, UserFactory
 from tests.timelines.conftest import entries
 from tests.tweets.helpers import post
-from timelines import services as timeline_services
+from timelines import rebuild as timeline_rebuild
 from timelines.store import TimelineStore
 from tweets import services as tweet_services
 from tweets.models import Like, Media, Tweet
@@ -51,7 +51,7 @@ def world(django_capture_on_commit_callbacks, settings):
     for person in (dora, pat, fan):
         person.last_seen_at = timezone.now()
         person.save()
-    timeline_services.rebuild_home(fan.pk, store)  # built before the posts: fan-out fills it
+    timeline_rebuild.rebuild_home(fan.pk, store)  # built before the posts: fan-out fills it
     with django_capture_on_commit_callbacks(execute=True):
         social.follow_create(follower=fan, followee=dora)
         social.follow_create(follower=fan, followee=pat)
@@ -239,7 +239,7 @@ def test_redis_timelines_lose_her_entries(world, django_capture_on_commit_callba
     hers_and_shared = world["her_entries"] | set(
         Tweet.objects.filter(retweet_of=world["hers"]).values_list("pk", flat=True)
     )
-    timeline_services.rebuild_home(pat.pk, store)
+    timeline_rebuild.rebuild_home(pat.pk, store)
     assert hers_and_shared & set(entries(store, fan))
     delete(world, django_capture_on_commit_callbacks)
     assert not hers_and_shared & set(entries(store, fan))

@@ -12,7 +12,7 @@ from config.celery import app as celery_app
 from config.kernel.redis import get_redis
 from notifications import presence
 from tests.tweets.helpers import post
-from timelines import services as timeline_services
+from timelines import rebuild as timeline_rebuild
 from timelines.store import TimelineStore
 from timelines.tasks import fan_out_entry
 from tweets import services as tweet_services
@@ -117,7 +117,7 @@ def test_fan_out_lag_falls_in_its_bucket(client):
 def test_timeline_cache_hits_and_misses(client, user):
     store = TimelineStore()
     assert store.read_home(user.pk, None, 20) is None  # a miss
-    timeline_services.rebuild_home(user.pk, store)
+    timeline_rebuild.rebuild_home(user.pk, store)
     store.read_home(user.pk, None, 20)
     store.read_home(user.pk, None, 20)
     found = scrape(client)

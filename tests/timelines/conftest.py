@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from timelines import services
+from timelines import rebuild as timeline_rebuild
 from timelines.store import TimelineStore
 
 
@@ -27,7 +27,7 @@ def built(store):
     """Build (or rebuild) someone's Redis timeline from PostgreSQL."""
 
     def build(user):
-        return services.rebuild_home(user.pk, store)
+        return timeline_rebuild.rebuild_home(user.pk, store)
 
     return build
 

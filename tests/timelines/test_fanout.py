@@ -11,6 +11,7 @@ from social.graph import services as social
 from tests.factories import UserFactory
 from tests.timelines.conftest import entries
 from tests.tweets.helpers import post
+from timelines import rebuild as timeline_rebuild
 from timelines import services
 from tweets.models import Tweet
 
@@ -93,7 +94,7 @@ def test_celebrities_are_not_fanned_out(author, active, built, store, settings):
     for reader in readers:
         built(reader)
     earlier = post(author, "before anyone read me")
-    services.rebuild_recent(author.pk, store)  # a reader's page builds the author's recent set
+    timeline_rebuild.rebuild_recent(author.pk, store)  # a reader's page builds the author's recent set
     tweet = post(author, "to the masses")
     assert services.fan_out(tweet.pk) == 0
     assert all(entries(store, r) == [] for r in readers)
@@ -108,7 +109,7 @@ def test_fan_out_never_starts_a_partial_recent_set(author, store, settings):
     tweet = post(author, "fresh")
     services.fan_out(tweet.pk)
     assert store.missing_recent([author.pk]) == [author.pk]
-    services.rebuild_recent(author.pk, store)
+    timeline_rebuild.rebuild_recent(author.pk, store)
     assert store.recent_pages([author.pk], None, 10) == [tweet.pk, earlier.pk]
 
 

@@ -13,7 +13,7 @@ from social.graph.models import Follow
 from tests.factories import UserFactory
 from tests.services import app_process_env
 from tests.tweets.helpers import post
-from timelines import services
+from timelines import rebuild as timeline_rebuild
 from timelines.store import TimelineStore
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -45,7 +45,7 @@ def test_a_post_reaches_a_follower_through_the_worker(worker, active):
     Follow.objects.create(follower=reader, followee=author)
     active(reader)
     store = TimelineStore()
-    services.rebuild_home(reader.pk, store)
+    timeline_rebuild.rebuild_home(reader.pk, store)
 
     tweet = post(author, "delivered by a real worker")  # commits; the task goes to Redis, not run here
 
