@@ -16,7 +16,7 @@ from knox.models import AuthToken
 from accounts.models import User
 from config.kernel import abuse, images
 from config.kernel.errors import ServiceError
-from config.kernel.tasks import enqueue_on_commit
+from config.kernel.tasks import after_commit, enqueue_on_commit
 from notifications import services as notification_services
 from notifications.events import recheck_sockets_on_commit
 from search.tasks import recount_author
@@ -36,7 +36,7 @@ def user_signup(*, request: HttpRequest, email: str, username: str, password: st
     user = form.save(request)
     address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
     if address and settings.ACCOUNT_EMAIL_VERIFICATION != "none":
-        transaction.on_commit(lambda: address.send_confirmation(request, signup=True))
+        after_commit(address.send_confirmation, request, signup=True)
     return user
 
 
@@ -196,7 +196,8 @@ def profile_update(
         for name in written:
             storage.delete(name)
         raise
-    transaction.on_commit(lambda: [storage.delete(name) for name in old_files])
+    for name in old_files:
+        after_commit(storage.delete, name)
     return user
 
 
