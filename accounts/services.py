@@ -18,6 +18,7 @@ from accounts.models import ProfileImage, User
 from config.kernel import abuse, images, media
 from config.kernel.errors import ServiceError
 from config.kernel.media_tasks import process_image
+from config.kernel.tasks import after_commit
 
 PROFILE_FIELDS = ("name", "bio", "location", "website")
 
@@ -33,7 +34,7 @@ def user_signup(*, request: HttpRequest, email: str, username: str, password: st
     user = form.save(request)
     address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
     if address and settings.ACCOUNT_EMAIL_VERIFICATION != "none":
-        transaction.on_commit(lambda: address.send_confirmation(request, signup=True))
+        after_commit(address.send_confirmation, request, signup=True)
     return user
 
 
@@ -190,7 +191,8 @@ def profile_update(
     except Exception:
         media.delete_files(new_images.values())
         raise
-    transaction.on_commit(lambda: [storage.delete(name) for name in old_files])
+    for name in old_files:
+        after_commit(storage.delete, name)
     return user
 
 

@@ -15,7 +15,8 @@ import threading
 from collections.abc import Iterable
 
 from channels.layers import get_channel_layer
-from django.db import transaction
+
+from config.kernel.tasks import after_commit
 
 logger = logging.getLogger(__name__)
 SEND_TIMEOUT = 2  # seconds; a stuck Redis must not hold a request for long
@@ -34,7 +35,7 @@ def send_event_on_commit(user_ids: Iterable[int], event: dict) -> None:
     user_ids = list(dict.fromkeys(user_ids))
     if user_ids:
         message = {"type": "event.forward", "event": event}
-        transaction.on_commit(lambda: _send([(user_id, message) for user_id in user_ids]))
+        after_commit(_send, [(user_id, message) for user_id in user_ids])
 
 
 def session_fingerprint(session_key: str) -> str:
@@ -56,7 +57,7 @@ def recheck_sockets_on_commit(
         message["keep"] = session_fingerprint(keep_session)
     if moved_session:
         message["moved"] = [session_fingerprint(moved_session[0]), moved_session[1]]
-    transaction.on_commit(lambda: _send([(user_id, message)]))
+    after_commit(_send, [(user_id, message)])
 
 
 def _send(messages: list[tuple[int, dict]]) -> None:

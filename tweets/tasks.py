@@ -7,11 +7,11 @@ from itertools import batched
 
 from celery import shared_task
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils import timezone
 
 from config.kernel import media
+from config.kernel.sql import counted
 from config.kernel.tasks import Slice, enqueue
 
 logger = logging.getLogger(__name__)
@@ -25,12 +25,6 @@ COUNTED = {
     "reply_count": ("tweets.Tweet", "reply_to", "author"),
     "quote_count": ("tweets.Tweet", "quote_of", "author"),
 }
-
-
-def counted(model, key: str, by: str):
-    """How many `model` rows by active accounts point at the outer row through `key`."""
-    rows = model.objects.filter(**{key: OuterRef("pk"), f"{by}__is_active": True})
-    return Coalesce(Subquery(rows.order_by().values(key).annotate(n=Count("*")).values("n")), Value(0))
 
 
 def recount_tweets(tweets, fields=None) -> int:

@@ -27,7 +27,7 @@ from accounts.models import AccountExport, User
 from config.kernel import ids, media, ratelimit
 from config.kernel.errors import Forbidden, ServiceError
 from config.kernel.models import IdempotencyKey
-from config.kernel.tasks import enqueue_on_commit
+from config.kernel.tasks import after_commit, enqueue_on_commit
 from notifications import services as notification_services
 from notifications.models import Notification
 from search.tasks import recount_author
@@ -200,7 +200,7 @@ def _erase_messages(user: User) -> None:
         Participant.objects.filter(conversation_id__in=chunk, last_activity_id__gt=newest).update(
             last_activity_id=newest
         )
-    transaction.on_commit(lambda: media.delete_files(images))
+    after_commit(media.delete_files, images)
 
 
 @transaction.atomic
@@ -232,7 +232,7 @@ def _erase_tweets(user: User) -> bool | None:
     Tweet.objects.filter(pk__in=batch).delete()
     for field, tweet_ids in targets.items():
         recount_tweets(Tweet.objects.filter(pk__in=set(tweet_ids)), [field])
-    transaction.on_commit(lambda: media.delete_files(files))
+    after_commit(media.delete_files, files)
     return True
 
 
@@ -261,4 +261,4 @@ def _erase_account(user: User) -> None:
         for storage, name in pictures:
             storage.delete(name)
 
-    transaction.on_commit(delete_files)
+    after_commit(delete_files)

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import AccountExport, User
 from config.kernel.storage import private_storage
-from config.kernel.tasks import enqueue_on_commit
+from config.kernel.tasks import after_commit, enqueue_on_commit
 from notifications import services as notification_services
 from notifications.models import Notification
 from social.graph.models import Follow
@@ -141,15 +141,15 @@ def export_build(export_id: int, *, site_url: str = "") -> bool:
             status=Status.READY, file=name, ready_at=now, expires_at=now + EXPORT_TTL
         )
         if not done:
-            transaction.on_commit(lambda: private_storage().delete(name))
+            after_commit(private_storage().delete, name)
             return False
         # One copy at a time: the new one replaces any earlier export.
         earlier = list(AccountExport.objects.filter(user=user).exclude(pk=export.pk))
         AccountExport.objects.filter(pk__in=[e.pk for e in earlier]).delete()
-        transaction.on_commit(lambda: delete_export_files(earlier))
+        after_commit(delete_export_files, earlier)
         notification_services.notify_export_ready(user)
         export.refresh_from_db()
-        transaction.on_commit(lambda: _email_export_ready(export, site_url))
+        after_commit(_email_export_ready, export, site_url)
     return True
 
 

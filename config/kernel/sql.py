@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from psycopg_pool import ConnectionPool
 
 
@@ -14,6 +16,12 @@ def any_of(column: str, values: Sequence) -> tuple[str, list]:
     is prepared once and never re-parsed for placeholders.
     """
     return f"{column} = ANY(%s)", [list(values)]
+
+
+def counted(model, key: str, by: str):
+    """How many `model` rows by active accounts point at the outer row through `key` (0 when none)."""
+    rows = model.objects.filter(**{key: OuterRef("pk"), f"{by}__is_active": True})
+    return Coalesce(Subquery(rows.order_by().values(key).annotate(n=Count("*")).values("n")), Value(0))
 
 
 def check_pooled_connection(conn) -> None:

@@ -29,14 +29,18 @@ from config.kernel.redis import address_of, breaker, log_unavailable
 logger = logging.getLogger(__name__)
 
 
-def after_commit(func: Callable, *args) -> None:
-    """`func(*args)` once the surrounding transaction commits; an exception is logged, never raised."""
-    transaction.on_commit(lambda: guarded(func, *args))
+def after_commit(func: Callable, *args, **kwargs) -> None:
+    """`func(*args, **kwargs)` once the surrounding transaction commits (at once outside one).
+
+    An exception is logged, never raised: `guarded` logs it with the call, and
+    `robust=True` is Django's own net should anything escape that.
+    """
+    transaction.on_commit(lambda: guarded(func, *args, **kwargs), robust=True)
 
 
-def guarded(func: Callable, *args) -> None:
+def guarded(func: Callable, *args, **kwargs) -> None:
     try:
-        func(*args)
+        func(*args, **kwargs)
     except RedisError as error:
         log_unavailable(logger, error, "after-commit %s%r skipped", getattr(func, "__qualname__", func), args)
     except Exception:
@@ -50,7 +54,7 @@ def enqueue_on_commit(task, *args) -> None:
     already committed and must still succeed: the failure is logged, and the
     periodic catch-up tasks redo the work from PostgreSQL.
     """
-    transaction.on_commit(lambda: enqueue(task, *args))
+    after_commit(enqueue, task, *args)
 
 
 @cache

@@ -47,10 +47,6 @@ def relation_of(relations: RelationSet, user: User, follows_viewer: bool = False
     }
 
 
-def relation_with(viewer, user: User) -> dict:
-    return with_relations(viewer, [user])[0].relation
-
-
 def _people(rows, attribute: str, viewer) -> list[User]:
     return with_relations(viewer, [getattr(row, attribute) for row in rows])
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import batched
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -9,6 +11,7 @@ from django.db.models.functions import Greatest
 from accounts.models import User
 from config.kernel import abuse
 from config.kernel.errors import Forbidden, NotFound
+from config.kernel.sql import counted
 from config.kernel.tasks import after_commit
 from social.graph import hooks
 from social.graph.models import Block, Follow, FollowRequest, Mute
@@ -53,14 +56,6 @@ def _drop_follow(follower_id: int, followee_id: int, *, sync: bool = True) -> bo
 def _not_self(actor: User, other: User, doing: str) -> None:
     if actor.pk == other.pk:
         raise Forbidden(f"You can't {doing} yourself.")  # a well-formed request, refused: 403
-
-
-def follow_state(*, follower: User, followee: User) -> str:
-    if Follow.objects.filter(follower=follower, followee=followee).exists():
-        return FOLLOWING
-    if FollowRequest.objects.filter(requester=follower, target=followee).exists():
-        return REQUESTED
-    return NONE
 
 
 @transaction.atomic
@@ -173,3 +168,16 @@ def mute_delete(*, muter: User, muted: User) -> None:
     deleted, _ = Mute.objects.filter(muter=muter, muted=muted).delete()
     if deleted and Follow.objects.filter(follower=muter, followee=muted).exists():
         _sync_timelines((muter.pk, muted.pk))
+
+
+def recount_follows(users) -> int:
+    """Set followers and following of the `users` queryset from the follow rows; returns how many drifted."""
+    followers, following = counted(Follow, "followee", "follower"), counted(Follow, "follower", "followee")
+    drifted = list(
+        users.annotate(real_followers=followers, real_following=following)
+        .exclude(followers_count=F("real_followers"), following_count=F("real_following"))
+        .values_list("pk", flat=True)
+    )
+    for chunk in batched(drifted, 1000):
+        User.objects.filter(pk__in=chunk).update(followers_count=followers, following_count=following)
+    return len(drifted)

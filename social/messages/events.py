@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from config.kernel.tasks import enqueue
+from config.kernel.tasks import enqueue_on_commit
 from notifications import catalogue, presence
 from notifications.events import send_event_on_commit
 from social.messages.models import Message
@@ -22,7 +20,7 @@ def message_sent(message: Message, member_ids: list[int]) -> None:
     send_event_on_commit(online, catalogue.message(message.conversation_id, message_json(message)))
     for user_id in online:
         if user_id != message.sender_id:
-            transaction.on_commit(lambda user_id=user_id: enqueue(push_unread, user_id))
+            enqueue_on_commit(push_unread, user_id)
 
 
 def marker_moved(conversation_id: int, reader_id: int, message_id: int, member_ids: list[int]) -> None:
@@ -32,4 +30,4 @@ def marker_moved(conversation_id: int, reader_id: int, message_id: int, member_i
     online = presence.online(member_ids)
     send_event_on_commit(online, catalogue.message_read(conversation_id, reader_id, message_id))
     if reader_id in online:
-        transaction.on_commit(lambda: enqueue(push_unread, reader_id))
+        enqueue_on_commit(push_unread, reader_id)

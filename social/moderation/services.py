@@ -7,6 +7,7 @@ audit-log row in the same transaction.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from knox.models import AuthToken
 
@@ -16,13 +17,16 @@ from config.kernel.tasks import enqueue_on_commit
 from notifications import services as notifications
 from notifications.events import recheck_sockets_on_commit
 from search.tasks import recount_author
-from social.graph.tasks import recount_around
+from social.graph.models import Follow
+from social.graph.services import recount_follows
 from social.messages.models import Message
 from social.messages.selectors import membership, visible_messages
 from social.moderation.models import ModerationAction, Report
+from social.moderation.tasks import recount_around
 from tweets import services as tweet_services
-from tweets.models import Tweet
+from tweets.models import Like, Tweet
 from tweets.selectors import tweet_for_viewer
+from tweets.tasks import recount_tweets
 
 Action = ModerationAction.Action
 MAX_DETAILS = 1000
@@ -174,3 +178,21 @@ def report_close(*, moderator: User, report: Report, status: str, note: str = ""
     _close(report, moderator, status)
     _log(moderator, action, target_user=report.target_user, report=report, reason=note.strip())
     return report
+
+
+def counts_recount_around(*, user_id: int) -> int:
+    """The follow and post counts this account adds to others, afresh (after a suspension is made or lifted).
+
+    Returns how many had drifted.
+    """
+    followed = Follow.objects.filter(follower_id=user_id).values("followee_id")
+    followers = Follow.objects.filter(followee_id=user_id).values("follower_id")
+    fixed = recount_follows(User.objects.filter(Q(pk__in=followed) | Q(pk__in=followers)))
+    own = Tweet.objects.filter(author_id=user_id)
+    touched = (
+        Q(pk__in=Like.objects.filter(user_id=user_id).values("tweet_id"))
+        | Q(pk__in=own.exclude(retweet_of=None).values("retweet_of_id"))
+        | Q(pk__in=own.exclude(reply_to=None).values("reply_to_id"))
+        | Q(pk__in=own.exclude(quote_of=None).values("quote_of_id"))
+    )
+    return fixed + recount_tweets(Tweet.objects.filter(touched))

@@ -40,7 +40,7 @@ CATCH_UP = {
     "config.kernel.media_tasks.process_image": "config.kernel.media_tasks.process_pending_images",
     "accounts.tasks.build_account_export": "accounts.tasks.resume_account_work",
     "accounts.tasks.delete_account": "accounts.tasks.resume_account_work",
-    "social.graph.tasks.recount_around": "the hourly reconcile_follow_counts and reconcile_tweet_counts",
+    "social.moderation.tasks.recount_around": "the hourly reconcile_follow_counts and reconcile_tweet_counts",
     "tweets.tasks.reconcile_tweet_counts": "periodic (its continuation: the next hourly run)",
     "social.graph.tasks.reconcile_follow_counts": "periodic (its continuation: the next hourly run)",
     "search.tasks.recount_author": "search.tasks.reconcile_trend_authors",
