@@ -39,10 +39,8 @@ def send_event_on_commit(user_ids: Iterable[int], event: dict) -> None:
     """
     user_ids = list(dict.fromkeys(user_ids))
     if user_ids:
-        if event.get("type") in catalogue.CONTROL:
-            message = event
-        else:
-            message = {"type": "event.forward", "event": event}
+        forwarded = event.get("type") not in catalogue.CONTROL
+        message = {"type": "event.forward", "event": event} if forwarded else event
         transaction.on_commit(lambda: _send([(user_id, message) for user_id in user_ids]))
 
 
