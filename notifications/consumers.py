@@ -19,7 +19,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from notifications import presence
+from notifications import catalogue, presence
 from notifications.auth import Credentials, user_for
 from notifications.events import user_group
 from notifications.selectors import live_unread_event
@@ -131,7 +131,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if self.closing:
             return
         if self._over_rate():
-            await self.send_json({"type": "error", "error": "Too many frames; this socket is closed."})
+            await self.send_json(catalogue.error("Too many frames; this socket is closed."))
             return await self.close(POLICY)
         if text_data is None:
             return await self._error("Frames are JSON text; binary frames are not understood.")
@@ -141,7 +141,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             return await self._error('Frames are JSON objects, such as {"type": "ping"}.')
         if not isinstance(content, dict) or content.get("type") != "ping":
             return await self._error('The only frame a client sends is {"type": "ping"}.')
-        await self.send_json({"type": "pong"})
+        await self.send_json(catalogue.pong())
 
     def _over_rate(self) -> bool:
         now = time.monotonic()
@@ -150,7 +150,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         return len(self.frames) > settings.LIVE_FRAMES_PER_MINUTE
 
     async def _error(self, message: str) -> None:
-        await self.send_json({"type": "error", "error": message})
+        await self.send_json(catalogue.error(message))
 
     # --- from the user's group --------------------------------------------------------------
 

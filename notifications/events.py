@@ -1,8 +1,10 @@
 """Live events: the one way anything reaches an open page or API socket.
 
-Besides events (built by `notifications.catalogue`), the user's group carries
-one control message, `auth.check`: each of that user's consumers looks up its
-own credentials again and closes with 4401 when they no longer hold.
+Everything sent to a user's group is built by `notifications.catalogue` and
+goes through `send_event_on_commit`: pushed events, which the consumers
+forward, and control messages (`auth.check`: each of that user's consumers
+looks up its own credentials again and closes with 4401 when they no longer
+hold), which the consumers act on.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Iterable
 from channels.layers import get_channel_layer
 
 from config.kernel.tasks import after_commit
+from notifications import catalogue
 
 logger = logging.getLogger(__name__)
 SEND_TIMEOUT = 2  # seconds; a stuck Redis must not hold a request for long
@@ -27,14 +30,17 @@ def user_group(user_id: int) -> str:
 
 
 def send_event_on_commit(user_ids: Iterable[int], event: dict) -> None:
-    """Send a JSON-serialisable `event` to each user's sockets once the transaction commits.
+    """Send `event` (from a `notifications.catalogue` builder) to each user's sockets once the transaction commits.
 
     Outside a transaction (a worker's task) it is sent at once; if the
-    transaction rolls back, never.
+    transaction rolls back, never. A control message is the channel message
+    itself (its type names the consumer's handler); anything else is wrapped
+    for `event_forward`.
     """
     user_ids = list(dict.fromkeys(user_ids))
     if user_ids:
-        message = {"type": "event.forward", "event": event}
+        forwarded = event.get("type") not in catalogue.CONTROL
+        message = {"type": "event.forward", "event": event} if forwarded else event
         after_commit(_send, [(user_id, message) for user_id in user_ids])
 
 
@@ -52,12 +58,9 @@ def recheck_sockets_on_commit(
     is moving it to a new key). `moved_session`: (old key, new key); sockets
     of the old key adopt the new one, then check.
     """
-    message: dict = {"type": "auth.check"}
-    if keep_session:
-        message["keep"] = session_fingerprint(keep_session)
-    if moved_session:
-        message["moved"] = [session_fingerprint(moved_session[0]), moved_session[1]]
-    after_commit(_send, [(user_id, message)])
+    keep = session_fingerprint(keep_session) if keep_session else None
+    moved = (session_fingerprint(moved_session[0]), moved_session[1]) if moved_session else None
+    send_event_on_commit([user_id], catalogue.auth_check(keep=keep, moved=moved))
 
 
 def _send(messages: list[tuple[int, dict]]) -> None:
