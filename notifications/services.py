@@ -179,15 +179,11 @@ def update_preferences(*, user: User, preferences: dict[str, bool]) -> User:
 
 
 def _push(recipient_id: int, notification_id: int) -> None:
-    from notifications.tasks import push_notification
-
-    _enqueue_if_online(recipient_id, push_notification, notification_id)
+    _enqueue_if_online(recipient_id, "notifications.tasks.push_notification", notification_id)
 
 
 def _push_unread(recipient_id: int) -> None:
-    from notifications.tasks import push_unread
-
-    _enqueue_if_online(recipient_id, push_unread, recipient_id)
+    _enqueue_if_online(recipient_id, "notifications.tasks.push_unread", recipient_id)
 
 
 def _enqueue_if_online(user_id: int, task, *args) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 
+from celery import current_app
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, connection, transaction
 from django.db import OperationalError as DatabaseOperationalError
@@ -47,8 +48,21 @@ def guarded(func: Callable, *args, **kwargs) -> None:
         logger.warning("after-commit %s%r failed", getattr(func, "__qualname__", func), args, exc_info=True)
 
 
+def task_named(name: str):
+    """The registered task called `name`.
+
+    Services sit below their app's tasks module (tasks call services), so a service
+    names the task it schedules instead of importing it. The first lookup in a
+    process that hasn't loaded every tasks module (a web process) has Celery's
+    autodiscovery load them.
+    """
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
+
+
 def enqueue_on_commit(task, *args) -> None:
-    """`task.delay(*args)` once the surrounding transaction commits.
+    """`task.delay(*args)` once the surrounding transaction commits; `task` may be its name.
 
     If the broker can't take it (Redis away), the write that called this has
     already committed and must still succeed: the failure is logged, and the
@@ -68,6 +82,8 @@ def enqueue(task, *args) -> bool:
     While the broker's Redis is known to be down (the breaker of config/kernel/redis.py
     is open), nothing is tried: publishing would only wait out its timeouts.
     """
+    if isinstance(task, str):
+        task = task_named(task)
     address = _broker_address(settings.CELERY_BROKER_URL or "")
     if address is not None and breaker(address).is_open:
         logger.info("broker unavailable; not scheduling %s%r (caught up later)", task.name, args)

@@ -22,7 +22,6 @@ from social.graph.services import recount_follows
 from social.messages.models import Message
 from social.messages.selectors import membership, visible_messages
 from social.moderation.models import ModerationAction, Report
-from social.moderation.tasks import recount_around
 from tweets import services as tweet_services
 from tweets.models import Like, Tweet
 from tweets.selectors import tweet_for_viewer
@@ -108,7 +107,7 @@ def user_suspend(*, moderator: User, user: User, reason: str, report: Report | N
         AuthToken.objects.filter(user=user).delete()
         recheck_sockets_on_commit(user.pk)  # their open pages and API sockets close
         _log(moderator, Action.SUSPEND, target_user=user, report=report, reason=reason)
-        enqueue_on_commit(recount_around, user.pk)
+        enqueue_on_commit("social.moderation.tasks.recount_around", user.pk)
         enqueue_on_commit(recount_author, user.pk)
     _close(report, moderator, Report.Status.RESOLVED)
     return user
@@ -147,7 +146,7 @@ def user_unsuspend(*, moderator: User, user: User, reason: str) -> User:
         user.is_active, user.suspended_at, user.suspension_reason = True, None, ""
         user.save(update_fields=["is_active", "suspended_at", "suspension_reason"])
         _log(moderator, Action.UNSUSPEND, target_user=user, reason=reason)
-        enqueue_on_commit(recount_around, user.pk)
+        enqueue_on_commit("social.moderation.tasks.recount_around", user.pk)
         enqueue_on_commit(recount_author, user.pk)
     return user
 

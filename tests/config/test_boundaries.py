@@ -34,3 +34,20 @@ def test_no_app_imports_another_apps_private_names():
                     continue
                 found += [f"{module}: from {node.module} import {a.name}" for a in node.names if a.name.startswith("_")]
     assert found == []
+
+
+def test_every_task_a_service_names_is_registered():
+    from config.kernel.tasks import task_named
+
+    names = set()
+    for _, tree in _modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args, list):
+                func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if "enqueue" in func:
+                    for argument in node.args[:2]:
+                        if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                            names.add(argument.value)
+    assert "notifications.tasks.push_unread" in names  # the scan sees them
+    for name in names:
+        assert task_named(name).name == name
