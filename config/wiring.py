@@ -12,6 +12,7 @@ from notifications import receivers as notifications
 from search import receivers as search
 from social.graph import hooks as graph
 from social.graph import receivers as graph_receivers
+from social.messages import hooks as messages
 from timelines import receivers as timelines
 from tweets import hooks as tweets
 
@@ -45,3 +46,6 @@ def connect() -> None:
     graph.request_accepted.connect(notifications.request_accepted)
     graph.request_denied.connect(notifications.request_denied)
     graph.blocked.connect(notifications.blocked)
+
+    messages.message_sent.connect(notifications.message_sent)
+    messages.conversation_read.connect(notifications.conversation_read)

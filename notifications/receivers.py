@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from notifications import events, services
+from config.kernel.tasks import enqueue_on_commit
+from notifications import catalogue, events, presence, services, tasks
 from notifications.models import Notification
+from social.messages.serializers import message_json
 
 Verb = Notification.Verb
 
@@ -77,3 +79,28 @@ def credentials_changed(*, user_id, keep_session, moved_session) -> None:
 
 def notification_prefs_set(*, user, preferences) -> None:
     services.update_preferences(user=user, preferences=preferences)
+
+
+# --- direct messages: a notification for each recipient, then live events to members online --------
+
+
+def message_sent(*, message, members) -> None:
+    for member in members:
+        if member.pk != message.sender_id:
+            services.notify_message(recipient=member, actor=message.sender)
+    online = presence.online([m.pk for m in members])
+    if not online:
+        return
+    events.send_event_on_commit(online, catalogue.message(message.conversation_id, message_json(message)))
+    for user_id in online:
+        if user_id != message.sender_id:  # the sender's other tabs get the message, not a new unread count
+            enqueue_on_commit(tasks.push_unread, user_id)
+
+
+def conversation_read(*, reader, conversation_id, marker, member_ids) -> None:
+    """The reader's "seen" marks move on the others' open pages; the reader's unread count follows."""
+    services.mark_messages_read(recipient=reader, actor_ids=[m for m in member_ids if m != reader.pk])
+    online = presence.online(member_ids)
+    events.send_event_on_commit(online, catalogue.message_read(conversation_id, reader.pk, marker))
+    if reader.pk in online:
+        enqueue_on_commit(tasks.push_unread, reader.pk)

@@ -11,8 +11,7 @@ from config.kernel import media as pipeline
 from config.kernel import text as text_rules
 from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
 from config.kernel.media_tasks import process_after_commit
-from notifications import services as notifications
-from social.messages import events
+from social.messages import hooks
 from social.messages.models import Conversation, HiddenMessage, Message, MessageImage, Participant
 from social.messages.rules import PairRelations, group_refusal, send_refusal
 
@@ -167,10 +166,7 @@ def message_send(
     message = Message.objects.create(conversation=conversation, sender=sender, text=body, image=image)
     Participant.objects.filter(conversation=conversation).update(last_activity_id=message.pk)
     Participant.objects.filter(conversation=conversation, user=sender).update(last_read_id=message.pk)
-    for member in members:
-        if member.pk != sender.pk:
-            notifications.notify_message(recipient=member, actor=sender)
-    events.message_sent(message, [m.pk for m in members])
+    hooks.message_sent(message=message, members=members)
     return message
 
 
@@ -187,8 +183,7 @@ def conversation_read(*, user: User, conversation_id: int, up_to: int | None = N
         return membership.last_read_id
     Participant.objects.filter(pk=membership.pk).update(last_read_id=marker)
     members = list(Participant.objects.filter(conversation_id=conversation_id).values_list("user_id", flat=True))
-    notifications.mark_messages_read(recipient=user, actor_ids=[m for m in members if m != user.pk])
-    events.marker_moved(conversation_id, user.pk, marker, members)
+    hooks.conversation_read(reader=user, conversation_id=conversation_id, marker=marker, member_ids=members)
     return marker
 
 
