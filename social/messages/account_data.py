@@ -10,10 +10,10 @@ from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from config.kernel.api.fields import iso_time
 from social.messages import images as dm_images
 from social.messages.models import Conversation, HiddenMessage, Message, MessageImage, Participant
 from social.messages.selectors import ConversationView, visible_messages
+from social.messages.serializers import message_core_json
 
 
 @transaction.atomic
@@ -91,9 +91,7 @@ def _message(message: Message, user: User, files) -> dict:
             "altText": image.alt_text,
         }
     return {
-        "id": str(message.pk),
+        **message_core_json(message),
         "sender": {"id": str(message.sender_id), "username": message.sender.username},
-        "text": message.text,
-        "createdAt": iso_time(message.created_at),
         "media": media,
     }
