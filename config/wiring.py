@@ -1,29 +1,47 @@
 """Every place a lower app's hook runs a higher app's code, in the order it runs.
 
 Read this file to see what else happens when something happens. The hooks are
-declared next to the code that calls them (`<app>/hooks.py`), the receivers live in
-`<app>/receivers.py`; config/kernel/hooks.py says why this isn't signals.
+declared next to the code that calls them (`<app>/hooks.py`); the receivers live in
+`<app>/receivers.py`, and an account's data in `<app>/account_data.py`.
+config/kernel/hooks.py says why this isn't signals.
 """
 
 from __future__ import annotations
 
 from accounts import hooks as accounts
+from notifications import account_data as notifications_data
 from notifications import receivers as notifications
+from notifications import services as notification_services
+from search import account_data as search_data
 from search import receivers as search
+from social.graph import account_data as graph_data
 from social.graph import hooks as graph
 from social.graph import receivers as graph_receivers
+from social.messages import account_data as messages_data
 from social.messages import hooks as messages
+from timelines import account_data as timelines_data
 from timelines import receivers as timelines
+from tweets import account_data as tweets_data
 from tweets import hooks as tweets
 
 
 def connect() -> None:
+    _accounts()
+    _tweets()
+    _graph()
+    _messages()
+    _account_lifecycle()
+
+
+def _accounts() -> None:
     accounts.credentials_changed.connect(notifications.credentials_changed)  # live sockets recheck
     accounts.notification_prefs_set.connect(notifications.notification_prefs_set)
     # Turning public: pending follow requests are accepted, then the trends recount the author.
     accounts.privacy_changed.connect(graph_receivers.privacy_changed)
     accounts.privacy_changed.connect(search.privacy_changed)
 
+
+def _tweets() -> None:
     # A post: its hashtags count toward trends, the people it answers, quotes or mentions
     # are told, then it goes out to followers' home timelines.
     tweets.posted.connect(search.tweet_posted)
@@ -40,6 +58,8 @@ def connect() -> None:
     tweets.unretweeted.connect(notifications.unretweeted)
     tweets.unretweeted.connect(timelines.unretweeted)
 
+
+def _graph() -> None:
     graph.timelines_stale.connect(timelines.graph_changed)
     graph.followed.connect(notifications.followed)
     graph.unfollowed.connect(notifications.unfollowed)
@@ -47,5 +67,28 @@ def connect() -> None:
     graph.request_denied.connect(notifications.request_denied)
     graph.blocked.connect(notifications.blocked)
 
+
+def _messages() -> None:
     messages.message_sent.connect(notifications.message_sent)
     messages.conversation_read.connect(notifications.conversation_read)
+
+
+def _account_lifecycle() -> None:
+    """Deleting and exporting an account (accounts.lifecycle); the user row goes after all of these."""
+    accounts.deletion_asked.connect(search_data.deletion_asked)  # out of the trends at once
+
+    erase = accounts.erase_user
+    erase.connect(timelines_data.erase_user)  # first: it finds the readers through the follows and posts
+    erase.connect(notifications_data.erase_user)
+    erase.connect(tweets_data.erase_likes)
+    erase.connect(graph_data.erase_user)
+    erase.connect(messages_data.erase_user)
+    erase.connect(tweets_data.erase_posts)  # last: others' replies and quotes of them stay, marked deleted
+
+    export = accounts.export_user  # the zip's files in this order, after profile.json
+    export.connect(notifications_data.export_user)  # adds notificationPrefs to profile.json
+    export.connect(tweets_data.export_user)  # tweets.json, likes.json
+    export.connect(graph_data.export_user)  # following.json, followers.json
+    export.connect(messages_data.export_user)  # messages.json
+
+    accounts.export_ready.connect(notification_services.notify_export_ready)

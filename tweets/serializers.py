@@ -1,14 +1,12 @@
 """The tweet JSON of SPEC §4, written from hydrated tweets (no queries here)."""
 
-from datetime import UTC
-
 from django.conf import settings
 from rest_framework import serializers
 
 from accounts.serializers import media_url
 from config.kernel import text as text_rules
 from config.kernel.api import patterns
-from config.kernel.api.fields import IdField, StrictChoiceField, TextField
+from config.kernel.api.fields import IdField, StrictChoiceField, TextField, iso_time
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -44,11 +42,6 @@ class MentionSerializer(serializers.Serializer):
     username = serializers.CharField()
 
 
-def _time(value) -> str | None:
-    # As DRF's DateTimeField writes it: ISO 8601 in UTC with a "Z".
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value is not None else None
-
-
 def _id(value) -> str | None:
     return str(value) if value is not None else None
 
@@ -75,6 +68,22 @@ def media_json(item, request) -> dict:
     }
 
 
+def tweet_core_json(tweet) -> dict:
+    """The fields of a post that depend on no reader: the API's and the data export's (accounts.lifecycle)."""
+    return {
+        "id": str(tweet.pk),
+        "text": tweet.text,
+        "createdAt": iso_time(tweet.created_at),
+        "editedAt": iso_time(tweet.edited_at),
+        "replyToTweetId": _id(tweet.reply_to_id),
+        "quoteTweetId": _id(tweet.quote_of_id),
+        "likeCount": tweet.like_count,
+        "retweetCount": tweet.retweet_count,
+        "replyCount": tweet.reply_count,
+        "quoteCount": tweet.quote_count,
+    }
+
+
 def tweet_json(tweet, request) -> dict:
     """A hydrated tweet (see tweets.selectors.hydrate) as the API writes it.
 
@@ -85,13 +94,8 @@ def tweet_json(tweet, request) -> dict:
     """
     quoted = getattr(tweet, "quoted", None)
     return {
-        "id": str(tweet.pk),
-        "text": tweet.text,
-        "createdAt": _time(tweet.created_at),
-        "editedAt": _time(tweet.edited_at),
+        **tweet_core_json(tweet),
         "author": author_json(tweet.author, request),
-        "replyToTweetId": _id(tweet.reply_to_id),
-        "quoteTweetId": _id(tweet.quote_of_id),
         "quoteTweet": tweet_json(quoted, request) if quoted is not None else None,
         "retweetOf": tweet_json(tweet.original, request) if tweet.retweet_of_id else None,
         "media": [media_json(item, request) for item in getattr(tweet, "media_list", ())],
@@ -99,10 +103,6 @@ def tweet_json(tweet, request) -> dict:
         "mentions": [
             {"id": str(e["user_id"]), "username": e["username"]} for e in tweet.entities if e["type"] == "mention"
         ],
-        "likeCount": tweet.like_count,
-        "retweetCount": tweet.retweet_count,
-        "replyCount": tweet.reply_count,
-        "quoteCount": tweet.quote_count,
         "liked": getattr(tweet, "viewer_liked", False),
         "retweeted": getattr(tweet, "viewer_retweeted", False),
     }

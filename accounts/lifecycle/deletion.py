@@ -8,45 +8,25 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Iterator
-from itertools import batched
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-from django.utils import timezone
 from knox.models import AuthToken
 from redis.exceptions import RedisError
 
+from accounts import hooks
 from accounts import services as account_services
 from accounts.lifecycle.export import delete_export_files
 from accounts.models import AccountExport, User
-from config.kernel import ids, media, ratelimit
+from config.kernel import ratelimit
 from config.kernel.errors import Forbidden, ServiceError
 from config.kernel.models import IdempotencyKey
 from config.kernel.tasks import after_commit, enqueue_on_commit
-from notifications import services as notification_services
-from notifications.models import Notification
-from search.tasks import recount_author
-from social.graph.models import Block, Follow, FollowRequest, Mute
-from social.graph.tasks import recount_follows
-from social.messages.models import Conversation, HiddenMessage, Message, MessageImage, Participant
-from timelines import services as timeline_services
-from timelines.store import TimelineStore
-from tweets.models import Like, Media, Tweet
-from tweets.tasks import recount_tweets
 
 logger = logging.getLogger(__name__)
 
 PASSWORD_TRIES = ratelimit.Rate(limit=10, window=3600)  # wrong passwords per account per hour
-TWEET_BATCH = 500  # posts deleted per transaction
-
-
-def _time(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 # --- deletion --------------------------------------------------------------------------------------
@@ -92,7 +72,7 @@ def account_delete(*, user: User, password: str) -> None:
     account_services.tokens_revoke_all(user=locked)  # which also closes its live sockets, once committed
     from accounts.tasks import delete_account
 
-    enqueue_on_commit(recount_author, locked.pk)  # out of the trends now, not when its rows go
+    hooks.deletion_asked(user=locked)
     enqueue_on_commit(delete_account, locked.pk)
 
 
@@ -114,125 +94,8 @@ def account_erase(user_id: int) -> bool:
     if not is_being_deleted(user):
         logger.warning("not deleting user %s: no deletion was asked for", user_id)
         return False
-    _erase_timelines(user)  # first: it finds the readers through the follows
-    _erase_notifications(user)
-    _erase_likes(user)
-    _erase_graph(user)
-    _erase_messages(user)
-    while _erase_tweets(user) is not None:
-        pass
+    hooks.erase_user(user=user)  # each app's data, in the order config/wiring.py gives
     _erase_account(user)
-    return True
-
-
-def _erase_timelines(user: User) -> None:
-    """Their entries, and others' retweets of their posts, out of every home timeline in Redis.
-
-    A timeline holds at most TIMELINE_MAX_ENTRIES (plus slack) newest entries,
-    so older posts of theirs can't be in one. Anything missed is a dangling id
-    that reading skips, as after any delete.
-    """
-    store = TimelineStore()
-    window = settings.TIMELINE_MAX_ENTRIES + settings.TIMELINE_TRIM_SLACK
-    own = list(Tweet.objects.filter(author=user).order_by("-id").values_list("id", flat=True)[:window])
-    timeline_services.remove_everywhere(user.pk, own, store)
-    since = ids.id_at(timezone.now() - settings.TIMELINE_INACTIVE_AFTER)
-    shares: dict[int, list[int]] = defaultdict(list)
-    for author_id, entry_id in Tweet.objects.filter(retweet_of__author=user, id__gte=since).values_list(
-        "author_id", "id"
-    ):
-        shares[author_id].append(entry_id)
-    for author_id, entries in shares.items():
-        timeline_services.remove_everywhere(author_id, entries, store)
-    store.drop_home(user.pk)
-    store.replace_recent(user.pk, [])
-
-
-def _erase_notifications(user: User) -> None:
-    """What they did leaves others' lists (and their unread counts); their own list goes."""
-    for verb in Notification.Verb.values:
-        notification_services.withdraw(actor=user, verb=verb)
-    Notification.objects.filter(recipient=user).delete()
-
-
-@transaction.atomic
-def _erase_likes(user: User) -> None:
-    liked = list(Like.objects.filter(user=user).exclude(tweet__author=user).values_list("tweet_id", flat=True))
-    Like.objects.filter(user=user).delete()
-    recount_tweets(Tweet.objects.filter(pk__in=set(liked)), ["like_count"])
-
-
-@transaction.atomic
-def _erase_graph(user: User) -> None:
-    """Follows both ways (freeing the others' counts), requests, blocks and mutes."""
-    follows = Follow.objects.filter(Q(follower=user) | Q(followee=user))
-    others = {pk for pair in follows.values_list("follower_id", "followee_id") for pk in pair} - {user.pk}
-    follows.delete()
-    FollowRequest.objects.filter(Q(requester=user) | Q(target=user)).delete()
-    Block.objects.filter(Q(blocker=user) | Q(blocked=user)).delete()
-    Mute.objects.filter(Q(muter=user) | Q(muted=user)).delete()
-    recount_follows(User.objects.filter(pk__in=others))
-
-
-@transaction.atomic
-def _erase_messages(user: User) -> None:
-    """Their messages and images leave every conversation; they leave every conversation.
-
-    A one-to-one conversation stays for the other person (it reads as "Deleted
-    account"); a conversation nobody is left in goes.
-    """
-    conversation_ids = list(Participant.objects.filter(user=user).values_list("conversation_id", flat=True))
-    images = list(MessageImage.objects.filter(owner=user))
-    Message.objects.filter(sender=user).delete()
-    HiddenMessage.objects.filter(user=user).delete()
-    MessageImage.objects.filter(owner=user).delete()
-    Participant.objects.filter(user=user).delete()
-    Conversation.objects.filter(created_by=user).update(created_by=None)
-    Conversation.objects.filter(pk__in=conversation_ids, members__isnull=True).delete()
-    # Inbox order and unread badges follow the newest message; theirs may have been it.
-    for chunk in batched(conversation_ids, 1000):
-        newest = Coalesce(
-            Subquery(
-                Message.objects.filter(conversation_id=OuterRef("conversation_id")).order_by("-id").values("id")[:1]
-            ),
-            F("last_read_id"),
-        )
-        Participant.objects.filter(conversation_id__in=chunk, last_activity_id__gt=newest).update(
-            last_activity_id=newest
-        )
-    after_commit(media.delete_files, images)
-
-
-@transaction.atomic
-def _erase_tweets(user: User) -> bool | None:
-    """Delete a batch of their posts (with their images, likes, retweets by others, history).
-
-    Returns None when none are left, else whether trend counts were taken back.
-    Others' replies and quotes stay and show the post was deleted, as after
-    any delete; the posts they answered or shared get their counts back.
-    """
-    rows = list(
-        Tweet.objects.filter(author=user)
-        .order_by("id")
-        .values("id", "retweet_of_id", "reply_to_id", "quote_of_id", "entities", "created_at")[:TWEET_BATCH]
-    )
-    if not rows:
-        return None
-    batch = {row["id"] for row in rows}
-    targets = {
-        field: {row[key] for row in rows if row[key] and row[key] not in batch}
-        for field, key in (
-            ("retweet_count", "retweet_of_id"),
-            ("reply_count", "reply_to_id"),
-            ("quote_count", "quote_of_id"),
-        )
-    }
-    files = list(Media.objects.filter(tweet_id__in=batch))
-    # Its hashtag uses left the trend counts when the deletion was asked (search.trends.author_counts_changed).
-    Tweet.objects.filter(pk__in=batch).delete()
-    for field, tweet_ids in targets.items():
-        recount_tweets(Tweet.objects.filter(pk__in=set(tweet_ids)), [field])
-    after_commit(media.delete_files, files)
     return True
 
 
@@ -244,11 +107,10 @@ def _account_files(user: User) -> Iterator[tuple[Any, str]]:
 
 @transaction.atomic
 def _erase_account(user: User) -> None:
-    """The rest (uploads never posted, exports, tokens, stored API answers), then the row."""
+    """The rest (exports, tokens, stored API answers, profile pictures), then the row."""
     user = User.objects.select_for_update().filter(pk=user.pk).first()
     if user is None:
         return
-    uploads = list(Media.objects.filter(owner=user))
     exports = list(AccountExport.objects.filter(user=user))
     pictures = list(_account_files(user))
     AuthToken.objects.filter(user=user).delete()
@@ -256,7 +118,6 @@ def _erase_account(user: User) -> None:
     user.delete()
 
     def delete_files():
-        media.delete_files(uploads)
         delete_export_files(exports)
         for storage, name in pictures:
             storage.delete(name)

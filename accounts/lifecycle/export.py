@@ -8,7 +8,6 @@ import json
 import logging
 import tempfile
 import zipfile
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -17,32 +16,22 @@ from django.conf import settings
 from django.core.files import File
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import hooks
 from accounts.models import AccountExport, User
+from accounts.serializers import user_json
 from config.kernel.storage import private_storage
 from config.kernel.tasks import after_commit, enqueue_on_commit
-from notifications import services as notification_services
-from notifications.models import Notification
-from social.graph.models import Follow
-from social.graph.visibility import RelationSet
-from social.messages.models import Participant
-from social.messages.selectors import ConversationView, visible_messages
-from tweets.models import Like, Media, Tweet, TweetEdit
-from tweets.services import _tags_of
 
 logger = logging.getLogger(__name__)
 
 Status = AccountExport.Status
 EXPORT_TTL = timedelta(days=7)  # how long a ready export can be downloaded
 EXPORT_STALE = timedelta(hours=1)  # a pending export older than this was lost (its task never ran)
-
-
-def _time(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 # --- export: reads -----------------------------------------------------------------------------
@@ -147,7 +136,7 @@ def export_build(export_id: int, *, site_url: str = "") -> bool:
         earlier = list(AccountExport.objects.filter(user=user).exclude(pk=export.pk))
         AccountExport.objects.filter(pk__in=[e.pk for e in earlier]).delete()
         after_commit(delete_export_files, earlier)
-        notification_services.notify_export_ready(user)
+        hooks.export_ready(user=user)
         export.refresh_from_db()
         after_commit(_email_export_ready, export, site_url)
     return True
@@ -222,8 +211,8 @@ Keep this file safe: it holds your private messages.
 """
 
 
-class _Files:
-    """The media to copy into the zip: (storage, stored name, name in the zip)."""
+class ExportFiles:
+    """The media to copy into the zip: (storage, stored name, name in the zip). Receivers call `add`."""
 
     def __init__(self):
         self.items: list[tuple[Any, str, str]] = []
@@ -237,165 +226,34 @@ class _Files:
         return arcname
 
 
-def _profile(user: User, files: _Files) -> dict:
+PUBLIC_FIELDS = ("id", "username", "bio", "location", "website", "isPrivate", "createdAt", "followersCount",
+                 "followingCount")  # fmt: skip
+
+
+def export_profile(user: User, files: ExportFiles) -> dict:
+    """The public profile as the API writes it, with what only its owner sees; file names for the pictures."""
+    public = user_json(user, None)
     avatar_storage = User._meta.get_field("avatar").storage
     return {
-        "id": str(user.pk),
-        "username": user.username,
-        "name": user.name,
+        **{key: public[key] for key in PUBLIC_FIELDS},
+        "name": user.name,  # as typed, not display_name's fallback to the username
         "email": user.email,
-        "bio": user.bio,
-        "location": user.location,
-        "website": user.website,
-        "isPrivate": user.is_private,
         "whoCanMessage": user.who_can_message,
-        "notificationPrefs": {verb: notification_services.wants(user, verb) for verb in Notification.Verb.values},
-        "createdAt": _time(user.date_joined),
-        "followersCount": user.followers_count,
-        "followingCount": user.following_count,
         "avatar": files.add(avatar_storage, user.avatar.name, "profile", "avatar") if user.avatar else None,
         "header": files.add(avatar_storage, user.header.name, "profile", "header") if user.header else None,
     }
 
 
-def _tweets(user: User, files: _Files) -> list[dict]:
-    rows = (
-        Tweet.objects.filter(author=user)
-        .order_by("id")
-        .prefetch_related(
-            Prefetch("media", queryset=Media.objects.order_by("position")),
-            Prefetch("edits", queryset=TweetEdit.objects.order_by("replaced_at")),
-        )
-    )
-    found = []
-    for tweet in rows.iterator(chunk_size=500):
-        media = [
-            {
-                "file": files.add(item.file.storage, item.file.name, "tweets", f"{tweet.pk}-{number}"),
-                "type": item.kind,
-                "altText": item.alt_text,
-                "width": item.width,
-                "height": item.height,
-            }
-            for number, item in enumerate(tweet.media.all(), start=1)
-            if item.is_ready  # one still processing (or failed) has no file yet
-        ]
-        found.append(
-            {
-                "id": str(tweet.pk),
-                "createdAt": _time(tweet.created_at),
-                "text": tweet.text,
-                "editedAt": _time(tweet.edited_at),
-                "replyToTweetId": str(tweet.reply_to_id) if tweet.reply_to_id else None,
-                "quoteTweetId": str(tweet.quote_of_id) if tweet.quote_of_id else None,
-                "retweetOfTweetId": str(tweet.retweet_of_id) if tweet.retweet_of_id else None,
-                "hashtags": _tags_of(tweet.entities),
-                "mentions": [e["username"] for e in tweet.entities if e["type"] == "mention"],
-                "likeCount": tweet.like_count,
-                "retweetCount": tweet.retweet_count,
-                "replyCount": tweet.reply_count,
-                "quoteCount": tweet.quote_count,
-                "media": media,
-                "edits": [
-                    {"text": edit.text, "writtenAt": _time(edit.written_at), "replacedAt": _time(edit.replaced_at)}
-                    for edit in tweet.edits.all()
-                ],
-            }
-        )
-    return found
-
-
-def _likes(user: User) -> list[dict]:
-    likes = list(Like.objects.filter(user=user).select_related("tweet__author").order_by("id"))
-    relations = RelationSet.for_viewer(user, {like.tweet.author_id for like in likes})
-    found = []
-    for like in likes:
-        visible = relations.can_see(like.tweet)
-        found.append(
-            {
-                "tweetId": str(like.tweet_id),
-                "likedAt": _time(like.created_at),
-                "author": like.tweet.author.username if visible else None,
-                "text": like.tweet.text if visible else None,
-            }
-        )
-    return found
-
-
-def _people(follows, side: str) -> list[dict]:
-    return [
-        {
-            "id": str(person.pk),
-            "username": person.username,
-            "name": person.name,
-            "followedAt": _time(follow.created_at),
-        }
-        for follow in follows.select_related(side).order_by("id")
-        for person in [getattr(follow, side)]
-    ]
-
-
-def _conversations(user: User, files: _Files) -> list[dict]:
-    mine = list(
-        Participant.objects.filter(user=user).select_related("conversation", "user").order_by("conversation_id")
-    )
-    members: dict[int, list[Participant]] = defaultdict(list)
-    for member in (
-        Participant.objects.filter(conversation_id__in=[m.conversation_id for m in mine])
-        .select_related("user")
-        .order_by("joined_at", "pk")
-    ):
-        members[member.conversation_id].append(member)
-    found = []
-    for member in mine:
-        view = ConversationView(member=member, members=members[member.conversation_id])
-        messages = []
-        for message in visible_messages(member).order_by("id").iterator(chunk_size=500):
-            media = None
-            if message.image_id:
-                image = message.image
-                own = image.owner_id == user.pk
-                media = {
-                    "file": files.add(image.file.storage, image.file.name, "messages", str(message.pk))
-                    if own and image.is_ready
-                    else None,
-                    "altText": image.alt_text,
-                }
-            messages.append(
-                {
-                    "id": str(message.pk),
-                    "sender": {"id": str(message.sender_id), "username": message.sender.username},
-                    "text": message.text,
-                    "createdAt": _time(message.created_at),
-                    "media": media,
-                }
-            )
-        found.append(
-            {
-                "id": str(member.conversation_id),
-                "isGroup": view.conversation.is_group,
-                "name": view.name,
-                "participants": [
-                    {"id": str(m.user_id), "username": m.user.username, "name": m.user.name}
-                    for m in sorted(view.visible_members, key=lambda m: m.user_id)
-                ],
-                "messages": messages,
-            }
-        )
-    return found
-
-
 def export_documents(user: User) -> tuple[dict[str, Any], list[tuple[Any, str, str]]]:
     """The JSON documents by file name, and the media files to copy."""
-    files = _Files()
-    documents = {
-        "profile.json": _profile(user, files),
-        "tweets.json": _tweets(user, files),
-        "likes.json": _likes(user),
-        "following.json": _people(Follow.objects.filter(follower=user, followee__is_active=True), "followee"),
-        "followers.json": _people(Follow.objects.filter(followee=user, follower__is_active=True), "follower"),
-        "messages.json": _conversations(user, files),
-    }
+    files = ExportFiles()
+    documents: dict[str, Any] = {"profile.json": export_profile(user, files)}
+    for pairs in hooks.export_user(user=user, files=files):  # in the order config/wiring.py gives
+        for name, document in pairs:
+            if isinstance(documents.get(name), dict):
+                documents[name] |= document  # more fields for a file another app began
+            else:
+                documents[name] = document
     return documents, files.items
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
-from config.kernel.api.fields import IdField
+from config.kernel.api.fields import IdField, iso_time
 from social.messages.models import Message, MessageImage
 from social.messages.selectors import ConversationView
 from tweets.serializers import AuthorSerializer, author_json
@@ -29,14 +29,17 @@ def image_json(image: MessageImage, request=None) -> dict:
     }
 
 
+def message_core_json(message: Message) -> dict:
+    """The fields that need no request: the API's and the data export's (social/messages/account_data.py)."""
+    return {"id": str(message.pk), "text": message.text, "createdAt": iso_time(message.created_at)}
+
+
 def message_json(message: Message, request=None) -> dict:
     return {
-        "id": str(message.pk),
+        **message_core_json(message),
         "conversationId": str(message.conversation_id),
         "sender": author_json(message.sender, request),
-        "text": message.text,
         "media": image_json(message.image, request) if message.image_id else None,
-        "createdAt": message.created_at.isoformat().replace("+00:00", "Z"),
     }
 
 

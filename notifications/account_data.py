@@ -1,0 +1,19 @@
+"""An account's notifications and preferences, for its erasure and data export (connected in config/wiring.py)."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from notifications.models import Notification
+from notifications.services import wants, withdraw
+
+
+def erase_user(*, user: User) -> None:
+    """What they did leaves others' lists (and their unread counts); their own list goes."""
+    for verb in Notification.Verb.values:
+        withdraw(actor=user, verb=verb)
+    Notification.objects.filter(recipient=user).delete()
+
+
+def export_user(*, user: User, files) -> list[tuple[str, dict]]:
+    """Their preferences, every kind spelled out, as part of profile.json."""
+    return [("profile.json", {"notificationPrefs": {verb: wants(user, verb) for verb in Notification.Verb.values}})]

@@ -1,0 +1,39 @@
+"""An account's follows, requests, blocks and mutes, for its erasure and its data export (config/wiring.py)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+
+from accounts.models import User
+from config.kernel.api.fields import iso_time
+from social.graph.models import Block, Follow, FollowRequest, Mute
+from social.graph.services import recount_follows
+
+
+@transaction.atomic
+def erase_user(*, user: User) -> None:
+    """Follows both ways (freeing the others' counts), requests, blocks and mutes."""
+    follows = Follow.objects.filter(Q(follower=user) | Q(followee=user))
+    others = {pk for pair in follows.values_list("follower_id", "followee_id") for pk in pair} - {user.pk}
+    follows.delete()
+    FollowRequest.objects.filter(Q(requester=user) | Q(target=user)).delete()
+    Block.objects.filter(Q(blocker=user) | Q(blocked=user)).delete()
+    Mute.objects.filter(Q(muter=user) | Q(muted=user)).delete()
+    recount_follows(User.objects.filter(pk__in=others))
+
+
+def export_user(*, user: User, files) -> list[tuple[str, list[dict]]]:
+    """The people they follow and who follow them, leaving out accounts that are gone (inactive)."""
+    return [
+        ("following.json", _people(Follow.objects.filter(follower=user, followee__is_active=True), "followee")),
+        ("followers.json", _people(Follow.objects.filter(followee=user, follower__is_active=True), "follower")),
+    ]
+
+
+def _people(follows, side: str) -> list[dict]:
+    return [
+        {"id": str(person.pk), "username": person.username, "name": person.name, "followedAt": iso_time(f.created_at)}
+        for f in follows.select_related(side).order_by("id")
+        for person in [getattr(f, side)]
+    ]
