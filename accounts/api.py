@@ -39,6 +39,7 @@ from config.kernel.api.fields import FlagField, StrictChoiceField, TextField
 from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from config.kernel.api.schema import ChirpAutoSchema, errors
 from config.kernel.errors import ServiceError
+from config.kernel.timefmt import iso_z
 from notifications.models import Notification
 from notifications.services import wants
 from social.graph import selectors as social_selectors
@@ -312,7 +313,7 @@ class AccountExportView(APIView):
         if export is not None:
             return lifecycle.export_response(export)
         export, _ = lifecycle.account_export_request(user=request.user, site_url=request.build_absolute_uri("/"))
-        requested_at = export.created_at.isoformat().replace("+00:00", "Z")
+        requested_at = iso_z(export.created_at)
         return Response({"status": "pending", "requestedAt": requested_at}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
+from config.kernel.timefmt import iso_z
 from notifications import catalogue
 from notifications.models import Notification
 from social.graph.visibility import tweets_visible_to, users_visible_to
@@ -101,7 +102,7 @@ def notification_json(row: Notification, request=None) -> dict:
             "avatarUrl": media_url(request, actor.avatar),
         },
         "tweet": tweet_json(row.card, request) if getattr(row, "card", None) is not None else None,
-        "createdAt": row.created_at.isoformat().replace("+00:00", "Z"),
+        "createdAt": iso_z(row.created_at),
         "read": row.read_at is not None,
     }
 

@@ -1,7 +1,5 @@
 """The tweet JSON of SPEC §4, written from hydrated tweets (no queries here)."""
 
-from datetime import UTC
-
 from django.conf import settings
 from rest_framework import serializers
 
@@ -9,6 +7,7 @@ from accounts.serializers import media_url
 from config.kernel import text as text_rules
 from config.kernel.api import patterns
 from config.kernel.api.fields import IdField, StrictChoiceField, TextField
+from config.kernel.timefmt import iso_z
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -42,11 +41,6 @@ class MediaSerializer(serializers.Serializer):
 class MentionSerializer(serializers.Serializer):
     id = serializers.CharField()
     username = serializers.CharField()
-
-
-def _time(value) -> str | None:
-    # As DRF's DateTimeField writes it: ISO 8601 in UTC with a "Z".
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 def _id(value) -> str | None:
@@ -87,8 +81,8 @@ def tweet_json(tweet, request) -> dict:
     return {
         "id": str(tweet.pk),
         "text": tweet.text,
-        "createdAt": _time(tweet.created_at),
-        "editedAt": _time(tweet.edited_at),
+        "createdAt": iso_z(tweet.created_at),
+        "editedAt": iso_z(tweet.edited_at),
         "author": author_json(tweet.author, request),
         "replyToTweetId": _id(tweet.reply_to_id),
         "quoteTweetId": _id(tweet.quote_of_id),

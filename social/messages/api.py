@@ -15,6 +15,7 @@ from config.kernel.api.fields import FlagField, IdField, TextField, parse_id
 from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from config.kernel.api.pagination import PageRequest, page_body
 from config.kernel.api.schema import PAGE_PARAMETERS, errors, list_schema
+from config.kernel.timefmt import iso_z
 from social.messages import images, selectors, services
 from social.messages.models import Conversation, Message
 from social.messages.serializers import ConversationSerializer, MessageSerializer, conversation_json, message_json
@@ -305,7 +306,7 @@ class MessagesView(APIView):
             {
                 "messageId": str(message.pk),
                 "conversationId": str(message.conversation_id),
-                "timestamp": message.created_at.isoformat().replace("+00:00", "Z"),
+                "timestamp": iso_z(message.created_at),
             },
             status=status.HTTP_201_CREATED,
         )

@@ -6,6 +6,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from config.kernel.api.fields import IdField
+from config.kernel.timefmt import iso_z
 from social.messages.models import Message, MessageImage
 from social.messages.selectors import ConversationView
 from tweets.serializers import AuthorSerializer, author_json
@@ -36,7 +37,7 @@ def message_json(message: Message, request=None) -> dict:
         "sender": author_json(message.sender, request),
         "text": message.text,
         "media": image_json(message.image, request) if message.image_id else None,
-        "createdAt": message.created_at.isoformat().replace("+00:00", "Z"),
+        "createdAt": iso_z(message.created_at),
     }
 
 
