@@ -1,7 +1,7 @@
 """API views for tweets, likes, retweets, media and profile timelines."""
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import MultiPartParser
@@ -228,14 +228,16 @@ class LikersView(APIView):
         return Response(page_body("users", data, cursor))
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="tweet_retweeters",
+        parameters=PAGE_PARAMETERS,
+        responses={200: list_schema("UserList", "users", UserSerializer), **GONE},
+        tags=["tweets"],
+    )
+)
 class RetweetersView(LikersView):
     select = staticmethod(selectors.retweeters)
-
-    @extend_schema(operation_id="tweet_retweeters", parameters=PAGE_PARAMETERS,
-                   responses={200: list_schema("UserList", "users", UserSerializer), **GONE},
-                   tags=["tweets"])  # fmt: skip
-    def get(self, request, tweet_id: str):
-        return super().get(request, tweet_id)
 
 
 class EngagementsView(APIView):
