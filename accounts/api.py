@@ -37,8 +37,10 @@ from accounts.serializers import (
 )
 from config.kernel.api.fields import FlagField, StrictChoiceField, TextField
 from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from config.kernel.api.input import valid
 from config.kernel.api.schema import ChirpAutoSchema, errors
 from config.kernel.errors import ServiceError
+from config.kernel.timefmt import iso_z
 from notifications.models import Notification
 from notifications.services import wants
 from social.graph import selectors as social_selectors
@@ -54,12 +56,6 @@ def _no_session(request):
         del session[key]
     if not before:
         session.modified = False  # nothing to save: no cookie
-
-
-def _valid(serializer_class, request, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 # allauth's codes for a username or address someone has (a reserved username is the site's own).
@@ -87,7 +83,7 @@ class SignupView(APIView):
     )
     @idempotent(reissue={"token": lambda answer: services.token_create(user=User.objects.get(pk=answer["userId"]))})
     def post(self, request):
-        data = _valid(SignupRequestSerializer, request)
+        data = valid(SignupRequestSerializer, request.data)
         with _no_session(request._request):  # a token client gets no cookie
             try:
                 user = services.user_signup(request=request._request, **data)
@@ -115,7 +111,7 @@ class LoginView(APIView):
         tags=["accounts"],
     )
     def post(self, request):
-        data = _valid(LoginRequestSerializer, request)
+        data = valid(LoginRequestSerializer, request.data)
         user = services.user_authenticate(request=request._request, login=data["login"], password=data["password"])
         token = services.token_create(user=user)
         return Response({"token": token, "user": UserSerializer(user, context={"request": request}).data})
@@ -141,7 +137,7 @@ class PasswordResetRequestView(APIView):
     @extend_schema(operation_id="password_reset_request", request=PasswordResetRequestSerializer,
                    responses=NoticeSerializer, tags=["accounts"])  # fmt: skip
     def post(self, request):
-        data = _valid(PasswordResetRequestSerializer, request)
+        data = valid(PasswordResetRequestSerializer, request.data)
         services.password_reset_request(request=request._request, email=data["email"])
         return Response({"message": "If an account uses that address, we sent it a link to reset the password."})
 
@@ -158,7 +154,7 @@ class PasswordResetConfirmView(APIView):
         tags=["accounts"],
     )
     def post(self, request):
-        data = _valid(PasswordResetConfirmSerializer, request)
+        data = valid(PasswordResetConfirmSerializer, request.data)
         try:
             services.password_reset_confirm(token=data["token"], new_password=data["newPassword"])
         except ServiceError as error:
@@ -219,7 +215,7 @@ class UserDetailView(APIView):
         user = self.get_user(handle)
         if user.pk != request.user.pk:
             raise PermissionDenied("You can only edit your own profile.")
-        data = _valid(ProfileWriteSerializer, request, partial=partial)
+        data = valid(ProfileWriteSerializer, request.data, partial=partial)
         avatar, header = data.pop("avatar", None), data.pop("header", None)
         is_private = data.pop("is_private", None)
         user = services.profile_update(user=user, changes=data, avatar=avatar, header=header, is_private=is_private)
@@ -264,7 +260,7 @@ class PrivacySettingsView(APIView):
         operation_id="privacy_update", request=PrivacySettingsSerializer, responses=answer, tags=["accounts"]
     )
     def put(self, request):
-        data = _valid(PrivacySettingsSerializer, request)
+        data = valid(PrivacySettingsSerializer, request.data)
         user = services.privacy_update(
             user=request.user,
             is_private=data.get("isPrivate"),
@@ -312,7 +308,7 @@ class AccountExportView(APIView):
         if export is not None:
             return lifecycle.export_response(export)
         export, _ = lifecycle.account_export_request(user=request.user, site_url=request.build_absolute_uri("/"))
-        requested_at = export.created_at.isoformat().replace("+00:00", "Z")
+        requested_at = iso_z(export.created_at)
         return Response({"status": "pending", "requestedAt": requested_at}, status=status.HTTP_202_ACCEPTED)
 
 
@@ -357,7 +353,7 @@ class AccountView(APIView):
         tags=["accounts"],
     )
     def delete(self, request):
-        data = _valid(AccountDeleteSerializer, request)
+        data = valid(AccountDeleteSerializer, request.data)
         lifecycle.account_delete(user=request.user, password=data["password"])
         if not isinstance(request.auth, AuthToken):
             services.user_logout(request=request._request)

@@ -7,6 +7,7 @@ from accounts.validators import validate_username
 from config.kernel.api import patterns
 from config.kernel.api.fields import FlagField, IdField, TextField
 from config.kernel.api.patterns import NOT_BLANK
+from config.kernel.timefmt import iso_z
 
 
 def media_url(request, field) -> str | None:
@@ -14,10 +15,6 @@ def media_url(request, field) -> str | None:
         return None
     url = field.url
     return request.build_absolute_uri(url) if request is not None and url.startswith("/") else url
-
-
-def _time(value) -> str:
-    return value.isoformat().replace("+00:00", "Z")
 
 
 def user_json(user: User, request) -> dict:
@@ -34,7 +31,7 @@ def user_json(user: User, request) -> dict:
         "avatarUrl": media_url(request, user.avatar),
         "headerUrl": media_url(request, user.header),
         "isPrivate": user.is_private,
-        "createdAt": _time(user.date_joined),
+        "createdAt": iso_z(user.date_joined),
         "followersCount": user.followers_count,
         "followingCount": user.following_count,
         "relationship": {

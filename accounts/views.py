@@ -12,6 +12,7 @@ from knox.models import AuthToken
 from accounts import lifecycle, services
 from accounts.forms import AccountDeleteForm, PrivacyForm, ProfileForm
 from config.kernel.errors import ServiceError
+from config.kernel.http import add_form_error
 
 
 @login_required
@@ -30,9 +31,7 @@ def settings_profile(request):
                 remove_header=data.get("remove_header", False),
             )
         except ServiceError as error:
-            for field, field_errors in error.fields.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_form_error(form, error, {name: name for name in form.fields})
         else:
             messages.success(request, "Your profile was saved.")
             return redirect("settings-profile")
@@ -116,7 +115,7 @@ def account_delete(request):
         try:
             lifecycle.account_delete(user=request.user, password=form.cleaned_data["password"])
         except ServiceError as error:
-            form.add_error("password" if "password" in error.fields else None, error.message)
+            add_form_error(form, error, {"password": "password"})
         else:
             services.user_logout(request=request)
             messages.success(request, "Your account was deleted. Everything in it is being removed.")

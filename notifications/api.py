@@ -2,12 +2,13 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.kernel.api.fields import parse_id
+from config.kernel.api.input import ChoiceParam, valid_query
 from config.kernel.api.pagination import PageRequest, page_body
 from config.kernel.api.schema import PAGE_PARAMETERS
 from notifications import selectors, services
@@ -37,6 +38,10 @@ NOTIFICATION_LIST = inline_serializer(
 MESSAGE = inline_serializer("NotificationMessage", {"message": serializers.CharField()})
 
 
+class TabQuerySerializer(serializers.Serializer):
+    tab = ChoiceParam(selectors.TABS, message="Choose all or mentions.", default="all")
+
+
 class NotificationsView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -47,9 +52,7 @@ class NotificationsView(APIView):
         tags=["notifications"],
     )
     def get(self, request):
-        tab = request.query_params.get("tab", "all")
-        if tab not in selectors.TABS:
-            raise ValidationError({"tab": ["Choose all or mentions."]})
+        tab = valid_query(TabQuerySerializer, request.query_params)["tab"]
         rows, cursor = selectors.notifications_page(request.user, PageRequest.from_query(request.query_params), tab)
         body = page_body("notifications", [selectors.notification_json(r, request) for r in rows], cursor)
         body["unreadCount"] = selectors.unread_count(request.user.pk)

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
+from config.kernel.timefmt import iso_z
 from notifications import catalogue
 from notifications.models import Notification
 from social.graph.visibility import tweets_visible_to, users_visible_to
@@ -87,21 +88,14 @@ def group(rows: list[Notification]) -> list[Group]:
 
 
 def notification_json(row: Notification, request=None) -> dict:
-    from accounts.serializers import media_url
-    from tweets.serializers import tweet_json
+    from tweets.serializers import author_json, tweet_json
 
-    actor = row.actor
     return {
         "id": str(row.pk),
         "type": row.verb,
-        "actor": {
-            "id": str(actor.pk),
-            "username": actor.username,
-            "name": actor.display_name,
-            "avatarUrl": media_url(request, actor.avatar),
-        },
+        "actor": author_json(row.actor, request),
         "tweet": tweet_json(row.card, request) if getattr(row, "card", None) is not None else None,
-        "createdAt": row.created_at.isoformat().replace("+00:00", "Z"),
+        "createdAt": iso_z(row.created_at),
         "read": row.read_at is not None,
     }
 

@@ -10,8 +10,10 @@ from rest_framework.views import APIView
 
 from accounts.serializers import UserSerializer, user_json
 from config.kernel.api import patterns
-from config.kernel.api.pagination import PageRequest, page_body
+from config.kernel.api.input import ChoiceParam, CursorParam, LimitParam, QueryParam, valid_query
+from config.kernel.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest, page_body
 from config.kernel.api.schema import PAGE_PARAMETERS
+from config.kernel.errors import ServiceError
 from search import query, selectors, trends
 from tweets.serializers import TweetSerializer, tweet_json
 
@@ -45,11 +47,26 @@ RESULTS = inline_serializer(
 )
 
 
-def _choice(params, name: str, choices: tuple[str, ...]) -> str:
-    value = params.get(name, choices[0])  # present but empty chooses nothing: 400
-    if value not in choices:
-        raise ValidationError({name: [f"Choose one of: {', '.join(choices)}."]})
-    return value
+class QParam(QueryParam):
+    """`q`, stripped, as search/query.py judges it; left out, it is empty (and refused)."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, "")
+
+    def to_internal_value(self, data):
+        try:
+            return query.checked(data)
+        except ServiceError as error:
+            raise ValidationError(error.message) from error
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    # Judged in this order, the first wrong one answering.
+    type = ChoiceParam(TYPES, default=TYPES[0])
+    sort = ChoiceParam(SORTS, default=SORTS[0])
+    limit = LimitParam(maximum=MAX_LIMIT)
+    cursor = CursorParam()
+    q = QParam()
 
 
 class SearchView(APIView):
@@ -80,18 +97,17 @@ class SearchView(APIView):
         tags=["search"],
     )
     def get(self, request):
-        params = request.query_params
-        kind = _choice(params, "type", TYPES)
-        sort = _choice(params, "sort", SORTS)
-        page = PageRequest.from_query(params)
+        params = valid_query(SearchQuerySerializer, request.query_params)
+        kind, sort, text = params["type"], params["sort"], params["q"]
+        page = PageRequest(cursor=params.get("cursor"), limit=params.get("limit", DEFAULT_LIMIT))
         if kind == "users":
-            people, cursor = selectors.search_users(request.user, query.checked(params.get("q")), page)
+            people, cursor = selectors.search_users(request.user, text, page)
             results = [user_json(user, request) for user in people]
         elif kind == "hashtags":
-            tags, cursor = selectors.search_hashtags(request.user, query.checked(params.get("q")), page)
+            tags, cursor = selectors.search_hashtags(request.user, text, page)
             results = [hashtag_json(tag) for tag in tags]
         else:
-            wanted = query.parse_api(params.get("q"))
+            wanted = query.parse_api(text)
             tweets, cursor = selectors.search_tweets(request.user, wanted, page, sort=sort) if wanted else ([], None)
             results = [tweet_json(tweet, request) for tweet in tweets]
         return Response(page_body("results", results, cursor))

@@ -1,13 +1,19 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.kernel.api.input import ChoiceParam, valid_query
 from config.kernel.api.pagination import PageRequest, page_body
 from config.kernel.api.schema import PAGE_PARAMETERS, list_schema
 from timelines import selectors, services
 from tweets.serializers import TweetSerializer
+
+
+class HomeQuerySerializer(serializers.Serializer):
+    filter = ChoiceParam(selectors.KINDS)
+    rank = ChoiceParam(selectors.RANKS, default="latest")
 
 
 class HomeTimelineView(APIView):
@@ -30,11 +36,8 @@ class HomeTimelineView(APIView):
         tags=["timelines"],
     )
     def get(self, request):
-        kind, rank = request.query_params.get("filter"), request.query_params.get("rank", "latest")  # "" is 400
-        if kind is not None and kind not in selectors.KINDS:
-            raise ValidationError({"filter": [f"Choose one of: {', '.join(selectors.KINDS)}."]})
-        if rank not in selectors.RANKS:
-            raise ValidationError({"rank": [f"Choose one of: {', '.join(selectors.RANKS)}."]})
+        params = valid_query(HomeQuerySerializer, request.query_params)
+        kind, rank = params.get("filter"), params["rank"]
         page = PageRequest.from_query(request.query_params)
         services.note_visit(request.user)
         entries, cursor = selectors.home_timeline(request.user, page, kind=kind, rank=rank)

@@ -7,8 +7,8 @@ from django.db.models import Prefetch
 
 from accounts.models import User
 from config.kernel import media
-from config.kernel.api.fields import iso_time
 from config.kernel.tasks import after_commit
+from config.kernel.timefmt import iso_z
 from social.graph.visibility import RelationSet
 from tweets.models import Like, Media, Tweet, TweetEdit
 from tweets.serializers import tweet_core_json
@@ -105,7 +105,7 @@ def _tweets(user: User, files) -> list[dict]:
                 "mentions": [e["username"] for e in tweet.entities if e["type"] == "mention"],
                 "media": media,
                 "edits": [
-                    {"text": e.text, "writtenAt": iso_time(e.written_at), "replacedAt": iso_time(e.replaced_at)}
+                    {"text": e.text, "writtenAt": iso_z(e.written_at), "replacedAt": iso_z(e.replaced_at)}
                     for e in tweet.edits.all()
                 ],
             }
@@ -122,7 +122,7 @@ def _likes(user: User) -> list[dict]:
         found.append(
             {
                 "tweetId": str(like.tweet_id),
-                "likedAt": iso_time(like.created_at),
+                "likedAt": iso_z(like.created_at),
                 "author": like.tweet.author.username if visible else None,
                 "text": like.tweet.text if visible else None,
             }

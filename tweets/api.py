@@ -1,9 +1,9 @@
 """API views for tweets, likes, retweets, media and profile timelines."""
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from accounts.serializers import UserSerializer, media_url
 from config.kernel import text as text_rules
 from config.kernel.api.fields import parse_id
 from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from config.kernel.api.input import ChoiceParam, valid, valid_query
 from config.kernel.api.pagination import PageRequest, page_body
 from config.kernel.api.schema import PAGE_PARAMETERS, errors, list_schema
 from social.graph.visibility import RelationSet
@@ -34,12 +35,6 @@ from tweets.serializers import (
     TweetResponseSerializer,
     TweetSerializer,
 )
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _tweet_or_404(raw_id, viewer):
@@ -83,7 +78,7 @@ class TweetCreateView(APIView):
     )
     @idempotent
     def post(self, request):
-        data = _valid(TweetCreateSerializer, request)
+        data = valid(TweetCreateSerializer, request.data)
         tweet = services.tweet_create(
             author=request.user,
             text_input=data["text"],
@@ -118,7 +113,7 @@ class TweetDetailView(APIView):
     )
     def patch(self, request, tweet_id: str):
         tweet = _tweet_or_404(tweet_id, request.user)
-        data = _valid(TweetEditSerializer, request)
+        data = valid(TweetEditSerializer, request.data)
         services.tweet_edit(actor=request.user, tweet=tweet, text_input=data["text"])
         return Response({"tweet": _tweet_json(_tweet_or_404(tweet_id, request.user), request)})
 
@@ -174,7 +169,7 @@ class RetweetView(APIView):
     )
     @idempotent
     def post(self, request, tweet_id: str):
-        data = _valid(RetweetRequestSerializer, request)
+        data = valid(RetweetRequestSerializer, request.data)
         if not text_rules.is_blank(text_rules.normalise(data.get("comment", ""))):
             quote = services.quote_create(author=request.user, tweet_id=_id(tweet_id), comment=data["comment"])
             original = quote.quote_of
@@ -233,14 +228,16 @@ class LikersView(APIView):
         return Response(page_body("users", data, cursor))
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="tweet_retweeters",
+        parameters=PAGE_PARAMETERS,
+        responses={200: list_schema("UserList", "users", UserSerializer), **GONE},
+        tags=["tweets"],
+    )
+)
 class RetweetersView(LikersView):
     select = staticmethod(selectors.retweeters)
-
-    @extend_schema(operation_id="tweet_retweeters", parameters=PAGE_PARAMETERS,
-                   responses={200: list_schema("UserList", "users", UserSerializer), **GONE},
-                   tags=["tweets"])  # fmt: skip
-    def get(self, request, tweet_id: str):
-        return super().get(request, tweet_id)
 
 
 class EngagementsView(APIView):
@@ -278,7 +275,7 @@ class MediaUploadView(APIView):
     )
     @idempotent
     def post(self, request):
-        data = _valid(MediaUploadSerializer, request)
+        data = valid(MediaUploadSerializer, request.data)
         if data["purpose"] == "message":
             item = dm_services.message_image_upload(owner=request.user, upload=data["file"], alt_text=data["altText"])
         else:
@@ -325,6 +322,10 @@ class MediaDetailView(APIView):
         return Response(uploaded_json(item, request))
 
 
+class ProfileTabSerializer(serializers.Serializer):
+    tab = ChoiceParam(selectors.PROFILE_TABS, default="tweets")
+
+
 class UserTimelineView(APIView):
     @extend_schema(
         operation_id="timeline_user",
@@ -342,9 +343,7 @@ class UserTimelineView(APIView):
         owner = account_selectors.user_by_handle(handle)
         if owner is None:
             raise NotFound("No such user.")
-        tab = request.query_params.get("tab", "tweets")  # present but empty is no tab at all: 400
-        if tab not in selectors.PROFILE_TABS:
-            raise ValidationError({"tab": [f"Choose one of: {', '.join(selectors.PROFILE_TABS)}."]})
+        tab = valid_query(ProfileTabSerializer, request.query_params)["tab"]  # "?tab=" is 400
         if not RelationSet.for_viewer(request.user, [owner.pk]).can_see_author(owner):
             raise PermissionDenied("This account's posts are protected. Follow it to see them.")
         page = PageRequest.from_query(request.query_params)

@@ -6,7 +6,8 @@ from rest_framework import serializers
 from accounts.serializers import media_url
 from config.kernel import text as text_rules
 from config.kernel.api import patterns
-from config.kernel.api.fields import IdField, StrictChoiceField, TextField, iso_time
+from config.kernel.api.fields import IdField, StrictChoiceField, TextField
+from config.kernel.timefmt import iso_z
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -73,8 +74,8 @@ def tweet_core_json(tweet) -> dict:
     return {
         "id": str(tweet.pk),
         "text": tweet.text,
-        "createdAt": iso_time(tweet.created_at),
-        "editedAt": iso_time(tweet.edited_at),
+        "createdAt": iso_z(tweet.created_at),
+        "editedAt": iso_z(tweet.edited_at),
         "replyToTweetId": _id(tweet.reply_to_id),
         "quoteTweetId": _id(tweet.quote_of_id),
         "likeCount": tweet.like_count,

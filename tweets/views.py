@@ -12,7 +12,7 @@ from config.kernel import abuse
 from config.kernel.api.idempotency import claim_form_token
 from config.kernel.api.pagination import PageRequest
 from config.kernel.errors import ServiceError
-from config.kernel.http import safe_next
+from config.kernel.http import add_form_error, error_toast, safe_next
 from tweets import selectors, services
 from tweets.forms import ComposeForm, EditForm
 from tweets.models import Media
@@ -41,13 +41,8 @@ def _own_tweet(username: str, tweet_id: int, viewer):
     return tweet
 
 
-def _apply_errors(form, error: ServiceError) -> None:
-    names = {"text": "text", "mediaIds": "images", "replyToTweetId": None, "quoteTweetId": None}
-    if not error.fields:
-        form.add_error(None, error.message)
-    for field, field_errors in error.fields.items():
-        for message in field_errors:
-            form.add_error(names.get(field), message)
+# The API's field names on the compose and edit forms; any other refusal shows above the form.
+FORM_FIELDS = {"text": "text", "mediaIds": "images"}
 
 
 # --- posting ---------------------------------------------------------------------
@@ -81,7 +76,7 @@ def compose(request):
                     quote_of_id=data.get("quote_of"),
                 )
         except ServiceError as error:
-            _apply_errors(form, error)
+            add_form_error(form, error, FORM_FIELDS)
             refusal = error
         else:
             if request.htmx:
@@ -155,7 +150,7 @@ def edit_page(request, username: str, tweet_id: int):
         try:
             services.tweet_edit(actor=request.user, tweet=tweet, text_input=form.cleaned_data["text"])
         except ServiceError as error:
-            _apply_errors(form, error)
+            add_form_error(form, error, FORM_FIELDS)
             if error.status == 403:
                 return render(request, "tweets/edit.html", {"form": form, "tweet": tweet}, status=403)
         else:
@@ -189,9 +184,7 @@ def _action(request, tweet_id: int, act):
         act()
     except ServiceError as error:
         if request.htmx:
-            response = render(request, "tweets/_action_error.html", {"message": error.message}, status=error.status)
-            response["HX-Retarget"], response["HX-Reswap"] = "#toasts", "afterbegin"
-            return abuse.page_status(response, error)
+            return error_toast(request, error)
         messages.error(request, error.message)
         return redirect(safe_next(request, reverse("home")))
     if request.htmx:

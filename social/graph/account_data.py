@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import User
-from config.kernel.api.fields import iso_time
+from config.kernel.timefmt import iso_z
 from social.graph.models import Block, Follow, FollowRequest, Mute
 from social.graph.services import recount_follows
 
@@ -33,7 +33,7 @@ def export_user(*, user: User, files) -> list[tuple[str, list[dict]]]:
 
 def _people(follows, side: str) -> list[dict]:
     return [
-        {"id": str(person.pk), "username": person.username, "name": person.name, "followedAt": iso_time(f.created_at)}
+        {"id": str(person.pk), "username": person.username, "name": person.name, "followedAt": iso_z(f.created_at)}
         for f in follows.select_related(side).order_by("id")
         for person in [getattr(f, side)]
     ]

@@ -1,6 +1,6 @@
 """API views for the social graph."""
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -58,68 +58,60 @@ YOURSELF = "Yourself."
 BLOCKED = "Yourself, or a block stands between you."
 
 
-class FollowView(_UserAction):
-    @_documented(
+@extend_schema_view(
+    post=_documented(
         "follow",
         STATE,
         "Follow a public account (`following`) or ask a private one (`requested`). Idempotent.",
         s403=BLOCKED,
     )
-    def post(self, request, handle: str):
-        return super().post(request, handle)
-
+)
+class FollowView(_UserAction):
     def act(self, me, other):
         return {"state": services.follow_create(follower=me, followee=other)}
 
 
+@extend_schema_view(
+    post=_documented("unfollow", STATE, "Unfollow, or withdraw a pending follow request. Idempotent.", s403=YOURSELF)
+)
 class UnfollowView(_UserAction):
-    @_documented("unfollow", STATE, "Unfollow, or withdraw a pending follow request. Idempotent.", s403=YOURSELF)
-    def post(self, request, handle: str):
-        return super().post(request, handle)
-
     def act(self, me, other):
         return {"state": services.follow_delete(follower=me, followee=other)}
 
 
-class BlockView(_UserAction):
-    @_documented(
+@extend_schema_view(
+    post=_documented(
         "block", MESSAGE, "Block: removes follows and requests both ways; neither side sees the other.", s403=YOURSELF
     )
-    def post(self, request, handle: str):
-        return super().post(request, handle)
-
+)
+class BlockView(_UserAction):
     def act(self, me, other):
         services.block_create(blocker=me, blocked=other)
         return {"message": f"You blocked @{other.username}."}
 
 
+@extend_schema_view(
+    post=_documented("unblock", MESSAGE, "Unblock. Follows the block removed are not restored.", s403=YOURSELF)
+)
 class UnblockView(_UserAction):
-    @_documented("unblock", MESSAGE, "Unblock. Follows the block removed are not restored.", s403=YOURSELF)
-    def post(self, request, handle: str):
-        return super().post(request, handle)
-
     def act(self, me, other):
         services.block_delete(blocker=me, blocked=other)
         return {"message": f"You unblocked @{other.username}."}
 
 
-class MuteView(_UserAction):
-    @_documented(
+@extend_schema_view(
+    post=_documented(
         "mute", MESSAGE, "Mute: hides them from your home timeline and notifications, silently.", s403=YOURSELF
     )
-    def post(self, request, handle: str):
-        return super().post(request, handle)
-
+)
+class MuteView(_UserAction):
     def act(self, me, other):
         services.mute_create(muter=me, muted=other)
         return {"message": f"You muted @{other.username}."}
 
 
+@extend_schema_view(post=_documented("unmute", MESSAGE, "Unmute.", s403=YOURSELF))
 class UnmuteView(_UserAction):
-    @_documented("unmute", MESSAGE, "Unmute.", s403=YOURSELF)
-    def post(self, request, handle: str):
-        return super().post(request, handle)
-
     def act(self, me, other):
         services.mute_delete(muter=me, muted=other)
         return {"message": f"You unmuted @{other.username}."}
@@ -146,17 +138,16 @@ class FollowersView(APIView):
         return Response(page_body("users", data, cursor))
 
 
-class FollowingView(FollowersView):
-    select = staticmethod(selectors.following)
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="user_following",
         parameters=PAGE_PARAMETERS,
         responses={200: list_schema("UserList", "users", UserSerializer), **PROTECTED_LIST},
         tags=["users"],
     )
-    def get(self, request, handle: str):
-        return super().get(request, handle)
+)
+class FollowingView(FollowersView):
+    select = staticmethod(selectors.following)
 
 
 class FollowRequestsView(APIView):

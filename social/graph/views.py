@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
-from config.kernel import abuse
 from config.kernel.api.pagination import PageRequest
 from config.kernel.errors import ServiceError
-from config.kernel.http import safe_next
+from config.kernel.http import error_toast, safe_next
 from social.graph import selectors, services
 from social.graph.models import FollowRequest
 from social.graph.visibility import RelationSet
@@ -45,9 +44,7 @@ def relation_action(request, username: str, action: str):
         act(request.user, other)
     except ServiceError as error:
         if request.htmx:
-            response = render(request, "tweets/_action_error.html", {"message": error.message}, status=error.status)
-            response["HX-Retarget"], response["HX-Reswap"] = "#toasts", "afterbegin"
-            return abuse.page_status(response, error)
+            return error_toast(request, error)
         messages.error(request, error.message)
         return redirect(safe_next(request, reverse("profile", args=[other.username])))
     if request.htmx and action in ("follow", "unfollow"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,8 +13,10 @@ from accounts import selectors as account_selectors
 from config.kernel.api import patterns
 from config.kernel.api.fields import FlagField, IdField, TextField, parse_id
 from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from config.kernel.api.input import ChoiceParam, valid, valid_query
 from config.kernel.api.pagination import PageRequest, page_body
 from config.kernel.api.schema import PAGE_PARAMETERS, errors, list_schema
+from config.kernel.timefmt import iso_z
 from social.messages import images, selectors, services
 from social.messages.models import Conversation, Message
 from social.messages.serializers import ConversationSerializer, MessageSerializer, conversation_json, message_json
@@ -24,12 +26,6 @@ MESSAGE = inline_serializer("MessageResult", {"message": serializers.CharField()
 CONVERSATION = inline_serializer("ConversationResult", {"conversation": ConversationSerializer()})
 TAGS = ["messages"]
 NOT_YOURS = errors(s404="No such conversation (or not one of yours).")
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _view_or_404(user, raw_id: str):
@@ -105,7 +101,7 @@ class ConversationsView(APIView):
     )
     @idempotent
     def post(self, request):
-        data = _valid(ConversationStartSerializer, request)
+        data = valid(ConversationStartSerializer, request.data)
         conversation, created = services.conversation_start(
             creator=request.user, participant_ids=data["participantIds"], title=data["title"], is_group=data["isGroup"]
         )
@@ -147,7 +143,7 @@ class ParticipantsView(APIView):
         tags=TAGS,
     )
     def post(self, request, conversation_id: str):
-        data = _valid(ParticipantsSerializer, request)
+        data = valid(ParticipantsSerializer, request.data)
         services.participants_add(
             actor=request.user, conversation_id=parse_id(conversation_id), user_ids=data["participantIds"]
         )
@@ -183,7 +179,7 @@ class ReadView(APIView):
         tags=TAGS,
     )
     def post(self, request, conversation_id: str):
-        data = _valid(ReadSerializer, request)
+        data = valid(ReadSerializer, request.data)
         marker = services.conversation_read(
             user=request.user, conversation_id=parse_id(conversation_id), up_to=data.get("messageId")
         )
@@ -293,7 +289,7 @@ class MessagesView(APIView):
     )
     @idempotent
     def post(self, request):
-        data = _valid(MessageSendSerializer, request)
+        data = valid(MessageSendSerializer, request.data)
         message = services.message_send(
             sender=request.user,
             text=data["messageText"],
@@ -305,7 +301,7 @@ class MessagesView(APIView):
             {
                 "messageId": str(message.pk),
                 "conversationId": str(message.conversation_id),
-                "timestamp": message.created_at.isoformat().replace("+00:00", "Z"),
+                "timestamp": iso_z(message.created_at),
             },
             status=status.HTTP_201_CREATED,
         )
@@ -323,6 +319,10 @@ class MessageView(APIView):
     def delete(self, request, message_id: str):
         services.message_hide(user=request.user, message_id=parse_id(message_id))
         return Response({"message": "Message deleted for you."})
+
+
+class ImageSizeSerializer(serializers.Serializer):
+    size = ChoiceParam(["thumb"], message="Leave it out, or ask for thumb.")
 
 
 class MessageMediaView(APIView):
@@ -346,9 +346,7 @@ class MessageMediaView(APIView):
         tags=TAGS,
     )
     def get(self, request, image_id: str):
-        size = request.query_params.get("size")
-        if size not in (None, "thumb"):
-            raise ValidationError({"size": ["Leave it out, or ask for thumb."]})
+        size = valid_query(ImageSizeSerializer, request.query_params).get("size")
         image = selectors.image_for_viewer(request.user, parse_id(image_id))
         if image is None or not image.is_ready:  # processing, or failed: nothing to show yet
             raise NotFound("No such image.")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
-from config.kernel.api.fields import IdField, iso_time
+from config.kernel.api.fields import IdField
+from config.kernel.timefmt import iso_z
 from social.messages.models import Message, MessageImage
 from social.messages.selectors import ConversationView
 from tweets.serializers import AuthorSerializer, author_json
@@ -31,7 +32,7 @@ def image_json(image: MessageImage, request=None) -> dict:
 
 def message_core_json(message: Message) -> dict:
     """The fields that need no request: the API's and the data export's (social/messages/account_data.py)."""
-    return {"id": str(message.pk), "text": message.text, "createdAt": iso_time(message.created_at)}
+    return {"id": str(message.pk), "text": message.text, "createdAt": iso_z(message.created_at)}
 
 
 def message_json(message: Message, request=None) -> dict:

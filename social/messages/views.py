@@ -17,6 +17,7 @@ from config.kernel.api.fields import parse_id
 from config.kernel.api.idempotency import claim_form_token
 from config.kernel.api.pagination import PageRequest
 from config.kernel.errors import NotFound, ServiceError
+from config.kernel.http import add_form_error
 from social.messages import selectors, services
 from social.messages.forms import AddPeopleForm, MessageForm, NewConversationForm
 
@@ -65,7 +66,7 @@ def new_conversation(request):
                 creator=request.user, participant_ids=[u.pk for u in people], title=form.cleaned_data["title"]
             )
         except ServiceError as error:
-            form.add_error("title" if "title" in error.fields else "to", error.message)
+            add_form_error(form, error, {"title": "title"}, fallback="to")
         else:
             return redirect(conversation_url(conversation.pk))
     status = 400 if form.is_bound and form.errors else 200
@@ -121,8 +122,7 @@ def send(request, conversation_id: int):
                     upload=data["image"], alt_text=data["alt"],
                 )  # fmt: skip
         except ServiceError as error:
-            field = "image" if {"mediaId", "image", "altText"} & set(error.fields) else None
-            form.add_error(field if error.fields else None, error.message)
+            add_form_error(form, error, dict.fromkeys(("mediaId", "image", "altText"), "image"))
             refusal = error
         else:
             if not request.htmx:

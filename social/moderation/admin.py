@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from accounts.models import User
 from config.kernel.errors import ServiceError
+from config.kernel.http import add_form_error
 from social.moderation import services
 from social.moderation.models import ModerationAction, Report
 
@@ -99,7 +100,7 @@ class ReportAdmin(admin.ModelAdmin):
             try:
                 done = self._act(request.user, report, form.cleaned_data["action"], form.cleaned_data["reason"])
             except ServiceError as error:
-                form.add_error("reason" if "reason" in error.fields else None, error.message)
+                add_form_error(form, error, {"reason": "reason"})
             else:
                 self.message_user(request, done, messages.SUCCESS)
                 return redirect("admin:moderation_report_changelist")

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from config.kernel.api.fields import IdField, StrictChoiceField, TextField
 from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from config.kernel.api.input import valid
 from config.kernel.api.schema import errors
 from social.moderation import services
 from social.moderation.models import Report
@@ -48,9 +49,7 @@ class ReportsView(APIView):
     )
     @idempotent
     def post(self, request):
-        serializer = ReportCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = valid(ReportCreateSerializer, request.data)
         report = services.report_create(
             reporter=request.user, target_type=data["targetType"], target_id=data["targetId"],
             reason=data["reason"], text=data["text"],

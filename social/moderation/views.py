@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from config.kernel.errors import NotFound, ServiceError
-from config.kernel.http import safe_next
+from config.kernel.http import add_form_error, safe_next
 from social.moderation import services
 from social.moderation.forms import ReportForm
 from social.moderation.models import ModerationAction
@@ -32,7 +32,7 @@ def report(request, target_type: str, target_id: str):
             services.report_create(reporter=request.user, target_type=target_type, target_id=target_id,
                                    reason=form.cleaned_data["reason"], text=form.cleaned_data["text"])  # fmt: skip
         except ServiceError as error:
-            form.add_error(None, error.message)
+            add_form_error(form, error)
         else:
             messages.success(request, f"Thanks. The moderators will review this {WHAT[target_type]}.")
             return redirect(back)

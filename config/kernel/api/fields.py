@@ -11,7 +11,6 @@ read as DRF reads them.
 from __future__ import annotations
 
 import re
-from datetime import UTC
 
 from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
@@ -21,11 +20,6 @@ from config.kernel.api import patterns
 
 _ID = re.compile(patterns.ID)
 MAX_ID = 2**63 - 1
-
-
-def iso_time(value) -> str | None:
-    """A time as DRF's DateTimeField writes it: ISO 8601 in UTC with a "Z" (None stays None)."""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 def parse_id(value) -> int | None:

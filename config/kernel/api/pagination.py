@@ -8,15 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 from config.kernel.api import patterns
-from config.kernel.api.fields import parse_id
+from config.kernel.api.input import CursorParam, LimitParam, valid_query
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+
+
+class PageQuerySerializer(serializers.Serializer):
+    limit = LimitParam(maximum=MAX_LIMIT)
+    cursor = CursorParam()
 
 
 @dataclass(frozen=True)
@@ -30,19 +36,8 @@ class PageRequest:
 
         `cursor` absent or empty is the first page (SPEC §4 writes `?cursor=&limit=`).
         """
-        raw_limit = query.get("limit")
-        limit = default_limit
-        if raw_limit is not None:
-            if not (raw_limit.isascii() and raw_limit.isdigit()) or not 1 <= int(raw_limit) <= MAX_LIMIT:
-                raise ValidationError({"limit": [f"Must be a whole number from 1 to {MAX_LIMIT}."]})
-            limit = int(raw_limit)
-        raw_cursor = query.get("cursor")
-        cursor = None
-        if raw_cursor not in (None, ""):
-            cursor = parse_id(raw_cursor)
-            if cursor is None:
-                raise ValidationError({"cursor": ["Not a valid cursor."]})
-        return cls(cursor=cursor, limit=limit)
+        data = valid_query(PageQuerySerializer, query)
+        return cls(cursor=data.get("cursor"), limit=data.get("limit", default_limit))
 
     @classmethod
     def from_query_or_first(cls, query, default_limit: int = DEFAULT_LIMIT) -> PageRequest:

@@ -1,0 +1,78 @@
+"""Reading what a client sent: a request body, or query parameters, through a serializer.
+
+Query parameters are read strictly: absent takes the default, but present and
+empty (`?tab=`) is a value like any other, and a wrong one is a 400 naming the
+parameter. They are judged one at a time, in the serializer's field order, and
+the first wrong one is the answer, as the API has always said.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.fields import empty
+
+from config.kernel.api.fields import parse_id
+
+
+def valid(serializer_class, data, **kwargs) -> dict:
+    """The validated data, or the 400 the error handler writes."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def valid_query(serializer_class, query, **kwargs) -> dict:
+    serializer = serializer_class(data=query, **kwargs)
+    if not serializer.is_valid():
+        name, messages = next(iter(serializer.errors.items()))
+        raise ValidationError({name: messages})
+    return serializer.validated_data
+
+
+class QueryParam(serializers.Field):
+    """A query parameter whose empty value is not the same as leaving it out."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, empty)
+
+
+class ChoiceParam(QueryParam):
+    def __init__(self, choices, *, message: str | None = None, **kwargs):
+        self.choices = tuple(choices)
+        self.message = message or f"Choose one of: {', '.join(self.choices)}."
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if data not in self.choices:
+            raise ValidationError(self.message)
+        return data
+
+
+class LimitParam(QueryParam):
+    """`limit`: a whole number from 1 to `maximum` (empty is not a number)."""
+
+    def __init__(self, *, maximum: int, **kwargs):
+        self.maximum = maximum
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not (data.isascii() and data.isdigit()) or not 1 <= int(data) <= self.maximum:
+            raise ValidationError(f"Must be a whole number from 1 to {self.maximum}.")
+        return int(data)
+
+
+class CursorParam(QueryParam):
+    """`cursor`: empty is the first page (SPEC §4 writes `?cursor=&limit=`)."""
+
+    def to_internal_value(self, data):
+        if data == "":
+            return None
+        cursor = parse_id(data)
+        if cursor is None:
+            raise ValidationError("Not a valid cursor.")
+        return cursor
