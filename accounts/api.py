@@ -5,21 +5,17 @@ from contextlib import contextmanager
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiRequest,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     inline_serializer,
 )
 from knox.models import AuthToken
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import lifecycle, selectors, services
+from accounts import lifecycle, services
 from accounts.models import User
 from accounts.serializers import (
     LoginRequestSerializer,
@@ -27,23 +23,16 @@ from accounts.serializers import (
     NoticeSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetRequestSerializer,
-    ProfileImagesSerializer,
-    ProfileUpdateSerializer,
-    ProfileWriteSerializer,
     SignupRequestSerializer,
     SignupResponseSerializer,
-    UserResponseSerializer,
     UserSerializer,
 )
-from config.kernel.api.fields import FlagField, StrictChoiceField, TextField
+from config.kernel.api.fields import TextField
 from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from config.kernel.api.input import valid
 from config.kernel.api.schema import ChirpAutoSchema, errors
 from config.kernel.errors import ServiceError
 from config.kernel.timefmt import iso_z
-from notifications.models import Notification
-from notifications.services import wants
-from social.graph import selectors as social_selectors
 
 
 @contextmanager
@@ -162,112 +151,6 @@ class PasswordResetConfirmView(APIView):
                 error.status = status.HTTP_403_FORBIDDEN
             raise
         return Response({"message": "Your password has been changed. Log in with the new one."})
-
-
-PROFILE_REQUEST = {
-    "application/json": ProfileUpdateSerializer,
-    "multipart/form-data": OpenApiRequest(
-        ProfileImagesSerializer,
-        encoding={
-            name: {"contentType": "image/jpeg, image/png, image/gif, image/webp"} for name in ("avatar", "header")
-        },
-    ),
-}
-
-
-class UserDetailView(APIView):
-    """`:id` is the numeric id or the username."""
-
-    parser_classes = [JSONParser, MultiPartParser]  # multipart brings new avatar and header images
-
-    def get_user(self, handle: str):
-        user = selectors.user_by_handle(handle)
-        if user is None:
-            raise NotFound("No such user.")
-        return user
-
-    @extend_schema(operation_id="user_get", responses=UserResponseSerializer, tags=["users"])
-    def get(self, request, handle: str):
-        user = social_selectors.with_relations(request.user, [self.get_user(handle)])[0]
-        return Response({"user": UserSerializer(user, context={"request": request}).data})
-
-    @extend_schema(
-        operation_id="user_update",
-        request=PROFILE_REQUEST,
-        responses={200: UserResponseSerializer, **errors(s403="Not your profile.")},
-        description="Change some of your profile: JSON, or multipart when it brings new images.",
-        tags=["users"],
-    )
-    def patch(self, request, handle: str):
-        return self._update(request, handle, partial=True)
-
-    @extend_schema(
-        operation_id="user_replace",
-        request=PROFILE_REQUEST,
-        responses={200: UserResponseSerializer, **errors(s403="Not your profile.")},
-        description="Set your profile: `name` is required, other text left out keeps its value.",
-        tags=["users"],
-    )
-    def put(self, request, handle: str):
-        return self._update(request, handle, partial=False)
-
-    def _update(self, request, handle: str, *, partial: bool):
-        user = self.get_user(handle)
-        if user.pk != request.user.pk:
-            raise PermissionDenied("You can only edit your own profile.")
-        data = valid(ProfileWriteSerializer, request.data, partial=partial)
-        avatar, header = data.pop("avatar", None), data.pop("header", None)
-        is_private = data.pop("is_private", None)
-        user = services.profile_update(user=user, changes=data, avatar=avatar, header=header, is_private=is_private)
-        return Response({"user": UserSerializer(user, context={"request": request}).data})
-
-
-@extend_schema_field(
-    {
-        "type": "object",
-        "properties": {verb: {"type": "boolean"} for verb in Notification.Verb.values},
-        "additionalProperties": False,
-    }
-)
-class NotificationPrefsField(serializers.DictField):
-    """Notification types on or off; an unknown type is 400 (the service says which)."""
-
-    child = FlagField()
-
-
-class PrivacySettingsSerializer(serializers.Serializer):
-    isPrivate = FlagField(required=False)
-    whoCanMessage = StrictChoiceField(choices=User.WhoCanMessage.values, required=False)
-    notificationPrefs = NotificationPrefsField(
-        required=False, help_text=f"Notification types on or off: {', '.join(Notification.Verb.values)}."
-    )
-
-
-class PrivacySettingsView(APIView):
-    permission_classes = [IsAuthenticated]
-    answer = inline_serializer("PrivacySettingsAnswer", {"privacySettings": PrivacySettingsSerializer()})
-
-    def _answer(self, user):
-        prefs = {verb: wants(user, verb) for verb in Notification.Verb.values}
-        settings = {"isPrivate": user.is_private, "whoCanMessage": user.who_can_message, "notificationPrefs": prefs}
-        return Response({"privacySettings": settings})
-
-    @extend_schema(operation_id="privacy_get", responses=answer, tags=["accounts"])
-    def get(self, request):
-        return self._answer(request.user)
-
-    @extend_schema(
-        operation_id="privacy_update", request=PrivacySettingsSerializer, responses=answer, tags=["accounts"]
-    )
-    def put(self, request):
-        data = valid(PrivacySettingsSerializer, request.data)
-        user = services.privacy_update(
-            user=request.user,
-            is_private=data.get("isPrivate"),
-            who_can_message=data.get("whoCanMessage"),
-            notification_prefs=data.get("notificationPrefs"),
-        )
-        return self._answer(user)
 
 
 EXPORT_PENDING = inline_serializer(

@@ -1,14 +1,16 @@
 """API views for notifications."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.kernel.api.fields import parse_id
-from config.kernel.api.input import ChoiceParam, valid_query
+from accounts import services as account_services
+from accounts.models import User
+from config.kernel.api.fields import FlagField, StrictChoiceField, parse_id
+from config.kernel.api.input import ChoiceParam, valid, valid_query
 from config.kernel.api.pagination import PageRequest, page_body
 from config.kernel.api.schema import PAGE_PARAMETERS
 from notifications import selectors, services
@@ -78,3 +80,54 @@ class ReadAllView(APIView):
     def post(self, request):
         count = services.mark_all_read(recipient=request.user)
         return Response({"message": f"Marked {count} as read."})
+
+
+# --- privacy settings, notification preferences among them ------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {verb: {"type": "boolean"} for verb in Notification.Verb.values},
+        "additionalProperties": False,
+    }
+)
+class NotificationPrefsField(serializers.DictField):
+    """Notification types on or off; an unknown type is 400 (the service says which)."""
+
+    child = FlagField()
+
+
+class PrivacySettingsSerializer(serializers.Serializer):
+    isPrivate = FlagField(required=False)
+    whoCanMessage = StrictChoiceField(choices=User.WhoCanMessage.values, required=False)
+    notificationPrefs = NotificationPrefsField(
+        required=False, help_text=f"Notification types on or off: {', '.join(Notification.Verb.values)}."
+    )
+
+
+class PrivacySettingsView(APIView):
+    permission_classes = [IsAuthenticated]
+    answer = inline_serializer("PrivacySettingsAnswer", {"privacySettings": PrivacySettingsSerializer()})
+
+    def _answer(self, user):
+        prefs = {verb: services.wants(user, verb) for verb in Notification.Verb.values}
+        settings = {"isPrivate": user.is_private, "whoCanMessage": user.who_can_message, "notificationPrefs": prefs}
+        return Response({"privacySettings": settings})
+
+    @extend_schema(operation_id="privacy_get", responses=answer, tags=["accounts"])
+    def get(self, request):
+        return self._answer(request.user)
+
+    @extend_schema(
+        operation_id="privacy_update", request=PrivacySettingsSerializer, responses=answer, tags=["accounts"]
+    )
+    def put(self, request):
+        data = valid(PrivacySettingsSerializer, request.data)
+        user = account_services.privacy_update(
+            user=request.user,
+            is_private=data.get("isPrivate"),
+            who_can_message=data.get("whoCanMessage"),
+            notification_prefs=data.get("notificationPrefs"),
+        )
+        return self._answer(user)

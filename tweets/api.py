@@ -1,16 +1,14 @@
 """API views for tweets, likes, retweets, media and profile timelines."""
 
-from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
-from accounts.serializers import UserSerializer, media_url
+from accounts.serializers import UserSerializer
 from config.kernel import text as text_rules
 from config.kernel.api.fields import parse_id
 from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
@@ -18,15 +16,10 @@ from config.kernel.api.input import ChoiceParam, valid, valid_query
 from config.kernel.api.pagination import PageRequest, page_body
 from config.kernel.api.schema import PAGE_PARAMETERS, errors, list_schema
 from social.graph.visibility import RelationSet
-from social.messages import services as dm_services
-from social.messages.models import MessageImage
 from tweets import selectors, services
-from tweets.models import Media
 from tweets.serializers import (
     EngagementsSerializer,
     LikeStateSerializer,
-    MediaUploadedSerializer,
-    MediaUploadSerializer,
     RetweetRequestSerializer,
     RetweetStateSerializer,
     TweetCreatedSerializer,
@@ -252,74 +245,6 @@ class EngagementsView(APIView):
                 "quoteCount": tweet.quote_count,
             }
         )
-
-
-class MediaUploadView(APIView):
-    permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser]
-
-    @extend_schema(
-        operation_id="media_upload",
-        request={
-            "multipart/form-data": OpenApiRequest(
-                MediaUploadSerializer,
-                encoding={"file": {"contentType": "image/jpeg, image/png, image/gif, image/webp"}},
-            )
-        },
-        responses={
-            201: MediaUploadedSerializer,
-            **errors(s400="Not an image we take, an empty file, or bad fields.", s413="Over 5 MB or 40 megapixels."),
-        },
-        parameters=[IDEMPOTENCY_PARAMETER],
-        tags=["tweets"],
-    )
-    @idempotent
-    def post(self, request):
-        data = valid(MediaUploadSerializer, request.data)
-        if data["purpose"] == "message":
-            item = dm_services.message_image_upload(owner=request.user, upload=data["file"], alt_text=data["altText"])
-        else:
-            item = services.media_upload(owner=request.user, upload=data["file"], alt_text=data["altText"])
-        return Response(uploaded_json(item, request), status=status.HTTP_201_CREATED)
-
-
-def uploaded_json(item, request) -> dict:
-    """An upload as its owner sees it: `state` is `processing` until the worker has made it (then a URL)."""
-    if isinstance(item, Media):
-        url = media_url(request, item.file)
-    else:  # a direct-message image: only through the access-checked view
-        url = request.build_absolute_uri(reverse("api-message-media", args=[item.pk])) if item.is_ready else None
-    return {
-        "mediaId": str(item.pk),
-        "mediaUrl": url,
-        "metadata": {
-            "type": getattr(item, "kind", "image"),
-            "state": item.state,
-            "contentType": item.content_type,
-            "width": item.width,
-            "height": item.height,
-            "size": item.size,
-            "altText": item.alt_text,
-            **({"failure": item.failure} if item.failure else {}),
-        },
-    }
-
-
-class MediaDetailView(APIView):
-    """An upload of one's own: poll it until `state` is `ready` (or `failed`)."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(operation_id="media_detail", responses={200: MediaUploadedSerializer}, tags=["tweets"])
-    def get(self, request, media_id: str):
-        pk = parse_id(media_id)
-        item = (
-            Media.objects.filter(pk=pk, owner=request.user).first()
-            or MessageImage.objects.filter(pk=pk, owner=request.user).first()
-        )
-        if item is None:
-            raise NotFound("No such upload of yours.")
-        return Response(uploaded_json(item, request))
 
 
 class ProfileTabSerializer(serializers.Serializer):

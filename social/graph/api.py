@@ -1,15 +1,24 @@
 """API views for the social graph."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import OpenApiRequest, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
-from accounts.serializers import UserSerializer
+from accounts import services as account_services
+from accounts.serializers import (
+    ProfileImagesSerializer,
+    ProfileUpdateSerializer,
+    ProfileWriteSerializer,
+    UserResponseSerializer,
+    UserSerializer,
+)
 from config.kernel.api.fields import IdField, parse_id
+from config.kernel.api.input import valid
 from config.kernel.api.pagination import PageRequest, page_body
 from config.kernel.api.schema import PAGE_PARAMETERS, errors, list_schema
 from social.graph import selectors, services
@@ -190,3 +199,66 @@ class FollowRequestDenyView(APIView):
     def post(self, request, request_id: str):
         services.follow_request_deny(target=request.user, request_id=_request_id(request_id))
         return Response({"message": "The request was denied."})
+
+
+# --- a user as the viewer sees them (relations included), and the owner's profile edits ----------
+
+
+PROFILE_REQUEST = {
+    "application/json": ProfileUpdateSerializer,
+    "multipart/form-data": OpenApiRequest(
+        ProfileImagesSerializer,
+        encoding={
+            name: {"contentType": "image/jpeg, image/png, image/gif, image/webp"} for name in ("avatar", "header")
+        },
+    ),
+}
+
+
+class UserDetailView(APIView):
+    """`:id` is the numeric id or the username."""
+
+    parser_classes = [JSONParser, MultiPartParser]  # multipart brings new avatar and header images
+
+    def get_user(self, handle: str):
+        user = account_selectors.user_by_handle(handle)
+        if user is None:
+            raise NotFound("No such user.")
+        return user
+
+    @extend_schema(operation_id="user_get", responses=UserResponseSerializer, tags=["users"])
+    def get(self, request, handle: str):
+        user = selectors.with_relations(request.user, [self.get_user(handle)])[0]
+        return Response({"user": UserSerializer(user, context={"request": request}).data})
+
+    @extend_schema(
+        operation_id="user_update",
+        request=PROFILE_REQUEST,
+        responses={200: UserResponseSerializer, **errors(s403="Not your profile.")},
+        description="Change some of your profile: JSON, or multipart when it brings new images.",
+        tags=["users"],
+    )
+    def patch(self, request, handle: str):
+        return self._update(request, handle, partial=True)
+
+    @extend_schema(
+        operation_id="user_replace",
+        request=PROFILE_REQUEST,
+        responses={200: UserResponseSerializer, **errors(s403="Not your profile.")},
+        description="Set your profile: `name` is required, other text left out keeps its value.",
+        tags=["users"],
+    )
+    def put(self, request, handle: str):
+        return self._update(request, handle, partial=False)
+
+    def _update(self, request, handle: str, *, partial: bool):
+        user = self.get_user(handle)
+        if user.pk != request.user.pk:
+            raise PermissionDenied("You can only edit your own profile.")
+        data = valid(ProfileWriteSerializer, request.data, partial=partial)
+        avatar, header = data.pop("avatar", None), data.pop("header", None)
+        is_private = data.pop("is_private", None)
+        user = account_services.profile_update(
+            user=user, changes=data, avatar=avatar, header=header, is_private=is_private
+        )
+        return Response({"user": UserSerializer(user, context={"request": request}).data})

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
+from accounts.serializers import media_url
 from config.kernel.api import patterns
 from config.kernel.api.fields import FlagField, IdField, TextField, parse_id
 from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
@@ -18,8 +21,11 @@ from config.kernel.api.pagination import PageRequest, page_body
 from config.kernel.api.schema import PAGE_PARAMETERS, errors, list_schema
 from config.kernel.timefmt import iso_z
 from social.messages import images, selectors, services
-from social.messages.models import Conversation, Message
+from social.messages.models import Conversation, Message, MessageImage
 from social.messages.serializers import ConversationSerializer, MessageSerializer, conversation_json, message_json
+from tweets import services as tweet_services
+from tweets.models import Media
+from tweets.serializers import MediaUploadedSerializer, MediaUploadSerializer
 
 NO_CONVERSATION = services.NO_CONVERSATION
 MESSAGE = inline_serializer("MessageResult", {"message": serializers.CharField()})
@@ -351,3 +357,74 @@ class MessageMediaView(APIView):
         if image is None or not image.is_ready:  # processing, or failed: nothing to show yet
             raise NotFound("No such image.")
         return images.response(image, thumbnail=size == "thumb")
+
+
+# --- uploads: one endpoint for post images and message images (above both apps) -----------
+
+
+class MediaUploadView(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="media_upload",
+        request={
+            "multipart/form-data": OpenApiRequest(
+                MediaUploadSerializer,
+                encoding={"file": {"contentType": "image/jpeg, image/png, image/gif, image/webp"}},
+            )
+        },
+        responses={
+            201: MediaUploadedSerializer,
+            **errors(s400="Not an image we take, an empty file, or bad fields.", s413="Over 5 MB or 40 megapixels."),
+        },
+        parameters=[IDEMPOTENCY_PARAMETER],
+        tags=["tweets"],
+    )
+    @idempotent
+    def post(self, request):
+        data = valid(MediaUploadSerializer, request.data)
+        if data["purpose"] == "message":
+            item = services.message_image_upload(owner=request.user, upload=data["file"], alt_text=data["altText"])
+        else:
+            item = tweet_services.media_upload(owner=request.user, upload=data["file"], alt_text=data["altText"])
+        return Response(uploaded_json(item, request), status=status.HTTP_201_CREATED)
+
+
+def uploaded_json(item, request) -> dict:
+    """An upload as its owner sees it: `state` is `processing` until the worker has made it (then a URL)."""
+    if isinstance(item, Media):
+        url = media_url(request, item.file)
+    else:  # a direct-message image: only through the access-checked view
+        url = request.build_absolute_uri(reverse("api-message-media", args=[item.pk])) if item.is_ready else None
+    return {
+        "mediaId": str(item.pk),
+        "mediaUrl": url,
+        "metadata": {
+            "type": getattr(item, "kind", "image"),
+            "state": item.state,
+            "contentType": item.content_type,
+            "width": item.width,
+            "height": item.height,
+            "size": item.size,
+            "altText": item.alt_text,
+            **({"failure": item.failure} if item.failure else {}),
+        },
+    }
+
+
+class MediaDetailView(APIView):
+    """An upload of one's own: poll it until `state` is `ready` (or `failed`)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="media_detail", responses={200: MediaUploadedSerializer}, tags=["tweets"])
+    def get(self, request, media_id: str):
+        pk = parse_id(media_id)
+        item = (
+            Media.objects.filter(pk=pk, owner=request.user).first()
+            or MessageImage.objects.filter(pk=pk, owner=request.user).first()
+        )
+        if item is None:
+            raise NotFound("No such upload of yours.")
+        return Response(uploaded_json(item, request))
