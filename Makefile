@@ -73,6 +73,7 @@ test-e2e: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports  # the import contracts of docs/DECISIONS.md, "Architecture"
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
