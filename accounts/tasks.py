@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
+from accounts import lifecycle
 from accounts.models import AccountExport, User
 from config.kernel.models import IdempotencyKey
 from config.kernel.tasks import RETRY_WHILE_AWAY, enqueue, single_flight
@@ -26,8 +27,6 @@ def build_account_export(self, export_id: int, site_url: str = "") -> bool:
     A big export can outlast the broker's visibility timeout and be handed to
     a second worker: that one stands down while the first still runs.
     """
-    from accounts import lifecycle
-
     with single_flight("export", export_id) as mine:
         return mine and lifecycle.export_build(export_id, site_url=site_url)
 
@@ -39,8 +38,6 @@ def delete_account(self, user_id: int) -> bool:
     Each step is idempotent, so a retry (Redis away), a redelivery or the
     catch-up finishes the job; one run at a time per account.
     """
-    from accounts import lifecycle
-
     with single_flight("delete-account", user_id) as mine:
         return mine and lifecycle.account_erase(user_id)
 
@@ -65,6 +62,4 @@ def resume_account_work() -> int:
 @shared_task(acks_late=True)
 def purge_account_exports() -> int:
     """Beat, hourly: exports past their seven days, and failed or lost ones, with their files."""
-    from accounts import lifecycle
-
     return lifecycle.exports_purge()

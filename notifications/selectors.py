@@ -16,6 +16,7 @@ from notifications.models import Notification
 from social.graph.visibility import tweets_visible_to, users_visible_to
 from social.messages.selectors import unread_conversations
 from tweets.selectors import hydrate
+from tweets.serializers import author_json, tweet_json
 
 Verb = Notification.Verb
 GROUPED = {Verb.LIKE, Verb.RETWEET, Verb.FOLLOW}  # many people doing the same to the same post
@@ -88,8 +89,6 @@ def group(rows: list[Notification]) -> list[Group]:
 
 
 def notification_json(row: Notification, request=None) -> dict:
-    from tweets.serializers import author_json, tweet_json
-
     return {
         "id": str(row.pk),
         "type": row.verb,

@@ -1,15 +1,14 @@
 from celery import shared_task
 
-from notifications import catalogue
+from accounts.models import User
+from notifications import catalogue, presence
 from notifications.events import send_event_on_commit
+from notifications.selectors import live_notification_event, live_unread_event
 
 
 @shared_task(acks_late=True)
 def push_notification(notification_id: int) -> bool:
     """A new notification to its recipient's sockets (JSON and the page's HTML), then the unread count."""
-    from accounts.models import User
-    from notifications.selectors import live_notification_event, live_unread_event
-
     recipient = User.objects.filter(notifications__pk=notification_id).first()
     event = live_notification_event(recipient, notification_id) if recipient else None
     if event is None:
@@ -21,8 +20,6 @@ def push_notification(notification_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def push_unread(user_id: int) -> None:
-    from notifications.selectors import live_unread_event
-
     send_event_on_commit([user_id], live_unread_event(user_id))
 
 
@@ -36,6 +33,4 @@ def announce_entry(entry_id: int, author_id: int, user_ids: list[int]) -> int:
 @shared_task(acks_late=True)
 def purge_stale_presence() -> int:
     """Drop people whose last heartbeat is long gone (their socket died without closing)."""
-    from notifications import presence
-
     return presence.forget_stale()

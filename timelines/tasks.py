@@ -7,6 +7,7 @@ from celery import shared_task
 from config import metrics
 from config.kernel.tasks import RETRY_WHILE_AWAY
 from timelines import services
+from timelines.store import TimelineStore
 from tweets.models import Tweet
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,4 @@ def apply_pending_changes() -> int:
 @shared_task(acks_late=True)
 def sweep_generations() -> int:
     """Beat, every 10 minutes: keys of timeline generations before the current one (a Redis restart)."""
-    from timelines.store import TimelineStore
-
     return TimelineStore().sweep_generations()

@@ -12,7 +12,7 @@ from config.kernel.timefmt import iso_z
 from social.graph.visibility import RelationSet
 from tweets.models import Like, Media, Tweet, TweetEdit
 from tweets.serializers import tweet_core_json
-from tweets.tasks import recount_tweets
+from tweets.services import recount_tweets
 
 TWEET_BATCH = 500  # posts deleted per transaction
 

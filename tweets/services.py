@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from itertools import batched
 
+from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -18,10 +21,13 @@ from config.kernel import abuse, ids, text
 from config.kernel import media as pipeline
 from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
 from config.kernel.media_tasks import process_after_commit
+from config.kernel.sql import counted
 from config.kernel.tasks import after_commit
 from social.graph.visibility import RelationSet
 from tweets import hooks, media
 from tweets.models import Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
+
+logger = logging.getLogger(__name__)
 
 GONE = "That post doesn't exist or was deleted."
 _import_sequence = itertools.count(random.randrange(1 << 16))  # noqa: S311 - spreads ids within a millisecond
@@ -374,3 +380,30 @@ def retweet_delete(*, user: User, tweet: Tweet | None = None, tweet_id: int | No
 
 def quote_create(*, author: User, tweet_id: int, comment: str) -> Tweet:
     return tweet_create(author=author, text_input=comment, quote_of_id=tweet_id)
+
+
+# --- counts, recounted from the rows (the hourly reconciliation, moderation, erasure) ------------
+
+
+# Each count, and the rows it counts: only rows by active accounts, so a
+# suspended account's likes and retweets leave the numbers while suspended.
+COUNTED = {
+    "like_count": ("tweets.Like", "tweet", "user"),
+    "retweet_count": ("tweets.Tweet", "retweet_of", "author"),
+    "reply_count": ("tweets.Tweet", "reply_to", "author"),
+    "quote_count": ("tweets.Tweet", "quote_of", "author"),
+}
+
+
+def recount_tweets(tweets, fields=None) -> int:
+    """Set the counts of the `tweets` queryset from the rows; returns how many had drifted."""
+    fixed = 0
+    for field in fields or COUNTED:
+        model_label, key, by = COUNTED[field]
+        actual = counted(apps.get_model(model_label), key, by)
+        drifted = list(tweets.annotate(actual=actual).exclude(**{field: F("actual")}).values_list("pk", flat=True))
+        for chunk in batched(drifted, 1000):
+            fixed += Tweet.objects.filter(pk__in=chunk).update(**{field: actual})
+        if drifted:
+            logger.info("recounted %s of %d tweets", field, len(drifted))
+    return fixed

@@ -70,10 +70,8 @@ def account_delete(*, user: User, password: str) -> None:
     locked.save(update_fields=["is_active", "password"])
     user.is_active, user.password = locked.is_active, locked.password
     account_services.tokens_revoke_all(user=locked)  # which also closes its live sockets, once committed
-    from accounts.tasks import delete_account
-
     hooks.deletion_asked(user=locked)
-    enqueue_on_commit(delete_account, locked.pk)
+    enqueue_on_commit("accounts.tasks.delete_account", locked.pk)
 
 
 def is_being_deleted(user: User) -> bool:

@@ -94,9 +94,7 @@ def account_export_request(*, user: User, site_url: str = "") -> tuple[AccountEx
             export = AccountExport.objects.create(user=user)
     except IntegrityError:  # a second request at the same moment made it first
         return AccountExport.objects.get(user=user, status=Status.PENDING), False
-    from accounts.tasks import build_account_export
-
-    enqueue_on_commit(build_account_export, export.pk, site_url)
+    enqueue_on_commit("accounts.tasks.build_account_export", export.pk, site_url)
     return export, True
 
 

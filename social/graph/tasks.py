@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from accounts.models import User
 from config.kernel.tasks import Slice, enqueue
 from social.graph.services import recount_follows
 
@@ -13,8 +14,6 @@ def reconcile_follow_counts(batch_size: int = 5000, after: int = 0) -> int:
     In slices of accounts by id; past the time budget it queues itself to
     carry on (if that can't be queued, the next hourly run starts over).
     """
-    from accounts.models import User
-
     fixed, last_id, budget = 0, after, Slice()
     while True:
         ids = list(User.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch_size])

@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Q
 
 from config.kernel.sql import any_of
+from social.graph.models import Block, Follow, FollowRequest, Mute
 
 
 def viewer_id_of(viewer) -> int | None:
@@ -28,8 +29,6 @@ def viewer_id_of(viewer) -> int | None:
 
 
 def _blocked_either_way(viewer_id: int):
-    from social.graph.models import Block
-
     return Block.objects.filter(blocker_id=viewer_id).values("blocked_id"), Block.objects.filter(
         blocked_id=viewer_id
     ).values("blocker_id")
@@ -47,8 +46,6 @@ def users_visible_to(viewer, prefix: str = "") -> Q:
 
 def readable_authors(viewer, prefix: str = "") -> Q:
     """Users whose posts and lists the viewer may read (privacy on top of existence)."""
-    from social.graph.models import Follow
-
     viewer_id = viewer_id_of(viewer)
     open_to_viewer = Q(**{f"{prefix}is_private": False})
     if viewer_id is not None:
@@ -93,8 +90,6 @@ class RelationSet:
         Hand-written: this runs on every page, and the ORM spends longer
         composing a four-part UNION than the database spends answering it.
         """
-        from social.graph.models import Block, Follow, Mute
-
         ids = sorted({i for i in user_ids if i is not None} - {self.viewer_id})
         if self.viewer_id is None or not ids:
             return "", []
@@ -118,8 +113,6 @@ class RelationSet:
 
     def load_requests(self, user_ids: Iterable[int]) -> None:
         """Pending follow requests, for follow buttons only."""
-        from social.graph.models import FollowRequest
-
         if self.viewer_id is not None:
             self.requested = set(
                 FollowRequest.objects.filter(requester_id=self.viewer_id, target_id__in=set(user_ids)).values_list(

@@ -5,13 +5,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from config.kernel import media
+from social.messages.models import MessageImage
 
 
 @shared_task(acks_late=True)
 def purge_unsent_message_images() -> int:
     """Images uploaded for a message that was never sent go after UNATTACHED_MEDIA_TTL."""
-    from social.messages.models import MessageImage
-
     stale = list(
         MessageImage.objects.filter(message__isnull=True, created_at__lt=timezone.now() - settings.UNATTACHED_MEDIA_TTL)
     )

@@ -25,7 +25,7 @@ from social.moderation.models import ModerationAction, Report
 from tweets import services as tweet_services
 from tweets.models import Like, Tweet
 from tweets.selectors import tweet_for_viewer
-from tweets.tasks import recount_tweets
+from tweets.services import recount_tweets
 
 Action = ModerationAction.Action
 MAX_DETAILS = 1000
