@@ -1,6 +1,7 @@
 """Build the SPEC §5 `bench` data set into PostgreSQL, with COPY.
 
     python -m bench.build [--scale full|small] [--seed 5]
+    python -m bench.build --scale full --users 50000 --tweets 2000000 --celebrities 10
 
 Full scale: 10,000 users; a power-law follow graph (median ~100 followees,
 five accounts followed by half of everyone, one reader following exactly
@@ -15,6 +16,14 @@ so search meets terms in tens of thousands of tweets and terms in a handful.
 Display names are varied first and last names. Both are drawn from their own
 random streams, so the follow graph, authors, times and common words are the
 same as before they were added.
+
+Any size: --users, --tweets, --likes (default 2x tweets), --follows-per-user
+(the median number of followees), --celebrities (accounts followed by about
+half of everyone) and --reader-following (whom `reader1000` follows, whatever
+its name says) each replace the preset's figure; what depends on them shrinks
+to fit (see resolve()), and a combination that cannot be generated is refused.
+The same sizes and seed give the same data set. The sizes built are recorded
+in the table `bench_dataset` (stored_parameters() reads them back).
 """
 
 from __future__ import annotations
@@ -37,6 +46,9 @@ SCALES = {
     "small": {"users": 600, "tweets": 12_000, "likes": 24_000, "stars": 3, "median_followees": 25,
               "reader_following": 150, "days": 30},
 }  # fmt: skip
+# The sizes the options replace (argparse dest = key); the rest of a preset (days) stays.
+OPTIONS = ("users", "tweets", "likes", "median_followees", "stars", "reader_following")
+MIN_USERS = 15  # everyone follows at least 3 accounts and at most a fifth of everyone: 3 <= users / 5
 STAR_SHARE = 0.5  # each star is followed by about half of all users
 ACTIVE_SHARE = 0.9  # visited in the last day; the rest have been away for weeks
 TAGS = [
@@ -60,6 +72,98 @@ TRUNCATE = [
     "knox_authtoken", "account_emailaddress", "django_session", "accounts_user_groups",
     "accounts_user_user_permissions", "accounts_idempotencykey", "accounts_user",
 ]  # fmt: skip
+
+
+class ScaleError(ValueError):
+    """Sizes the generator cannot make."""
+
+
+def resolve(preset: str, **given: int | None) -> dict:
+    """The preset's sizes with the given ones in their place, and what depends on them scaled to fit.
+
+    A preset with nothing given comes back unchanged, so `full` and `small` stay as they were.
+    Raises ScaleError for a combination that cannot be generated.
+    """
+    base = SCALES[preset]
+    given = {key: value for key, value in given.items() if value is not None}
+    if unknown := set(given) - set(OPTIONS):
+        raise TypeError(f"unknown sizes: {sorted(unknown)}")
+    if any(value < 0 for value in given.values()):
+        raise ScaleError("sizes cannot be negative")
+    n = given.get("users", base["users"])
+    if n < MIN_USERS:
+        raise ScaleError(f"--users {n}: at least {MIN_USERS} (everyone follows 3 to a fifth of everyone)")
+    # Each user follows at most a fifth of everyone, drawn from non-stars: leave that many to draw from.
+    most_stars = n - 1 - n // 5
+    stars = given.get("stars", min(base["stars"], most_stars))
+    if stars > most_stars:
+        raise ScaleError(f"--celebrities {stars}: at most {most_stars} with {n} users (the rest are followed by draw)")
+    median = given.get("median_followees", min(base["median_followees"], n // 5))
+    if not 3 <= median <= n // 5:
+        raise ScaleError(
+            f"--follows-per-user {median}: between 3 and {n // 5} with {n} users "
+            "(everyone follows at least 3 and at most a fifth of everyone)"
+        )
+    # The heavy reader follows non-stars other than itself; half of them by default, as drawing by
+    # popularity until nearly every quiet account is hit takes long.
+    most_followed = n - 1 - stars
+    reader = given.get("reader_following", min(base["reader_following"], most_followed // 2))
+    if reader > most_followed:
+        raise ScaleError(f"--reader-following {reader}: at most {most_followed} (users other than itself and stars)")
+    tweets = given.get("tweets", base["tweets"])
+    if tweets < 1:
+        raise ScaleError("--tweets: at least 1 (likes and retweets need a post)")
+    likes = given.get("likes", 2 * tweets)
+    # Likes are distinct (user, post) pairs drawn at random, over the ~90 % of posts that are not retweets;
+    # past half of all pairs the draw mostly hits pairs it already has.
+    most_likes = n * tweets * 9 // 20
+    if likes > most_likes:
+        raise ScaleError(f"--likes {likes}: at most {most_likes:,} ({n:,} users x {tweets:,} posts x 0.45)")
+    return {**base, "users": n, "tweets": tweets, "likes": likes, "stars": stars, "median_followees": median,
+            "reader_following": reader}  # fmt: skip
+
+
+def parameters(preset: str, seed: int, **given: int | None) -> dict:
+    """What a data set built with these arguments records: compare with stored_parameters() to reuse it."""
+    return {"preset": preset, "seed": seed, "data_version": DATA_VERSION, **resolve(preset, **given)}
+
+
+def stored_parameters(connection) -> dict | None:
+    """The parameters the database's data set was built with (a psycopg connection), or None if unknown."""
+    import psycopg
+
+    try:
+        with connection.transaction():
+            row = connection.execute("SELECT parameters FROM bench_dataset").fetchone()
+    except psycopg.errors.UndefinedTable:
+        return None
+    return row[0] if row else None
+
+
+def add_size_options(parser: argparse.ArgumentParser) -> None:
+    """--users and the rest, for bench.build and bench.run alike; None means the preset's figure."""
+    parser.add_argument("--users", type=int, metavar="N", help="accounts (the last one is reader1000)")
+    parser.add_argument("--tweets", type=int, metavar="N", help="posts over 30 days")
+    parser.add_argument("--likes", type=int, metavar="N", help="likes (default: twice the posts)")
+    parser.add_argument("--follows-per-user", dest="median_followees", type=int, metavar="N", help="median followees")
+    parser.add_argument(
+        "--celebrities", dest="stars", type=int, metavar="N", help="accounts followed by about half of everyone"
+    )
+    parser.add_argument("--reader-following", type=int, metavar="N", help="accounts reader1000 follows")
+
+
+def size_options(args: argparse.Namespace) -> dict:
+    """The sizes given on the command line, for resolve() and parameters()."""
+    return {key: getattr(args, key) for key in OPTIONS if getattr(args, key) is not None}
+
+
+def size_argv(args: argparse.Namespace) -> list[str]:
+    """The same sizes as command-line arguments for bench.build (bench.run passes them on)."""
+    flags = {"median_followees": "--follows-per-user", "stars": "--celebrities"}
+    argv = []
+    for key, value in size_options(args).items():
+        argv += [flags.get(key, "--" + key.replace("_", "-")), str(value)]
+    return argv
 
 
 def say(message: str) -> None:
@@ -239,6 +343,8 @@ class Builder:
     def likes(self) -> list[tuple]:
         total = self.scale["likes"]
         originals = self.originals
+        if total > self.n * len(originals) // 2:  # resolve() allows for ~90 % originals; a tiny set may have fewer
+            raise ScaleError(f"{total:,} likes: at most {self.n * len(originals) // 2:,} over {len(originals):,} posts")
         pairs: set[tuple[int, int]] = set()
         like_counts: dict[int, int] = {}
         while len(pairs) < total:
@@ -266,13 +372,33 @@ def copy(cursor, table: str, columns: list[str], rows) -> None:
     say(f"  {table}: {len(rows):,} rows in {time.monotonic() - started:.1f}s")
 
 
-def build(scale_name: str, seed: int) -> None:
+def record(cursor, recorded: dict) -> None:
+    """Keep the sizes beside the data, in the same transaction: a runner reads what it measures.
+
+    A table of its own, outside Django's migrations, so the app never sees it.
+    """
+    from psycopg.types.json import Jsonb
+
+    cursor.execute(
+        "CREATE TABLE IF NOT EXISTS bench_dataset (id int PRIMARY KEY CHECK (id = 1), parameters jsonb NOT NULL, "
+        "built_at timestamptz NOT NULL DEFAULT now())"
+    )
+    cursor.execute(
+        "INSERT INTO bench_dataset (id, parameters) VALUES (1, %s) "
+        "ON CONFLICT (id) DO UPDATE SET parameters = EXCLUDED.parameters, built_at = now()",
+        [Jsonb(recorded)],
+    )
+
+
+def build(scale_name: str, seed: int, **given: int | None) -> None:
+    recorded = parameters(scale_name, seed, **given)  # refuses impossible sizes before any work
+    scale = resolve(scale_name, **given)
     setup_django()
     from django.core.management import call_command
     from django.db import connection
 
-    scale = SCALES[scale_name]
-    say(f"building the {scale_name} data set into {connection.settings_dict['NAME']}")
+    sizes = ", ".join(f"{key} {scale[key]:,}" for key in OPTIONS)
+    say(f"building the {scale_name} data set ({sizes}; seed {seed}) into {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
     builder = Builder(scale, seed)
     say("generating users and the follow graph")
@@ -311,6 +437,7 @@ def build(scale_name: str, seed: int) -> None:
         for table in ("accounts_user", "social_follow", "tweets_hashtag", "tweets_tweethashtag",
                       "tweets_tweet_mentions", "tweets_like"):  # fmt: skip
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
+        record(cursor, recorded)
     say("vacuuming and analyzing (index-only scans need the visibility map)")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -318,11 +445,21 @@ def build(scale_name: str, seed: int) -> None:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", choices=SCALES, default="full")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.build", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", choices=SCALES, default="full", help="the preset the other sizes replace parts of")
     parser.add_argument("--seed", type=int, default=5)
+    add_size_options(parser)
     args = parser.parse_args(argv)
-    build(args.scale, args.seed)
+    try:
+        resolve(args.scale, **size_options(args))
+    except ScaleError as error:
+        parser.error(str(error))
+    try:
+        build(args.scale, args.seed, **size_options(args))
+    except ScaleError as error:  # found while generating (a tiny set with few posts): nothing was written
+        parser.exit(2, f"{parser.prog}: error: {error}\n")
 
 
 if __name__ == "__main__":
