@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import functools
+import json
 import math
 import os
 import random
@@ -134,10 +135,11 @@ def stored_parameters(connection) -> dict | None:
 
     try:
         with connection.transaction():
-            row = connection.execute("SELECT parameters FROM bench_dataset").fetchone()
+            # As text: Django's connections load jsonb as a string, plain psycopg ones as a dict.
+            row = connection.execute("SELECT parameters::text FROM bench_dataset").fetchone()
     except psycopg.errors.UndefinedTable:
         return None
-    return row[0] if row else None
+    return json.loads(row[0]) if row else None
 
 
 def add_size_options(parser: argparse.ArgumentParser) -> None:
