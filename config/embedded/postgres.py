@@ -24,7 +24,7 @@ from config.embedded.process import (
 
 DATABASE = "chirp"
 SUPERUSER = "postgres"
-PORT = 5432  # only names the socket file; nothing listens on TCP
+PORT = 5432  # only names the socket file; nothing listens on TCP unless `listen` is given
 SYSTEM_USER = "embedded_postgres"  # PostgreSQL refuses to run as root
 
 
@@ -37,18 +37,29 @@ def binaries() -> Path:
 
 
 class PostgresServer:
-    def __init__(self, root: Path, *, durable: bool = True):
+    """One server and its data folder.
+
+    `listen` and `port` open a TCP address as well (the benchmark's servers);
+    `settings` are extra `-c name=value` server settings, applied last.
+    """
+
+    def __init__(
+        self, root: Path, *, durable: bool = True, listen: str = "", port: int = PORT, settings: dict | None = None
+    ):
         self.data = root / "postgres"
         self.log = root / "logs" / "postgres.log"
         self.durable = durable
+        self.listen = listen
+        self.port = port
+        self.settings = dict(settings or {})
 
     @property
     def socket_dir(self) -> Path:
-        return short_socket_dir(self.data, f".s.PGSQL.{PORT}")
+        return short_socket_dir(self.data, f".s.PGSQL.{self.port}")
 
     @property
     def socket(self) -> Path:
-        return self.socket_dir / f".s.PGSQL.{PORT}"
+        return self.socket_dir / f".s.PGSQL.{self.port}"
 
     @property
     def url(self) -> str:
@@ -57,10 +68,10 @@ class PostgresServer:
         The socket's folder goes in the `host` parameter: django-environ passes
         it through to psycopg as it is (a path in the host part would be lowercased).
         """
-        return f"postgres://{SUPERUSER}@/{DATABASE}?host={quote(str(self.socket_dir))}&port={PORT}"
+        return f"postgres://{SUPERUSER}@/{DATABASE}?host={quote(str(self.socket_dir))}&port={self.port}"
 
     def conninfo(self, database: str = DATABASE) -> str:
-        return f"host={self.socket_dir} port={PORT} user={SUPERUSER} dbname={database}"
+        return f"host={self.socket_dir} port={self.port} user={SUPERUSER} dbname={database}"
 
     def is_running(self) -> bool:
         return unix_socket_answers(self.socket)
@@ -141,7 +152,8 @@ class PostgresServer:
         """Initialise the data folder on first use and start the server; returns once it accepts connections."""
         self._prepare()
         settings = {
-            "listen_addresses": "",
+            "listen_addresses": self.listen,
+            "port": str(self.port),
             "unix_socket_directories": str(self.socket_dir),
             "max_connections": "200",
             # The demo keeps its data, so writes stay crash-safe; commits just don't wait for the disk.
@@ -150,6 +162,7 @@ class PostgresServer:
         }
         if not self.durable:  # the tests' server: nothing to keep
             settings.update(fsync="off", full_page_writes="off")
+        settings.update(self.settings)
         argv = [binaries() / "postgres", "-D", self.data]
         for name, value in settings.items():
             argv += ["-c", f"{name}={value}"]

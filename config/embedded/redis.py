@@ -18,10 +18,18 @@ def binary() -> Path:
 
 
 class RedisServer:
-    def __init__(self, root: Path, *, durable: bool = True):
+    """One server and its data folder.
+
+    `port` opens a TCP port on 127.0.0.1 as well (the benchmark's servers);
+    `settings` are extra `--name value` server settings, applied last (they override).
+    """
+
+    def __init__(self, root: Path, *, durable: bool = True, port: int = 0, settings: dict | None = None):
         self.data = root / "redis"
         self.log = root / "logs" / "redis.log"
         self.durable = durable
+        self.port = port
+        self.settings = dict(settings or {})
 
     @property
     def socket(self) -> Path:
@@ -52,10 +60,13 @@ class RedisServer:
         # across runs (warm timelines, queued tasks), the tests' server keeps nothing.
         save = "300 1 60 1000" if self.durable else ""
         argv = [
-            binary(), "--port", "0", "--unixsocket", self.socket, "--unixsocketperm", "700",
+            binary(), "--port", self.port, "--unixsocket", self.socket, "--unixsocketperm", "700",
             "--dir", self.data, "--pidfile", self.pidfile, "--databases", DATABASES, "--save", save,
             "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning", "--logfile", "",
+            *(["--bind", "127.0.0.1"] if self.port else []),
         ]  # fmt: skip
+        for name, value in self.settings.items():
+            argv += [f"--{name}", value]
         process = spawn(argv, log=self.log, owned=owned, death_signal=signal.SIGTERM)
         wait_for(self.is_running, process=process, timeout=30, what="Redis (Valkey)", log=self.log)
         return process
