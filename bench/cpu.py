@@ -111,9 +111,14 @@ def group_ticks(table: dict[int, dict], spec: dict, proc: Path = PROC) -> dict[i
     return {p: table[p]["ticks"] for p in spec.get("pids", ()) if p in table} or None
 
 
-def sample(groups: dict[str, dict], proc: Path = PROC) -> dict[str, dict[int, int] | None]:
+def sample(groups: dict[str, dict], proc: Path = PROC) -> dict:
+    """Each group's ticks by process; with the machine's busy ticks and the load generator's own, under
+    "_machine" and "_self", when read from the real /proc."""
     table = processes(proc)
-    return {name: group_ticks(table, spec, proc) for name, spec in groups.items()}
+    found: dict = {name: group_ticks(table, spec, proc) for name, spec in groups.items()}
+    if proc == PROC:
+        found.update(_machine=machine_busy(proc), _self=own_ticks())
+    return found
 
 
 def used(before: dict[int, int], after: dict[int, int]) -> int:
@@ -124,7 +129,7 @@ def used(before: dict[int, int], after: dict[int, int]) -> int:
 def per_request(before: dict, after: dict, requests: int) -> dict:
     """CPU ms per request for each group and their total (web + db + redis), from two samples."""
     result = {}
-    for name in before:
+    for name in (name for name in before if not name.startswith("_")):
         if before[name] is None or after.get(name) is None or not requests:
             result[name] = None
         else:
@@ -132,6 +137,31 @@ def per_request(before: dict, after: dict, requests: int) -> dict:
     parts = [result.get(name) for name in ("web", "db", "redis")]
     result["total"] = round(sum(parts), 3) if all(p is not None for p in parts) else None
     return result
+
+
+def machine_busy(proc: Path = PROC) -> int:
+    """Busy ticks of the whole machine, all cores (/proc/stat: user nice system irq softirq steal)."""
+    fields = (proc / "stat").read_text().splitlines()[0].split()[1:]
+    return sum(int(fields[i]) for i in (0, 1, 2, 5, 6, 7))
+
+
+def own_ticks() -> int:
+    """This process's CPU (the load generator's), in ticks."""
+    times = os.times()
+    return round((times.user + times.system) * TICKS_PER_SECOND)
+
+
+def others_percent(before: dict, after: dict, seconds: float) -> float | None:
+    """What everything else on the machine used during the window, as % of all its cores: other people's
+    work, but also the WebSocket process and other databases' backends. Not ours: the groups and the load
+    generator. A row measured while this was high has a less trustworthy CPU per request (cache and core
+    sharing make a request cost more), whatever the latency says."""
+    if "_machine" not in before or seconds <= 0:
+        return None
+    ours = sum(used(before[name], after[name]) for name in before if not name.startswith("_") and before[name]
+               and after.get(name))  # fmt: skip
+    rest = after["_machine"] - before["_machine"] - ours - (after["_self"] - before["_self"])
+    return round(max(0, rest) * 100 / (TICKS_PER_SECOND * seconds * (os.cpu_count() or 1)), 1)
 
 
 def postmaster_of(backend_pid: int, proc: Path = PROC) -> int | None:

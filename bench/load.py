@@ -123,6 +123,7 @@ async def run(plan: dict) -> dict:
         "client_ms": {f"p{q}": percentile(results["client"], q) for q in (50, 95, 99)},
         "server_ms": {f"p{q}": percentile(results["server"], q) for q in (50, 95, 99)},
         **({"cpu_ms": cpu.per_request(*samples[0], results["count"])} if samples[0] else {}),
+        **({"others_cpu_pct": cpu.others_percent(*samples[0], duration)} if samples[0] else {}),
     }
 
 

@@ -643,8 +643,8 @@ def versus(ratio: float | None) -> str:
 def report(results: dict, args, record: dict | None = None, record_path: str = "") -> str:
     rows = [
         "| test | p50 ms | p95 ms | p99 ms | req/s | errors | CPU ms/req web | db | redis | total | vs record "
-        "| target |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| others % | target |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     ratios = compare(results, record)
     for name in (name for name in TABLE if name in results):
@@ -652,7 +652,8 @@ def report(results: dict, args, record: dict | None = None, record_path: str = "
         cells = [both(runs, lambda run, q=q: run["server_ms"][q]) for q in ("p50", "p95", "p99")]
         cells += [both(runs, lambda run: run["rps"]), both(runs, lambda run: run["errors"])]
         cells += [both(runs, lambda run, k=k: run.get("cpu_ms", {}).get(k)) for k in ("web", "db", "redis", "total")]
-        rows.append(f"| {name} | {' | '.join(cells)} | {versus(ratios[name])} | {TARGETS.get(name, '')} |")
+        others = both(runs, lambda run: run.get("others_cpu_pct"))
+        rows.append(f"| {name} | {' | '.join(cells)} | {versus(ratios[name])} | {others} | {TARGETS.get(name, '')} |")
     worse = [f"{name} ({versus(ratio)})" for name, ratio in ratios.items() if ratio is not None and ratio > WORSE]
     if record is None:
         against = f"- CPU per request: no record to compare with yet ({record_path}; `--record` writes one)."
