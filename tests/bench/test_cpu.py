@@ -112,3 +112,14 @@ def test_the_record_keeps_rows_a_partial_run_did_not_measure():
     assert made["rows"]["like"] == {"cpu_ms": {"total": 2.0}}
     assert made["rows"]["home_api"]["cpu_ms"]["total"] == 2.0
     assert made["rows"]["home_api"]["runs_cpu_ms_total"] == [1.0, 3.0]
+
+
+def test_others_is_the_machines_busy_time_that_was_neither_ours_nor_the_load_generators(proc, monkeypatch):
+    monkeypatch.setattr(cpu, "TICKS_PER_SECOND", 100)
+    monkeypatch.setattr(cpu.os, "cpu_count", lambda: 2)
+    (proc / "stat").write_text("cpu  100 0 50 999 5 0 0 0 0 0\ncpu0 1 2 3 4\n")
+    assert cpu.machine_busy(proc) == 150
+    before = {"web": {1: 0}, "db": None, "_machine": 1000, "_self": 10}
+    after = {"web": {1: 100}, "db": None, "_machine": 1250, "_self": 60}
+    # 2 s on 2 cores = 400 ticks; 250 busy, 100 web, 50 the load generator: 100 others = 25 %
+    assert cpu.others_percent(before, after, 2.0) == 25.0
