@@ -660,6 +660,12 @@ def report(results: dict, args, record: dict | None = None, record_path: str = "
     else:
         meta = record.get("meta", {})
         where = f"{record_path}, {meta.get('when', '?')}, commit {meta.get('commit', '?')}"
+        then, now = meta.get("calibration_ms"), results.get("meta", {}).get("calibration_ms")
+        if then and now:
+            where += (
+                f"; a fixed piece of work took {min(now)} ms of CPU now (before and after the rows: "
+                f"{' / '.join(map(str, now))}), {min(then)} ms then: {min(now) / min(then):.2f}x"
+            )
         against = (
             f"- CPU per request more than {(WORSE - 1) * 100:.0f} % above the record ({where}): {', '.join(worse)}."
             if worse
@@ -754,14 +760,17 @@ def main(argv=None) -> None:
     data = prepare(args.scale, rng, warm=not args.only_search)
     log_dir = Path(tempfile.mkdtemp(prefix="chirp-bench-logs-"))
     stack = Stack(env, args.server, log_dir)
+    calibration = [cpu.calibrate()]  # before and after the rows: the machine's speed may change between
     say(f"starting the stack ({args.server}, logs in {log_dir})")
     stack.start()
     try:
         results = scenarios(stack, data, args, rng)
     finally:
         stack.stop()
+    calibration.append(cpu.calibrate())
     results["meta"] = {"scale": args.scale, "server": args.server, "heavy_following": data["heavy_following"],
-                       "when": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count()}  # fmt: skip
+                       "when": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(),
+                       "calibration_ms": calibration}  # fmt: skip
     record_path = BASELINE / (args.scale + ("" if args.server == "granian" else f"-{args.server}") + ".json")
     record = json.loads(record_path.read_text()) if record_path.exists() else None
     text = report(results, args, record, str(record_path.relative_to(ROOT)))

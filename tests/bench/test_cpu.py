@@ -123,3 +123,12 @@ def test_others_is_the_machines_busy_time_that_was_neither_ours_nor_the_load_gen
     after = {"web": {1: 100}, "db": None, "_machine": 1250, "_self": 60}
     # 2 s on 2 cores = 400 ticks; 250 busy, 100 web, 50 the load generator: 100 others = 25 %
     assert cpu.others_percent(before, after, 2.0) == 25.0
+
+
+def test_the_summary_sets_the_machines_speed_now_beside_the_records():
+    results = {"home_api": row([1.0, 1.0]), "meta": {"calibration_ms": [44.0, 50.0]}}
+    record = {"meta": {"when": "then", "commit": "abc", "calibration_ms": [40.0, 41.0]}, "rows": {}}
+    args = SimpleNamespace(scale="small", server="granian", duration=2, only_search=False, only_home=True)
+    text = run.report(results, args, record, "bench/baseline/small.json")
+    assert "a fixed piece of work took 44.0 ms of CPU now (before and after the rows: 44.0 / 50.0), " in text
+    assert "40.0 ms then: 1.10x" in text
