@@ -800,6 +800,7 @@ def new_record(results: dict, previous: dict | None) -> dict:
             "runs_cpu_ms_total": [run.get("cpu_ms", {}).get("total") for run in runs],
             "p95_ms": [run["server_ms"]["p95"] for run in runs],
             "rps": [run["rps"] for run in runs],
+            "others_cpu_pct": [run.get("others_cpu_pct") for run in runs],  # how quiet the machine was
         }
     meta = {**results["meta"], "commit": commit.stdout.strip() or None}
     return {"meta": meta, "rows": rows}
