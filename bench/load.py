@@ -6,6 +6,9 @@ The plan names the base URL, concurrency, warm-up and measured seconds, and a
 list of requests to pick from at random. It prints one JSON object: counts,
 errors, requests per second, and p50/p95/p99 in milliseconds, both as the
 client saw them and as the server reported them (`Server-Timing: app;dur=`).
+If the plan names process groups under "cpu" (bench/cpu.py), it also reports
+their CPU milliseconds per request, sampled from /proc at the two edges of
+the measured window, here, where those edges are known exactly.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import sys
 import time
 
 import aiohttp
+
+from bench import cpu
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -105,12 +110,11 @@ async def run(plan: dict) -> dict:
         start = time.perf_counter()
         measure_from, stop_at = start + warmup, start + warmup + duration
         rng = random.Random(plan.get("seed", 1))
-        await asyncio.gather(
-            *(
-                client(session, plan, stop_at, measure_from, results, random.Random(rng.random()))
-                for _ in range(concurrency)
-            )
-        )
+        clients = [
+            client(session, plan, stop_at, measure_from, results, random.Random(rng.random()))
+            for _ in range(concurrency)
+        ]
+        samples = await asyncio.gather(cpu_window(plan.get("cpu"), measure_from, stop_at), *clients)
     return {
         "count": results["count"],
         "errors": results["errors"],
@@ -118,7 +122,19 @@ async def run(plan: dict) -> dict:
         "rps": round(results["count"] / duration, 1),
         "client_ms": {f"p{q}": percentile(results["client"], q) for q in (50, 95, 99)},
         "server_ms": {f"p{q}": percentile(results["server"], q) for q in (50, 95, 99)},
+        **({"cpu_ms": cpu.per_request(*samples[0], results["count"])} if samples[0] else {}),
+        **({"others_cpu_pct": cpu.others_percent(*samples[0], duration)} if samples[0] else {}),
     }
+
+
+async def cpu_window(groups: dict | None, measure_from: float, stop_at: float) -> tuple | None:
+    """CPU samples of the servers' processes at the start and the end of the measured window."""
+    if not groups:
+        return None
+    await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
+    before = cpu.sample(groups)
+    await asyncio.sleep(max(0.0, stop_at - time.perf_counter()))
+    return before, cpu.sample(groups)
 
 
 def main() -> None:

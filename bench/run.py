@@ -11,6 +11,13 @@ concurrent clients; live events from another (bench/ws.py) holding the open
 sockets. Results print as a table and as JSON, and are saved under
 bench/results/, with the EXPLAIN (ANALYZE, BUFFERS) plans of the search
 queries in bench/results/<scale>-plans.txt.
+
+Every row of the table runs twice, the whole list once and then again (A B
+C ... A B C), so a slow minute of the shared machine touches both runs of no
+row; both runs are shown. Each run also counts the CPU that the web server,
+PostgreSQL and Redis spent per request (bench/cpu.py), and the summary
+compares it with the record in bench/baseline/<scale>.json, which
+`--record` (`make bench`) rewrites; CI (`make bench-small`) only compares.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import searching
+from bench import cpu, searching
 from bench.build import BIO
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +59,9 @@ TARGETS = {  # SPEC §5, for the report only: nothing here fails on a missed tar
     "search_users": "p95 ≤ 20 ms",
     "upload_contention": "home p95 with 4 GIF-bomb uploaders ≤ 2× idle (issue 15)",
 }
+ROUNDS = 2  # each row runs this many times, interleaved with the other rows
+WORSE = 1.2  # a row whose CPU per request is more than 20 % above the record is flagged (never failed)
+BASELINE = ROOT / "bench" / "baseline"
 TABLE = ("home_api", "home_api_sql", "heavy_redis", "heavy_sql", "home_page", "post", "like", "follow",
          "search_tweets", "search_users")  # fmt: skip
 
@@ -97,6 +107,7 @@ class Stack:
         self.processes: list[subprocess.Popen] = []
         self.web_port, self.sql_port, self.ws_port = free_port(), free_port(), free_port()
         self.ws_pid = None
+        self.pids: dict[str, int] = {}  # by name: the root of each process tree, for CPU accounting
 
     def _start(self, name: str, command: list[str], extra_env: dict | None = None) -> subprocess.Popen:
         log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
@@ -105,6 +116,7 @@ class Stack:
             start_new_session=True,
         )  # fmt: skip
         self.processes.append(process)
+        self.pids[name] = process.pid
         return process
 
     def web_command(self, port: int) -> list[str]:
@@ -298,51 +310,53 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
     web, sql = f"http://127.0.0.1:{stack.web_port}", f"http://127.0.0.1:{stack.sql_port}"
     timing = {"concurrency": CONCURRENCY, "warmup": args.warmup, "duration": args.duration}
     work_dir = Path(tempfile.mkdtemp(prefix="chirp-bench-"))
-    if args.only_search:
-        return search_scenarios(web, data, timing, work_dir)
+    groups = {web: cpu_groups(stack, "web"), sql: cpu_groups(stack, "web-sql")}
     home = [{"path": "/api/v1/timeline/home?limit=20", "headers": bearer(t)} for t in data["tokens"]]
     heavy = [{"path": "/api/v1/timeline/home?limit=20", "headers": bearer(data["heavy_token"])}]
-    results = {}
-
-    say("home timeline, API (Redis)")
-    store.redis.delete("tl:stats")
-    results["home_api"] = load({"base_url": web, "requests": home, **timing}, work_dir)
-    stats = store.stats()
-    results["cache_hit_ratio"] = round(stats.get("hit", 0) / max(1, stats.get("hit", 0) + stats.get("miss", 0)), 4)
-    if args.only_home:
-        return results
-    say("home timeline, API (SQL baseline)")
-    results["home_api_sql"] = load({"base_url": sql, "requests": home, **timing}, work_dir)
-    say(f"heavy reader (following {data['heavy_following']:,}): Redis, then SQL")
-    results["heavy_redis"] = load({"base_url": web, "requests": heavy, **timing}, work_dir)
-    results["heavy_sql"] = load({"base_url": sql, "requests": heavy, **timing}, work_dir)
-    say("home timeline while 4 clients upload the 2000x2000, 120-frame GIF (issue 15)")
-    results["upload_contention"] = upload_contention(web, data, home, timing, work_dir)
-    say("home page (HTML)")
     pages = [{"path": "/", "headers": {"Cookie": f"sessionid={s}"}} for s in data["sessions"]]
-    results["home_page"] = load({"base_url": web, "requests": pages, **timing}, work_dir)
-    say("like")
     likes = [
         {"method": "POST", "path": f"/api/v1/tweets/{rng.choice(data['originals'])}/like", "headers": bearer(t)}
         for t in data["tokens"] for _ in range(20)
     ]  # fmt: skip
-    results["like"] = load({"base_url": web, "requests": likes, **timing}, work_dir)
-    say("follow and unfollow")
     follows = [
         {"method": "POST", "path": f"/api/v1/users/{rng.choice(data['users'])}/{rng.choice(['follow', 'unfollow'])}",
          "headers": bearer(t)}
         for t in data["tokens"] for _ in range(20)
     ]  # fmt: skip
-    results["follow"] = load({"base_url": web, "requests": follows, "ok_statuses": [400], **timing}, work_dir)
-    results.update(search_scenarios(web, data, timing, work_dir))
-    say("post a tweet")
-    posts = [
-        # {n}: a number per request (bench/load.py), since the same post twice is a retry, not a post.
-        {"method": "POST", "path": "/api/v1/tweets", "headers": bearer(t),
-         "json": {"text": f"bench post {i}.{{n}} #bench"}}
-        for i, t in enumerate(data["tokens"])
-    ]  # fmt: skip
-    results["post"] = load({"base_url": web, "requests": posts, **timing}, work_dir)
+
+    def posts(run: int) -> dict:
+        # {n}: a number per request (bench/load.py), since the same post twice is a retry, not a post;
+        # the run's number too, since each run's load process counts from 0.
+        return {"requests": [
+            {"method": "POST", "path": "/api/v1/tweets", "headers": bearer(t),
+             "json": {"text": f"bench post {i}.{run}.{{n}} #bench"}}
+            for i, t in enumerate(data["tokens"])
+        ]}  # fmt: skip
+
+    rows = {  # name: (server, plan or plan for the n-th run); the table's order
+        "home_api": (web, {"requests": home}),
+        "home_api_sql": (sql, {"requests": home}),
+        "heavy_redis": (web, {"requests": heavy}),
+        "heavy_sql": (sql, {"requests": heavy}),
+        "home_page": (web, {"requests": pages}),
+        "like": (web, {"requests": likes}),
+        "follow": (web, {"requests": follows, "ok_statuses": [400]}),
+        **search_rows(web, data),
+        "post": (web, posts),
+    }
+    if args.only_home:
+        rows = {"home_api": rows["home_api"]}
+    if args.only_search:
+        rows = {name: rows[name] for name in ("search_tweets", "search_users")}
+    results = measure_rows(rows, groups, timing, work_dir, store)
+    if args.only_home:
+        return results
+    results.update(search_plans())
+    if args.only_search:
+        return results
+
+    say("home timeline while 4 clients upload the 2000x2000, 120-frame GIF (issue 15)")
+    results["upload_contention"] = upload_contention(web, data, home, timing, work_dir)
     wait_for_worker_idle(store)
     say("fan-out latency: a post from the account with about 5,000 followers")
     results["fanout_latency"] = fanout_latency(web, data, store, rounds=args.fanout_rounds)
@@ -353,6 +367,62 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
     say(f"live events: a like over HTTP to the frame, {len(data['recipients']):,} open sockets")
     results["live_event"] = live_events(stack, data, work_dir, actions=300 if args.scale == "full" else 60)
     return results
+
+
+def cpu_groups(stack: Stack, server: str) -> dict:
+    """The processes whose CPU a row counts (bench/cpu.py): the web server under test (its main process and
+    workers), the stack's PostgreSQL backends and Redis; the Celery worker too, in the JSON only."""
+    from django.db import connection
+
+    from timelines.store import TimelineStore
+
+    groups = {"web": {"tree": [stack.pids[server]]}, "worker": {"tree": [stack.pids["worker"]]}}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid(), current_database()")
+        backend, database = cursor.fetchone()
+    postmaster = cpu.postmaster_of(backend)
+    if postmaster:  # not visible when the server is elsewhere: the column then says n/a
+        groups["db"] = {"postmaster": postmaster, "database": database}
+    redis = cpu.redis_pid(TimelineStore().redis.info("server").get("process_id"))
+    if redis:
+        groups["redis"] = {"pids": [redis]}
+    return groups
+
+
+def measure_rows(rows: dict, groups: dict, timing: dict, work_dir: Path, store) -> dict:
+    """Every row ROUNDS times, interleaved (A B C ... A B C); each row's runs under {"runs": [...]}.
+
+    After each run the worker's queues are let drain, so the tasks a row
+    queued (fan-outs, notifications) don't land in the next row's window.
+    """
+    runs: dict[str, list] = {name: [] for name in rows}
+    hits = {"hit": 0, "miss": 0}
+    for run in range(ROUNDS):
+        for name, (base, plan) in rows.items():
+            say(f"{name}, run {run + 1} of {ROUNDS}")
+            before = store.stats()
+            plan = plan(run) if callable(plan) else plan
+            # seed: the first run draws what a single run always drew; the second draws afresh
+            result = load({**plan, "base_url": base, **timing, "seed": 1 + run, "cpu": groups[base]}, work_dir)
+            runs[name].append(result)
+            if name == "home_api":  # the cache hit ratio is the home-timeline test's
+                after = store.stats()
+                for key in hits:
+                    hits[key] += after.get(key, 0) - before.get(key, 0)
+            wait_for_worker_idle(store)
+    results = {name: {"runs": found, "cpu_ms": mean_cpu(found)} for name, found in runs.items()}
+    if "home_api" in rows:
+        results["cache_hit_ratio"] = round(hits["hit"] / max(1, hits["hit"] + hits["miss"]), 4)
+    return results
+
+
+def mean_cpu(runs: list[dict]) -> dict:
+    """CPU ms per request, the mean over a row's runs, per column (None where a run could not measure it)."""
+    means = {}
+    for key in ("web", "db", "redis", "total"):
+        values = [run.get("cpu_ms", {}).get(key) for run in runs]
+        means[key] = round(sum(values) / len(values), 3) if values and None not in values else None
+    return means
 
 
 def upload_contention(web: str, data: dict, home: list, timing: dict, work_dir: Path) -> dict:
@@ -383,21 +453,22 @@ def upload_contention(web: str, data: dict, home: list, timing: dict, work_dir: 
     return {"idle": idle, "with_uploads": busy, "uploads": uploaded, "p95_ratio": round(ratio, 2)}
 
 
-def search_scenarios(web: str, data: dict, timing: dict, work_dir: Path) -> dict:
-    """Tweet and user search over the API, then the query plans of a few searches (bench/searching.py)."""
+def search_rows(web: str, data: dict) -> dict:
+    """Tweet search (words, phrases, #tags, from:, -word; a fifth by top) and user search (username
+    prefixes, name fragments, typos) over the API, as rows for measure_rows."""
     rng = random.Random(13)  # its own stream: the other tests draw what they drew before search was added
     tweets = searching.requests("tweets", data["search"]["tweet_queries"], data["tokens"], rng)
     users = searching.requests("users", data["search"]["user_queries"], data["tokens"], rng)
-    say(f"tweet search ({len(tweets):,} queries: words, phrases, #tags, from:, -word; a fifth by top)")
-    results = {"search_tweets": load({"base_url": web, "requests": tweets, **timing}, work_dir)}
-    say(f"user search ({len(users):,} queries: username prefixes, name fragments, typos)")
-    results["search_users"] = load({"base_url": web, "requests": users, **timing}, work_dir)
+    return {"search_tweets": (web, {"requests": tweets}), "search_users": (web, {"requests": users})}
+
+
+def search_plans() -> dict:
+    """The query plans of a few searches (bench/searching.py)."""
     say("search query plans (EXPLAIN ANALYZE)")
     try:
-        results["plans"] = searching.search_plans()
+        return {"plans": searching.search_plans()}
     except Exception as error:  # a plan that fails must not lose the rest of a long run
-        results["plans"] = {"error": f"{type(error).__name__}: {error}"}
-    return results
+        return {"plans": {"error": f"{type(error).__name__}: {error}"}}
 
 
 def live_events(stack: Stack, data: dict, work_dir: Path, actions: int) -> dict:
@@ -429,9 +500,11 @@ def post_as(base_url: str, token: str, text: str) -> int:
 
 
 def wait_for_worker_idle(store, timeout: float = 120) -> None:
-    """Let queued fan-outs from the posting test finish before timing fan-out."""
+    """Let the tasks a test queued (fan-outs, notifications) finish before the next test."""
+    from config.celery import QUEUES
+
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and store.redis.llen("timelines"):
+    while time.monotonic() < deadline and any(store.redis.llen(queue) for queue in QUEUES):
         time.sleep(0.2)
 
 
@@ -539,34 +612,87 @@ def upload_line(row: dict) -> str:
     )
 
 
-def report(results: dict, args) -> str:
-    rows = ["| test | p50 ms | p95 ms | p99 ms | req/s | errors | target |", "|---|---|---|---|---|---|---|"]
+def both(runs: list[dict], pick) -> str:
+    """One cell with every run's figure side by side: "8.8 / 9.1"."""
+    values = [pick(run) for run in runs]
+    return " / ".join("n/a" if value is None else f"{value:g}" for value in values)
+
+
+def mean_p95(row: dict) -> float:
+    values = [run["server_ms"]["p95"] or 0 for run in row["runs"]]
+    return sum(values) / len(values)
+
+
+def compare(results: dict, record: dict | None) -> dict[str, float | None]:
+    """Each row's total CPU per request (mean of its runs) as a ratio to the record's; None where either lacks it."""
+    rows = (record or {}).get("rows", {})
+    ratios = {}
     for name in (name for name in TABLE if name in results):
-        r = results[name]
-        s = r["server_ms"]
-        rows.append(
-            f"| {name} | {s['p50']} | {s['p95']} | {s['p99']} | {r['rps']} | {r['errors']} | {TARGETS.get(name, '')} |"
+        now, then = results[name]["cpu_ms"]["total"], rows.get(name, {}).get("cpu_ms", {}).get("total")
+        ratios[name] = round(now / then, 3) if now is not None and then else None
+    return ratios
+
+
+def versus(ratio: float | None) -> str:
+    if ratio is None:
+        return "no record"
+    change = f"{(ratio - 1) * 100:+.0f} %"
+    return f"{change} WORSE" if ratio > WORSE else change
+
+
+def report(results: dict, args, record: dict | None = None, record_path: str = "") -> str:
+    rows = [
+        "| test | p50 ms | p95 ms | p99 ms | req/s | errors | CPU ms/req web | db | redis | total | vs record "
+        "| others % | target |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    ratios = compare(results, record)
+    for name in (name for name in TABLE if name in results):
+        runs = results[name]["runs"]
+        cells = [both(runs, lambda run, q=q: run["server_ms"][q]) for q in ("p50", "p95", "p99")]
+        cells += [both(runs, lambda run: run["rps"]), both(runs, lambda run: run["errors"])]
+        cells += [both(runs, lambda run, k=k: run.get("cpu_ms", {}).get(k)) for k in ("web", "db", "redis", "total")]
+        others = both(runs, lambda run: run.get("others_cpu_pct"))
+        rows.append(f"| {name} | {' | '.join(cells)} | {versus(ratios[name])} | {others} | {TARGETS.get(name, '')} |")
+    worse = [f"{name} ({versus(ratio)})" for name, ratio in ratios.items() if ratio is not None and ratio > WORSE]
+    if record is None:
+        against = f"- CPU per request: no record to compare with yet ({record_path}; `--record` writes one)."
+    else:
+        meta = record.get("meta", {})
+        where = f"{record_path}, {meta.get('when', '?')}, commit {meta.get('commit', '?')}"
+        then, now = meta.get("calibration_ms"), results.get("meta", {}).get("calibration_ms")
+        if then and now:
+            where += (
+                f"; a fixed piece of work took {min(now)} ms of CPU now (before and after the rows: "
+                f"{' / '.join(map(str, now))}), {min(then)} ms then: {min(now) / min(then):.2f}x"
+            )
+        against = (
+            f"- CPU per request more than {(WORSE - 1) * 100:.0f} % above the record ({where}): {', '.join(worse)}."
+            if worse
+            else f"- CPU per request: no row more than {(WORSE - 1) * 100:.0f} % above the record ({where})."
         )
     head = [
-        f"Scale: {args.scale}; web server: {args.server}; {CONCURRENCY} clients; {args.duration}s per test; "
-        "server-side latency (Server-Timing).",
+        f"Scale: {args.scale}; web server: {args.server}; {CONCURRENCY} clients; {args.duration}s per run; "
+        f"every row run {ROUNDS} times, interleaved, shown as run 1 / run 2; server-side latency (Server-Timing); "
+        "CPU ms per request of the web server's processes, the stack's PostgreSQL backends and Redis "
+        "over the measured window.",
         "",
         *rows,
         "",
+        against,
     ]
     plans = results.get("plans")
     searched = [f"- Search query plans (EXPLAIN ANALYZE): bench/results/{args.scale}-plans.txt"] if plans else []
     if plans and "error" in plans:
         searched = [f"- Search query plans: not recorded ({plans['error']})"]
-    if args.only_search:
+    if args.only_search or args.only_home:
         return "\n".join([*head, *searched])
     live = results["live_event"]
-    heavy_ratio = (results["heavy_sql"]["server_ms"]["p95"] or 0) / max(
-        results["heavy_redis"]["server_ms"]["p95"] or 1, 0.01
-    )
+    heavy_ratio = mean_p95(results["heavy_sql"]) / max(mean_p95(results["heavy_redis"]) or 1, 0.01)
     lines = [
         *head,
-        f"- Redis vs SQL at p95, reader following {results['meta']['heavy_following']:,}: {heavy_ratio:.1f}x "
+        f"- Redis vs SQL at p95 (mean of the runs), reader following {results['meta']['heavy_following']:,}: "
+        f"{heavy_ratio:.1f}x "
         f"({TARGETS['redis_vs_sql']})",
         f"- Timeline cache hit ratio during the home test: {results['cache_hit_ratio'] * 100:.1f} % "
         f"({TARGETS['cache_hit_ratio']})",
@@ -601,6 +727,9 @@ def main(argv=None) -> None:
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--fanout-rounds", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true", help="Rebuild the data set even if it is there.")
+    parser.add_argument("--record", action="store_true",
+                        help="Save this run's CPU per request as the record later runs compare with "
+                             "(bench/baseline/<scale>.json, committed; `make bench` does).")  # fmt: skip
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--only-home", action="store_true", help="Only the home-timeline API test (servers).")
     only.add_argument("--only-search", action="store_true", help="Only tweet and user search, and their plans.")
@@ -631,15 +760,20 @@ def main(argv=None) -> None:
     data = prepare(args.scale, rng, warm=not args.only_search)
     log_dir = Path(tempfile.mkdtemp(prefix="chirp-bench-logs-"))
     stack = Stack(env, args.server, log_dir)
+    calibration = [cpu.calibrate()]  # before and after the rows: the machine's speed may change between
     say(f"starting the stack ({args.server}, logs in {log_dir})")
     stack.start()
     try:
         results = scenarios(stack, data, args, rng)
     finally:
         stack.stop()
+    calibration.append(cpu.calibrate())
     results["meta"] = {"scale": args.scale, "server": args.server, "heavy_following": data["heavy_following"],
-                       "when": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count()}  # fmt: skip
-    text = report(results, args) if not args.only_home else json.dumps(results["home_api"])
+                       "when": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(),
+                       "calibration_ms": calibration}  # fmt: skip
+    record_path = BASELINE / (args.scale + ("" if args.server == "granian" else f"-{args.server}") + ".json")
+    record = json.loads(record_path.read_text()) if record_path.exists() else None
+    text = report(results, args, record, str(record_path.relative_to(ROOT)))
     print("\n" + text + "\n")
     print(json.dumps(results))
     out = ROOT / "bench" / "results"
@@ -649,6 +783,27 @@ def main(argv=None) -> None:
     (out / f"{stem}.md").write_text(text + "\n")
     if "plans" in results:
         (out / f"{args.scale}-plans.txt").write_text(searching.plans_text(results["plans"], args.scale))
+    if args.record:
+        record_path.parent.mkdir(exist_ok=True)
+        record_path.write_text(json.dumps(new_record(results, record), indent=2) + "\n")
+        say(f"recorded CPU per request in {record_path.relative_to(ROOT)}: commit it")
+
+
+def new_record(results: dict, previous: dict | None) -> dict:
+    """The rows of this run (a partial run, --only-home or --only-search, keeps the record's other rows)."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    rows = dict((previous or {}).get("rows", {}))
+    for name in (name for name in TABLE if name in results):
+        runs = results[name]["runs"]
+        rows[name] = {
+            "cpu_ms": results[name]["cpu_ms"],
+            "runs_cpu_ms_total": [run.get("cpu_ms", {}).get("total") for run in runs],
+            "p95_ms": [run["server_ms"]["p95"] for run in runs],
+            "rps": [run["rps"] for run in runs],
+            "others_cpu_pct": [run.get("others_cpu_pct") for run in runs],  # how quiet the machine was
+        }
+    meta = {**results["meta"], "commit": commit.stdout.strip() or None}
+    return {"meta": meta, "rows": rows}
 
 
 def ensure_data(env: dict, args) -> None:
