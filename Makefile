@@ -79,14 +79,20 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The benchmark's own PostgreSQL and Redis (bench/services.py, data in .data/bench), unless
+# `make bench DATABASE_URL=… REDIS_URL=…` names a stack to measure. Only names given on the command
+# line count: a DATABASE_URL exported for development must not receive the data set.
+BENCH_URLS = $(if $(filter command line,$(origin DATABASE_URL)),--database-url '$(DATABASE_URL)') \
+	$(if $(filter command line,$(origin REDIS_URL)),--redis-url '$(REDIS_URL)')
+
 # Also rewrites the CPU-per-request record (bench/baseline/full.json) that later runs compare with: commit it.
 bench: $(VENV)/.installed
-	$(PY) -m bench.run --scale full --record
+	$(PY) -m bench.run --scale full --record $(BENCH_URLS)
 
 # What CI runs: the builder and runner at small scale, briefly, with no timing asserted; it compares
 # CPU per request with bench/baseline/small.json and flags rows, but never records and never fails on one.
 bench-small: $(VENV)/.installed
-	$(PY) -m bench.run --scale small --duration 2 --warmup 1 --fanout-rounds 2
+	$(PY) -m bench.run --scale small --duration 2 --warmup 1 --fanout-rounds 2 $(BENCH_URLS)
 
 migrate: $(VENV)/.installed
 	$(PY) manage.py migrate

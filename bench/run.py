@@ -34,13 +34,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import cpu, searching
-from bench.build import BIO
+from bench import cpu, searching, services
+from bench.build import ScaleError, add_size_options, parameters, size_argv, size_options, stored_parameters
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 CONCURRENCY = 16
+RUN_MARK = f"{time.time_ns():x}"  # in every post this run makes
 SCALE_USERS = {"full": 10_000, "small": 600}
 SOCKETS = {"full": 1_000, "small": 200}  # open sockets for the live-event test
 
@@ -223,6 +224,7 @@ def prepare(scale: str, rng: random.Random, warm: bool = True) -> dict:
     )
     return {
         "tokens": list(tokens.values()),
+        "token_users": list(tokens),  # whose each token is, in the same order
         "sessions": sessions,
         "heavy_token": AuthToken.objects.create(heavy)[1],
         "heavy_following": heavy.following_count,
@@ -318,10 +320,16 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
         {"method": "POST", "path": f"/api/v1/tweets/{rng.choice(data['originals'])}/like", "headers": bearer(t)}
         for t in data["tokens"] for _ in range(20)
     ]  # fmt: skip
+
+    def someone_else(me: int) -> int:  # following oneself is refused (403), which isn't what this row measures
+        while (other := rng.choice(data["users"])) == me:
+            pass
+        return other
+
     follows = [
-        {"method": "POST", "path": f"/api/v1/users/{rng.choice(data['users'])}/{rng.choice(['follow', 'unfollow'])}",
+        {"method": "POST", "path": f"/api/v1/users/{someone_else(me)}/{rng.choice(['follow', 'unfollow'])}",
          "headers": bearer(t)}
-        for t in data["tokens"] for _ in range(20)
+        for t, me in zip(data["tokens"], data["token_users"], strict=True) for _ in range(20)
     ]  # fmt: skip
 
     def posts(run: int) -> dict:
@@ -329,7 +337,7 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
         # the run's number too, since each run's load process counts from 0.
         return {"requests": [
             {"method": "POST", "path": "/api/v1/tweets", "headers": bearer(t),
-             "json": {"text": f"bench post {i}.{run}.{{n}} #bench"}}
+             "json": {"text": f"bench post {i}.{run}.{{n}} {RUN_MARK} #bench"}}
             for i, t in enumerate(data["tokens"])
         ]}  # fmt: skip
 
@@ -491,6 +499,9 @@ def live_events(stack: Stack, data: dict, work_dir: Path, actions: int) -> dict:
 def post_as(base_url: str, token: str, text: str) -> int:
     import urllib.request
 
+    # The data set outlives a run: the same text again within two minutes would be answered as a
+    # retry of the earlier post (docs/API.md), so each run's posts are its own.
+    text = f"{text} ({RUN_MARK})"
     request = urllib.request.Request(
         f"{base_url}/api/v1/tweets", data=json.dumps({"text": text}).encode(), method="POST",
         headers={**bearer(token), "Content-Type": "application/json"},
@@ -735,13 +746,29 @@ def main(argv=None) -> None:
     only.add_argument("--only-search", action="store_true", help="Only tweet and user search, and their plans.")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default=None)
+    add_size_options(parser)  # --users, --tweets, ...: passed on to bench.build
     args = parser.parse_args(argv)
+    try:
+        args.dataset = parameters(args.scale, 5, **size_options(args))  # 5: bench.build's default seed
+    except ScaleError as error:
+        parser.error(str(error))
+    args.database_url = args.database_url or os.environ.get("BENCH_DATABASE_URL")
+    args.redis_url = args.redis_url or os.environ.get("BENCH_REDIS_URL")
+    if args.database_url and args.redis_url:  # a given stack: measure it as it is
+        measure(args)
+        return
+    # Else servers of the bench's own with the production settings (docs/OPERATIONS.md), so the figures
+    # don't depend on how the machine's are configured; the data set stays in .data/bench for the next run.
     name = "chirp_bench" if args.scale == "full" else "chirp_bench_small"
-    args.database_url = (
-        args.database_url or os.environ.get("BENCH_DATABASE_URL") or f"postgres://postgres@127.0.0.1:5432/{name}"
-    )
-    args.redis_url = args.redis_url or os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/9"
+    say("starting the benchmark's own PostgreSQL and Redis (bench/services.py, data in .data/bench)")
+    with services.running(name) as (database_url, redis_url):
+        args.database_url = args.database_url or database_url
+        args.redis_url = args.redis_url or redis_url
+        measure(args)
 
+
+def measure(args) -> None:
+    """Build the data set if needed, migrate, start the stack, measure and report."""
     env = stack_env(args)
     ensure_data(env, args)
     say("migrating (the data set may predate the newest tables)")
@@ -769,7 +796,7 @@ def main(argv=None) -> None:
         stack.stop()
     calibration.append(cpu.calibrate())
     results["meta"] = {"scale": args.scale, "server": args.server, "heavy_following": data["heavy_following"],
-                       "when": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(),
+                       "dataset": args.dataset, "when": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(),
                        "calibration_ms": calibration}  # fmt: skip
     record_path = BASELINE / (args.scale + ("" if args.server == "granian" else f"-{args.server}") + ".json")
     record = json.loads(record_path.read_text()) if record_path.exists() else None
@@ -815,19 +842,14 @@ def ensure_data(env: dict, args) -> None:
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             admin.execute(f'CREATE DATABASE "{name}"')
-    count = 0
     with psycopg.connect(url) as conn:
-        try:
-            # Generated users only (the run adds its own, the liker of the live-event test), made by this
-            # version of the generator (an older one had no rare words or varied names: search needs them).
-            count = conn.execute(
-                "SELECT count(*) FROM accounts_user WHERE email LIKE '%%@bench.example' AND bio = %s", [BIO]
-            ).fetchone()[0]
-        except psycopg.errors.UndefinedTable:
-            count = 0
-    if args.rebuild or count != SCALE_USERS[args.scale]:
+        # The sizes, seed and generator version the builder recorded (None before it recorded them).
+        built = stored_parameters(conn)
+    if args.rebuild or built != args.dataset:
         say("building the data set")
-        subprocess.run([PYTHON, "-m", "bench.build", "--scale", args.scale], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [PYTHON, "-m", "bench.build", "--scale", args.scale, *size_argv(args)], cwd=ROOT, env=env, check=True
+        )
 
 
 if __name__ == "__main__":
