@@ -3,14 +3,14 @@
 import os
 import warnings
 
-from django.core.asgi import get_asgi_application
+from config.kernel.asgi_handler import application as http_application
 
 # Files (media, and static files in development) stream from disk in a thread: fine for
 # what this server sends; production sends them from WhiteNoise under WSGI or from S3.
 warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django_asgi_app = get_asgi_application()  # sets up Django before the consumers import models
+django_asgi_app = http_application()  # sets up Django before the consumers import models
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
