@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import cpu, searching, services
+from bench import cpu, memory, searching, services
 from bench.build import ScaleError, add_size_options, parameters, size_argv, size_options, stored_parameters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -374,6 +374,11 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
     results["id_reads"] = id_reads()
     say(f"live events: a like over HTTP to the frame, {len(data['recipients']):,} open sockets")
     results["live_event"] = live_events(stack, data, work_dir, actions=300 if args.scale == "full" else 60)
+    say("memory: each process kind's peak, and what the home timelines cost in Redis")
+    results["memory"] = {
+        "peak_rss": {kind: memory.tree_peak_rss(stack.pids[kind]) for kind in ("web", "web-sql", "worker", "ws")},
+        "redis_timelines": memory.timelines(store),
+    }
     return results
 
 
@@ -724,10 +729,36 @@ def report(results: dict, args, record: dict | None = None, record_path: str = "
         f"- WebSocket process memory: {live['server_rss_mb']['idle']} MB idle, "
         f"{live['server_rss_mb']['with_sockets']} MB with {live['sockets']:,} sockets: "
         f"{live['server_mb_per_1000_sockets']} MB per 1,000 sockets",
+        *memory_lines(results["memory"]),
         *searched,
         "- Client-side latencies (including queueing at 16 clients) are in the JSON.",
     ]
     return "\n".join(lines)
+
+
+def memory_lines(found: dict) -> list[str]:
+    peaks = ", ".join(
+        f"{kind} {row['total_mb']} MB ({row['processes']} process{'es' if row['processes'] > 1 else ''}, "
+        f"largest {row['largest_mb']} MB)"
+        for kind, row in found["peak_rss"].items()
+    )
+    lines = [f"- Peak RSS by process kind (VmHWM, whole run): {peaks}"]
+    redis = found["redis_timelines"]
+    if redis.get("sampled"):
+        line = (
+            f"- Redis home timelines: {redis['timelines']:,} built, {redis['mb_per_1000_timelines']} MB per 1,000 "
+            f"({redis['entries_per_timeline']:g} entries each), {redis['bytes_per_entry']:g} bytes per entry "
+            f"({redis['bytes_per_entry'] / redis['raw_entry_bytes']:.1f}x the {redis['raw_entry_bytes']} bytes of data"
+        )
+        bare = redis.get("bare_zset")
+        if bare:
+            line += (
+                f"; {redis['vs_bare_zset']}x a bare sorted set of the same {bare['entries']} entries, "
+                f"{bare['bytes_per_entry']:g} bytes each, ZADD {bare['insert_us']:g} µs; as listpack "
+                f"{bare['listpack_bytes_per_entry']:g} bytes each, ZADD {bare['listpack_insert_us']:g} µs"
+            )
+        lines.append(line + ")")
+    return lines
 
 
 def main(argv=None) -> None:
