@@ -104,6 +104,8 @@ TEMPLATES = [
                 "config.context_processors.site",
                 "django.template.context_processors.csp",
             ],
+            # In every template without a {% load %}: our {% url %} (the same, faster) and {% icon %}.
+            "builtins": ["config.kernel.template_urls", "accounts.templatetags.chirp"],
         },
     },
 ]

@@ -1,6 +1,10 @@
 """Small template helpers shared by every page."""
 
+import functools
+
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -15,6 +19,18 @@ def avatar(user, size: str = "md"):
     hue = (user.pk or 0) % len(AVATAR_HUES)  # a class (.hue-N), not a style attribute the CSP would refuse
     initial = (user.display_name[:1] or "?").upper()
     return {"profile": user, "size": size, "hue": hue, "initial": initial}
+
+
+@register.simple_tag
+def icon(name: str) -> str:
+    """An SVG from templates/icons, inline. An `{% include %}` of it cost a template render per use,
+    seven per post card; this reads each icon once per process (every time in DEBUG, to see edits)."""
+    return _icon_markup(name) if not settings.DEBUG else _icon_markup.__wrapped__(name)
+
+
+@functools.cache
+def _icon_markup(name: str) -> str:
+    return render_to_string(f"icons/{name}.svg")  # safe markup, as any rendered template
 
 
 @register.simple_tag(takes_context=True)

@@ -11,7 +11,7 @@ import asyncio
 import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as every transactional test here
 
 # Pages and API routes that go to the database in middleware and view; leaving after
 # 0 to 8 ms lands in every phase: session lookup, view, template, response.
