@@ -730,10 +730,29 @@ def report(results: dict, args, record: dict | None = None, record_path: str = "
         f"{live['server_rss_mb']['with_sockets']} MB with {live['sockets']:,} sockets: "
         f"{live['server_mb_per_1000_sockets']} MB per 1,000 sockets",
         *memory_lines(results["memory"]),
+        *celebrity_lines(results.get("celebrities")),
         *searched,
         "- Client-side latencies (including queueing at 16 clients) are in the JSON.",
     ]
     return "\n".join(lines)
+
+
+def celebrity_lines(found: dict | None) -> list[str]:
+    if not found:
+        return []
+    reads = "; ".join(
+        f"{count}: p95 {row['p95_ms']} ms, CPU {row['cpu_ms']['total']} ms/read "
+        f"({row['from_celebrities']} of {row['entries']} posts theirs)"
+        for count, row in found["reads"].items()
+    )
+    fan = found["fan_out"]
+    return [
+        f"- Celebrity path ({found['celebrities']} accounts above {found['threshold']:,} followers; "
+        f"bench/celebrities.py), home page of 20 read with 0 / 1 / 5 / 20 celebrities followed: {reads}",
+        f"- A celebrity post ({fan['followers']:,} followers, all active): {fan['as_celebrity']['inserted']:,} "
+        f"timeline inserts in {fan['as_celebrity']['ms']} ms, against {fan['as_ordinary']['inserted']:,} in "
+        f"{fan['as_ordinary']['ms']} ms fanned out as an ordinary account's: {fan['inserts_saved']:,} inserts saved",
+    ]
 
 
 def memory_lines(found: dict) -> list[str]:
@@ -825,6 +844,9 @@ def measure(args) -> None:
         results = scenarios(stack, data, args, rng)
     finally:
         stack.stop()
+    if not (args.only_home or args.only_search):
+        say("the celebrity path: reads with 0, 1, 5 and 20 followed celebrities, and the fan-out saved")
+        results["celebrities"] = celebrity_rows(args)
     calibration.append(cpu.calibrate())
     results["meta"] = {"scale": args.scale, "server": args.server, "heavy_following": data["heavy_following"],
                        "dataset": args.dataset, "when": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(),
@@ -845,6 +867,24 @@ def measure(args) -> None:
         record_path.parent.mkdir(exist_ok=True)
         record_path.write_text(json.dumps(new_record(results, record), indent=2) + "\n")
         say(f"recorded CPU per request in {record_path.relative_to(ROOT)}: commit it")
+
+
+def celebrity_rows(args) -> dict:
+    """bench/celebrities.py on its own data set: a database and a Redis database beside the bench's."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    database = urlsplit(args.database_url)
+    redis = urlsplit(args.redis_url)
+    env = {
+        **stack_env(args),
+        "DATABASE_URL": urlunsplit(database._replace(path=database.path + "_celebrities")),
+        "REDIS_URL": urlunsplit(redis._replace(path="/1" if redis.path in ("", "/", "/0") else "/0")),
+    }
+    found = subprocess.run(
+        [PYTHON, "-m", "bench.celebrities", "--scale", args.scale], cwd=ROOT, env=env, check=True,
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    return json.loads(found.stdout.strip().splitlines()[-1])
 
 
 def new_record(results: dict, previous: dict | None) -> dict:
