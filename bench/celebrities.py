@@ -26,46 +26,15 @@ import argparse
 import json
 import os
 import random
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from bench.experiment import cpu_groups, ensure_data, follow_exactly, say, setup_django, timed
+
 FOLLOWED = (0, 1, 5, 20)
 SIZES = {  # users: twice the threshold, so the stars (followed by about half of everyone) are above it
     "full": {"users": 24_000, "tweets": 240_000, "stars": 20, "threshold": 10_000, "reads": 400},
     "small": {"users": 1_000, "tweets": 10_000, "stars": 20, "threshold": 400, "reads": 60},
 }
-
-
-def say(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def build_argv(size: dict) -> list[str]:
-    return ["--users", str(size["users"]), "--tweets", str(size["tweets"]), "--celebrities", str(size["stars"])]
-
-
-def ensure_data(scale: str, size: dict) -> None:
-    """Build this experiment's data set unless its database holds it already."""
-    import psycopg
-
-    from bench.build import parameters, stored_parameters
-
-    url = os.environ["DATABASE_URL"]
-    base, _, name = url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"], cwd=ROOT, check=True)
-    wanted = parameters(scale, 5, users=size["users"], tweets=size["tweets"], stars=size["stars"])
-    with psycopg.connect(url) as conn:
-        built = stored_parameters(conn)
-    if built != wanted:
-        say(f"building the celebrity data set ({size['users']:,} users, {size['stars']} celebrities)")
-        subprocess.run([PYTHON, "-m", "bench.build", "--scale", scale, *build_argv(size)], cwd=ROOT, check=True)
 
 
 def celebrities() -> list[int]:
@@ -82,11 +51,9 @@ def celebrities() -> list[int]:
 
 def set_up_readers(stars: list[int], ordinary_count: int = 100) -> dict[int, int]:
     """Four readers with the same 100 ordinary followees and 0, 1, 5 or 20 celebrities: {followed: user id}."""
-    from django.db import transaction
     from django.db.models import Count
 
     from accounts.models import User
-    from social.graph.models import Follow
 
     ordinary = list(
         User.objects.exclude(pk__in=stars).filter(tweets__isnull=False).annotate(n=Count("tweets"))
@@ -94,66 +61,29 @@ def set_up_readers(stars: list[int], ordinary_count: int = 100) -> dict[int, int
     )  # fmt: skip
     followees, candidates = ordinary[:ordinary_count], ordinary[ordinary_count:]
     readers = dict(zip(FOLLOWED, candidates, strict=False))
-    with transaction.atomic():
-        Follow.objects.filter(follower_id__in=readers.values()).delete()
-        Follow.objects.bulk_create(
-            Follow(follower_id=reader, followee_id=followee)
-            for count, reader in readers.items()
-            for followee in followees + stars[:count]
-        )
-        for reader in readers.values():
-            User.objects.filter(pk=reader).update(following_count=Follow.objects.filter(follower_id=reader).count())
+    for count, reader in readers.items():
+        follow_exactly(reader, followees + stars[:count])
     return readers
-
-
-def cpu_groups() -> dict:
-    from django.db import connection
-
-    from bench import cpu
-    from timelines.store import TimelineStore
-
-    groups = {"web": {"pids": [os.getpid()]}}
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid(), current_database()")
-        backend, database = cursor.fetchone()
-    postmaster = cpu.postmaster_of(backend)
-    if postmaster:
-        groups["db"] = {"postmaster": postmaster, "database": database}
-    redis = cpu.redis_pid(TimelineStore().redis.info("server").get("process_id"))
-    if redis:
-        groups["redis"] = {"pids": [redis]}
-    return groups
 
 
 def reads(readers: dict[int, int], rounds: int) -> dict:
     """Each reader's first page, `rounds` times, one reader after another: latency and CPU per read."""
     from accounts.models import User
-    from bench import cpu
     from config.kernel.api.pagination import PageRequest
     from timelines.selectors import celebrities_followed, home_timeline
 
-    viewers = {count: User.objects.get(pk=pk) for count, pk in readers.items()}
-    for viewer in viewers.values():
-        home_timeline(viewer, PageRequest(cursor=None, limit=20))  # builds the timeline and the recent sets
     groups = cpu_groups()
     found = {}
-    for count, viewer in viewers.items():
-        followed = set(celebrities_followed(viewer.pk))
-        samples = []
-        before = cpu.sample(groups)
-        for _ in range(rounds):
-            started = time.perf_counter()
-            entries, _ = home_timeline(viewer, PageRequest(cursor=None, limit=20))
-            samples.append((time.perf_counter() - started) * 1000)
-        after = cpu.sample(groups)
-        samples.sort()
+    for count, pk in readers.items():
+        viewer = User.objects.get(pk=pk)
+        first_page = PageRequest(cursor=None, limit=20)
+        entries, _ = home_timeline(viewer, first_page)  # builds the timeline and the recent sets
+        followed = set(celebrities_followed(pk))
         found[count] = {
             "entries": len(entries),
             "celebrities_followed": len(followed),
             "from_celebrities": sum(1 for entry in entries if entry.author_id in followed),
-            "p50_ms": round(samples[len(samples) // 2], 3),
-            "p95_ms": round(samples[int(len(samples) * 0.95)], 3),
-            "cpu_ms": cpu.per_request(before, after, rounds),
+            **timed(lambda viewer=viewer, page=first_page: home_timeline(viewer, page), rounds, groups),
         }
     return found
 
@@ -206,12 +136,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     size = SIZES[args.scale]
     os.environ["TIMELINE_FANOUT_MAX_FOLLOWERS"] = str(size["threshold"])
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    ensure_data(args.scale, size)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    ensure_data(args.scale, {key: size[key] for key in ("users", "tweets", "stars")})
+    setup_django()
     from timelines.store import TimelineStore, forget_generations
 
     TimelineStore().redis.flushdb()  # this experiment's own Redis database

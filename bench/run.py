@@ -731,6 +731,7 @@ def report(results: dict, args, record: dict | None = None, record_path: str = "
         f"{live['server_mb_per_1000_sockets']} MB per 1,000 sockets",
         *memory_lines(results["memory"]),
         *celebrity_lines(results.get("celebrities")),
+        *grid_lines(results.get("grid")),
         *searched,
         "- Client-side latencies (including queueing at 16 clients) are in the JSON.",
     ]
@@ -753,6 +754,28 @@ def celebrity_lines(found: dict | None) -> list[str]:
         f"timeline inserts in {fan['as_celebrity']['ms']} ms, against {fan['as_ordinary']['inserted']:,} in "
         f"{fan['as_ordinary']['ms']} ms fanned out as an ordinary account's: {fan['inserts_saved']:,} inserts saved",
     ]
+
+
+def grid_lines(found: dict | None) -> list[str]:
+    """The scale grid as a table: one row per tweets stored and followees, Redis against SQL."""
+    if not found:
+        return []
+    lines = [
+        "",
+        f"Home read, Redis against SQL (bench/grid.py; {found['users']:,} accounts; first page of 20, in process):",
+        "",
+        "| tweets | following | Redis p95 ms | Redis CPU ms/read | SQL p95 ms | SQL CPU ms/read (db) | SQL/Redis CPU |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for tweets, readers in found["grid"].items():
+        for following, row in readers.items():
+            redis, sql = row["redis"], row["sql"]
+            ratio = (sql["cpu_ms"]["total"] or 0) / max(redis["cpu_ms"]["total"] or 0, 0.001)
+            lines.append(
+                f"| {int(tweets):,} | {int(following):,} | {redis['p95_ms']} | {redis['cpu_ms']['total']} | "
+                f"{sql['p95_ms']} | {sql['cpu_ms']['total']} ({sql['cpu_ms']['db']}) | {ratio:.1f}x |"
+            )
+    return [*lines, ""]
 
 
 def memory_lines(found: dict) -> list[str]:
@@ -846,7 +869,9 @@ def measure(args) -> None:
         stack.stop()
     if not (args.only_home or args.only_search):
         say("the celebrity path: reads with 0, 1, 5 and 20 followed celebrities, and the fan-out saved")
-        results["celebrities"] = celebrity_rows(args)
+        results["celebrities"] = experiment_rows(args, "bench.celebrities", "_celebrities", redis_db=1)
+        say("Redis against SQL by followees and tweets stored (the scale grid)")
+        results["grid"] = experiment_rows(args, "bench.grid", "_grid", redis_db=2)
     calibration.append(cpu.calibrate())
     results["meta"] = {"scale": args.scale, "server": args.server, "heavy_following": data["heavy_following"],
                        "dataset": args.dataset, "when": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(),
@@ -869,21 +894,21 @@ def measure(args) -> None:
         say(f"recorded CPU per request in {record_path.relative_to(ROOT)}: commit it")
 
 
-def celebrity_rows(args) -> dict:
-    """bench/celebrities.py on its own data set: a database and a Redis database beside the bench's."""
+def experiment_rows(args, module: str, suffix: str, redis_db: int) -> dict:
+    """An in-process experiment (bench/celebrities.py, bench/grid.py) on data sets of its own: in databases
+    named after the bench's (+ `suffix`) and a Redis database of its own, so the bench's data stay as built."""
     from urllib.parse import urlsplit, urlunsplit
 
-    database = urlsplit(args.database_url)
-    redis = urlsplit(args.redis_url)
+    database, redis = urlsplit(args.database_url), urlsplit(args.redis_url)
+    own_redis = redis_db if redis.path.strip("/") in ("", "0") else 0  # any database but the bench's
     env = {
         **stack_env(args),
-        "DATABASE_URL": urlunsplit(database._replace(path=database.path + "_celebrities")),
-        "REDIS_URL": urlunsplit(redis._replace(path="/1" if redis.path in ("", "/", "/0") else "/0")),
+        "DATABASE_URL": urlunsplit(database._replace(path=database.path + suffix)),
+        "REDIS_URL": urlunsplit(redis._replace(path=f"/{own_redis}")),
     }
     found = subprocess.run(
-        [PYTHON, "-m", "bench.celebrities", "--scale", args.scale], cwd=ROOT, env=env, check=True,
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [PYTHON, "-m", module, "--scale", args.scale], cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True
+    )
     return json.loads(found.stdout.strip().splitlines()[-1])
 
 

@@ -14,16 +14,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(settings):
-    """20 celebrities (4 followers each, over a threshold of 3) and 7 ordinary accounts with a post each."""
-    settings.TIMELINE_FANOUT_MAX_FOLLOWERS = 3
+    """20 celebrities (8 fans each, over a threshold of 5) and 7 ordinary accounts with a post each."""
+    settings.TIMELINE_FANOUT_MAX_FOLLOWERS = 5  # ordinary accounts end with 4 followers at most: the readers
     ordinary = UserFactory.create_batch(7)
+    fans = UserFactory.create_batch(8)  # no posts: never picked as ordinary accounts or readers
     stars = UserFactory.create_batch(20)
     for person in ordinary:
         Tweet.objects.create(author=person, text=f"hello from {person.username}")
     for star in stars:
         Tweet.objects.create(author=star, text=f"a word from {star.username}")
-        Follow.objects.bulk_create(Follow(follower=fan, followee=star) for fan in ordinary[:4])
-    User.objects.filter(pk__in=[s.pk for s in stars]).update(followers_count=4)
+        Follow.objects.bulk_create(Follow(follower=fan, followee=star) for fan in fans)
+    User.objects.filter(pk__in=[s.pk for s in stars]).update(followers_count=len(fans))
     return {"stars": [s.pk for s in stars], "ordinary": [o.pk for o in ordinary]}
 
 
@@ -44,7 +45,7 @@ def test_the_readers_follow_the_same_accounts_and_0_1_5_or_20_celebrities(world)
 
 def test_a_celebrity_post_saves_a_fan_out_to_every_active_follower(world):
     saved = celebrities.fan_out_saved(world["stars"][0])
-    assert saved["followers"] == 4
+    assert saved["followers"] == 8
     assert saved["as_celebrity"]["inserted"] == 0  # merged at read time instead
-    assert saved["as_ordinary"]["inserted"] == 4
-    assert saved["inserts_saved"] == 4
+    assert saved["as_ordinary"]["inserted"] == 8
+    assert saved["inserts_saved"] == 8
