@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.kernel.middleware.ServerTimingMiddleware",
     "config.kernel.request_context.RequestContextMiddleware",
+    "config.kernel.middleware.DefaultLanguageMiddleware",  # one language: get_language() on its fast path
     "config.kernel.guards.RetryAfterMiddleware",  # every 429 says when to come back
     "config.kernel.guards.NulByteMiddleware",  # NUL in a path, query or body: 400 before anything looks it up
     "config.metrics.RequestMetricsMiddleware",
@@ -421,6 +422,11 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Two choice sets share the field name "state": each gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "MediaStateEnum": ["processing", "ready", "failed"],
+        "FollowStateEnum": ["following", "requested", "none"],
+    },
     # The docs page's scripts come from drf-spectacular-sidecar's static files, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
