@@ -13,7 +13,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.db.models.functions import Greatest, Upper
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from accounts.models import User
@@ -82,8 +82,31 @@ def _link_hashtags(tweet: Tweet, tags: Sequence[str]) -> None:
     TweetHashtag.objects.bulk_create([TweetHashtag(tweet=tweet, hashtag=h) for h in hashtags], ignore_conflicts=True)
 
 
-def _bump(tweet_id: int, field: str, delta: int) -> None:
-    Tweet.objects.filter(pk=tweet_id).update(**{field: Greatest(F(field) + delta, 0)})
+def _bump(tweet_id: int, field: str, delta: int) -> int | None:
+    """Adds `delta` to one of a tweet's counts (never below 0); the new count, None if the tweet is gone.
+
+    One UPDATE ... RETURNING, so a like or retweet needs no second query to show the new count.
+    """
+    column = Tweet._meta.get_field(field).column  # one of our count fields, never input
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {Tweet._meta.db_table} SET "{column}" = GREATEST("{column}" + %s, 0) '  # noqa: S608
+            f'WHERE id = %s RETURNING "{column}"',
+            [delta, tweet_id],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _like_once(user: User, tweet: Tweet) -> bool:
+    """Records the like unless it is there already (one INSERT, no savepoint): True if it is new."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Like._meta.db_table} (user_id, tweet_id, created_at) VALUES (%s, %s, %s) "  # noqa: S608
+            "ON CONFLICT (user_id, tweet_id) DO NOTHING RETURNING id",
+            [user.pk, tweet.pk, timezone.now()],
+        )
+        return cursor.fetchone() is not None
 
 
 def _visible_target(tweet_id, viewer, *, field: str) -> Tweet:
@@ -320,11 +343,9 @@ def tweet_delete(*, actor: User, tweet: Tweet) -> None:
 @transaction.atomic
 def like_create(*, user: User, tweet_id: int) -> Tweet:
     target = _visible_target(tweet_id, user, field="tweetId")
-    _, created = Like.objects.get_or_create(user=user, tweet=target)
-    if created:
+    if _like_once(user, target):
         abuse.check(abuse.LIKE, user)  # only a new like counts; a refusal takes it back with the transaction
-        _bump(target.pk, "like_count", +1)
-        target.refresh_from_db(fields=["like_count"])
+        target.like_count = _bump(target.pk, "like_count", +1)
         hooks.liked(user=user, tweet=target)
     return target
 
@@ -334,8 +355,7 @@ def like_delete(*, user: User, tweet_id: int) -> Tweet:
     target = _visible_target(tweet_id, user, field="tweetId")
     deleted, _ = Like.objects.filter(user=user, tweet=target).delete()
     if deleted:
-        _bump(target.pk, "like_count", -1)
-        target.refresh_from_db(fields=["like_count"])
+        target.like_count = _bump(target.pk, "like_count", -1)
         hooks.unliked(user=user, tweet=target)
     return target
 
@@ -358,8 +378,7 @@ def retweet_create(*, user: User, tweet_id: int) -> tuple[Tweet, Tweet]:
                 retweet = Tweet.objects.create(author=user, retweet_of=target)
         except IntegrityError:  # a concurrent double click made it first
             return target, Tweet.objects.get(author=user, retweet_of=target)
-        _bump(target.pk, "retweet_count", +1)
-        target.refresh_from_db(fields=["retweet_count"])
+        target.retweet_count = _bump(target.pk, "retweet_count", +1)
         hooks.retweeted(user=user, tweet=target, retweet=retweet)
         return target, retweet
 
@@ -372,8 +391,7 @@ def retweet_delete(*, user: User, tweet: Tweet | None = None, tweet_id: int | No
     rows = list(Tweet.objects.filter(author=user, retweet_of=target).values_list("pk", flat=True))
     if rows:
         Tweet.objects.filter(pk__in=rows).delete()
-        _bump(target.pk, "retweet_count", -1)
-        target.refresh_from_db(fields=["retweet_count"])
+        target.retweet_count = _bump(target.pk, "retweet_count", -1)
         hooks.unretweeted(user=user, tweet=target, entry_ids=rows)
     return target
 

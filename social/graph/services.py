@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from itertools import batched
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F
-from django.db.models.functions import Greatest
+from django.utils import timezone
 
 from accounts.models import User
 from config.kernel import abuse
@@ -21,8 +21,17 @@ from social.graph.visibility import RelationSet
 FOLLOWING, REQUESTED, NONE = "following", "requested", "none"
 
 
-def _count(user_id: int, field: str, delta: int) -> None:
-    User.objects.filter(pk=user_id).update(**{field: Greatest(F(field) + delta, 0)})
+def _count_pair(follower_id: int, followee_id: int, delta: int) -> None:
+    """Moves the follower's following count and the followee's followers count (never below 0) in one UPDATE."""
+    table = User._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET "  # noqa: S608 - our table name, values as parameters
+            "following_count = CASE WHEN id = %s THEN GREATEST(following_count + %s, 0) ELSE following_count END, "
+            "followers_count = CASE WHEN id = %s THEN GREATEST(followers_count + %s, 0) ELSE followers_count END "
+            "WHERE id IN (%s, %s)",
+            [follower_id, delta, followee_id, delta, follower_id, followee_id],
+        )
 
 
 def _sync_timelines(*pairs: tuple[int, int]) -> None:
@@ -32,13 +41,15 @@ def _sync_timelines(*pairs: tuple[int, int]) -> None:
 
 def _make_follow(follower_id: int, followee_id: int) -> bool:
     """Create the follow, move both counts, and bring the followee's posts into the timeline."""
-    try:
-        with transaction.atomic():
-            Follow.objects.create(follower_id=follower_id, followee_id=followee_id)
-    except IntegrityError:
-        return False
-    _count(follower_id, "following_count", +1)
-    _count(followee_id, "followers_count", +1)
+    with connection.cursor() as cursor:  # one INSERT, no savepoint: a repeat (a double click) is no error
+        cursor.execute(
+            f"INSERT INTO {Follow._meta.db_table} (follower_id, followee_id, created_at) VALUES (%s, %s, %s) "  # noqa: S608
+            "ON CONFLICT (follower_id, followee_id) DO NOTHING RETURNING id",
+            [follower_id, followee_id, timezone.now()],
+        )
+        if cursor.fetchone() is None:
+            return False
+    _count_pair(follower_id, followee_id, +1)
     _sync_timelines((follower_id, followee_id))
     return True
 
@@ -46,8 +57,7 @@ def _make_follow(follower_id: int, followee_id: int) -> bool:
 def _drop_follow(follower_id: int, followee_id: int, *, sync: bool = True) -> bool:
     deleted, _ = Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).delete()
     if deleted:
-        _count(follower_id, "following_count", -1)
-        _count(followee_id, "followers_count", -1)
+        _count_pair(follower_id, followee_id, -1)
         if sync:
             _sync_timelines((follower_id, followee_id))
     return bool(deleted)
