@@ -67,7 +67,8 @@ def conversation_json(view: ConversationView, request=None) -> dict:
 
 class MessageImageSerializer(serializers.Serializer):
     id = IdField()
-    url = serializers.URLField()
+    state = serializers.ChoiceField(choices=["processing", "ready", "failed"])
+    url = serializers.URLField(allow_null=True, help_text="Null until the image is ready (`state`).")
     thumbnailUrl = serializers.URLField(allow_null=True)
     type = serializers.CharField()
     width = serializers.IntegerField()
