@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import cpu, memory, searching, services
+from bench import card_cache, cpu, memory, searching, services
 from bench.build import ScaleError, add_size_options, parameters, size_argv, size_options, stored_parameters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -372,6 +372,8 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
     results["fanout_throughput"] = fanout_throughput(web, data, store)
     say("timeline ids alone: Redis against SQL for the heavy reader")
     results["id_reads"] = id_reads()
+    say("a tweet cache at its best: a page's cards from Redis against the query")
+    results["card_cache"] = card_cache.measure(rounds=300 if args.scale == "full" else 60)
     say(f"live events: a like over HTTP to the frame, {len(data['recipients']):,} open sockets")
     results["live_event"] = live_events(stack, data, work_dir, actions=300 if args.scale == "full" else 60)
     say("memory: each process kind's peak, and what the home timelines cost in Redis")
@@ -618,6 +620,18 @@ def id_reads(rounds: int = 500) -> dict:
 # --- report ------------------------------------------------------------------------------------
 
 
+def card_cache_line(results: dict) -> str:
+    sql, redis = results["card_cache"]["sql"]["cpu_ms"], results["card_cache"]["redis"]["cpu_ms"]
+    home = results["home_api"]["cpu_ms"]["total"]
+    saved = (sql["total"] or 0) - (redis["total"] or 0)
+    share = f"{saved / home * 100:.0f} % of a home API request's {home} ms" if home else "n/a"
+    return (
+        f"- Tweet cache at its best (every card in Redis, bench/card_cache.py): a page's 25 cards cost "
+        f"{sql['total']} ms of CPU from the query (web {sql['web']}, db {sql['db']}), {redis['total']} ms "
+        f"from Redis (web {redis['web']}, redis {redis['redis']}): {saved:.2f} ms saved, {share}"
+    )
+
+
 def upload_line(row: dict) -> str:
     idle, busy, uploads = row["idle"]["server_ms"], row["with_uploads"]["server_ms"], row["uploads"]
     refused = uploads["error_samples"].get("413", 0) + uploads["count"] - uploads["errors"]
@@ -721,6 +735,7 @@ def report(results: dict, args, record: dict | None = None, record_path: str = "
         f"- The timeline read alone (20 ids, heavy reader): Redis p95 {results['id_reads']['redis']['p95']} ms, "
         f"SQL p95 {results['id_reads']['sql']['p95']} ms "
         f"({results['id_reads']['sql']['p95'] / max(results['id_reads']['redis']['p95'], 0.001):.1f}x)",
+        card_cache_line(results),
         upload_line(results["upload_contention"]),
         f"- Live event, a like over HTTP to the `notification` frame at the recipient, "
         f"{live['sockets']:,} sockets open: p50 {live['ms']['p50']} ms, p95 {live['ms']['p95']} ms, "

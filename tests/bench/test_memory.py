@@ -45,7 +45,7 @@ def test_home_timelines_are_measured_against_a_bare_sorted_set():
     assert found["entries_per_timeline"] == 225.0  # 900 entries over 4 sets, sentinels left out
     assert found["bare_zset"]["entries"] == 300
     # The same entries cost what a bare set of them does, give or take the key and sentinel...
-    assert 1.0 <= found["vs_bare_zset"] < 1.2
+    assert 0.9 <= found["vs_bare_zset"] < 1.2  # a skiplist's node sizes are random: either way by a little
     # ...several times the data in Redis's default encoding, far less as listpack.
     assert found["bytes_per_entry"] > 3 * memory.RAW_ENTRY_BYTES
     assert found["bare_zset"]["listpack_bytes_per_entry"] < found["bare_zset"]["bytes_per_entry"] / 2
