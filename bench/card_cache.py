@@ -14,6 +14,7 @@ edits, deletes, counts, profile and visibility changes.
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import random
 
@@ -40,7 +41,7 @@ def measure(rounds: int = 300, seed: int = 3) -> dict:
     for page in wanted:  # fill the would-be cache
         client.mset({KEY.format(t.pk): pickle.dumps(t) for t in load_cards(page)})
     groups = cpu_groups()
-    turn = iter(range(10**9))
+    turn = itertools.count()
 
     def from_sql():
         load_cards(wanted[next(turn) % rounds])

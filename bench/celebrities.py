@@ -28,7 +28,7 @@ import os
 import random
 import time
 
-from bench.experiment import cpu_groups, ensure_data, follow_exactly, say, setup_django, timed
+from bench.experiment import cpu_groups, ensure_data, first_page, follow_exactly, say, setup_django, timed
 
 FOLLOWED = (0, 1, 5, 20)
 SIZES = {  # users: twice the threshold, so the stars (followed by about half of everyone) are above it
@@ -68,22 +68,19 @@ def set_up_readers(stars: list[int], ordinary_count: int = 100) -> dict[int, int
 
 def reads(readers: dict[int, int], rounds: int) -> dict:
     """Each reader's first page, `rounds` times, one reader after another: latency and CPU per read."""
-    from accounts.models import User
-    from config.kernel.api.pagination import PageRequest
-    from timelines.selectors import celebrities_followed, home_timeline
+    from timelines.selectors import celebrities_followed
 
     groups = cpu_groups()
     found = {}
     for count, pk in readers.items():
-        viewer = User.objects.get(pk=pk)
-        first_page = PageRequest(cursor=None, limit=20)
-        entries, _ = home_timeline(viewer, first_page)  # builds the timeline and the recent sets
+        read = first_page(pk)
+        entries = read()  # builds the timeline and the recent sets
         followed = set(celebrities_followed(pk))
         found[count] = {
             "entries": len(entries),
             "celebrities_followed": len(followed),
             "from_celebrities": sum(1 for entry in entries if entry.author_id in followed),
-            **timed(lambda viewer=viewer, page=first_page: home_timeline(viewer, page), rounds, groups),
+            **timed(read, rounds, groups),
         }
     return found
 

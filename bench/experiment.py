@@ -93,6 +93,16 @@ def timed(read: Callable[[], object], rounds: int, groups: dict) -> dict:
     }
 
 
+def first_page(user_id: int) -> Callable[[], list]:
+    """A read of the user's first home page of 20, as the API makes it (selector and hydration)."""
+    from accounts.models import User
+    from config.kernel.api.pagination import PageRequest
+    from timelines.selectors import home_timeline
+
+    viewer, page = User.objects.get(pk=user_id), PageRequest(cursor=None, limit=20)
+    return lambda: home_timeline(viewer, page)[0]
+
+
 def follow_exactly(reader: int, followees: list[int]) -> None:
     """Make `reader` follow exactly `followees`, with the follow counters kept right."""
     from django.db import connection, transaction

@@ -26,7 +26,7 @@ import json
 import os
 import random
 
-from bench.experiment import cpu_groups, ensure_data, follow_exactly, say, setup_django, timed
+from bench.experiment import cpu_groups, ensure_data, first_page, follow_exactly, say, setup_django, timed
 
 SIZES = {
     "full": {"users": 6_000, "tweets": (500_000, 5_000_000), "following": (100, 1_000, 5_000), "reads": 200},
@@ -51,23 +51,18 @@ def set_up_readers(following: tuple[int, ...]) -> dict[int, int]:
 def measure(readers: dict[int, int], rounds: int) -> dict:
     from django.test import override_settings
 
-    from accounts.models import User
-    from config.kernel.api.pagination import PageRequest
-    from timelines.selectors import home_timeline
-
     groups = cpu_groups()
     found = {}
     for count, pk in readers.items():
-        viewer = User.objects.get(pk=pk)
-        page = PageRequest(cursor=None, limit=20)
-        redis_ids = [e.pk for e in home_timeline(viewer, page)[0]]  # builds the sorted set
+        read = first_page(pk)
+        redis_ids = [e.pk for e in read()]  # builds the sorted set
         with override_settings(TIMELINE_READ_FROM_SQL=True):
-            sql_ids = [e.pk for e in home_timeline(viewer, page)[0]]
+            sql_ids = [e.pk for e in read()]
         runs: dict[str, list] = {"redis": [], "sql": []}
         for _ in range(ROUNDS):
-            runs["redis"].append(timed(lambda v=viewer, p=page: home_timeline(v, p), rounds // ROUNDS, groups))
+            runs["redis"].append(timed(read, rounds // ROUNDS, groups))
             with override_settings(TIMELINE_READ_FROM_SQL=True):
-                runs["sql"].append(timed(lambda v=viewer, p=page: home_timeline(v, p), rounds // ROUNDS, groups))
+                runs["sql"].append(timed(read, rounds // ROUNDS, groups))
         found[count] = {
             # SQL's page can come up short where retweets of one post group together; Redis's keeps filling.
             "sql_page_within_redis": set(sql_ids) <= set(redis_ids),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from urllib.parse import quote
 
 from django import template
 from django.template import defaulttags
@@ -47,8 +48,6 @@ def _shape(urlconf, prefix: str, language, view_name: str, kinds: tuple[str, ...
 
     `language` is only part of the key: patterns under i18n_patterns reverse per language.
     """
-    from urllib.parse import quote
-
     candidates = get_resolver(urlconf).reverse_dict.getlist(view_name)
     if len(candidates) != 1:
         return None
