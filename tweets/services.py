@@ -21,7 +21,7 @@ from config.kernel import abuse, ids, text
 from config.kernel import media as pipeline
 from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
 from config.kernel.media_tasks import process_after_commit
-from config.kernel.sql import counted
+from config.kernel.sql import counted, insert_once
 from config.kernel.tasks import after_commit
 from social.graph.visibility import RelationSet
 from tweets import hooks, media
@@ -96,17 +96,6 @@ def _bump(tweet_id: int, field: str, delta: int) -> int | None:
         )
         row = cursor.fetchone()
     return row[0] if row else None
-
-
-def _like_once(user: User, tweet: Tweet) -> bool:
-    """Records the like unless it is there already (one INSERT, no savepoint): True if it is new."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Like._meta.db_table} (user_id, tweet_id, created_at) VALUES (%s, %s, %s) "  # noqa: S608
-            "ON CONFLICT (user_id, tweet_id) DO NOTHING RETURNING id",
-            [user.pk, tweet.pk, timezone.now()],
-        )
-        return cursor.fetchone() is not None
 
 
 def _visible_target(tweet_id, viewer, *, field: str) -> Tweet:
@@ -343,7 +332,7 @@ def tweet_delete(*, actor: User, tweet: Tweet) -> None:
 @transaction.atomic
 def like_create(*, user: User, tweet_id: int) -> Tweet:
     target = _visible_target(tweet_id, user, field="tweetId")
-    if _like_once(user, target):
+    if insert_once(Like, user_id=user.pk, tweet_id=target.pk, created_at=timezone.now()):
         abuse.check(abuse.LIKE, user)  # only a new like counts; a refusal takes it back with the transaction
         target.like_count = _bump(target.pk, "like_count", +1)
         hooks.liked(user=user, tweet=target)

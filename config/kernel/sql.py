@@ -18,6 +18,26 @@ def any_of(column: str, values: Sequence) -> tuple[str, list]:
     return f"{column} = ANY(%s)", [list(values)]
 
 
+def insert_once(model, **values) -> bool:
+    """Inserts a row unless one with the same unique values is there already: True if it is new.
+
+    One `INSERT ... ON CONFLICT DO NOTHING RETURNING` instead of get_or_create's
+    SELECT, savepoint and INSERT (a like or follow clicked twice is no error).
+    Values are field names (`user_id=...`); the conflict may be on any unique
+    constraint of the table.
+    """
+    from django.db import connection
+
+    columns = [model._meta.get_field(name).column for name in values]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "  # noqa: S608 - names from the model
+            f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT DO NOTHING RETURNING 1",
+            list(values.values()),
+        )
+        return cursor.fetchone() is not None
+
+
 def counted(model, key: str, by: str):
     """How many `model` rows by active accounts point at the outer row through `key` (0 when none)."""
     rows = model.objects.filter(**{key: OuterRef("pk"), f"{by}__is_active": True})

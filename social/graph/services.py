@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from config.kernel import abuse
 from config.kernel.errors import Forbidden, NotFound
-from config.kernel.sql import counted
+from config.kernel.sql import counted, insert_once
 from config.kernel.tasks import after_commit
 from social.graph import hooks
 from social.graph.models import Block, Follow, FollowRequest, Mute
@@ -41,14 +41,8 @@ def _sync_timelines(*pairs: tuple[int, int]) -> None:
 
 def _make_follow(follower_id: int, followee_id: int) -> bool:
     """Create the follow, move both counts, and bring the followee's posts into the timeline."""
-    with connection.cursor() as cursor:  # one INSERT, no savepoint: a repeat (a double click) is no error
-        cursor.execute(
-            f"INSERT INTO {Follow._meta.db_table} (follower_id, followee_id, created_at) VALUES (%s, %s, %s) "  # noqa: S608
-            "ON CONFLICT (follower_id, followee_id) DO NOTHING RETURNING id",
-            [follower_id, followee_id, timezone.now()],
-        )
-        if cursor.fetchone() is None:
-            return False
+    if not insert_once(Follow, follower_id=follower_id, followee_id=followee_id, created_at=timezone.now()):
+        return False
     _count_pair(follower_id, followee_id, +1)
     _sync_timelines((follower_id, followee_id))
     return True
