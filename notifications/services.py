@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from config.kernel.errors import NotFound, ServiceError
+from config.kernel.sql import insert_once
 from config.kernel.tasks import after_commit, enqueue
 from notifications import presence
 from notifications.models import Notification
@@ -43,12 +43,14 @@ def notify(*, recipient: User, actor: User, verb: str, tweet=None) -> Notificati
     """Record that `actor` did `verb` (to `tweet`) and tell `recipient`; None when it mustn't."""
     if not _deliverable(recipient, actor, verb, tweet):
         return None
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(recipient=recipient, actor=actor, verb=verb, tweet=tweet)
-    except IntegrityError:
+    now = timezone.now()
+    values = {"recipient_id": recipient.pk, "actor_id": actor.pk, "verb": verb, "created_at": now}
+    pk = insert_once(Notification, **values, tweet_id=tweet.pk if tweet is not None else None)
+    if pk is None:
         return None  # the same action already notified them
-    _push(recipient.pk, notification.pk)
+    notification = Notification(pk=pk, recipient=recipient, actor=actor, verb=verb, tweet=tweet, created_at=now)
+    notification._state.adding = False  # it is in the table, as if loaded from it
+    _push(recipient.pk, pk)
     return notification
 
 

@@ -21,7 +21,7 @@ from config.kernel import abuse, ids, text
 from config.kernel import media as pipeline
 from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
 from config.kernel.media_tasks import process_after_commit
-from config.kernel.sql import counted, insert_once
+from config.kernel.sql import counted, insert_once, select_with_parent
 from config.kernel.tasks import after_commit
 from social.graph.visibility import RelationSet
 from tweets import hooks, media
@@ -98,15 +98,20 @@ def _bump(tweet_id: int, field: str, delta: int) -> int | None:
     return row[0] if row else None
 
 
+def _tweet_with_author(tweet_id) -> Tweet | None:
+    found = select_with_parent(Tweet, "author", id=tweet_id)
+    return found[0] if found else None
+
+
 def _visible_target(tweet_id, viewer, *, field: str) -> Tweet:
     """The tweet acted on (a retweet stands for its original).
 
     A block between the two people is a 403 that says so; a post the viewer
     may not see, or that is gone, is a 404.
     """
-    target = Tweet.objects.select_related("author", "retweet_of__author").filter(pk=tweet_id).first()
+    target = _tweet_with_author(tweet_id)
     if target is not None and target.retweet_of_id:
-        target = target.retweet_of
+        target = _tweet_with_author(target.retweet_of_id)  # rare: most actions name the original
     if target is None:
         raise NotFound(GONE, field=field)
     relations = RelationSet.for_viewer(viewer, [target.author_id])

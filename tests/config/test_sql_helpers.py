@@ -4,16 +4,20 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.kernel.sql import insert_once
+from config.kernel.sql import insert_once, select_with_parent
+from notifications.models import Notification
 from social.graph.models import Follow
 from tests.factories import UserFactory
+from tweets.models import Tweet
 
 pytestmark = pytest.mark.django_db
 
 
 def test_insert_once_adds_a_row_the_first_time_only():
     ann, bob = UserFactory(), UserFactory()
-    assert insert_once(Follow, follower_id=ann.pk, followee_id=bob.pk, created_at=timezone.now())
+    pk = insert_once(Follow, follower_id=ann.pk, followee_id=bob.pk, created_at=timezone.now())
+    assert pk == Follow.objects.get(follower=ann, followee=bob).pk
+    assert insert_once(Follow, follower_id=ann.pk, followee_id=bob.pk, created_at=timezone.now()) is None
     assert not insert_once(Follow, follower_id=ann.pk, followee_id=bob.pk, created_at=timezone.now())
     assert Follow.objects.filter(follower=ann, followee=bob).count() == 1
     # The transaction is still usable after the repeat: no error was raised and caught.
@@ -24,3 +28,32 @@ def test_insert_once_still_refuses_what_breaks_a_check():
     ann = UserFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_once(Follow, follower_id=ann.pk, followee_id=ann.pk, created_at=timezone.now())  # follow_not_self
+
+
+def test_insert_once_respects_partial_unique_indexes():
+    ann, bob = UserFactory(), UserFactory()
+    tweet = Tweet.objects.create(author=bob, text="hi")
+    values = {"recipient_id": bob.pk, "actor_id": ann.pk, "verb": "like", "created_at": timezone.now()}
+    assert insert_once(Notification, **values, tweet_id=tweet.pk)
+    assert insert_once(Notification, **values, tweet_id=tweet.pk) is None  # notify_once (tweet set)
+    assert insert_once(Notification, **{**values, "verb": "follow"}, tweet_id=None)
+    assert insert_once(Notification, **{**values, "verb": "follow"}, tweet_id=None) is None  # notify_once_no_tweet
+    assert Notification.objects.count() == 2
+
+
+def test_select_with_parent_loads_both_as_the_orm_would(django_assert_num_queries):
+    bob = UserFactory(notification_prefs={"like": False})
+    tweet = Tweet.objects.create(author=bob, text="hello")
+    with django_assert_num_queries(1):
+        [found] = select_with_parent(Tweet, "author", id=tweet.pk)
+        assert found.author.notification_prefs == {"like": False}  # a JSON column, decoded
+    orm = Tweet.objects.select_related("author").get(pk=tweet.pk)
+    for field in Tweet._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(orm, field.attname), field.name
+    for field in type(bob)._meta.concrete_fields:
+        assert getattr(found.author, field.attname) == getattr(orm.author, field.attname), field.name
+    assert not found._state.adding and found.author._state.db == "default"
+
+
+def test_select_with_parent_finds_nothing_for_a_missing_row():
+    assert select_with_parent(Tweet, "author", id=10**12) == []
