@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from config.kernel.api.fields import parse_id
+from config.kernel.sql import select_rows, unique_or_none
 
 
 def active_users() -> QuerySet[User]:
@@ -16,7 +17,7 @@ def user_by_username(username: str) -> User | None:
     """An active user by username, whatever its case."""
     if not username:
         return None
-    return active_users().filter(username__iexact=username).first()
+    return unique_or_none(active_users().filter(username__iexact=username))
 
 
 def user_by_handle(handle: str) -> User | None:
@@ -24,7 +25,8 @@ def user_by_handle(handle: str) -> User | None:
     handle = handle.strip().removeprefix("@")
     user_id = parse_id(handle)
     if user_id is not None:
-        return active_users().filter(pk=user_id).first()
+        found = select_rows(User, id=user_id, is_active=True)  # every action on a person looks them up
+        return found[0] if found else None
     return user_by_username(handle)
 
 

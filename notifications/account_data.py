@@ -9,8 +9,7 @@ from notifications.services import wants, withdraw
 
 def erase_user(*, user: User) -> None:
     """What they did leaves others' lists (and their unread counts); their own list goes."""
-    for verb in Notification.Verb.values:
-        withdraw(actor=user, verb=verb)
+    withdraw(actor=user, verbs=Notification.Verb.values)
     Notification.objects.filter(recipient=user).delete()
 
 

@@ -33,7 +33,7 @@ def liked(*, user, tweet) -> None:
 
 
 def unliked(*, user, tweet) -> None:
-    services.withdraw(actor=user, verb=Verb.LIKE, tweet=tweet)
+    services.withdraw(actor=user, verbs=[Verb.LIKE], tweet=tweet)
 
 
 def retweeted(*, user, tweet, **_) -> None:
@@ -41,7 +41,7 @@ def retweeted(*, user, tweet, **_) -> None:
 
 
 def unretweeted(*, user, tweet, **_) -> None:
-    services.withdraw(actor=user, verb=Verb.RETWEET, tweet=tweet)
+    services.withdraw(actor=user, verbs=[Verb.RETWEET], tweet=tweet)
 
 
 # --- the social graph ---------------------------------------------------------------------
@@ -53,17 +53,16 @@ def followed(*, follower, followee, requested) -> None:
 
 
 def unfollowed(*, follower, followee) -> None:
-    for verb in (Verb.FOLLOW, Verb.FOLLOW_REQUEST):
-        services.withdraw(actor=follower, recipient=followee, verb=verb)
+    services.withdraw(actor=follower, recipient=followee, verbs=[Verb.FOLLOW, Verb.FOLLOW_REQUEST])
 
 
 def request_accepted(*, requester, target) -> None:
-    services.withdraw(actor=requester, recipient=target, verb=Verb.FOLLOW_REQUEST)
+    services.withdraw(actor=requester, recipient=target, verbs=[Verb.FOLLOW_REQUEST])
     services.notify(recipient=requester, actor=target, verb=Verb.FOLLOW_ACCEPTED)
 
 
 def request_denied(*, requester, target) -> None:
-    services.withdraw(actor=requester, recipient=target, verb=Verb.FOLLOW_REQUEST)
+    services.withdraw(actor=requester, recipient=target, verbs=[Verb.FOLLOW_REQUEST])
 
 
 def blocked(*, blocker, blocked) -> None:

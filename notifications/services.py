@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -122,18 +123,24 @@ def notify_mentions(*, actor: User, tweet, users: Iterable[User], skip: Iterable
     return sent
 
 
-def withdraw(*, actor: User, verb: str, recipient: User | None = None, tweet=None) -> int:
-    """Undo an action's notification (unlike, unretweet, unfollow...)."""
-    found = Notification.objects.filter(actor=actor, verb=verb)
+def withdraw(*, actor: User, verbs: Iterable[str], recipient: User | None = None, tweet=None) -> int:
+    """Undo an action's notifications (unlike, unretweet, unfollow...): one DELETE ... RETURNING."""
+    where, params = ["actor_id = %s", "verb = ANY(%s)"], [actor.pk, list(verbs)]
     if tweet is not None:
-        found = found.filter(tweet=tweet)
+        where.append("tweet_id = %s")
+        params.append(tweet.pk)
     if recipient is not None:
-        found = found.filter(recipient=recipient)
-    recipients = list(found.values_list("recipient_id", flat=True).distinct())
-    deleted, _ = found.delete()
-    for recipient_id in recipients:
+        where.append("recipient_id = %s")
+        params.append(recipient.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {Notification._meta.db_table} WHERE {' AND '.join(where)} RETURNING recipient_id",  # noqa: S608
+            params,
+        )  # our table and columns; values as parameters
+        recipients = [row[0] for row in cursor.fetchall()]
+    for recipient_id in set(recipients):
         _push_unread(recipient_id)
-    return deleted
+    return len(recipients)
 
 
 def forget_between(one: User, other: User) -> int:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.kernel import ids
-from config.kernel.sql import any_of
+from config.kernel.sql import any_of, unique_or_none
 from config.kernel.tasks import enqueue
 from notifications import presence
 from notifications.tasks import announce_entry
@@ -102,7 +102,9 @@ def fan_out(entry_id: int, store: TimelineStore | None = None) -> int:
     # The generation is asked afresh: a Redis that restarted since this process last looked
     # must not have this post written into timelines of the generation it restored.
     store = store or TimelineStore(fresh=True)
-    entry = Tweet.objects.filter(pk=entry_id).values("author_id", "author__followers_count", "fanned_out").first()
+    entry = unique_or_none(
+        Tweet.objects.filter(pk=entry_id).values("author_id", "author__followers_count", "fanned_out")
+    )
     if entry is None:
         return 0  # deleted before we got to it
     author_id = entry["author_id"]
@@ -236,7 +238,7 @@ def _apply_sync(store: TimelineStore, reader_id: int, author_id: int, keep: bool
         return state is None  # not built: it will be, from PostgreSQL; being rebuilt: later
     oldest = store.oldest_entry(reader_id)
     if keep:
-        author = User.objects.filter(pk=author_id).values("followers_count").first()
+        author = unique_or_none(User.objects.filter(pk=author_id).values("followers_count"))
         if author is None or is_celebrity(author["followers_count"]):
             return True  # celebrities are merged at read time
         since = oldest or ids.id_at(timezone.now() - settings.TIMELINE_INACTIVE_AFTER)

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
-from config.kernel.sql import any_of
+from config.kernel.sql import any_of, unique_or_none
 from social.graph.visibility import RelationSet, readable_authors, tweets_visible_to, viewer_id_of
 from tweets.models import Like, Media, Tweet
 
@@ -250,7 +250,7 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
 
 
 def tweet_for_viewer(tweet_id: int, viewer) -> Tweet | None:
-    tweet = tweets_with_authors().filter(pk=tweet_id).first()
+    tweet = unique_or_none(tweets_with_authors().filter(pk=tweet_id))
     if tweet is None:
         return None
     hydrated = hydrate([tweet], viewer)

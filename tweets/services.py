@@ -21,7 +21,7 @@ from config.kernel import abuse, ids, text
 from config.kernel import media as pipeline
 from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
 from config.kernel.media_tasks import process_after_commit
-from config.kernel.sql import counted, insert_once, select_with_parent
+from config.kernel.sql import counted, insert_once, select_rows, unique_or_none
 from config.kernel.tasks import after_commit
 from social.graph.visibility import RelationSet
 from tweets import hooks, media
@@ -99,7 +99,7 @@ def _bump(tweet_id: int, field: str, delta: int) -> int | None:
 
 
 def _tweet_with_author(tweet_id) -> Tweet | None:
-    found = select_with_parent(Tweet, "author", id=tweet_id)
+    found = select_rows(Tweet, "author", id=tweet_id)
     return found[0] if found else None
 
 
@@ -363,7 +363,7 @@ def retweet_create(*, user: User, tweet_id: int) -> tuple[Tweet, Tweet]:
         target = _visible_target(tweet_id, user, field="tweetId")
         if target.author.is_private:
             raise Forbidden("Posts from private accounts can't be retweeted.")
-        existing = Tweet.objects.filter(author=user, retweet_of=target).first()
+        existing = unique_or_none(Tweet.objects.filter(author=user, retweet_of=target))
         if existing is not None:
             return target, existing
         abuse.check(abuse.POST, user)

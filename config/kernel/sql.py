@@ -19,41 +19,56 @@ def any_of(column: str, values: Sequence) -> tuple[str, list]:
     return f"{column} = ANY(%s)", [list(values)]
 
 
+def unique_or_none(queryset):
+    """The one row a unique lookup finds, or None: `.first()` without its ORDER BY.
+
+    Ordering makes Django's compiler hash every selected column, which on a
+    wide row cost more CPU than running the query; a unique lookup needs no order.
+    """
+    return next(iter(queryset[:1]), None)
+
+
 @cache
-def _select_with_parent_sql(model, relation: str, keys: tuple[str, ...]) -> tuple[str, list, list, list, list]:
-    parent_field = model._meta.get_field(relation)
-    parent = parent_field.related_model
-    own, theirs = model._meta.concrete_fields, parent._meta.concrete_fields
-    sql = (
-        f"SELECT {', '.join(f'c.{f.column}' for f in own)}, {', '.join(f'p.{f.column}' for f in theirs)} "  # noqa: S608
-        f"FROM {model._meta.db_table} c JOIN {parent._meta.db_table} p ON p.{parent_field.target_field.column} = "
-        f"c.{parent_field.column} WHERE {' AND '.join(f'c.{model._meta.get_field(k).column} = %s' for k in keys)}"
-    )  # names from the models
-    return sql, list(own), [f.attname for f in own], list(theirs), [f.attname for f in theirs]
+def _select_sql(model, parent: str | None, keys: tuple[str, ...]) -> tuple[str, list]:
+    """The statement and, per model in it, (model, its fields, their attnames)."""
+    own = model._meta.concrete_fields
+    parts = [(model, own, [f.attname for f in own])]
+    columns, source = [f"c.{f.column}" for f in own], f"{model._meta.db_table} c"
+    if parent is not None:
+        link = model._meta.get_field(parent)
+        theirs = link.related_model._meta.concrete_fields
+        parts.append((link.related_model, theirs, [f.attname for f in theirs]))
+        columns += [f"p.{f.column}" for f in theirs]
+        source += f" JOIN {link.related_model._meta.db_table} p ON p.{link.target_field.column} = c.{link.column}"
+    where = " AND ".join(f"c.{model._meta.get_field(key).column} = %s" for key in keys)
+    return f"SELECT {', '.join(columns)} FROM {source} WHERE {where}", parts  # noqa: S608 - names from the models
 
 
-def select_with_parent(model, relation: str, **where) -> list:
-    """Rows of `model` whose columns equal `where`, each with its `relation` (a required foreign key) loaded.
+def select_rows(model, parent: str | None = None, **where) -> list:
+    """Rows of `model` whose fields equal `where`, each with its `parent` (a required foreign key) loaded.
 
-    What `model.objects.select_related(relation).filter(**where)` gives, in SQL
+    What `model.objects.select_related(parent).filter(**where)` gives, in SQL
     written once per shape: on the hottest paths (the token of every API call,
-    the post every like names) Django spent more CPU compiling that query than
-    on all the rest of the request (docs/PERFORMANCE.md, "Compiling queries").
+    the person or post an action names) Django spent more CPU building and
+    compiling those queries than on all the rest of the request
+    (docs/PERFORMANCE.md, "Compiling queries").
     """
     from django.db import connection
 
-    sql, own, own_names, theirs, their_names = _select_with_parent_sql(model, relation, tuple(where))
+    sql, parts = _select_sql(model, parent, tuple(where))
     with connection.cursor() as cursor:
         cursor.execute(sql, list(where.values()))
         rows = cursor.fetchall()
     found = []
     for row in rows:
-        values = [_from_db(field, value, connection) for field, value in zip(own + theirs, row, strict=True)]
-        child = model.from_db(connection.alias, own_names, values[: len(own)])
-        setattr(child, relation, model._meta.get_field(relation).related_model.from_db(
-            connection.alias, their_names, values[len(own) :]
-        ))  # fmt: skip
-        found.append(child)
+        objects, at = [], 0
+        for part_model, fields, names in parts:
+            values = [_from_db(field, value, connection) for field, value in zip(fields, row[at:], strict=False)]
+            objects.append(part_model.from_db(connection.alias, names, values))
+            at += len(fields)
+        if parent is not None:
+            setattr(objects[0], parent, objects[1])
+        found.append(objects[0])
     return found
 
 

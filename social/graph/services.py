@@ -92,9 +92,10 @@ def follow_create(*, follower: User, followee: User) -> str:
 def follow_delete(*, follower: User, followee: User) -> str:
     """Unfollow, or withdraw a pending request. Idempotent."""
     _not_self(follower, followee, "unfollow")
-    _drop_follow(follower.pk, followee.pk)
-    FollowRequest.objects.filter(requester=follower, target=followee).delete()
-    hooks.unfollowed(follower=follower, followee=followee)
+    dropped = _drop_follow(follower.pk, followee.pk)
+    withdrawn, _ = FollowRequest.objects.filter(requester=follower, target=followee).delete()
+    if dropped or withdrawn:  # a repeat has nothing to undo
+        hooks.unfollowed(follower=follower, followee=followee)
     return NONE
 
 

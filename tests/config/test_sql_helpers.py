@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.kernel.sql import insert_once, select_with_parent
+from config.kernel.sql import insert_once, select_rows
 from notifications.models import Notification
 from social.graph.models import Follow
 from tests.factories import UserFactory
@@ -41,11 +41,11 @@ def test_insert_once_respects_partial_unique_indexes():
     assert Notification.objects.count() == 2
 
 
-def test_select_with_parent_loads_both_as_the_orm_would(django_assert_num_queries):
+def test_select_rows_loads_row_and_parent_as_the_orm_would(django_assert_num_queries):
     bob = UserFactory(notification_prefs={"like": False})
     tweet = Tweet.objects.create(author=bob, text="hello")
     with django_assert_num_queries(1):
-        [found] = select_with_parent(Tweet, "author", id=tweet.pk)
+        [found] = select_rows(Tweet, "author", id=tweet.pk)
         assert found.author.notification_prefs == {"like": False}  # a JSON column, decoded
     orm = Tweet.objects.select_related("author").get(pk=tweet.pk)
     for field in Tweet._meta.concrete_fields:
@@ -55,5 +55,12 @@ def test_select_with_parent_loads_both_as_the_orm_would(django_assert_num_querie
     assert not found._state.adding and found.author._state.db == "default"
 
 
-def test_select_with_parent_finds_nothing_for_a_missing_row():
-    assert select_with_parent(Tweet, "author", id=10**12) == []
+def test_select_rows_finds_nothing_for_a_missing_row():
+    assert select_rows(Tweet, "author", id=10**12) == []
+
+
+def test_select_rows_without_a_parent_matches_every_condition():
+    ann = UserFactory()
+    UserFactory(is_active=False)
+    assert [u.pk for u in select_rows(type(ann), id=ann.pk, is_active=True)] == [ann.pk]
+    assert select_rows(type(ann), id=ann.pk, is_active=False) == []

@@ -8,7 +8,7 @@ from knox.models import AuthToken
 from knox.settings import CONSTANTS
 from rest_framework import exceptions
 
-from config.kernel.sql import select_with_parent
+from config.kernel.sql import select_rows
 
 
 class BearerTokenAuthentication(TokenAuthentication):
@@ -26,7 +26,7 @@ class BearerTokenAuthentication(TokenAuthentication):
             digest = hash_token(token_text)
         except (TypeError, ValueError):  # not a token we could have made
             raise exceptions.AuthenticationFailed("Invalid token.") from None
-        for auth_token in select_with_parent(AuthToken, "user", token_key=token_text[: CONSTANTS.TOKEN_KEY_LENGTH]):
+        for auth_token in select_rows(AuthToken, "user", token_key=token_text[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if not compare_digest(digest, auth_token.digest):
                 continue
             if auth_token.expiry is not None and auth_token.expiry < timezone.now():
