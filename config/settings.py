@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import jinja2
 from django.utils.csp import CSP
 
 from config import embedded
@@ -108,6 +109,13 @@ TEMPLATES = [
             # In every template without a {% load %}: our {% url %} (the same, faster) and {% icon %}.
             "builtins": ["config.kernel.template_urls", "accounts.templatetags.chirp"],
         },
+    },
+    {
+        # The post card only (tweets/cards.py): compiled to Python, it renders several times faster.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "tweets.cards.environment", "undefined": jinja2.Undefined},
     },
 ]
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,7 +13,7 @@ from config.kernel.api.idempotency import claim_form_token
 from config.kernel.api.pagination import PageRequest
 from config.kernel.errors import ServiceError
 from config.kernel.http import add_form_error, error_toast, safe_next
-from tweets import selectors, services
+from tweets import cards, selectors, services
 from tweets.forms import ComposeForm, EditForm
 from tweets.models import Media
 
@@ -189,7 +189,9 @@ def _action(request, tweet_id: int, act):
         return redirect(safe_next(request, reverse("home")))
     if request.htmx:
         tweet = selectors.tweet_for_viewer(tweet_id, request.user)
-        return render(request, "tweets/_actions.html", {"t": tweet.original if tweet else None})
+        shared = cards.page(user=request.user, request=request)
+        actions = cards.render("tweets/actions.jinja", {"t": tweet.original if tweet else None}, shared)
+        return HttpResponse(actions)
     return redirect(safe_next(request, reverse("home")))
 
 
@@ -229,4 +231,4 @@ def media_item(request, media_id: int):
             raise Http404("No such image.")
     elif selectors.tweet_for_viewer(item.tweet_id, viewer) is None:
         raise Http404("No such image.")
-    return render(request, "tweets/_media_item.html", {"item": item})
+    return HttpResponse(cards.render("tweets/media_item.jinja", {"item": item}, cards.page(user=viewer)))

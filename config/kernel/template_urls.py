@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from django import template
 from django.template import defaulttags
-from django.urls import get_resolver, get_script_prefix, get_urlconf
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.urls.converters import IntConverter, SlugConverter, StringConverter
 from django.utils.html import conditional_escape
 from django.utils.http import RFC3986_SUBDELIMS
@@ -72,25 +72,46 @@ def _shape(urlconf, prefix: str, language, view_name: str, kinds: tuple[str, ...
     return tuple(pieces[::2]), tuple(int(n) for n in pieces[1::2])
 
 
+def here() -> tuple:
+    """What a URL's shape depends on besides its name; read it once for a run of URLs (a post card)."""
+    return get_urlconf(), get_script_prefix(), get_language()
+
+
+def short_reverse(view_name, args, where: tuple | None = None) -> str | None:
+    """The URL reverse(view_name, args=args) gives, from its shape, or None where the short way doesn't apply."""
+    kinds = tuple(_kind(arg) for arg in args)
+    if not isinstance(view_name, str) or ":" in view_name or None in kinds:
+        return None
+    shape = _shape(*(where or here()), view_name, kinds)
+    if shape is None:
+        return None
+    texts, order = shape
+    return texts[0] + "".join(str(args[n]) + text for n, text in zip(order, texts[1:], strict=True))
+
+
+def url_maker(where: tuple | None = None):
+    """`url(view_name, *args)`: reverse(view_name, args=args), the short way where it applies (the Jinja2
+    templates' `url()`). `where` (from `here()`) fixes the URL conf, prefix and language for all its URLs."""
+
+    def url(view_name: str, *args) -> str:
+        return short_reverse(view_name, args, where) or reverse(view_name, args=args)
+
+    return url
+
+
 class URLNode(defaulttags.URLNode):
     def render(self, context):
         if not self.kwargs:
-            view_name = self.view_name.resolve(context)
-            args = [arg.resolve(context) for arg in self.args]
-            kinds = tuple(_kind(arg) for arg in args)
-            if isinstance(view_name, str) and ":" not in view_name and None not in kinds:
-                shape = _shape(get_urlconf(), get_script_prefix(), get_language(), view_name, kinds)
-                if shape is not None:
-                    texts, order = shape
-                    url = texts[0] + "".join(str(args[n]) + text for n, text in zip(order, texts[1:], strict=True))
-                    if self.asvar:
-                        context[self.asvar] = url
-                        return ""
-                    return conditional_escape(url) if context.autoescape else url
+            found = short_reverse(self.view_name.resolve(context), [arg.resolve(context) for arg in self.args])
+            if found is not None:
+                if self.asvar:
+                    context[self.asvar] = found
+                    return ""
+                return conditional_escape(found) if context.autoescape else found
         return super().render(context)
 
 
-@register.tag
-def url(parser, token):
+@register.tag("url")
+def url_tag(parser, token):
     node = defaulttags.url(parser, token)
     return URLNode(node.view_name, node.args, node.kwargs, node.asvar)

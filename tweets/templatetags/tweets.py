@@ -1,69 +1,32 @@
-"""Rendering tweet text: every character escaped, entities turned into links."""
+"""The post card and its helpers in Django's template language (the card itself is Jinja2: tweets/cards.py)."""
 
 from django import template
-from django.urls import reverse
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+
+from tweets import cards
 
 register = template.Library()
+register.filter("render_text", cards.render_text)
+register.filter("compact", cards.compact)
 
 
-def _link(entity: dict, label: str) -> str:
-    kind = entity["type"]
-    if kind == "mention":
-        return format_html('<a class="mention" href="{}">{}</a>', reverse("profile", args=[entity["username"]]), label)
-    if kind == "hashtag":
-        return format_html('<a class="hashtag" href="{}">{}</a>', reverse("hashtag", args=[entity["tag"]]), label)
-    # The parser only finds http(s) links, so no "javascript:" URL can get here.
-    shown = label.split("://", 1)[-1]
-    shown = shown if len(shown) <= 40 else shown[:39] + "…"
-    return format_html(
-        '<a class="link" href="{}" rel="nofollow ugc noopener noreferrer" target="_blank">{}</a>', entity["url"], shown
-    )
-
-
-@register.filter
-def render_text(tweet) -> str:
-    """The text as HTML: user text is escaped, never trusted as markup."""
-    text = tweet.text
-    parts, cursor = [], 0
-    for entity in sorted(tweet.entities or [], key=lambda e: e["start"]):
-        start, end = entity["start"], entity["end"]
-        if start < cursor or end > len(text):
-            continue  # stale offsets (never expected) must not garble the text
-        parts.append(escape(text[cursor:start]))
-        parts.append(_link(entity, text[start:end]))
-        cursor = end
-    parts.append(escape(text[cursor:]))
-    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped or format_html
-
-
-@register.filter
-def compact(number: int) -> str:
-    """1234 -> "1.2K", as counts show on cards."""
-    if number < 1000:
-        return str(number)
-    for divisor, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "K")):
-        if number >= divisor:
-            value = number / divisor
-            return f"{value:.1f}".rstrip("0").rstrip(".") + suffix if value < 10 else f"{int(value)}{suffix}"
-    return str(number)
+def _page(context) -> dict:
+    # Worked out once per page render: the viewer, the form token and the URL settings are the same for every card.
+    shared = context.render_context.get(_page)
+    if shared is None:
+        user, request = context.get("user"), context.get("request")
+        shared = context.render_context[_page] = cards.page(
+            user=user, request=request, csrf_token=context.get("csrf_token")
+        )
+    return shared
 
 
 @register.simple_tag(takes_context=True)
-def retweeted_by(context, tweet) -> str:
-    """ "You", "Ann and Bob", "Ann, Bob and 3 others": who retweeted, as links."""
-    viewer = context.get("user")
-    people = getattr(tweet, "retweeters", None) or [tweet.author]
+def card(context, tweet, highlight=False, thread=False):
+    """`{% card tweet %}`: the post's card, for the page's viewer (`highlight`: the post a thread is about)."""
+    return cards.card(tweet, _page(context), highlight=highlight, thread=thread)
 
-    def name(person):
-        label = "You" if viewer is not None and viewer.pk == person.pk else person.display_name
-        return format_html('<a href="{}">{}</a>', reverse("profile", args=[person.username]), label)
 
-    shown = [name(p) for p in people[:2]]
-    if len(people) == 1:
-        return shown[0]
-    if len(people) == 2:
-        return format_html("{} and {}", shown[0], shown[1])
-    others = len(people) - 2
-    return format_html("{}, {} and {} other{}", shown[0], shown[1], others, "s" if others > 1 else "")
+@register.simple_tag(takes_context=True)
+def quoted(context, tweet):
+    """`{% quoted tweet %}`: a quoted post as its quote's card shows it (the composer shows one too)."""
+    return cards.render("tweets/quoted.jinja", {"q": tweet}, _page(context))

@@ -1,0 +1,128 @@
+"""The post card, written in Jinja2 (templates/jinja2/tweets/), and the helpers it shares with the pages.
+
+Every list of posts (home, profiles, search, hashtags, threads, notifications)
+renders a card per post. In Django's template language the card took about
+four fifths of a home page's CPU; Jinja2 compiles the same markup to Python
+(docs/PERFORMANCE.md, "The post card"). The pages stay in Django's language
+and place a card with `{% card tweet %}` (tweets/templatetags/tweets.py).
+"""
+
+from __future__ import annotations
+
+from django.middleware.csrf import get_token
+from django.template import engines
+from django.utils import dateformat, timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from jinja2 import Environment
+
+from accounts.templatetags.chirp import avatar, icon, short_time
+from config.kernel.template_urls import here, url_maker
+
+url = url_maker()  # for text and the environment; a page's cards get one with its URL settings read once
+
+
+def _link(entity: dict, label: str) -> str:
+    kind = entity["type"]
+    if kind == "mention":
+        return format_html('<a class="mention" href="{}">{}</a>', url("profile", entity["username"]), label)
+    if kind == "hashtag":
+        return format_html('<a class="hashtag" href="{}">{}</a>', url("hashtag", entity["tag"]), label)
+    # The parser only finds http(s) links, so no "javascript:" URL can get here.
+    shown = label.split("://", 1)[-1]
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    return format_html(
+        '<a class="link" href="{}" rel="nofollow ugc noopener noreferrer" target="_blank">{}</a>', entity["url"], shown
+    )
+
+
+def render_text(tweet) -> SafeString:
+    """The text as HTML: user text is escaped, never trusted as markup."""
+    text = tweet.text
+    parts, cursor = [], 0
+    for entity in sorted(tweet.entities or [], key=lambda e: e["start"]):
+        start, end = entity["start"], entity["end"]
+        if start < cursor or end > len(text):
+            continue  # stale offsets (never expected) must not garble the text
+        parts.append(escape(text[cursor:start]))
+        parts.append(_link(entity, text[start:end]))
+        cursor = end
+    parts.append(escape(text[cursor:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped or format_html
+
+
+def compact(number: int) -> str:
+    """1234 -> "1.2K", as counts show on cards."""
+    if number < 1000:
+        return str(number)
+    for divisor, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "K")):
+        if number >= divisor:
+            value = number / divisor
+            return f"{value:.1f}".rstrip("0").rstrip(".") + suffix if value < 10 else f"{int(value)}{suffix}"
+    return str(number)
+
+
+def retweeted_by(tweet, viewer_id) -> SafeString:
+    """ "You", "Ann and Bob", "Ann, Bob and 3 others": who retweeted, as links."""
+    people = getattr(tweet, "retweeters", None) or [tweet.author]
+
+    def name(person):
+        label = "You" if viewer_id is not None and viewer_id == person.pk else person.display_name
+        return format_html('<a href="{}">{}</a>', url("profile", person.username), label)
+
+    shown = [name(p) for p in people[:2]]
+    if len(people) == 1:
+        return shown[0]
+    if len(people) == 2:
+        return format_html("{} and {}", shown[0], shown[1])
+    others = len(people) - 2
+    return format_html("{}, {} and {} other{}", shown[0], shown[1], others, "s" if others > 1 else "")
+
+
+def date(value, format_string: str) -> str:
+    """Django's `date` filter: the value in the current time zone, in Django's format letters."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return local.isoformat() if format_string == "c" else dateformat.format(local, format_string)
+
+
+def environment(**options) -> Environment:
+    """The Jinja2 engine of settings.TEMPLATES: Django's URLs, icons and avatars, and the card's filters."""
+    options.pop("autoescape", None)  # user text is never markup, whatever the settings say
+    env = Environment(autoescape=True, **options)
+    env.globals.update(url=url, icon=icon, avatar=avatar, retweeted_by=retweeted_by)
+    env.filters.update(render_text=render_text, compact=compact, short_time=short_time, date=date)
+    return env
+
+
+def _csrf_input(token) -> str:
+    # What {% csrf_token %} writes; no token (a page built off the request) writes nothing.
+    if not token or token == "NOTPROVIDED":  # noqa: S105 - Django's marker for "no token", not a secret
+        return ""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+
+
+def page(*, user, request=None, csrf_token=None) -> dict:
+    """What every card of one page shares: who is looking, the form token, the page to come back to, its URLs."""
+    if request is not None and csrf_token is None:
+        csrf_token = get_token(request)
+    signed_in = user is not None and user.is_authenticated
+    return {
+        "viewer_id": user.pk if signed_in else None,
+        "signed_in": signed_in,
+        "csrf_input": _csrf_input(csrf_token),
+        "next_path": request.get_full_path() if request is not None else "",
+        "url": url_maker(here()),
+    }
+
+
+def render(name: str, context: dict, shared: dict) -> SafeString:
+    """templates/jinja2/`name` with `context` and what the page's cards share (`page()`)."""
+    template = engines["jinja2"].env.get_template(name)
+    return mark_safe(template.render({**shared, **context}))  # noqa: S308 - autoescaped by the engine
+
+
+def card(tweet, shared: dict, *, highlight=False, thread=False) -> SafeString:
+    """One post's card, as every list shows it."""
+    return render("tweets/card.jinja", {"tweet": tweet, "highlight": highlight, "thread": thread}, shared)
