@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
+from config.kernel.sql import one_value
 from config.kernel.timefmt import iso_z
 from notifications import catalogue
 from notifications.models import Notification
@@ -51,8 +52,13 @@ def _with_cards(rows: list[Notification], user) -> list[Notification]:
 
 
 def unread_count(user_id: int) -> int:
-    # Only what the list shows: a suspended or deleted actor's notifications don't count.
-    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True, actor__is_active=True).count()
+    # Only what the list shows: a suspended or deleted actor's notifications don't count. Written out:
+    # every page's navigation asks, and building the ORM's query cost more than running it.
+    return one_value(
+        f"SELECT count(*) FROM {Notification._meta.db_table} n JOIN {User._meta.db_table} a ON a.id = n.actor_id "  # noqa: S608 - table names
+        "WHERE n.recipient_id = %s AND n.read_at IS NULL AND a.is_active",
+        [user_id],
+    )
 
 
 @dataclass

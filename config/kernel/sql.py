@@ -19,6 +19,16 @@ def any_of(column: str, values: Sequence) -> tuple[str, list]:
     return f"{column} = ANY(%s)", [list(values)]
 
 
+def one_value(sql: str, params: Sequence = ()):
+    """The first column of the first row a hand-written query returns, or None when it returns no row."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def unique_or_none(queryset):
     """The one row a unique lookup finds, or None: `.first()` without its ORDER BY.
 

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Upper
 
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
+from config.kernel.sql import one_value
 from social.graph.visibility import RelationSet
 from social.messages.models import Conversation, HiddenMessage, Message, MessageImage, Participant
 from social.messages.rules import PairRelations, send_refusal
@@ -69,7 +70,11 @@ def messages_after(member: Participant, after_id: int, limit: int = 100) -> list
 
 def unread_conversations(user_id: int) -> int:
     """Conversations with something newer than the reader's marker: the navigation badge."""
-    return Participant.objects.filter(user_id=user_id, last_activity_id__gt=F("last_read_id")).count()
+    # Written out: every page's navigation asks, and building the ORM's query cost more than running it.
+    return one_value(
+        f"SELECT count(*) FROM {Participant._meta.db_table} WHERE user_id = %s AND last_activity_id > last_read_id",  # noqa: S608 - table name
+        [user_id],
+    )
 
 
 # A one-to-one conversation whose other person deleted their account stays for the one
