@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
-from config.kernel.sql import any_of, unique_or_none
+from config.kernel.sql import any_of, select_rows
 from social.graph.visibility import RelationSet, readable_authors, tweets_visible_to, viewer_id_of
 from tweets.models import Like, Media, Tweet
 
@@ -250,10 +250,10 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
 
 
 def tweet_for_viewer(tweet_id: int, viewer) -> Tweet | None:
-    tweet = unique_or_none(tweets_with_authors().filter(pk=tweet_id))
-    if tweet is None:
+    found = select_rows(Tweet, id=tweet_id)  # the SQL written once: this runs after every post and action
+    if not found:
         return None
-    hydrated = hydrate([tweet], viewer)
+    hydrated = hydrate(found, viewer)
     return hydrated[0] if hydrated else None
 
 
