@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
-from config.kernel.sql import any_of, select_rows
+from config.kernel.sql import any_of, instance, select_rows
 from social.graph.visibility import RelationSet, readable_authors, tweets_visible_to, viewer_id_of
 from tweets.models import Like, Media, Tweet
 
@@ -30,6 +30,9 @@ AUTHOR_FIELDS = tuple(
 )
 REFERENCES = ("retweet_of", "quote_of", "reply_to")
 TWEET_COLUMNS = ", ".join(f.column for f in Tweet._meta.concrete_fields)
+_TWEET_FIELDS = tuple(Tweet._meta.concrete_fields)
+_TWEET_NAMES = [f.attname for f in _TWEET_FIELDS]
+_AUTHOR_FIELDS = tuple(User._meta.get_field(name) for name in AUTHOR_FIELDS)
 
 
 def tweets_with_authors() -> QuerySet[Tweet]:
@@ -83,14 +86,18 @@ def load_cards(ids: list[int]) -> list[Tweet]:
         authors=AUTHORS_SQL.format(users=User._meta.db_table, columns=", ".join(AUTHOR_FIELDS)),
         author_columns=", ".join(f"author.{f} AS author_{f}" for f in AUTHOR_FIELDS),
     )
-    rows = list(Tweet.objects.raw(sql, params * 2))
-    authors: dict[int, User] = {}
-    for tweet in rows:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params * 2)
+        found = cursor.fetchall()
+    # Instances built straight from the rows: a RawQuerySet's column mapping cost as much as the query.
+    rows, authors, width = [], {}, len(_TWEET_FIELDS)
+    for row in found:
+        tweet = instance(Tweet, _TWEET_FIELDS, _TWEET_NAMES, row[:width], connection)
         author = authors.get(tweet.author_id)
         if author is None:
-            values = [getattr(tweet, f"author_{f}") for f in AUTHOR_FIELDS]
-            author = authors[tweet.author_id] = User.from_db("default", AUTHOR_FIELDS, values)
+            author = authors[tweet.author_id] = instance(User, _AUTHOR_FIELDS, AUTHOR_FIELDS, row[width:], connection)
         _cache(tweet, "author", author)
+        rows.append(tweet)
     known = {t.pk: t for t in rows}
     _link(known)
     page = [known[i] for i in ids if i in known]

@@ -75,8 +75,7 @@ def select_rows(model, parent: str | None = None, **where) -> list:
     for row in rows:
         objects, at = [], 0
         for part_model, fields, names in parts:
-            values = [_from_db(field, value, connection) for field, value in zip(fields, row[at:], strict=False)]
-            objects.append(part_model.from_db(connection.alias, names, values))
+            objects.append(instance(part_model, fields, names, row[at : at + len(fields)], connection))
             at += len(fields)
         if parent is not None:
             setattr(objects[0], parent, objects[1])
@@ -84,9 +83,18 @@ def select_rows(model, parent: str | None = None, **where) -> list:
     return found
 
 
-def _from_db(field, value, connection):
-    # What the ORM does with a column's value (JSON columns arrive as text, for one).
-    return field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+@cache
+def _converted(fields: tuple) -> tuple[int, ...]:
+    # The fields whose database value the ORM converts (JSON arrives as text, for one).
+    return tuple(i for i, field in enumerate(fields) if hasattr(field, "from_db_value"))
+
+
+def instance(model, fields: tuple, names: Sequence[str], values: Sequence, connection):
+    """The `model` instance the ORM would build from a row's `values` for `fields` (whose attnames are `names`)."""
+    values = list(values)
+    for i in _converted(fields):
+        values[i] = fields[i].from_db_value(values[i], None, connection)
+    return model.from_db(connection.alias, names, values)
 
 
 def insert_once(model, **values) -> int | None:
