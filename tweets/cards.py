@@ -105,13 +105,14 @@ def _csrf_input(token) -> str:
 
 def page(*, user, request=None, csrf_token=None) -> dict:
     """What every card of one page shares: who is looking, the form token, the page to come back to, its URLs."""
-    if request is not None and csrf_token is None:
-        csrf_token = get_token(request)
     signed_in = user is not None and user.is_authenticated
+    if signed_in and request is not None and csrf_token is None:
+        csrf_token = get_token(request)
     return {
         "viewer_id": user.pk if signed_in else None,
         "signed_in": signed_in,
-        "csrf_input": _csrf_input(csrf_token),
+        # Only a signed-in viewer's cards have forms.
+        "csrf_input": _csrf_input(csrf_token) if signed_in else "",
         "next_path": request.get_full_path() if request is not None else "",
         "url": url_maker(here()),
     }

@@ -28,3 +28,12 @@ def test_dates_read_as_django_writes_them():
 def test_a_page_without_a_request_writes_no_form_token(user):
     shared = cards.page(user=user)
     assert shared["csrf_input"] == "" and shared["next_path"] == "" and shared["viewer_id"] == user.pk
+
+
+def test_a_signed_out_visitor_sees_cards_without_forms(client, user):
+    from tests.tweets.helpers import post
+
+    post(user, "hello from alice")
+    html = client.get("/@alice").content.decode()
+    assert "hello from alice" in html and "Log in to like" in html
+    assert 'name="next"' not in html  # the like and retweet forms are a signed-in viewer's
