@@ -109,14 +109,11 @@ def _bump(tweet_id: int, field: str, delta: int) -> int | None:
     One UPDATE ... RETURNING, so a like or retweet needs no second query to show the new count.
     """
     column = Tweet._meta.get_field(field).column  # one of our count fields, never input
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'UPDATE {Tweet._meta.db_table} SET "{column}" = GREATEST("{column}" + %s, 0) '  # noqa: S608
-            f'WHERE id = %s RETURNING "{column}"',
-            [delta, tweet_id],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return one_value(
+        f'UPDATE {Tweet._meta.db_table} SET "{column}" = GREATEST("{column}" + %s, 0) '  # noqa: S608
+        f'WHERE id = %s RETURNING "{column}"',
+        [delta, tweet_id],
+    )
 
 
 def _tweet_with_author(tweet_id) -> Tweet | None:
