@@ -247,7 +247,7 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
         tweet.viewer_liked = tweet.pk in liked
         tweet.viewer_retweeted = tweet.pk in retweeted
         for flag in flags:
-            setattr(tweet, flag.attribute, flag.key(tweet) in flagged[flag.label])
+            setattr(tweet, flag.attribute, flag.key(tweet) in flagged.get(flag.label, ()))
         parent = _related(tweet, "reply_to") if depth == 0 else None
         tweet.parent_author = parent.author if parent is not None and relations.can_see(parent) else None
         tweet.quoted, tweet.quote_state = None, None
