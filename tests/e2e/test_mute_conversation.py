@@ -26,6 +26,9 @@ def test_mute_a_thread_from_the_menu(page, context, live_server_url, sign_in, sh
     focus.locator("summary[aria-label='More options']").click()
     expect(focus.get_by_role("menuitem", name="Unmute this conversation")).to_be_visible()
     shoot(page, "convmute-menu-unmute")
+    page.emulate_media(color_scheme="dark")
+    shoot(page, "convmute-menu-unmute-dark")
+    page.emulate_media(color_scheme="light")
 
     # The thread is quiet now: a new reply doesn't reach Alice.
     post(UserFactory(username="cat"), "Curiouser and curiouser", reply_to_id=root.pk)

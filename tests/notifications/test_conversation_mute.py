@@ -267,3 +267,12 @@ def test_notifications_cost_the_same_with_muted_threads(path, user, django_asser
     with django_assert_max_num_queries(12):
         after = _queries(client, path)
     assert after == before
+
+
+def test_the_schema_documents_the_endpoint_and_the_field(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    operations = schema["paths"]["/api/v1/tweets/{tweet_id}/mute"]
+    assert {op["operationId"] for op in operations.values()} == {"conversation_mute", "conversation_unmute"}
+    for operation in operations.values():
+        assert {"200", "401", "404"} <= set(operation["responses"])
+    assert schema["components"]["schemas"]["Tweet"]["properties"]["conversationMuted"]["type"] == "boolean"
