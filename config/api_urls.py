@@ -36,6 +36,7 @@ urlpatterns = [
     path("tweets", tweets_api.TweetCreateView.as_view(), name="api-tweets"),
     path("tweets/<str:tweet_id>", tweets_api.TweetDetailView.as_view(), name="api-tweet"),
     path("tweets/<str:tweet_id>/like", tweets_api.LikeView.as_view(), name="api-tweet-like"),
+    path("tweets/<str:tweet_id>/mute", notifications_api.ConversationMuteView.as_view(), name="api-tweet-mute"),
     path("tweets/<str:tweet_id>/retweet", tweets_api.RetweetView.as_view(), name="api-tweet-retweet"),
     path("tweets/<str:tweet_id>/replies", tweets_api.RepliesView.as_view(), name="api-tweet-replies"),
     path("tweets/<str:tweet_id>/likers", tweets_api.LikersView.as_view(), name="api-tweet-likers"),

@@ -57,6 +57,7 @@ def _tweets() -> None:
     tweets.retweeted.connect(timelines.retweeted)
     tweets.unretweeted.connect(notifications.unretweeted)
     tweets.unretweeted.connect(timelines.unretweeted)
+    tweets.card_flags.connect(notifications.card_flags)  # read time: cards show "Unmute this conversation"
 
 
 def _graph() -> None:

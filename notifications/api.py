@@ -12,7 +12,7 @@ from accounts.models import User
 from config.kernel.api.fields import FlagField, StrictChoiceField, parse_id
 from config.kernel.api.input import ChoiceParam, valid, valid_query
 from config.kernel.api.pagination import PageRequest, page_body
-from config.kernel.api.schema import PAGE_PARAMETERS
+from config.kernel.api.schema import PAGE_PARAMETERS, errors
 from notifications import selectors, services
 from notifications.models import Notification
 from tweets.serializers import AuthorSerializer, TweetSerializer
@@ -131,3 +131,45 @@ class PrivacySettingsView(APIView):
             notification_prefs=data.get("notificationPrefs"),
         )
         return self._answer(user)
+
+
+# --- muting a conversation (the thread of a post) ---------------------------------------
+
+
+CONVERSATION_MUTE_STATE = inline_serializer("ConversationMuteState", {"conversationMuted": serializers.BooleanField()})
+CONVERSATION_GONE = errors(s404="No such post (or one you can't see).")
+
+
+def _tweet_id(raw) -> int:
+    found = parse_id(raw)
+    if found is None:
+        raise NotFound("That post doesn't exist or was deleted.")
+    return found
+
+
+class ConversationMuteView(APIView):
+    """POST mutes the post's thread for you, DELETE unmutes it; both idempotent, both answer the new state."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="conversation_mute",
+        request=None,
+        responses={200: CONVERSATION_MUTE_STATE, **CONVERSATION_GONE},
+        description="No more notifications from this post's conversation (replies, likes, retweets and quotes "
+        "of its posts, mentions in it) until you unmute it. What it already sent stays. Muting twice is no error.",
+        tags=["notifications"],
+    )
+    def post(self, request, tweet_id: str):
+        services.conversation_mute(user=request.user, tweet_id=_tweet_id(tweet_id))
+        return Response({"conversationMuted": True})
+
+    @extend_schema(
+        operation_id="conversation_unmute",
+        responses={200: CONVERSATION_MUTE_STATE, **CONVERSATION_GONE},
+        description="Notifications from this post's conversation again, from now on. Unmuting twice is no error.",
+        tags=["notifications"],
+    )
+    def delete(self, request, tweet_id: str):
+        services.conversation_unmute(user=request.user, tweet_id=_tweet_id(tweet_id))
+        return Response({"conversationMuted": False})

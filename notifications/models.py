@@ -48,3 +48,24 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.verb} -> {self.recipient_id}"
+
+
+class ConversationMute(models.Model):
+    """The user hears nothing more from one thread (replies, likes, retweets, quotes, mentions in it).
+
+    `conversation_id` is the root post's id, kept as a plain number: a thread outlives its
+    deleted root (replies keep its id), and the mute must keep holding for it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversation_mutes", db_index=False
+    )
+    conversation_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Led by the user: "has this recipient muted this thread" and a page's flags are both lookups on it.
+        constraints = [models.UniqueConstraint(fields=["user", "conversation_id"], name="conversation_mute_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} muted {self.conversation_id}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from config.kernel.tasks import enqueue_on_commit
-from notifications import catalogue, events, presence, services, tasks
+from notifications import catalogue, events, presence, selectors, services, tasks
 from notifications.models import Notification
 from social.messages.serializers import message_json
 
@@ -19,9 +19,14 @@ def tweet_posted(*, tweet, parent, quoted, mentioned, **_) -> None:
         services.notify(recipient=parent.author, actor=tweet.author, verb=Verb.REPLY, tweet=tweet)
         told.add(parent.author_id)
     if quoted is not None:
-        services.notify(recipient=quoted.author, actor=tweet.author, verb=Verb.QUOTE, tweet=tweet)
+        services.notify(recipient=quoted.author, actor=tweet.author, verb=Verb.QUOTE, tweet=tweet, quoted=quoted)
         told.add(quoted.author_id)
     services.notify_mentions(actor=tweet.author, tweet=tweet, users=mentioned, skip=told)
+
+
+def card_flags(*, viewer_id, tweets):
+    """Each card's `conversation_muted`, for the viewer (in the query of their likes)."""
+    return selectors.muted_flag(viewer_id=viewer_id, tweets=tweets)
 
 
 def tweet_edited(*, tweet, mentioned, **_) -> None:

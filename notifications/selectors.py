@@ -10,12 +10,13 @@ from django.template.loader import render_to_string
 
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
-from config.kernel.sql import one_value
+from config.kernel.sql import any_of, one_value
 from config.kernel.timefmt import iso_z
 from notifications import catalogue
-from notifications.models import Notification
+from notifications.models import ConversationMute, Notification
 from social.graph.visibility import tweets_visible_to, users_visible_to
 from social.messages.selectors import unread_conversations
+from tweets.card_flags import CardFlag
 from tweets.selectors import hydrate
 from tweets.serializers import author_json, tweet_json
 
@@ -119,3 +120,26 @@ def live_notification_event(user: User, notification_id: int) -> dict | None:
 def live_unread_event(user_id: int) -> dict:
     """Both badges at once: unread notifications, and conversations with unread messages."""
     return catalogue.unread(unread_count(user_id), unread_conversations(user_id))
+
+
+# --- muted conversations ------------------------------------------------------------------
+
+
+def conversation_of(tweet) -> int:
+    """The thread a post belongs to: its root's id (a root, or a post from before threads, is its own)."""
+    return tweet.conversation_id or tweet.pk
+
+
+def has_muted(user_id: int, conversation_ids) -> bool:
+    return ConversationMute.objects.filter(user_id=user_id, conversation_id__in=set(conversation_ids)).exists()
+
+
+def muted_flag(*, viewer_id: int | None, tweets) -> CardFlag:
+    """Cards' `conversation_muted`, for `tweets.hooks.card_flags`: rides in the query of the viewer's likes."""
+    flag = CardFlag(label="convmute", attribute="conversation_muted", key=conversation_of)
+    conversations = sorted({conversation_of(t) for t in tweets})
+    if viewer_id is None or not conversations:
+        return flag
+    among, params = any_of("conversation_id", conversations)
+    sql = f"SELECT 'convmute', conversation_id FROM {ConversationMute._meta.db_table} WHERE user_id = %s AND {among}"  # noqa: S608
+    return CardFlag(flag.label, flag.attribute, flag.key, sql, [viewer_id, *params])

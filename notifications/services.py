@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -19,9 +19,11 @@ from accounts.models import User
 from config.kernel.errors import NotFound, ServiceError
 from config.kernel.sql import insert_once
 from config.kernel.tasks import after_commit, enqueue
-from notifications import presence
-from notifications.models import Notification
+from notifications import presence, selectors
+from notifications.models import ConversationMute, Notification
 from social.graph.visibility import RelationSet
+from tweets.models import Tweet
+from tweets.services import GONE
 
 Verb = Notification.Verb
 MENTION_LIMIT = 10  # people notified per post, so one post can't page a crowd
@@ -31,18 +33,29 @@ def wants(user: User, verb: str) -> bool:
     return user.notification_prefs.get(verb, True) is not False
 
 
-def _deliverable(recipient: User, actor: User, verb: str, tweet=None) -> bool:
+def _deliverable(recipient: User, actor: User, verb: str, tweet=None, quoted=None) -> bool:
     if recipient.pk == actor.pk or not recipient.is_active or not wants(recipient, verb):
         return False
     relations = RelationSet.for_viewer(recipient, [actor.pk] + ([tweet.author_id] if tweet is not None else []))
     if relations.is_blocked(actor) or relations.is_muted(actor):
         return False
-    return tweet is None or relations.can_see(tweet)
+    if tweet is None:
+        return True
+    return relations.can_see(tweet) and not _in_muted_thread(recipient, tweet, quoted)
 
 
-def notify(*, recipient: User, actor: User, verb: str, tweet=None) -> Notification | None:
-    """Record that `actor` did `verb` (to `tweet`) and tell `recipient`; None when it mustn't."""
-    if not _deliverable(recipient, actor, verb, tweet):
+def _in_muted_thread(recipient: User, tweet, quoted=None) -> bool:
+    """The post, or the post it quotes, is in a conversation the recipient muted."""
+    threads = [selectors.conversation_of(t) for t in (tweet, quoted) if t is not None]
+    return selectors.has_muted(recipient.pk, threads)
+
+
+def notify(*, recipient: User, actor: User, verb: str, tweet=None, quoted=None) -> Notification | None:
+    """Record that `actor` did `verb` (to `tweet`) and tell `recipient`; None when it mustn't.
+
+    `quoted`: the post a quote quotes, whose thread, when muted, silences the quote too.
+    """
+    if not _deliverable(recipient, actor, verb, tweet, quoted):
         return None
     now = timezone.now()
     values = {"recipient_id": recipient.pk, "actor_id": actor.pk, "verb": verb, "created_at": now}
@@ -177,6 +190,37 @@ def update_preferences(*, user: User, preferences: dict[str, bool]) -> User:
     user.notification_prefs = {verb: on for verb, on in prefs.items() if on is False}  # store only what's off
     user.save(update_fields=["notification_prefs"])
     return user
+
+
+# --- muted conversations ------------------------------------------------------------------
+# What comes after a mute is never made (no row, no live event, no unread count);
+# what the thread already sent stays in the list (docs/DECISIONS.md).
+
+
+def _visible_conversation(user: User, tweet_id: int) -> int:
+    """The thread of a post the user may see (a retweet stands for its original); 404 otherwise."""
+    tweet = Tweet.objects.select_related("author").filter(pk=tweet_id).first()
+    if tweet is not None and tweet.retweet_of_id:
+        tweet = Tweet.objects.select_related("author").filter(pk=tweet.retweet_of_id).first()
+    if tweet is None or not RelationSet.for_viewer(user, [tweet.author_id]).can_see(tweet):
+        raise NotFound(GONE, field="tweetId")
+    return selectors.conversation_of(tweet)
+
+
+@transaction.atomic
+def conversation_mute(*, user: User, tweet_id: int) -> int:
+    """Mute the thread of `tweet_id` for `user` (muting twice is no error); its root's id."""
+    conversation_id = _visible_conversation(user, tweet_id)
+    insert_once(ConversationMute, user_id=user.pk, conversation_id=conversation_id, created_at=timezone.now())
+    return conversation_id
+
+
+@transaction.atomic
+def conversation_unmute(*, user: User, tweet_id: int) -> int:
+    """Hear from the thread again, from now on (unmuting an unmuted thread is no error); its root's id."""
+    conversation_id = _visible_conversation(user, tweet_id)
+    ConversationMute.objects.filter(user=user, conversation_id=conversation_id).delete()
+    return conversation_id
 
 
 # --- live events ------------------------------------------------------------------------------

@@ -1,15 +1,21 @@
-"""The notifications page."""
+"""The notifications page, and muting a post's conversation from its menu."""
 
 from contextlib import suppress
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from config.kernel.api.pagination import PageRequest
 from config.kernel.errors import ServiceError
-from config.kernel.http import safe_next
+from config.kernel.http import error_toast, safe_next
 from notifications import selectors, services
+from tweets import cards
+from tweets import selectors as tweet_selectors
 
 
 @login_required
@@ -37,3 +43,42 @@ def mark_read(request):
 def mark_all_read(request):
     services.mark_all_read(recipient=request.user)
     return redirect(safe_next(request, "/notifications"))
+
+
+# --- muting a conversation from a post's "More options" menu -------------------------------
+
+MUTED = "Conversation muted: you won't be notified about this thread."
+UNMUTED = "Conversation unmuted: you'll be notified about this thread again."
+
+
+def _conversation_action(request, tweet_id: int, act, done: str):
+    """Like a like: htmx gets the post's actions back (the menu now says the other thing) and a toast."""
+    try:
+        act(user=request.user, tweet_id=tweet_id)
+    except ServiceError as error:
+        if request.htmx:
+            return error_toast(request, error)
+        messages.error(request, error.message)
+        return redirect(safe_next(request, reverse("home")))
+    if not request.htmx:
+        messages.success(request, done)
+        return redirect(safe_next(request, reverse("home")))
+    tweet = tweet_selectors.tweet_for_viewer(tweet_id, request.user)
+    shared = cards.page(user=request.user, request=request)
+    actions = cards.render("tweets/actions.jinja", {"t": tweet.original if tweet else None}, shared)
+    toast = format_html(
+        '<div hx-swap-oob="afterbegin:#toasts"><p class="flash flash-success" role="status">{}</p></div>', done
+    )
+    return HttpResponse(actions + toast)
+
+
+@login_required
+@require_POST
+def mute_conversation(request, tweet_id: int):
+    return _conversation_action(request, tweet_id, services.conversation_mute, MUTED)
+
+
+@login_required
+@require_POST
+def unmute_conversation(request, tweet_id: int):
+    return _conversation_action(request, tweet_id, services.conversation_unmute, UNMUTED)

@@ -12,3 +12,8 @@ liked = Hook("tweets.liked", arguments=("user", "tweet"))
 unliked = Hook("tweets.unliked", arguments=("user", "tweet"))
 retweeted = Hook("tweets.retweeted", arguments=("user", "tweet", "retweet"))
 unretweeted = Hook("tweets.unretweeted", arguments=("user", "tweet", "entry_ids"))
+
+# Read time, not a change: apps above add a per-viewer flag to every card (e.g. "conversation muted")
+# in the same round trip as the viewer's likes. Receivers take the viewer's id (None when signed
+# out) and the posts a page shows, and return a `CardFlag` (tweets/card_flags.py).
+card_flags = Hook("tweets.card_flags", arguments=("viewer_id", "tweets"))

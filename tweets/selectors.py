@@ -17,6 +17,7 @@ from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
 from config.kernel.sql import any_of, instance, select_rows
 from social.graph.visibility import RelationSet, readable_authors, tweets_visible_to, viewer_id_of
+from tweets import hooks
 from tweets.models import Like, Media, Tweet
 
 PROFILE_TABS = ("tweets", "replies", "media", "likes")
@@ -151,12 +152,13 @@ def _related(tweet: Tweet, field: str) -> Tweet | None:
     return getattr(tweet, field) if getattr(tweet, f"{field}_id") else None
 
 
-def _viewer_facts(viewer, author_ids, tweet_ids) -> tuple[RelationSet, set[int], set[int]]:
-    """In one round trip: the viewer's relations with the authors, and likes and retweets of the tweets."""
+def _viewer_facts(viewer, author_ids, tweet_ids, flags=()) -> tuple[RelationSet, set[int], set[int], dict]:
+    """In one round trip: the viewer's relations with the authors, likes and retweets of the tweets,
+    and the rows of the apps' card flags (`hooks.card_flags`), as {label: keys}."""
     relations = RelationSet(viewer_id=viewer_id_of(viewer))
     sql, params = relations.query(author_ids)
     if relations.viewer_id is None:
-        return relations, set(), set()
+        return relations, set(), set(), {}
     if tweet_ids:
         liked, liked_params = any_of("tweet_id", tweet_ids)
         retweeted, retweeted_params = any_of("retweet_of_id", tweet_ids)
@@ -166,7 +168,11 @@ def _viewer_facts(viewer, author_ids, tweet_ids) -> tuple[RelationSet, set[int],
         )
         sql = f"{sql} UNION ALL {mine}" if sql else mine
         params += [relations.viewer_id, *liked_params, relations.viewer_id, *retweeted_params]
-    likes, retweets = set(), set()
+    for flag in flags:
+        if flag.sql:
+            sql = f"{sql} UNION ALL {flag.sql}" if sql else flag.sql
+            params += flag.params
+    likes, retweets, flagged = set(), set(), {flag.label: set() for flag in flags}
     if sql:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -177,7 +183,9 @@ def _viewer_facts(viewer, author_ids, tweet_ids) -> tuple[RelationSet, set[int],
                 likes.add(tweet_id)
             elif label == "rt":
                 retweets.add(tweet_id)
-    return relations, likes, retweets
+            elif label in flagged:
+                flagged[label].add(tweet_id)
+    return relations, likes, retweets, flagged
 
 
 def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tweet]:
@@ -187,8 +195,9 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
     `original` (what a retweet points at, else itself), `quoted` (None when
     deleted or hidden) with `quote_state` ("deleted", "unavailable",
     "nested"), `parent_author`, `media_list`, `viewer_liked`,
-    `viewer_retweeted`. `hide_muted` also drops posts and retweets by, or of,
-    muted people (home timeline only).
+    `viewer_retweeted`, and the apps' card flags (`hooks.card_flags`).
+    `hide_muted` also drops posts and retweets by, or of, muted people
+    (home timeline only).
     """
     attach_references(tweets)
     originals = {t.pk: (_related(t, "retweet_of") if t.retweet_of_id else t) for t in tweets}
@@ -202,13 +211,15 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
             if related is not None:
                 everyone.add(related.author_id)
     # Everything a card could show, so one query answers for all of it before anything is dropped.
-    candidates = set()
+    candidates: dict[int, Tweet] = {}
     for original in originals.values():
         if original is not None:
-            candidates.add(original.pk)
-            if original.quote_of_id:
-                candidates.add(original.quote_of_id)
-    relations, liked, retweeted = _viewer_facts(viewer, everyone, sorted(candidates))
+            candidates[original.pk] = original
+            quoted = _related(original, "quote_of")
+            if quoted is not None:
+                candidates[quoted.pk] = quoted
+    flags = [f for f in hooks.card_flags(viewer_id=viewer_id_of(viewer), tweets=list(candidates.values())) if f]
+    relations, liked, retweeted, flagged = _viewer_facts(viewer, everyone, sorted(candidates), flags)
 
     def shown(tweet: Tweet) -> bool:
         original = originals[tweet.pk]
@@ -235,6 +246,8 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
         tweet.media_list = media_by_tweet.get(tweet.pk, [])
         tweet.viewer_liked = tweet.pk in liked
         tweet.viewer_retweeted = tweet.pk in retweeted
+        for flag in flags:
+            setattr(tweet, flag.attribute, flag.key(tweet) in flagged.get(flag.label, ()))
         parent = _related(tweet, "reply_to") if depth == 0 else None
         tweet.parent_author = parent.author if parent is not None and relations.can_see(parent) else None
         tweet.quoted, tweet.quote_state = None, None

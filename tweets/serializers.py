@@ -106,6 +106,7 @@ def tweet_json(tweet, request) -> dict:
         ],
         "liked": getattr(tweet, "viewer_liked", False),
         "retweeted": getattr(tweet, "viewer_retweeted", False),
+        "conversationMuted": getattr(tweet, "conversation_muted", False),  # feat-convmute
     }
 
 
@@ -136,6 +137,9 @@ class TweetSerializer(serializers.Serializer):
     quoteCount = serializers.IntegerField(source="quote_count")
     liked = serializers.BooleanField(help_text="Whether you liked it.")
     retweeted = serializers.BooleanField(help_text="Whether you retweeted it.")
+    conversationMuted = serializers.BooleanField(
+        help_text="Whether you muted its conversation (no notifications from the thread); false when signed out."
+    )
 
     def to_representation(self, tweet):
         return tweet_json(tweet, self.context.get("request"))

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.db.models import F
 
 from accounts.models import User
+from notifications.models import ConversationMute
 from search import trends
 from social.graph.models import Block, FollowRequest, Mute
 from social.messages.models import Conversation, Message, Participant
@@ -33,6 +34,7 @@ def test_seed_demo_builds_a_living_site_once(capsys, django_capture_on_commit_ca
     ada_unread = Participant.objects.filter(user__username="ada", last_activity_id__gt=F("last_read_id"))
     assert ada_unread.exists()  # the demo login has something to read
     assert Report.objects.filter(status="open").count() == 2  # the moderator's queue isn't empty
+    assert ConversationMute.objects.filter(user__username="ada").count() == 1  # her menu says "Unmute" somewhere
 
     assert {t["hashtag"] for t in trends.compute()[:2]} == {"eclipse", "launchday"}
 

@@ -129,3 +129,14 @@ def test_hidden_quotes_say_unavailable(world):
     html = body(world["page"].get("/@pat"))
     if "You&#x27;re blocked" not in html:
         assert "PAT-QUOTE" in html and "This post is unavailable" in html
+
+
+@pytest.mark.parametrize("world", [v for v in VIEWERS if not v.startswith("anonymous")], indirect=True)
+def test_muting_the_conversation(world, request):  # feat-convmute: only a post one may see
+    _, _, sees, _ = VIEWERS[request.node.callspec.params["world"]]
+    expected = 200 if sees else 404
+    assert world["api"].post(f"/api/v1/tweets/{world['tina_post']}/mute").status_code == expected
+    assert world["api"].delete(f"/api/v1/tweets/{world['tina_post']}/mute").status_code == expected
+    page = world["page"].post(f"/tweets/{world['tina_post']}/mute-conversation", HTTP_HX_REQUEST="true")
+    assert page.status_code == expected
+    assert ("Unmute this conversation" in page.content.decode()) is sees

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_users
 from accounts.models import User
+from notifications.demo import seed_conversation_mutes
 from social.graph.demo import seed_graph
 from social.messages.demo import seed_messages
 from social.moderation.demo import seed_reports
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             graph = seed_graph(rng, users)
             sent = seed_messages(users)
             seed_reports(users)
+            seed_conversation_mutes(users)  # 'ada' muted one thread
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(users)} people, {graph['follows']} follows, {posts} posts, {sent} messages."
