@@ -26,7 +26,7 @@ PROFILE_TABS = ("tweets", "replies", "media", "likes")
 AUTHOR_FIELDS = tuple(
     f.attname
     for f in User._meta.concrete_fields
-    if f.attname in {"id", "username", "name", "avatar", "is_private", "is_active"}
+    if f.attname in {"id", "username", "name", "avatar", "is_private", "is_active", "pinned_tweet_id"}
 )
 REFERENCES = ("retweet_of", "quote_of", "reply_to")
 TWEET_COLUMNS = ", ".join(f.column for f in Tweet._meta.concrete_fields)
@@ -187,7 +187,7 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
     `original` (what a retweet points at, else itself), `quoted` (None when
     deleted or hidden) with `quote_state` ("deleted", "unavailable",
     "nested"), `parent_author`, `media_list`, `viewer_liked`,
-    `viewer_retweeted`. `hide_muted` also drops posts and retweets by, or of,
+    `viewer_retweeted`, `pinned` (the author's pinned post). `hide_muted` also drops posts and retweets by, or of,
     muted people (home timeline only).
     """
     attach_references(tweets)
@@ -235,6 +235,8 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
         tweet.media_list = media_by_tweet.get(tweet.pk, [])
         tweet.viewer_liked = tweet.pk in liked
         tweet.viewer_retweeted = tweet.pk in retweeted
+        # From the author row already loaded (never a query: a deferred field reads as not pinned).
+        tweet.pinned = tweet.author.__dict__.get("pinned_tweet_id") == tweet.pk
         parent = _related(tweet, "reply_to") if depth == 0 else None
         tweet.parent_author = parent.author if parent is not None and relations.can_see(parent) else None
         tweet.quoted, tweet.quote_state = None, None
@@ -269,8 +271,15 @@ def _page(queryset, viewer, page: PageRequest, key: str = "id"):
     return hydrate(rows, viewer), next_cursor
 
 
-def profile_timeline(owner: User, viewer, tab: str, page: PageRequest) -> tuple[list[Tweet], int | None]:
-    """A profile tab; empty when the viewer may not see the owner's posts."""
+def profile_timeline(
+    owner: User, viewer, tab: str, page: PageRequest, *, with_pinned: bool = False
+) -> tuple[list[Tweet], int | None]:
+    """A profile tab; empty when the viewer may not see the owner's posts.
+
+    `with_pinned` (the profile page's Posts tab): the owner's pinned post comes
+    first on the first page, marked `pinned_slot`, and is left out of the
+    dated list below on every page, so it never shows twice.
+    """
     if not RelationSet.for_viewer(viewer, [owner.pk]).can_see_author(owner):
         return [], None
     if tab == "likes":
@@ -286,8 +295,22 @@ def profile_timeline(owner: User, viewer, tab: str, page: PageRequest) -> tuple[
         tweets = tweets.filter(has_media=True)
     else:
         tweets = tweets.filter(reply_to__isnull=True)
+    pinned_id = owner.pinned_tweet_id if with_pinned and tab == "tweets" else None
+    if pinned_id is not None:
+        tweets = tweets.exclude(pk=pinned_id)
     rows, next_cursor = keyset_page(tweets, page)
-    return hydrate(rows, viewer), next_cursor
+    pinned = select_rows(Tweet, id=pinned_id) if pinned_id is not None and page.cursor is None else []
+    shown = hydrate(pinned + rows, viewer)  # one hydration for both: no queries of its own for the pin
+    if pinned and shown and shown[0].pk == pinned_id:
+        shown[0].pinned_slot = True
+    return shown, next_cursor
+
+
+def pinned_tweet(owner: User, viewer) -> Tweet | None:
+    """The owner's pinned post as `viewer` may see it (None when there is none, or it is hidden from them)."""
+    if owner.pinned_tweet_id is None:
+        return None
+    return tweet_for_viewer(owner.pinned_tweet_id, viewer)
 
 
 def replies(tweet: Tweet, viewer, page: PageRequest) -> tuple[list[Tweet], int | None]:
