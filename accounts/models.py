@@ -86,7 +86,9 @@ class User(AbstractUser):
         indexes = [
             models.Index(fields=["-followers_count"], name="user_popular"),  # who-to-follow fallback
             # What deleting a post looks up (the foreign key's ON DELETE): few rows, so partial.
-            models.Index(fields=["pinned_tweet"], name="user_pinned_tweet", condition=models.Q(pinned_tweet__isnull=False)),
+            models.Index(
+                fields=["pinned_tweet"], name="user_pinned_tweet", condition=models.Q(pinned_tweet__isnull=False)
+            ),
         ]
         constraints = [
             # Serves both uniqueness regardless of case and `username__iexact` lookups.

@@ -5,31 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0009_profile_image'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('tweets', '0005_media_processing'),
+        ("accounts", "0009_profile_image"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("tweets", "0005_media_processing"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='expand_content_warnings',
-            field=models.BooleanField(default=False, verbose_name='always expand content warnings'),
+            model_name="user",
+            name="expand_content_warnings",
+            field=models.BooleanField(default=False, verbose_name="always expand content warnings"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='pinned_tweet',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tweets.tweet'),
+            model_name="user",
+            name="pinned_tweet",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="tweets.tweet",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='show_sensitive_media',
-            field=models.BooleanField(default=False, verbose_name='always show sensitive media'),
+            model_name="user",
+            name="show_sensitive_media",
+            field=models.BooleanField(default=False, verbose_name="always show sensitive media"),
         ),
         migrations.AddIndex(
-            model_name='user',
-            index=models.Index(condition=models.Q(('pinned_tweet__isnull', False)), fields=['pinned_tweet'], name='user_pinned_tweet'),
+            model_name="user",
+            index=models.Index(
+                condition=models.Q(("pinned_tweet__isnull", False)), fields=["pinned_tweet"], name="user_pinned_tweet"
+            ),
         ),
     ]

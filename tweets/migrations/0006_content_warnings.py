@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tweets', '0005_media_processing'),
+        ("tweets", "0005_media_processing"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tweet',
-            name='content_warning',
-            field=models.CharField(blank=True, default='', max_length=100),
+            model_name="tweet",
+            name="content_warning",
+            field=models.CharField(blank=True, default="", max_length=100),
         ),
         migrations.AddField(
-            model_name='tweet',
-            name='sensitive',
+            model_name="tweet",
+            name="sensitive",
             field=models.BooleanField(default=False),
         ),
     ]
