@@ -45,7 +45,7 @@ def home(request):
 
 
 def profile(request, username: str, tab: str = "tweets"):
-    user = account_selectors.user_by_username(username)
+    user = account_selectors.user_by_username(username, with_pinned=tab == "tweets")
     if user is None:
         raise Http404("No such user.")
     if user.username != username:

@@ -299,7 +299,12 @@ def profile_timeline(
     if pinned_id is not None:
         tweets = tweets.exclude(pk=pinned_id)
     rows, next_cursor = keyset_page(tweets, page)
-    pinned = select_rows(Tweet, id=pinned_id) if pinned_id is not None and page.cursor is None else []
+    pinned = []
+    if pinned_id is not None and page.cursor is None:
+        # Loaded with the owner when the page asked for it (accounts.selectors.user_by_username), else one query.
+        cached = User._meta.get_field("pinned_tweet").is_cached(owner)
+        pinned = [owner.pinned_tweet] if cached else select_rows(Tweet, id=pinned_id)
+        pinned = [t for t in pinned if t is not None]
     shown = hydrate(pinned + rows, viewer)  # one hydration for both: no queries of its own for the pin
     if pinned and shown and shown[0].pk == pinned_id:
         shown[0].pinned_slot = True
