@@ -12,7 +12,7 @@ from accounts.models import User
 from social.graph.demo import seed_graph
 from social.messages.demo import seed_messages
 from social.moderation.demo import seed_reports
-from tweets.demo import seed_tweets
+from tweets.demo import seed_pins_and_warnings, seed_tweets
 
 
 class Command(BaseCommand):
@@ -38,6 +38,7 @@ class Command(BaseCommand):
                 for user in User.objects.exclude(email="")
             )
             posts = seed_tweets(rng, users)
+            posts += seed_pins_and_warnings(rng, users)
             graph = seed_graph(rng, users)
             sent = seed_messages(users)
             seed_reports(users)
