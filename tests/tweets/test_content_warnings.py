@@ -134,6 +134,8 @@ def test_card_folds_the_text_behind_the_warning(client, user, other_user):
     assert "Mystery spoilers" in fold.split("</summary>")[0]  # the warning is the control
     assert "the butler did it" in fold.split("</summary>")[1]  # the text is behind it
     assert not fold.startswith(" open")
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Content warning: Mystery spoilers" in title and "butler" not in title  # the tab shows no spoiler
 
 
 def test_warning_is_escaped(client, user):
