@@ -204,3 +204,11 @@ def test_profile_query_count_with_a_pin_stays_under_the_cap(client, user, django
     for fetch in (lambda: client.get("/@alice", {"limit": 50}), lambda: client.get("/api/v1/users/alice")):
         with django_assert_max_num_queries(MAX_QUERIES):
             assert fetch().status_code == 200
+
+
+@pytest.mark.parametrize("raw", ["99999999999999999999999", "0", "-1", "1e5"])
+def test_hostile_ids_are_404_not_500(client, user_api, user, raw):
+    client.force_login(user)
+    assert client.post(f"/tweets/{raw}/pin").status_code == 404
+    assert user_api.post(f"/api/v1/tweets/{raw}/pin").status_code == 404
+    assert user_api.delete(f"/api/v1/tweets/{raw}/pin").status_code == 404
