@@ -198,3 +198,10 @@ def test_quoted_post_keeps_its_warning(client, user, other_user):
     html = client.get("/@bob").content.decode()
     quote = html.split('<div class="quoted">', 1)[1]
     assert "Quoted CW" in quote.split("</summary>")[0] and "quoted secret" in quote
+
+
+@pytest.mark.parametrize("warning", ["x" * 100_000, "a\x00b", "\u202e" + "y" * 101])
+def test_compose_form_hostile_warnings_are_refused(client_logged_in, warning):
+    response = compose(client_logged_in, text="hi", content_warning=warning)
+    assert response.status_code == 400
+    assert not Tweet.objects.exists()

@@ -206,6 +206,18 @@ def test_profile_query_count_with_a_pin_stays_under_the_cap(client, user, django
             assert fetch().status_code == 200
 
 
+def test_the_pin_adds_no_query_to_the_profile_page(client, user):
+    from tests.tweets.test_query_counts import build_profile, queries_for
+
+    build_profile(user, UserFactory(username="helper"), 10)
+    client.force_login(UserFactory(username="viewer"))
+    before = queries_for(lambda: client.get("/@alice", {"limit": 50}))
+    services.tweet_pin(user=user, tweet_id=post(user, "pinned").pk)
+    response = client.get("/@alice", {"limit": 50})
+    assert "Pinned" in response.content.decode()
+    assert queries_for(lambda: client.get("/@alice", {"limit": 50})) == before
+
+
 @pytest.mark.parametrize("raw", ["99999999999999999999999", "0", "-1", "1e5"])
 def test_hostile_ids_are_404_not_500(client, user_api, user, raw):
     client.force_login(user)
