@@ -70,8 +70,8 @@ class TweetCreateView(APIView):
             "A post, a reply (`replyToTweetId`) or a quote (`quoteTweetId`), with text or images or both: 201 with "
             "the new post. `contentWarning` (up to 100 characters) folds the post behind a warning; `sensitive` "
             "blurs its images until the reader opens them. The same post sent again by its author within two "
-            "minutes (same text, reply or quote "
-            "target and media) is taken for a retry whose answer was lost: 200 with the first post."
+            "minutes (same text, reply or quote target and media) is taken for a retry whose answer was lost: 200 "
+            "with the first post."
         ),
         parameters=[IDEMPOTENCY_PARAMETER],
         tags=["tweets"],

@@ -187,8 +187,8 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
     `original` (what a retweet points at, else itself), `quoted` (None when
     deleted or hidden) with `quote_state` ("deleted", "unavailable",
     "nested"), `parent_author`, `media_list`, `viewer_liked`,
-    `viewer_retweeted`, `pinned` (the author's pinned post). `hide_muted` also drops posts and retweets by, or of,
-    muted people (home timeline only).
+    `viewer_retweeted`, `pinned` (the author's pinned post). `hide_muted`
+    also drops posts and retweets by, or of, muted people (home timeline only).
     """
     attach_references(tweets)
     originals = {t.pk: (_related(t, "retweet_of") if t.retweet_of_id else t) for t in tweets}
