@@ -83,6 +83,25 @@ class PrivacyForm(forms.ModelForm):
         return {verb: self.cleaned_data[f"notify_{verb}"] for verb in NOTIFICATION_LABELS}
 
 
+class DisplayForm(forms.ModelForm):
+    """How posts look to you: sensitive images and content warnings."""
+
+    class Meta:
+        model = User
+        fields = ["show_sensitive_media", "expand_content_warnings"]
+        labels = {
+            "show_sensitive_media": "Always show sensitive media",
+            "expand_content_warnings": "Always expand posts with content warnings",
+        }
+        help_texts = {
+            "show_sensitive_media": "Images marked sensitive show without the blur.",
+            "expand_content_warnings": "The warning still shows above the post, which opens unfolded.",
+        }
+
+    def __init__(self, *args, instance: User, **kwargs):
+        super().__init__(*args, instance=copy.copy(instance), **kwargs)
+
+
 class AccountDeleteForm(forms.Form):
     password = forms.CharField(
         label="Your password",

@@ -71,11 +71,25 @@ class User(AbstractUser):
     # Set by a moderator; a suspended account is also inactive, which is what hides it everywhere.
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=500, blank=True)
+    # The post shown first on the profile (tweets.services.tweet_pin); a string reference, so
+    # accounts imports nothing from tweets. Deleting the post clears it (Django's SET_NULL, served by the index below).
+    pinned_tweet = models.ForeignKey(
+        "tweets.Tweet", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    # Reading preferences (Settings > Display).
+    show_sensitive_media = models.BooleanField("always show sensitive media", default=False)
+    expand_content_warnings = models.BooleanField("always expand content warnings", default=False)
 
     objects = ChirpUserManager()
 
     class Meta:
-        indexes = [models.Index(fields=["-followers_count"], name="user_popular")]  # who-to-follow fallback
+        indexes = [
+            models.Index(fields=["-followers_count"], name="user_popular"),  # who-to-follow fallback
+            # What deleting a post looks up (the foreign key's ON DELETE): few rows, so partial.
+            models.Index(
+                fields=["pinned_tweet"], name="user_pinned_tweet", condition=models.Q(pinned_tweet__isnull=False)
+            ),
+        ]
         constraints = [
             # Serves both uniqueness regardless of case and `username__iexact` lookups.
             models.UniqueConstraint(Upper("username"), name="user_username_upper_unique"),

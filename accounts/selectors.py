@@ -13,11 +13,12 @@ def active_users() -> QuerySet[User]:
     return User.objects.filter(is_active=True)
 
 
-def user_by_username(username: str) -> User | None:
-    """An active user by username, whatever its case."""
+def user_by_username(username: str, *, with_pinned: bool = False) -> User | None:
+    """An active user by username, whatever its case; `with_pinned` brings the pinned post in the same query."""
     if not username:
         return None
-    return unique_or_none(active_users().filter(username__iexact=username))
+    users = active_users().filter(username__iexact=username)
+    return unique_or_none(users.select_related("pinned_tweet") if with_pinned else users)
 
 
 def user_by_handle(handle: str) -> User | None:

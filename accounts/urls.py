@@ -7,6 +7,7 @@ urlpatterns = [
     path("settings/", RedirectView.as_view(pattern_name="settings-profile"), name="settings"),
     path("settings/profile", views.settings_profile, name="settings-profile"),
     path("settings/privacy", views.settings_privacy, name="settings-privacy"),
+    path("settings/display", views.settings_display, name="settings-display"),
     path("settings/account", views.settings_account, name="settings-account"),
     path("settings/account/tokens", views.token_create, name="token-create"),
     path("settings/account/tokens/<str:digest>/revoke", views.token_revoke, name="token-revoke"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from knox.models import AuthToken
 
 from accounts import lifecycle, services
-from accounts.forms import AccountDeleteForm, PrivacyForm, ProfileForm
+from accounts.forms import AccountDeleteForm, DisplayForm, PrivacyForm, ProfileForm
 from config.kernel.errors import ServiceError
 from config.kernel.http import add_form_error
 
@@ -54,6 +54,18 @@ def settings_privacy(request):
         return redirect("settings-privacy")
     status = 400 if form.errors else 200
     return render(request, "accounts/settings_privacy.html", {"form": form, "section": "privacy"}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_display(request):
+    form = DisplayForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.display_update(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your display settings were saved.")
+        return redirect("settings-display")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/settings_display.html", {"form": form, "section": "display"}, status=status)
 
 
 @login_required

@@ -45,13 +45,13 @@ def home(request):
 
 
 def profile(request, username: str, tab: str = "tweets"):
-    user = account_selectors.user_by_username(username)
+    user = account_selectors.user_by_username(username, with_pinned=tab == "tweets")
     if user is None:
         raise Http404("No such user.")
     if user.username != username:
         return redirect(request.path.replace(f"@{username}", f"@{user.username}", 1), permanent=True)
     page = PageRequest.from_query_or_first(request.GET)
-    tweets, next_cursor = tweet_selectors.profile_timeline(user, request.user, tab, page)
+    tweets, next_cursor = tweet_selectors.profile_timeline(user, request.user, tab, page, with_pinned=True)
     social_selectors.with_relations(request.user, [user])
     is_owner = request.user.pk == user.pk
     context = {

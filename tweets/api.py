@@ -15,11 +15,14 @@ from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from config.kernel.api.input import ChoiceParam, valid, valid_query
 from config.kernel.api.pagination import PageRequest, page_body
 from config.kernel.api.schema import PAGE_PARAMETERS, errors, list_schema
+from social.graph import api as graph_api
+from social.graph import selectors as graph_selectors
 from social.graph.visibility import RelationSet
 from tweets import selectors, services
 from tweets.serializers import (
     EngagementsSerializer,
     LikeStateSerializer,
+    PinStateSerializer,
     RetweetRequestSerializer,
     RetweetStateSerializer,
     TweetCreatedSerializer,
@@ -27,6 +30,8 @@ from tweets.serializers import (
     TweetEditSerializer,
     TweetResponseSerializer,
     TweetSerializer,
+    UserDetailResponseSerializer,
+    tweet_json,
 )
 
 
@@ -63,8 +68,10 @@ class TweetCreateView(APIView):
         },
         description=(
             "A post, a reply (`replyToTweetId`) or a quote (`quoteTweetId`), with text or images or both: 201 with "
-            "the new post. The same post sent again by its author within two minutes (same text, reply or quote "
-            "target and media) is taken for a retry whose answer was lost: 200 with the first post."
+            "the new post. `contentWarning` (up to 100 characters) folds the post behind a warning; `sensitive` "
+            "blurs its images until the reader opens them. The same post sent again by its author within two "
+            "minutes (same text, reply or quote target and media) is taken for a retry whose answer was lost: 200 "
+            "with the first post."
         ),
         parameters=[IDEMPOTENCY_PARAMETER],
         tags=["tweets"],
@@ -78,6 +85,8 @@ class TweetCreateView(APIView):
             media_ids=data["mediaIds"],
             reply_to_id=data.get("replyToTweetId"),
             quote_of_id=data.get("quoteTweetId"),
+            content_warning=data.get("contentWarning") or "",
+            sensitive=data["sensitive"],
         )
         data = _tweet_json(selectors.tweet_for_viewer(tweet.pk, request.user), request)
         body = {"tweetId": data["id"], "createdAt": data["createdAt"], "tweetData": data}
@@ -107,7 +116,13 @@ class TweetDetailView(APIView):
     def patch(self, request, tweet_id: str):
         tweet = _tweet_or_404(tweet_id, request.user)
         data = valid(TweetEditSerializer, request.data)
-        services.tweet_edit(actor=request.user, tweet=tweet, text_input=data["text"])
+        services.tweet_edit(
+            actor=request.user,
+            tweet=tweet,
+            text_input=data["text"],
+            content_warning=(data.get("contentWarning") or "") if "contentWarning" in data else None,
+            sensitive=data.get("sensitive"),
+        )
         return Response({"tweet": _tweet_json(_tweet_or_404(tweet_id, request.user), request)})
 
     @extend_schema(
@@ -275,3 +290,79 @@ class UserTimelineView(APIView):
         items, cursor = selectors.profile_timeline(owner, request.user, tab, page)
         data = TweetSerializer(items, many=True, context={"request": request}).data
         return Response(page_body("tweets", data, cursor))
+
+
+# --- pinned posts ---------------------------------------------------------------------
+
+
+class PinView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def _answer(self, request, tweet):
+        pinned_id = request.user.pinned_tweet_id
+        return Response({"pinned": pinned_id == tweet.pk, "pinnedTweetId": _id_or_none(pinned_id)})
+
+    @extend_schema(
+        operation_id="tweet_pin",
+        request=None,
+        responses={200: PinStateSerializer, **GONE, **errors(s403="Not your post, or a retweet.")},
+        description="Pin your post to your profile (idempotent); it replaces the post pinned before. "
+        "Someone else's post is 403 and changes nothing.",
+        tags=["tweets"],
+    )
+    def post(self, request, tweet_id: str):
+        return self._answer(request, services.tweet_pin(user=request.user, tweet_id=_id(tweet_id)))
+
+    @extend_schema(
+        operation_id="tweet_unpin",
+        responses={200: PinStateSerializer, **GONE, **errors(s403="Not your post.")},
+        description="Unpin your post (idempotent: a post that isn't pinned stays as it is).",
+        tags=["tweets"],
+    )
+    def delete(self, request, tweet_id: str):
+        return self._answer(request, services.tweet_unpin(user=request.user, tweet_id=_id(tweet_id)))
+
+
+def _id_or_none(value) -> str | None:
+    return str(value) if value is not None else None
+
+
+def user_with_pin_json(user, request) -> dict:
+    """The user object with `pinnedTweet`, as the viewer may see it (null when hidden from them)."""
+    pinned = selectors.pinned_tweet(user, request.user)
+    data = UserSerializer(user, context={"request": request}).data
+    return {**data, "pinnedTweet": tweet_json(pinned, request) if pinned is not None else None}
+
+
+class UserDetailView(graph_api.UserDetailView):
+    """/users/:id with the user's pinned post (`pinnedTweet`), which social.graph can't load (tweets sit above it)."""
+
+    @extend_schema(operation_id="user_get", responses=UserDetailResponseSerializer, tags=["users"])
+    def get(self, request, handle: str):
+        user = graph_selectors.with_relations(request.user, [self.get_user(handle)])[0]
+        return Response({"user": user_with_pin_json(user, request)})
+
+    @extend_schema(
+        operation_id="user_update",
+        request=graph_api.PROFILE_REQUEST,
+        responses={200: UserDetailResponseSerializer, **errors(s403="Not your profile.")},
+        description="Change some of your profile: JSON, or multipart when it brings new images.",
+        tags=["users"],
+    )
+    def patch(self, request, handle: str):
+        return self._with_pin(request, super().patch(request, handle))
+
+    @extend_schema(
+        operation_id="user_replace",
+        request=graph_api.PROFILE_REQUEST,
+        responses={200: UserDetailResponseSerializer, **errors(s403="Not your profile.")},
+        description="Set your profile: `name` is required, other text left out keeps its value.",
+        tags=["users"],
+    )
+    def put(self, request, handle: str):
+        return self._with_pin(request, super().put(request, handle))
+
+    def _with_pin(self, request, response):
+        pinned = selectors.pinned_tweet(request.user, request.user)  # only your own profile can be changed
+        response.data["user"]["pinnedTweet"] = tweet_json(pinned, request) if pinned is not None else None
+        return response

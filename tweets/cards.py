@@ -114,6 +114,9 @@ def page(*, user, request=None, csrf_token=None) -> dict:
         # Only a signed-in viewer's cards have forms.
         "csrf_input": _csrf_input(csrf_token) if signed_in else "",
         "next_path": request.get_full_path() if request is not None else "",
+        # The reader's display settings, from the user row the request already has (no query).
+        "show_sensitive": signed_in and getattr(user, "show_sensitive_media", False),
+        "expand_cw": signed_in and getattr(user, "expand_content_warnings", False),
         "url": url_maker(here()),
     }
 

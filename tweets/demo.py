@@ -137,3 +137,31 @@ def seed_tweets(rng: random.Random, users: list) -> int:
         services.retweet_create(user=fan, tweet_id=tweet.pk)
         count += 1
     return count
+
+
+def seed_pins_and_warnings(rng: random.Random, users: list) -> int:
+    """Posts behind a content warning (one with sensitive images), and a pinned post for every demo person.
+
+    Returns how many posts it wrote.
+    """
+    now = timezone.now()
+    by_name = {u.username: u for u in users}
+    services.tweet_create(
+        author=by_name["quinn"],
+        text_input="The narrator was the detective all along. I'm still not over it. #podcast",
+        content_warning="Spoilers: the season finale",
+        created_at=now - timedelta(hours=rng.uniform(1, 6)),
+    )
+    services.tweet_create(
+        author=by_name["rosa"],
+        text_input="Found this huntsman spider in the dive shed. Harmless, and very fast. #science",
+        content_warning="Spiders (close-up photo)",
+        sensitive=True,
+        uploads=[(_picture(rng), "A close-up photo, under the blur for people who'd rather not see spiders")],
+        created_at=now - timedelta(hours=rng.uniform(1, 6)),
+    )
+    for user in users:
+        first = user.tweets.filter(reply_to__isnull=True, retweet_of__isnull=True).order_by("id").first()
+        if first is not None:
+            services.tweet_pin(user=user, tweet_id=first.pk)
+    return 2

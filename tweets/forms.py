@@ -35,6 +35,9 @@ class ComposeForm(forms.Form):
     images = MultipleFileField(
         label="Add images", required=False, help_text=f"Up to {settings.TWEET_MAX_IMAGES}: JPEG, PNG, GIF or WebP."
     )
+    # The service judges the warning's length (100 after normalising); this only stops what could never fit.
+    content_warning = forms.CharField(label="Content warning", required=False, max_length=1000, strip=False)
+    sensitive = forms.BooleanField(label="Mark images as sensitive", required=False)
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
     quote_of = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # One per rendered form: a double submit carries the same token and posts once.
@@ -59,3 +62,12 @@ class EditForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 4, "data-compose-text": ""}),
     )
+    content_warning = forms.CharField(
+        label="Content warning",
+        required=False,
+        max_length=1000,
+        strip=False,
+        help_text="Up to 100 characters, shown before the post; the text and images fold behind it. Empty for none.",
+        widget=forms.TextInput(attrs={"maxlength": 100}),
+    )
+    sensitive = forms.BooleanField(label="Mark images as sensitive", required=False)

@@ -49,6 +49,10 @@ class Tweet(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="retweets", db_index=False
     )
     has_media = models.BooleanField(default=False)
+    # Shown folded behind this line until the reader opens it (empty: no warning).
+    content_warning = models.CharField(max_length=100, blank=True, default="")
+    # The post's images are blurred until clicked (unless the reader always shows them).
+    sensitive = models.BooleanField(default=False)
     like_count = models.PositiveIntegerField(default=0)
     retweet_count = models.PositiveIntegerField(default=0)
     reply_count = models.PositiveIntegerField(default=0)

@@ -27,7 +27,7 @@ PROFILE_TABS = ("tweets", "replies", "media", "likes")
 AUTHOR_FIELDS = tuple(
     f.attname
     for f in User._meta.concrete_fields
-    if f.attname in {"id", "username", "name", "avatar", "is_private", "is_active"}
+    if f.attname in {"id", "username", "name", "avatar", "is_private", "is_active", "pinned_tweet_id"}
 )
 REFERENCES = ("retweet_of", "quote_of", "reply_to")
 TWEET_COLUMNS = ", ".join(f.column for f in Tweet._meta.concrete_fields)
@@ -195,9 +195,9 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
     `original` (what a retweet points at, else itself), `quoted` (None when
     deleted or hidden) with `quote_state` ("deleted", "unavailable",
     "nested"), `parent_author`, `media_list`, `viewer_liked`,
-    `viewer_retweeted`, and the apps' card flags (`hooks.card_flags`).
-    `hide_muted` also drops posts and retweets by, or of, muted people
-    (home timeline only).
+    `viewer_retweeted`, `pinned` (the author's pinned post), and the apps'
+    card flags (`hooks.card_flags`). `hide_muted` also drops posts and
+    retweets by, or of, muted people (home timeline only).
     """
     attach_references(tweets)
     originals = {t.pk: (_related(t, "retweet_of") if t.retweet_of_id else t) for t in tweets}
@@ -248,6 +248,8 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
         tweet.viewer_retweeted = tweet.pk in retweeted
         for flag in flags:
             setattr(tweet, flag.attribute, flag.key(tweet) in flagged.get(flag.label, ()))
+        # From the author row already loaded (never a query: a deferred field reads as not pinned).
+        tweet.pinned = tweet.author.__dict__.get("pinned_tweet_id") == tweet.pk
         parent = _related(tweet, "reply_to") if depth == 0 else None
         tweet.parent_author = parent.author if parent is not None and relations.can_see(parent) else None
         tweet.quoted, tweet.quote_state = None, None
@@ -282,8 +284,15 @@ def _page(queryset, viewer, page: PageRequest, key: str = "id"):
     return hydrate(rows, viewer), next_cursor
 
 
-def profile_timeline(owner: User, viewer, tab: str, page: PageRequest) -> tuple[list[Tweet], int | None]:
-    """A profile tab; empty when the viewer may not see the owner's posts."""
+def profile_timeline(
+    owner: User, viewer, tab: str, page: PageRequest, *, with_pinned: bool = False
+) -> tuple[list[Tweet], int | None]:
+    """A profile tab; empty when the viewer may not see the owner's posts.
+
+    `with_pinned` (the profile page's Posts tab): the owner's pinned post comes
+    first on the first page, marked `pinned_slot`, and is left out of the
+    dated list below on every page, so it never shows twice.
+    """
     if not RelationSet.for_viewer(viewer, [owner.pk]).can_see_author(owner):
         return [], None
     if tab == "likes":
@@ -299,8 +308,27 @@ def profile_timeline(owner: User, viewer, tab: str, page: PageRequest) -> tuple[
         tweets = tweets.filter(has_media=True)
     else:
         tweets = tweets.filter(reply_to__isnull=True)
+    pinned_id = owner.pinned_tweet_id if with_pinned and tab == "tweets" else None
+    if pinned_id is not None:
+        tweets = tweets.exclude(pk=pinned_id)
     rows, next_cursor = keyset_page(tweets, page)
-    return hydrate(rows, viewer), next_cursor
+    pinned = []
+    if pinned_id is not None and page.cursor is None:
+        # Loaded with the owner when the page asked for it (accounts.selectors.user_by_username), else one query.
+        cached = User._meta.get_field("pinned_tweet").is_cached(owner)
+        pinned = [owner.pinned_tweet] if cached else select_rows(Tweet, id=pinned_id)
+        pinned = [t for t in pinned if t is not None]
+    shown = hydrate(pinned + rows, viewer)  # one hydration for both: no queries of its own for the pin
+    if pinned and shown and shown[0].pk == pinned_id:
+        shown[0].pinned_slot = True
+    return shown, next_cursor
+
+
+def pinned_tweet(owner: User, viewer) -> Tweet | None:
+    """The owner's pinned post as `viewer` may see it (None when there is none, or it is hidden from them)."""
+    if owner.pinned_tweet_id is None:
+        return None
+    return tweet_for_viewer(owner.pinned_tweet_id, viewer)
 
 
 def replies(tweet: Tweet, viewer, page: PageRequest) -> tuple[list[Tweet], int | None]:

@@ -3,10 +3,10 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from accounts.serializers import media_url
+from accounts.serializers import UserSerializer, media_url
 from config.kernel import text as text_rules
 from config.kernel.api import patterns
-from config.kernel.api.fields import IdField, StrictChoiceField, TextField
+from config.kernel.api.fields import FlagField, IdField, StrictChoiceField, TextField
 from config.kernel.timefmt import iso_z
 
 
@@ -82,6 +82,8 @@ def tweet_core_json(tweet) -> dict:
         "retweetCount": tweet.retweet_count,
         "replyCount": tweet.reply_count,
         "quoteCount": tweet.quote_count,
+        "contentWarning": tweet.content_warning or None,
+        "sensitive": tweet.sensitive,
     }
 
 
@@ -107,6 +109,7 @@ def tweet_json(tweet, request) -> dict:
         "liked": getattr(tweet, "viewer_liked", False),
         "retweeted": getattr(tweet, "viewer_retweeted", False),
         "conversationMuted": getattr(tweet, "conversation_muted", False),  # feat-convmute
+        "pinned": getattr(tweet, "pinned", False),
     }
 
 
@@ -140,6 +143,12 @@ class TweetSerializer(serializers.Serializer):
     conversationMuted = serializers.BooleanField(
         help_text="Whether you muted its conversation (no notifications from the thread); false when signed out."
     )
+    contentWarning = serializers.CharField(
+        source="content_warning", allow_null=True,
+        help_text="The post's content warning (the text and images fold behind it), or null for none.",
+    )  # fmt: skip
+    sensitive = serializers.BooleanField(help_text="The post's images are marked sensitive (shown blurred).")
+    pinned = serializers.BooleanField(help_text="This is the post its author pinned to their profile.")
 
     def to_representation(self, tweet):
         return tweet_json(tweet, self.context.get("request"))
@@ -155,6 +164,13 @@ POST_TEXT = {
 }
 
 
+CONTENT_WARNING = {
+    "maxLength": 100,
+    "description": "Shown before the post, which folds behind it: up to 100 characters, counted as the text is "
+    "(after NFC normalisation, control characters dropped, the ends trimmed). Empty or null for none.",
+}
+
+
 class TweetCreateSerializer(serializers.Serializer):
     text = TextField(required=False, allow_blank=True, default="", trim_whitespace=False, max_length=TEXT_RAW_LIMIT)
     mediaIds = serializers.ListField(
@@ -164,15 +180,35 @@ class TweetCreateSerializer(serializers.Serializer):
     )  # fmt: skip
     replyToTweetId = IdField(read_only=False, required=False, allow_null=True)
     quoteTweetId = IdField(read_only=False, required=False, allow_null=True)
+    contentWarning = TextField(
+        required=False, allow_blank=True, allow_null=True, default="", trim_whitespace=False, max_length=1000
+    )
+    sensitive = FlagField(required=False, default=False, help_text="Mark the post's images as sensitive.")
 
     # Something to show: text with a visible character, or an image.
     schema_rules = {
-        "properties": {"text": POST_TEXT},
+        "properties": {"text": POST_TEXT, "contentWarning": CONTENT_WARNING},
         "anyOf": [
             {"required": ["text"], "properties": {"text": {"pattern": patterns.VISIBLE}}},
             {"required": ["mediaIds"], "properties": {"mediaIds": {"minItems": 1}}},
         ],
     }
+
+
+class UserWithPinSerializer(UserSerializer):
+    """A user as the user detail endpoints write it: with the pinned post (lists leave it out: no N+1)."""
+
+    pinnedTweet = TweetSerializer(
+        allow_null=True, read_only=True, help_text="The post pinned to the profile, or null (none, or hidden from you)."
+    )
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "pinnedTweet"]
+        read_only_fields = fields
+
+
+class UserDetailResponseSerializer(serializers.Serializer):
+    user = UserWithPinSerializer()
 
 
 class TweetCreatedSerializer(serializers.Serializer):
@@ -183,17 +219,30 @@ class TweetCreatedSerializer(serializers.Serializer):
 
 class TweetEditSerializer(serializers.Serializer):
     text = TextField(allow_blank=True, trim_whitespace=False, max_length=TEXT_RAW_LIMIT)
+    contentWarning = TextField(
+        required=False, allow_blank=True, allow_null=True, trim_whitespace=False, max_length=1000
+    )
+    sensitive = FlagField(required=False)
 
     schema_rules = {
         "required": ["text"],  # PATCH, yet the one field is required
         "properties": {
-            "text": {**POST_TEXT, "description": POST_TEXT["description"] + " Empty only for a post with images."}
+            "text": {**POST_TEXT, "description": POST_TEXT["description"] + " Empty only for a post with images."},
+            "contentWarning": {
+                **CONTENT_WARNING,
+                "description": "Left out: unchanged. " + CONTENT_WARNING["description"],
+            },
         },
     }
 
 
 class TweetResponseSerializer(serializers.Serializer):
     tweet = TweetSerializer()
+
+
+class PinStateSerializer(serializers.Serializer):
+    pinned = serializers.BooleanField(help_text="Whether this post is now your pinned post.")
+    pinnedTweetId = serializers.CharField(allow_null=True, help_text="Your profile's pinned post now, or null.")
 
 
 class LikeStateSerializer(serializers.Serializer):

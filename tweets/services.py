@@ -49,6 +49,20 @@ def _checked_text(raw: str, *, has_media: bool) -> str:
     return body
 
 
+CONTENT_WARNING_MAX = 100
+
+
+def _checked_warning(raw: str) -> str:
+    """A content warning as stored: normalised like post text, at most CONTENT_WARNING_MAX characters."""
+    warning = text.normalise(raw or "")
+    if text.length(warning) > CONTENT_WARNING_MAX:
+        raise ServiceError(
+            f"A content warning can be at most {CONTENT_WARNING_MAX} characters; this one has {text.length(warning)}.",
+            field="contentWarning",
+        )
+    return "" if text.is_blank(warning) else warning
+
+
 def _entities(body: str) -> tuple[list[dict], list[User], list[str]]:
     """Parse, keep only mentions of real accounts, and return them with the tags."""
     found = text.parse(body)
@@ -158,8 +172,13 @@ def tweet_create(
     reply_to_id: int | None = None,
     quote_of_id: int | None = None,
     created_at: datetime | None = None,
+    content_warning: str = "",
+    sensitive: bool = False,
 ) -> Tweet:
     """Post a tweet, reply or quote, with up to four images.
+
+    `content_warning` (at most 100 characters) folds the post behind it;
+    `sensitive` blurs its images until the reader asks to see them.
 
     Images are earlier uploads (`media_ids`) or files sent with the post
     (`uploads`, pairs of file and description). Every check runs before
@@ -182,17 +201,19 @@ def tweet_create(
     if len(media_ids) + len(uploads) > settings.TWEET_MAX_IMAGES:
         raise ServiceError(f"A post can have at most {settings.TWEET_MAX_IMAGES} images.", field="mediaIds")
     body = _checked_text(text_input, has_media=bool(media_ids or uploads))
+    warning = _checked_warning(content_warning)
     stored: list[Media] = []
     try:
         with transaction.atomic():
-            tweet = _create(author, body, media_ids, list(uploads), reply_to_id, quote_of_id, created_at, stored)
+            tweet = _create(author, body, media_ids, list(uploads), reply_to_id, quote_of_id, created_at, stored,
+                            labels={"content_warning": warning, "sensitive": bool(sensitive)})  # fmt: skip
     except Exception:
         pipeline.delete_files(stored)
         raise
     return tweet
 
 
-def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_at, stored) -> Tweet:
+def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_at, stored, labels) -> Tweet:
     parent = _visible_target(reply_to_id, author, field="replyToTweetId") if reply_to_id else None
     quoted = _visible_target(quote_of_id, author, field="quoteTweetId") if quote_of_id else None
     if quoted is not None and quoted.author.is_private and quoted.author_id != author.pk:
@@ -220,6 +241,7 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
         reply_to=parent,
         quote_of=quoted,
         has_media=bool(attached or uploads),
+        **labels,
     )
     if created_at is not None:
         tweet.created_at = created_at
@@ -300,7 +322,15 @@ def media_upload(*, owner: User, upload, alt_text: str = "") -> Media:
 
 
 @transaction.atomic
-def tweet_edit(*, actor: User, tweet: Tweet, text_input: str) -> Tweet:
+def tweet_edit(
+    *,
+    actor: User,
+    tweet: Tweet,
+    text_input: str,
+    content_warning: str | None = None,
+    sensitive: bool | None = None,
+) -> Tweet:
+    """Change a post's text; `content_warning` and `sensitive`, when given, too (None keeps them)."""
     tweet = Tweet.objects.select_for_update().get(pk=tweet.pk)
     if tweet.author_id != actor.pk:
         raise Forbidden("You can only edit your own posts.")
@@ -312,6 +342,7 @@ def tweet_edit(*, actor: User, tweet: Tweet, text_input: str) -> Tweet:
     if not tweet.has_media and text.is_blank(text.normalise(text_input)):
         raise Conflict("This post has no images, so it needs text.", field="text")  # the post's state, not the input
     body = _checked_text(text_input, has_media=tweet.has_media)
+    _relabel(tweet, content_warning, sensitive)
     if body == tweet.text:
         return tweet
     TweetEdit.objects.create(
@@ -325,6 +356,54 @@ def tweet_edit(*, actor: User, tweet: Tweet, text_input: str) -> Tweet:
     _link_hashtags(tweet, tags)
     added, removed = [t for t in tags if t not in before], [t for t in before if t not in tags]
     hooks.edited(tweet=tweet, mentioned=mentioned, tags_added=added, tags_removed=removed)
+    return tweet
+
+
+def _relabel(tweet: Tweet, content_warning: str | None, sensitive: bool | None) -> None:
+    """Set a post's content warning and sensitive flag (an edit); not kept in the edit history."""
+    changes = {}
+    if content_warning is not None and (warning := _checked_warning(content_warning)) != tweet.content_warning:
+        changes["content_warning"] = warning
+    if sensitive is not None and bool(sensitive) != tweet.sensitive:
+        changes["sensitive"] = bool(sensitive)
+    if changes:
+        Tweet.objects.filter(pk=tweet.pk).update(**changes)
+        for field, value in changes.items():
+            setattr(tweet, field, value)
+
+
+# --- pinning (one post per profile, kept on the user row) --------------------------
+
+
+@transaction.atomic
+def tweet_pin(*, user: User, tweet_id: int) -> Tweet:
+    """Pin one of your own posts to your profile, replacing the pin before it (idempotent).
+
+    Someone else's post is a 403 that changes nothing; a retweet can't be
+    pinned (pin the original, if it is yours); a post that is gone is a 404.
+    """
+    tweet = _tweet_with_author(tweet_id)
+    if tweet is None:
+        raise NotFound(GONE, field="tweetId")
+    if tweet.author_id != user.pk:
+        raise Forbidden("You can only pin your own posts.", field="tweetId")
+    if tweet.retweet_of_id:
+        raise Forbidden("A retweet can't be pinned.", field="tweetId")
+    User.objects.filter(pk=user.pk).update(pinned_tweet=tweet)
+    user.pinned_tweet_id = tweet.pk
+    return tweet
+
+
+@transaction.atomic
+def tweet_unpin(*, user: User, tweet_id: int) -> Tweet:
+    """Take this post off your profile's pin (idempotent: a post that isn't pinned stays as it is)."""
+    tweet = _tweet_with_author(tweet_id)
+    if tweet is None:
+        raise NotFound(GONE, field="tweetId")
+    if tweet.author_id != user.pk:
+        raise Forbidden("You can only unpin your own posts.", field="tweetId")
+    if User.objects.filter(pk=user.pk, pinned_tweet_id=tweet.pk).update(pinned_tweet=None):
+        user.pinned_tweet_id = None
     return tweet
 
 

@@ -17,4 +17,6 @@ urlpatterns = [
     path("tweets/<int:tweet_id>/unlike", views.unlike, name="tweet-unlike"),
     path("tweets/<int:tweet_id>/retweet", views.retweet, name="tweet-retweet"),
     path("tweets/<int:tweet_id>/unretweet", views.unretweet, name="tweet-unretweet"),
+    path("tweets/<int:tweet_id>/pin", views.pin, name="tweet-pin"),
+    path("tweets/<int:tweet_id>/unpin", views.unpin, name="tweet-unpin"),
 ]

@@ -42,7 +42,7 @@ def _own_tweet(username: str, tweet_id: int, viewer):
 
 
 # The API's field names on the compose and edit forms; any other refusal shows above the form.
-FORM_FIELDS = {"text": "text", "mediaIds": "images"}
+FORM_FIELDS = {"text": "text", "mediaIds": "images", "contentWarning": "content_warning"}
 
 
 # --- posting ---------------------------------------------------------------------
@@ -74,6 +74,8 @@ def compose(request):
                     uploads=uploads,
                     reply_to_id=data.get("reply_to"),
                     quote_of_id=data.get("quote_of"),
+                    content_warning=data["content_warning"],
+                    sensitive=data["sensitive"],
                 )
         except ServiceError as error:
             add_form_error(form, error, FORM_FIELDS)
@@ -145,10 +147,18 @@ def history_page(request, username: str, tweet_id: int):
 @require_http_methods(["GET", "POST"])
 def edit_page(request, username: str, tweet_id: int):
     tweet = _own_tweet(username, tweet_id, request.user)
-    form = EditForm(request.POST or None, initial={"text": tweet.text})
+    initial = {"text": tweet.text, "content_warning": tweet.content_warning, "sensitive": tweet.sensitive}
+    form = EditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.tweet_edit(actor=request.user, tweet=tweet, text_input=form.cleaned_data["text"])
+            services.tweet_edit(
+                actor=request.user,
+                tweet=tweet,
+                text_input=data["text"],
+                content_warning=data["content_warning"],
+                sensitive=data["sensitive"],
+            )
         except ServiceError as error:
             add_form_error(form, error, FORM_FIELDS)
             if error.status == 403:
@@ -217,6 +227,33 @@ def retweet(request, tweet_id: int):
 @require_POST
 def unretweet(request, tweet_id: int):
     return _action(request, tweet_id, lambda: services.retweet_delete(user=request.user, tweet_id=tweet_id))
+
+
+# --- pinning ---------------------------------------------------------------------------
+
+
+def _pin_action(request, act, done: str):
+    """Pin or unpin from a post's menu; a refusal (someone else's post) is a page that says why, and nothing changes."""
+    try:
+        act()
+    except ServiceError as error:
+        return render(request, "403.html", {"reason": error.message}, status=error.status)
+    messages.success(request, done)
+    return redirect(safe_next(request, reverse("profile", args=[request.user.username])))
+
+
+@login_required
+@require_POST
+def pin(request, tweet_id: int):
+    act = lambda: services.tweet_pin(user=request.user, tweet_id=tweet_id)  # noqa: E731
+    return _pin_action(request, act, "Your post was pinned to your profile.")
+
+
+@login_required
+@require_POST
+def unpin(request, tweet_id: int):
+    act = lambda: services.tweet_unpin(user=request.user, tweet_id=tweet_id)  # noqa: E731
+    return _pin_action(request, act, "Your post was unpinned from your profile.")
 
 
 @require_http_methods(["GET"])

@@ -149,6 +149,7 @@ def test_the_zip_holds_exactly_her_data(user, bob, carol, world, django_capture_
 
     edit = hers.edits.get()
     no_counts = {"likeCount": 0, "retweetCount": 0, "replyCount": 0, "quoteCount": 0}
+    no_labels = {"contentWarning": None, "sensitive": False}
     assert read_json(archive, "tweets.json") == [
         {
             "id": str(hers.pk),
@@ -161,6 +162,7 @@ def test_the_zip_holds_exactly_her_data(user, bob, carol, world, django_capture_
             "hashtags": ["world"],
             "mentions": ["bob"],
             **no_counts,
+            **no_labels,
             "media": [
                 {
                     "file": f"media/tweets/{hers.pk}-1.png",
@@ -189,6 +191,7 @@ def test_the_zip_holds_exactly_her_data(user, bob, carol, world, django_capture_
             "hashtags": [],
             "mentions": [],
             **no_counts,
+            **no_labels,
             "media": [],
             "edits": [],
         },
@@ -203,6 +206,7 @@ def test_the_zip_holds_exactly_her_data(user, bob, carol, world, django_capture_
             "hashtags": [],
             "mentions": [],
             **no_counts,
+            **no_labels,
             "media": [],
             "edits": [],
         },

@@ -143,9 +143,10 @@ def test_api_get_user_by_id_or_username(api_client, user):
     assert by_id["id"] == str(user.pk)
     assert set(by_id) == {
         "id", "username", "name", "bio", "location", "website", "avatarUrl", "headerUrl", "isPrivate", "createdAt",
-        "followersCount", "followingCount", "relationship",
+        "followersCount", "followingCount", "relationship", "pinnedTweet",
     }  # fmt: skip
     assert by_id["relationship"] is None  # anonymous callers have none
+    assert by_id["pinnedTweet"] is None  # nothing pinned
 
 
 def test_api_patch_own_profile(user_api, user):

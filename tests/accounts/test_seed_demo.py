@@ -35,6 +35,11 @@ def test_seed_demo_builds_a_living_site_once(capsys, django_capture_on_commit_ca
     assert ada_unread.exists()  # the demo login has something to read
     assert Report.objects.filter(status="open").count() == 2  # the moderator's queue isn't empty
     assert ConversationMute.objects.filter(user__username="ada").count() == 1  # her menu says "Unmute" somewhere
+    people = User.objects.filter(is_staff=False)
+    assert people.filter(pinned_tweet__isnull=False).count() == people.count()  # a pinned post per demo person
+    assert all(u.pinned_tweet.author_id == u.pk for u in people.select_related("pinned_tweet"))
+    assert Tweet.objects.exclude(content_warning="").exists()
+    assert Tweet.objects.filter(sensitive=True, has_media=True).exclude(content_warning="").exists()
 
     assert {t["hashtag"] for t in trends.compute()[:2]} == {"eclipse", "launchday"}
 

@@ -40,6 +40,7 @@ def world(request, api_client):
     tweet_services.like_create(user=tina, tweet_id=pat_post.pk)
     tweet_services.retweet_create(user=pat, tweet_id=tina_post.pk)  # before Tina may turn private
     post(pat, "PAT-QUOTE", quote_of_id=tina_post.pk)
+    tweet_services.tweet_pin(user=tina, tweet_id=post(tina, "TINA-PINNED").pk)
     services.follow_create(follower=pat, followee=tina)
     if setup in ("follow", "approved", "mute", "suspended"):
         services.follow_create(follower=viewer, followee=tina)
@@ -103,6 +104,8 @@ PATHS = {
         '"hashtag":"matrix"',
     ),
     "page pat's profile (retweet and quote)": (lambda w: w["page"].get("/@pat"), "TINA-POST"),
+    "page profile pinned post": (lambda w: w["page"].get("/@tina"), "TINA-PINNED"),
+    "api user pinnedTweet": (lambda w: w["api"].get("/api/v1/users/tina"), "TINA-PINNED"),
 }
 
 

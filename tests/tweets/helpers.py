@@ -10,4 +10,5 @@ TWEET_KEYS = {
     "hashtags", "mentions", "likeCount", "retweetCount", "replyCount", "quoteCount", "liked", "retweeted",
     "quoteTweetId",  # an addition to SPEC §4, documented in the schema
     "conversationMuted",  # feat-convmute: the viewer muted the post's thread
+    "contentWarning", "sensitive", "pinned",  # feat-cw
 }  # fmt: skip

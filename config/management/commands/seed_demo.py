@@ -13,7 +13,7 @@ from notifications.demo import seed_conversation_mutes
 from social.graph.demo import seed_graph
 from social.messages.demo import seed_messages
 from social.moderation.demo import seed_reports
-from tweets.demo import seed_tweets
+from tweets.demo import seed_pins_and_warnings, seed_tweets
 
 
 class Command(BaseCommand):
@@ -39,6 +39,7 @@ class Command(BaseCommand):
                 for user in User.objects.exclude(email="")
             )
             posts = seed_tweets(rng, users)
+            posts += seed_pins_and_warnings(rng, users)
             graph = seed_graph(rng, users)
             sent = seed_messages(users)
             seed_reports(users)
