@@ -18,6 +18,7 @@ from config.kernel.api.schema import PAGE_PARAMETERS, errors, list_schema
 from social.graph.visibility import RelationSet
 from tweets import selectors, services
 from tweets.serializers import (
+    BookmarkStateSerializer,
     EngagementsSerializer,
     LikeStateSerializer,
     RetweetRequestSerializer,
@@ -273,5 +274,64 @@ class UserTimelineView(APIView):
             raise PermissionDenied("This account's posts are protected. Follow it to see them.")
         page = PageRequest.from_query(request.query_params)
         items, cursor = selectors.profile_timeline(owner, request.user, tab, page)
+        data = TweetSerializer(items, many=True, context={"request": request}).data
+        return Response(page_body("tweets", data, cursor))
+
+
+class QuotesView(APIView):
+    @extend_schema(
+        operation_id="tweet_quotes",
+        parameters=PAGE_PARAMETERS,
+        responses={200: list_schema("TweetList", "tweets", TweetSerializer), **GONE},
+        description="The posts quoting this one that you may see, newest first.",
+        tags=["tweets"],
+    )
+    def get(self, request, tweet_id: str):
+        tweet = _tweet_or_404(tweet_id, request.user)
+        items, cursor = selectors.quotes(tweet.original, request.user, PageRequest.from_query(request.query_params))
+        data = TweetSerializer(items, many=True, context={"request": request}).data
+        return Response(page_body("tweets", data, cursor))
+
+
+class BookmarkView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="tweet_bookmark",
+        request=None,
+        responses={200: BookmarkStateSerializer, **GONE},
+        description="Save a post to your bookmarks (private to you). Idempotent: a second call answers the same. "
+        "A retweet's id saves its original.",
+        tags=["bookmarks"],
+    )
+    def post(self, request, tweet_id: str):
+        services.bookmark_create(user=request.user, tweet_id=_id(tweet_id))
+        return Response({"bookmarked": True})
+
+    @extend_schema(
+        operation_id="tweet_unbookmark",
+        responses={204: None, **GONE},
+        description="Remove a post from your bookmarks: 204, also when it was not bookmarked (idempotent). "
+        "404 only when it was not bookmarked and is gone or hidden from you.",
+        tags=["bookmarks"],
+    )
+    def delete(self, request, tweet_id: str):
+        services.bookmark_delete(user=request.user, tweet_id=_id(tweet_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BookmarksView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="bookmarks_list",
+        parameters=PAGE_PARAMETERS,
+        responses={200: list_schema("TweetList", "tweets", TweetSerializer)},
+        description="Your bookmarked posts, newest bookmark first. The cursor is a bookmark's position, not a "
+        "post id. Posts you may no longer see are left out.",
+        tags=["bookmarks"],
+    )
+    def get(self, request):
+        items, cursor = selectors.bookmarks(request.user, PageRequest.from_query(request.query_params))
         data = TweetSerializer(items, many=True, context={"request": request}).data
         return Response(page_body("tweets", data, cursor))

@@ -17,7 +17,7 @@ from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
 from config.kernel.sql import any_of, instance, select_rows
 from social.graph.visibility import RelationSet, readable_authors, tweets_visible_to, viewer_id_of
-from tweets.models import Like, Media, Tweet
+from tweets.models import Bookmark, Like, Media, Tweet
 
 PROFILE_TABS = ("tweets", "replies", "media", "likes")
 
@@ -151,22 +151,24 @@ def _related(tweet: Tweet, field: str) -> Tweet | None:
     return getattr(tweet, field) if getattr(tweet, f"{field}_id") else None
 
 
-def _viewer_facts(viewer, author_ids, tweet_ids) -> tuple[RelationSet, set[int], set[int]]:
-    """In one round trip: the viewer's relations with the authors, and likes and retweets of the tweets."""
+def _viewer_facts(viewer, author_ids, tweet_ids) -> tuple[RelationSet, set[int], set[int], set[int]]:
+    """In one round trip: the viewer's relations with the authors, and likes, retweets and bookmarks of the tweets."""
     relations = RelationSet(viewer_id=viewer_id_of(viewer))
     sql, params = relations.query(author_ids)
     if relations.viewer_id is None:
-        return relations, set(), set()
+        return relations, set(), set(), set()
     if tweet_ids:
         liked, liked_params = any_of("tweet_id", tweet_ids)
         retweeted, retweeted_params = any_of("retweet_of_id", tweet_ids)
         mine = (
             f"SELECT 'like', tweet_id FROM {Like._meta.db_table} WHERE user_id = %s AND {liked} "  # noqa: S608
             f"UNION ALL SELECT 'rt', retweet_of_id FROM {Tweet._meta.db_table} WHERE author_id = %s AND {retweeted}"
+            f" UNION ALL SELECT 'bm', tweet_id FROM {Bookmark._meta.db_table} WHERE user_id = %s AND {liked}"
         )
         sql = f"{sql} UNION ALL {mine}" if sql else mine
         params += [relations.viewer_id, *liked_params, relations.viewer_id, *retweeted_params]
-    likes, retweets = set(), set()
+        params += [relations.viewer_id, *liked_params]
+    likes, retweets, bookmarks = set(), set(), set()
     if sql:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -177,7 +179,9 @@ def _viewer_facts(viewer, author_ids, tweet_ids) -> tuple[RelationSet, set[int],
                 likes.add(tweet_id)
             elif label == "rt":
                 retweets.add(tweet_id)
-    return relations, likes, retweets
+            elif label == "bm":
+                bookmarks.add(tweet_id)
+    return relations, likes, retweets, bookmarks
 
 
 def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tweet]:
@@ -187,7 +191,7 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
     `original` (what a retweet points at, else itself), `quoted` (None when
     deleted or hidden) with `quote_state` ("deleted", "unavailable",
     "nested"), `parent_author`, `media_list`, `viewer_liked`,
-    `viewer_retweeted`. `hide_muted` also drops posts and retweets by, or of,
+    `viewer_retweeted`, `viewer_bookmarked`. `hide_muted` also drops posts and retweets by, or of,
     muted people (home timeline only).
     """
     attach_references(tweets)
@@ -208,7 +212,7 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
             candidates.add(original.pk)
             if original.quote_of_id:
                 candidates.add(original.quote_of_id)
-    relations, liked, retweeted = _viewer_facts(viewer, everyone, sorted(candidates))
+    relations, liked, retweeted, bookmarked = _viewer_facts(viewer, everyone, sorted(candidates))
 
     def shown(tweet: Tweet) -> bool:
         original = originals[tweet.pk]
@@ -235,6 +239,7 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
         tweet.media_list = media_by_tweet.get(tweet.pk, [])
         tweet.viewer_liked = tweet.pk in liked
         tweet.viewer_retweeted = tweet.pk in retweeted
+        tweet.viewer_bookmarked = tweet.pk in bookmarked
         parent = _related(tweet, "reply_to") if depth == 0 else None
         tweet.parent_author = parent.author if parent is not None and relations.can_see(parent) else None
         tweet.quoted, tweet.quote_state = None, None
@@ -336,6 +341,22 @@ def retweeters(tweet: Tweet, viewer, page: PageRequest) -> tuple[list[User], int
     retweets = tweets_with_authors().filter(retweet_of=tweet).filter(tweets_visible_to(viewer))
     rows, next_cursor = keyset_page(retweets, page)
     return [row.author for row in rows], next_cursor
+
+
+def quotes(tweet: Tweet, viewer, page: PageRequest) -> tuple[list[Tweet], int | None]:
+    """The visible posts quoting `tweet`, newest first (index tweet_quotes)."""
+    return _page(tweets_with_authors().filter(quote_of=tweet).filter(tweets_visible_to(viewer)), viewer, page)
+
+
+def bookmarks(owner: User, page: PageRequest) -> tuple[list[Tweet], int | None]:
+    """The owner's saved posts, newest bookmark first; the cursor is the bookmark's id (index bookmark_user).
+
+    A saved post the owner may no longer see (now private, blocked, suspended) drops out here, and
+    comes back if that changes; a deleted post takes its bookmarks with it.
+    """
+    saved = Bookmark.objects.filter(user=owner).filter(tweets_visible_to(owner, prefix="tweet__"))
+    rows, next_cursor = keyset_page(saved.select_related("tweet"), page)
+    return hydrate([row.tweet for row in rows], owner), next_cursor
 
 
 def edit_history(tweet: Tweet) -> list:

@@ -106,6 +106,7 @@ def tweet_json(tweet, request) -> dict:
         ],
         "liked": getattr(tweet, "viewer_liked", False),
         "retweeted": getattr(tweet, "viewer_retweeted", False),
+        "bookmarked": getattr(tweet, "viewer_bookmarked", False),
     }
 
 
@@ -136,6 +137,7 @@ class TweetSerializer(serializers.Serializer):
     quoteCount = serializers.IntegerField(source="quote_count")
     liked = serializers.BooleanField(help_text="Whether you liked it.")
     retweeted = serializers.BooleanField(help_text="Whether you retweeted it.")
+    bookmarked = serializers.BooleanField(help_text="Whether you bookmarked it (always false when signed out).")
 
     def to_representation(self, tweet):
         return tweet_json(tweet, self.context.get("request"))
@@ -214,6 +216,10 @@ class RetweetStateSerializer(serializers.Serializer):
     retweeted = serializers.BooleanField()
     retweetCount = serializers.IntegerField()
     retweetId = serializers.CharField(allow_null=True)
+
+
+class BookmarkStateSerializer(serializers.Serializer):
+    bookmarked = serializers.BooleanField()
 
 
 class EngagementsSerializer(serializers.Serializer):

@@ -219,6 +219,43 @@ def unretweet(request, tweet_id: int):
     return _action(request, tweet_id, lambda: services.retweet_delete(user=request.user, tweet_id=tweet_id))
 
 
+# --- bookmarks and quotes ------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def bookmark(request, tweet_id: int):
+    return _action(request, tweet_id, lambda: services.bookmark_create(user=request.user, tweet_id=tweet_id))
+
+
+@login_required
+@require_POST
+def unbookmark(request, tweet_id: int):
+    return _action(request, tweet_id, lambda: services.bookmark_delete(user=request.user, tweet_id=tweet_id))
+
+
+@login_required
+def bookmarks_page(request):
+    page = _page(request)
+    tweets, next_cursor = selectors.bookmarks(request.user, page)
+    context = {"tweets": tweets, "next_cursor": next_cursor}
+    if request.htmx and page.cursor:
+        return render(request, "tweets/_feed_page.html", context)
+    return render(request, "tweets/bookmarks.html", context)
+
+
+def quotes_page(request, username: str, tweet_id: int):
+    tweet = _visible_tweet(username, tweet_id, request.user)
+    if tweet.retweet_of_id or tweet.author.username != username:
+        return redirect("tweet-quotes", tweet.original.author.username, tweet.original.pk)
+    page = _page(request)
+    tweets, next_cursor = selectors.quotes(tweet, request.user, page)
+    context = {"tweet": tweet, "tweets": tweets, "next_cursor": next_cursor}
+    if request.htmx and page.cursor:
+        return render(request, "tweets/_feed_page.html", context)
+    return render(request, "tweets/quotes.html", context)
+
+
 @require_http_methods(["GET"])
 def media_item(request, media_id: int):
     """One image of a post as the card shows it: what a "processing" placeholder asks for until it is ready."""

@@ -8,5 +8,5 @@ def post(author, text="hello", **kwargs):
 TWEET_KEYS = {
     "id", "text", "createdAt", "editedAt", "author", "replyToTweetId", "quoteTweet", "retweetOf", "media",
     "hashtags", "mentions", "likeCount", "retweetCount", "replyCount", "quoteCount", "liked", "retweeted",
-    "quoteTweetId",  # an addition to SPEC §4, documented in the schema
+    "quoteTweetId", "bookmarked",  # additions to SPEC §4, documented in the schema
 }  # fmt: skip
