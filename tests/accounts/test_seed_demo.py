@@ -7,7 +7,7 @@ from search import trends
 from social.graph.models import Block, FollowRequest, Mute
 from social.messages.models import Conversation, Message, Participant
 from social.moderation.models import Report
-from tweets.models import Like, Media, Tweet
+from tweets.models import Bookmark, Like, Media, Tweet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]
 
@@ -33,6 +33,7 @@ def test_seed_demo_builds_a_living_site_once(capsys, django_capture_on_commit_ca
     ada_unread = Participant.objects.filter(user__username="ada", last_activity_id__gt=F("last_read_id"))
     assert ada_unread.exists()  # the demo login has something to read
     assert Report.objects.filter(status="open").count() == 2  # the moderator's queue isn't empty
+    assert Bookmark.objects.filter(user__username="ada").count() >= 3  # the demo login has saved posts
 
     assert {t["hashtag"] for t in trends.compute()[:2]} == {"eclipse", "launchday"}
 

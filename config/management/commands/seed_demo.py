@@ -12,7 +12,7 @@ from accounts.models import User
 from social.graph.demo import seed_graph
 from social.messages.demo import seed_messages
 from social.moderation.demo import seed_reports
-from tweets.demo import seed_tweets
+from tweets.demo import seed_bookmarks, seed_tweets
 
 
 class Command(BaseCommand):
@@ -41,6 +41,7 @@ class Command(BaseCommand):
             graph = seed_graph(rng, users)
             sent = seed_messages(users)
             seed_reports(users)
+            seed_bookmarks(rng, users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(users)} people, {graph['follows']} follows, {posts} posts, {sent} messages."
