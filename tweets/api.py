@@ -310,14 +310,14 @@ class BookmarkView(APIView):
 
     @extend_schema(
         operation_id="tweet_unbookmark",
-        responses={204: None, **GONE},
-        description="Remove a post from your bookmarks: 204, also when it was not bookmarked (idempotent). "
+        responses={200: BookmarkStateSerializer, **GONE},
+        description="Remove a post from your bookmarks. Idempotent: a post that was not bookmarked answers the same. "
         "404 only when it was not bookmarked and is gone or hidden from you.",
         tags=["bookmarks"],
     )
     def delete(self, request, tweet_id: str):
         services.bookmark_delete(user=request.user, tweet_id=_id(tweet_id))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response({"bookmarked": False})
 
 
 class BookmarksView(APIView):
