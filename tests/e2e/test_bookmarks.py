@@ -40,6 +40,8 @@ def test_bookmark_copy_link_share_and_quotes(page, context, live_server_url, sig
     expect(menu.get_by_role("menuitem", name="Remove bookmark")).to_be_visible()
     assert page.url == live_server_url + "/@bob"
 
+    shoot(page, "post-menu")
+
     # Copy link: the post's absolute address, with a visible "Copied".
     menu.get_by_role("menuitem", name="Copy link").click()
     expect(menu.locator("[data-copy-link]")).to_have_text("Copied")  # then back to "Copy link"
