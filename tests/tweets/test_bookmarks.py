@@ -57,8 +57,8 @@ def test_bookmarks_are_private_to_their_owner(user_api, api_as, api_client, twee
         assert api.get(f"/api/v1/tweets/{tweet.pk}").json()["tweet"]["bookmarked"] is False
         assert listed(api) == []
     assert api_client.get(f"/api/v1/tweets/{tweet.pk}").json()["tweet"]["bookmarked"] is False
-    assert api_client.get("/api/v1/bookmarks").status_code in (401, 403)
-    assert api_client.post(url(tweet.pk)).status_code in (401, 403)
+    assert api_client.get("/api/v1/bookmarks").status_code == 401
+    assert api_client.post(url(tweet.pk)).status_code == 401
     assert Bookmark.objects.count() == 1
     # The counts a post shows don't move.
     assert api_client.get(f"/api/v1/tweets/{tweet.pk}/engagements").json() == {
