@@ -223,3 +223,12 @@ def test_edit_and_quote_have_different_icons(client_logged_in, user):
     mine = post(user, "my own")
     html = client_logged_in.get(f"/@alice/status/{mine.pk}").content.decode()
     assert icon("edit") in html and icon("quote") in html
+
+
+def test_erasing_an_account_removes_its_bookmarks(user, other_user, tweet):
+    from tweets.account_data import erase_bookmarks
+
+    services.bookmark_create(user=user, tweet_id=tweet.pk)
+    services.bookmark_create(user=other_user, tweet_id=tweet.pk)
+    erase_bookmarks(user=user)
+    assert list(Bookmark.objects.values_list("user__username", flat=True)) == ["bob"]
