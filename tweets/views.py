@@ -1,10 +1,13 @@
 """Pages for tweets: compose, the conversation page, actions, lists, edit and delete."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -179,7 +182,8 @@ def delete_page(request, username: str, tweet_id: int):
 # --- likes and retweets --------------------------------------------------------------
 
 
-def _action(request, tweet_id: int, act):
+def _action(request, tweet_id: int, act, note: str = ""):
+    """Run `act`; htmx gets the post's action bar back (and `note` as a passing toast), a form a redirect."""
     try:
         act()
     except ServiceError as error:
@@ -191,7 +195,11 @@ def _action(request, tweet_id: int, act):
         tweet = selectors.tweet_for_viewer(tweet_id, request.user)
         shared = cards.page(user=request.user, request=request)
         actions = cards.render("tweets/actions.jinja", {"t": tweet.original if tweet else None}, shared)
+        if note:
+            actions += render_to_string("tweets/_bookmark_toast.html", {"note": note}, request)
         return HttpResponse(actions)
+    if note:
+        messages.success(request, note)
     return redirect(safe_next(request, reverse("home")))
 
 
@@ -225,13 +233,15 @@ def unretweet(request, tweet_id: int):
 @login_required
 @require_POST
 def bookmark(request, tweet_id: int):
-    return _action(request, tweet_id, lambda: services.bookmark_create(user=request.user, tweet_id=tweet_id))
+    act = partial(services.bookmark_create, user=request.user, tweet_id=tweet_id)
+    return _action(request, tweet_id, act, note="Added to your Bookmarks.")
 
 
 @login_required
 @require_POST
 def unbookmark(request, tweet_id: int):
-    return _action(request, tweet_id, lambda: services.bookmark_delete(user=request.user, tweet_id=tweet_id))
+    act = partial(services.bookmark_delete, user=request.user, tweet_id=tweet_id)
+    return _action(request, tweet_id, act, note="Removed from your Bookmarks.")
 
 
 @login_required

@@ -41,6 +41,15 @@
     }
   });
 
+  // A confirmation toast (templates/tweets/_note_toast.html) goes away by itself; errors stay.
+  function expireToasts() {
+    document.querySelectorAll("[data-toast]:not([data-expiring])").forEach(function (toast) {
+      toast.dataset.expiring = "1";
+      setTimeout(function () { toast.remove(); }, 4000);
+    });
+  }
+  document.addEventListener("htmx:oobAfterSwap", expireToasts);
+
   document.addEventListener("DOMContentLoaded", function () { showShareButtons(document); });
   // Cards that arrive later (infinite scroll, a swapped action bar) get theirs too.
   document.addEventListener("htmx:afterSettle", function (event) { showShareButtons(event.target); });

@@ -36,6 +36,9 @@ def test_bookmark_copy_link_share_and_quotes(page, context, live_server_url, sig
     menu = open_menu(card(page, "sourdough"))
     menu.get_by_role("menuitem", name="Bookmark").click()
     expect(card(page, "sourdough").locator("[data-bookmark]")).to_have_attribute("aria-pressed", "true")
+    toast = page.locator("[data-toast]", has_text="Added to your Bookmarks.")
+    expect(toast).to_be_visible()
+    expect(toast).to_have_count(0, timeout=8000)  # it goes away by itself
     menu = open_menu(card(page, "sourdough"))
     expect(menu.get_by_role("menuitem", name="Remove bookmark")).to_be_visible()
     assert page.url == live_server_url + "/@bob"

@@ -168,6 +168,7 @@ def test_bookmark_from_the_menu_without_javascript(client_logged_in, user, tweet
     response = client_logged_in.post(f"/tweets/{tweet.pk}/bookmark", {"next": "/bookmarks"})
     assert response.status_code == 302 and response["Location"] == "/bookmarks"
     page = client_logged_in.get("/bookmarks").content.decode()
+    assert "Added to your Bookmarks." in page  # the flash message
     assert "worth keeping" in page
     assert f'action="/tweets/{tweet.pk}/unbookmark"' in page and "Remove bookmark" in page
     client_logged_in.post(f"/tweets/{tweet.pk}/unbookmark", {"next": "/bookmarks"})
@@ -180,6 +181,7 @@ def test_bookmark_with_htmx_swaps_the_actions(client_logged_in, tweet):
     html = response.content.decode()
     assert html.strip().startswith(f'<div class="tweet-actions" id="actions-{tweet.pk}"')
     assert "Remove bookmark" in html and 'aria-pressed="true"' in html
+    assert 'hx-swap-oob="afterbegin:#toasts"' in html and "Added to your Bookmarks." in html
 
 
 def test_page_bookmark_of_a_hidden_post_changes_nothing(client_logged_in, other_user):
