@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.kernel import abuse
+from config.kernel.api.fields import MAX_ID
 from config.kernel.api.idempotency import claim_form_token
 from config.kernel.api.pagination import PageRequest
 from config.kernel.errors import ServiceError
@@ -233,6 +234,7 @@ def unretweet(request, tweet_id: int):
 @login_required
 @require_POST
 def bookmark(request, tweet_id: int):
+    tweet_id = min(tweet_id, MAX_ID)  # past 64 bits names nothing (and must not reach the database)
     act = partial(services.bookmark_create, user=request.user, tweet_id=tweet_id)
     return _action(request, tweet_id, act, note="Added to your Bookmarks.")
 
@@ -240,6 +242,7 @@ def bookmark(request, tweet_id: int):
 @login_required
 @require_POST
 def unbookmark(request, tweet_id: int):
+    tweet_id = min(tweet_id, MAX_ID)
     act = partial(services.bookmark_delete, user=request.user, tweet_id=tweet_id)
     return _action(request, tweet_id, act, note="Removed from your Bookmarks.")
 

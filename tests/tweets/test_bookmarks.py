@@ -193,7 +193,12 @@ def test_page_bookmark_of_a_hidden_post_changes_nothing(client_logged_in, other_
     assert "doesn" in response.content.decode()
     response = client_logged_in.post(f"/tweets/{hidden.pk}/bookmark", {"next": "/bookmarks"}, follow=True)
     assert "doesn" in response.content.decode()
-    assert client_logged_in.post("/tweets/99999999999999999999999/bookmark").status_code in (302, 404)
+    for action in ("bookmark", "unbookmark"):  # past a bigint: still no 500
+        assert client_logged_in.post(f"/tweets/99999999999999999999999/{action}").status_code == 302
+        assert client_logged_in.post(f"/tweets/{10**30}/{action}", headers={"HX-Request": "true"}).status_code == 404
+    assert client_logged_in.get("/bookmarks", {"cursor": "x", "limit": "-5"}).status_code == 200  # the first page
+    assert client_logged_in.get("/bookmarks", {"cursor": "1\x00"}).status_code == 400  # the site refuses NUL
+    assert client_logged_in.get(f"/@bob/status/{hidden.pk}/quotes").status_code == 404
     assert not Bookmark.objects.exists()
 
 
