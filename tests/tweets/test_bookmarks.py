@@ -239,3 +239,15 @@ def test_erasing_an_account_removes_its_bookmarks(user, other_user, tweet):
     services.bookmark_create(user=other_user, tweet_id=tweet.pk)
     erase_bookmarks(user=user)
     assert list(Bookmark.objects.values_list("user__username", flat=True)) == ["bob"]
+
+
+def test_bookmarks_page_scrolls_on_with_the_cursor(client_logged_in, user, other_user):
+    for i in range(22):
+        services.bookmark_create(user=user, tweet_id=post(other_user, f"saved number {i:02}").pk)
+    first = client_logged_in.get("/bookmarks").content.decode()
+    assert "saved number 21" in first and "saved number 02" in first and "saved number 01" not in first
+    cursor = Bookmark.objects.get(tweet__text="saved number 02").pk
+    assert f"cursor={cursor}" in first
+    more = client_logged_in.get("/bookmarks", {"cursor": cursor}, headers={"HX-Request": "true"}).content.decode()
+    assert "saved number 01" in more and "saved number 00" in more and "saved number 02" not in more
+    assert "<html" not in more  # a fragment for the feed
