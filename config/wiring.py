@@ -82,13 +82,14 @@ def _account_lifecycle() -> None:
     erase.connect(timelines_data.erase_user)  # first: it finds the readers through the follows and posts
     erase.connect(notifications_data.erase_user)
     erase.connect(tweets_data.erase_likes)
+    erase.connect(tweets_data.erase_bookmarks)
     erase.connect(graph_data.erase_user)
     erase.connect(messages_data.erase_user)
     erase.connect(tweets_data.erase_posts)  # last: others' replies and quotes of them stay, marked deleted
 
     export = accounts.export_user  # the zip's files in this order, after profile.json
     export.connect(notifications_data.export_user)  # adds notificationPrefs to profile.json
-    export.connect(tweets_data.export_user)  # tweets.json, likes.json
+    export.connect(tweets_data.export_user)  # tweets.json, likes.json, bookmarks.json
     export.connect(graph_data.export_user)  # following.json, followers.json
     export.connect(messages_data.export_user)  # messages.json
 

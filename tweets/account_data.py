@@ -1,4 +1,4 @@
-"""An account's posts and likes, for its erasure and its data export (connected in config/wiring.py)."""
+"""An account's posts, likes and bookmarks, for its erasure and its data export (connected in config/wiring.py)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ from config.kernel import media
 from config.kernel.tasks import after_commit
 from config.kernel.timefmt import iso_z
 from social.graph.visibility import RelationSet
-from tweets.models import Like, Media, Tweet, TweetEdit
+from tweets.models import Bookmark, Like, Media, Tweet, TweetEdit
 from tweets.serializers import tweet_core_json
 from tweets.services import recount_tweets
 
 TWEET_BATCH = 500  # posts deleted per transaction
+
+
+def erase_bookmarks(*, user: User) -> None:
+    Bookmark.objects.filter(user=user).delete()
 
 
 @transaction.atomic
@@ -71,7 +75,7 @@ def _erase_uploads(user: User) -> None:
 
 
 def export_user(*, user: User, files) -> list[tuple[str, list[dict]]]:
-    return [("tweets.json", _tweets(user, files)), ("likes.json", _likes(user))]
+    return [("tweets.json", _tweets(user, files)), ("likes.json", _likes(user)), ("bookmarks.json", _bookmarks(user))]
 
 
 def _tweets(user: User, files) -> list[dict]:
@@ -125,6 +129,24 @@ def _likes(user: User) -> list[dict]:
                 "likedAt": iso_z(like.created_at),
                 "author": like.tweet.author.username if visible else None,
                 "text": like.tweet.text if visible else None,
+            }
+        )
+    return found
+
+
+def _bookmarks(user: User) -> list[dict]:
+    """As likes.json: author and text only while the owner may still see the post."""
+    saved = list(Bookmark.objects.filter(user=user).select_related("tweet__author").order_by("id"))
+    relations = RelationSet.for_viewer(user, {bookmark.tweet.author_id for bookmark in saved})
+    found = []
+    for bookmark in saved:
+        visible = relations.can_see(bookmark.tweet)
+        found.append(
+            {
+                "tweetId": str(bookmark.tweet_id),
+                "bookmarkedAt": iso_z(bookmark.created_at),
+                "author": bookmark.tweet.author.username if visible else None,
+                "text": bookmark.tweet.text if visible else None,
             }
         )
     return found

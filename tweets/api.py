@@ -20,6 +20,7 @@ from social.graph import selectors as graph_selectors
 from social.graph.visibility import RelationSet
 from tweets import selectors, services
 from tweets.serializers import (
+    BookmarkStateSerializer,
     EngagementsSerializer,
     LikeStateSerializer,
     PinStateSerializer,
@@ -366,3 +367,62 @@ class UserDetailView(graph_api.UserDetailView):
         pinned = selectors.pinned_tweet(request.user, request.user)  # only your own profile can be changed
         response.data["user"]["pinnedTweet"] = tweet_json(pinned, request) if pinned is not None else None
         return response
+
+
+class QuotesView(APIView):
+    @extend_schema(
+        operation_id="tweet_quotes",
+        parameters=PAGE_PARAMETERS,
+        responses={200: list_schema("TweetList", "tweets", TweetSerializer), **GONE},
+        description="The posts quoting this one that you may see, newest first.",
+        tags=["tweets"],
+    )
+    def get(self, request, tweet_id: str):
+        tweet = _tweet_or_404(tweet_id, request.user)
+        items, cursor = selectors.quotes(tweet.original, request.user, PageRequest.from_query(request.query_params))
+        data = TweetSerializer(items, many=True, context={"request": request}).data
+        return Response(page_body("tweets", data, cursor))
+
+
+class BookmarkView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="tweet_bookmark",
+        request=None,
+        responses={200: BookmarkStateSerializer, **GONE},
+        description="Save a post to your bookmarks (private to you). Idempotent: a second call answers the same. "
+        "A retweet's id saves its original.",
+        tags=["bookmarks"],
+    )
+    def post(self, request, tweet_id: str):
+        services.bookmark_create(user=request.user, tweet_id=_id(tweet_id))
+        return Response({"bookmarked": True})
+
+    @extend_schema(
+        operation_id="tweet_unbookmark",
+        responses={200: BookmarkStateSerializer, **GONE},
+        description="Remove a post from your bookmarks. Idempotent: a post that was not bookmarked answers the same. "
+        "404 only when it was not bookmarked and is gone or hidden from you.",
+        tags=["bookmarks"],
+    )
+    def delete(self, request, tweet_id: str):
+        services.bookmark_delete(user=request.user, tweet_id=_id(tweet_id))
+        return Response({"bookmarked": False})
+
+
+class BookmarksView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="bookmarks_list",
+        parameters=PAGE_PARAMETERS,
+        responses={200: list_schema("TweetList", "tweets", TweetSerializer)},
+        description="Your bookmarked posts, newest bookmark first. The cursor is a bookmark's position, not a "
+        "post id. Posts you may no longer see are left out.",
+        tags=["bookmarks"],
+    )
+    def get(self, request):
+        items, cursor = selectors.bookmarks(request.user, PageRequest.from_query(request.query_params))
+        data = TweetSerializer(items, many=True, context={"request": request}).data
+        return Response(page_body("tweets", data, cursor))

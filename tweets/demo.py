@@ -1,4 +1,4 @@
-"""Demo posts for `manage.py seed_demo`: threads, tags, mentions, pictures, likes."""
+"""Demo posts for `manage.py seed_demo`: threads, tags, mentions, pictures, likes, bookmarks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from config.kernel.errors import ServiceError
 from tweets import services
+from tweets.models import Tweet
 
 TOPICS = {
     "ada": ["Finally fixed the flaky test. It was DNS. It's always DNS. #programming", "Sourdough day 3: the starter lives. #baking"],
@@ -165,3 +167,24 @@ def seed_pins_and_warnings(rng: random.Random, users: list) -> int:
         if first is not None:
             services.tweet_pin(user=user, tweet_id=first.pk)
     return 2
+
+
+def seed_bookmarks(rng: random.Random, users: list) -> int:
+    """A few saved posts each for some people ('ada', the demo login, among them), newest bookmark last.
+
+    Run after the follows and blocks exist: a post someone may not see is skipped, as the service refuses it.
+    """
+    by_name = {u.username: u for u in users}
+    savers = [by_name["ada"], *rng.sample([u for u in users if u.username != "ada"], 5)]
+    originals = list(Tweet.objects.filter(retweet_of__isnull=True, reply_to__isnull=True).order_by("id"))
+    saved = 0
+    for saver in savers:
+        for tweet in rng.sample(originals, min(6, len(originals))):
+            if tweet.author_id == saver.pk:
+                continue
+            try:
+                services.bookmark_create(user=saver, tweet_id=tweet.pk)
+            except ServiceError:
+                continue
+            saved += 1
+    return saved

@@ -193,3 +193,24 @@ class Media(ProcessedImage):
 
     def accepted(self, found) -> None:
         self.kind = self.Kind.GIF if found.animated else self.Kind.IMAGE
+
+
+class Bookmark(models.Model):
+    """A post saved by one person for later: private to that person (no counts, no notifications)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks", db_index=False
+    )
+    tweet = models.ForeignKey(Tweet, on_delete=models.CASCADE, related_name="bookmarks", db_index=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tweet"], name="one_bookmark_per_user")]
+        indexes = [
+            # The owner's list, newest bookmark first; the id is the cursor (ids grow with time).
+            models.Index(fields=["user", "-id"], name="bookmark_user"),
+            models.Index(fields=["tweet"], name="bookmark_tweet"),  # the cascade when a post is deleted
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saved {self.tweet_id}"

@@ -18,7 +18,8 @@ from config.kernel.api.pagination import PageRequest, keyset_page
 from config.kernel.sql import any_of, instance, select_rows
 from social.graph.visibility import RelationSet, readable_authors, tweets_visible_to, viewer_id_of
 from tweets import hooks
-from tweets.models import Like, Media, Tweet
+from tweets.card_flags import CardFlag
+from tweets.models import Bookmark, Like, Media, Tweet
 
 PROFILE_TABS = ("tweets", "replies", "media", "likes")
 
@@ -152,6 +153,19 @@ def _related(tweet: Tweet, field: str) -> Tweet | None:
     return getattr(tweet, field) if getattr(tweet, f"{field}_id") else None
 
 
+def _bookmarked_flag(viewer_id: int | None, tweet_ids) -> CardFlag:
+    """Cards' `viewer_bookmarked`, riding in the query of the viewer's likes like the apps' flags."""
+    if viewer_id is None or not tweet_ids:
+        return CardFlag("bm", "viewer_bookmarked", _own_id)
+    condition, params = any_of("tweet_id", tweet_ids)
+    sql = f"SELECT 'bm', tweet_id FROM {Bookmark._meta.db_table} WHERE user_id = %s AND {condition}"  # noqa: S608
+    return CardFlag("bm", "viewer_bookmarked", _own_id, sql, [viewer_id, *params])
+
+
+def _own_id(tweet: Tweet) -> int:
+    return tweet.pk
+
+
 def _viewer_facts(viewer, author_ids, tweet_ids, flags=()) -> tuple[RelationSet, set[int], set[int], dict]:
     """In one round trip: the viewer's relations with the authors, likes and retweets of the tweets,
     and the rows of the apps' card flags (`hooks.card_flags`), as {label: keys}."""
@@ -195,7 +209,7 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
     `original` (what a retweet points at, else itself), `quoted` (None when
     deleted or hidden) with `quote_state` ("deleted", "unavailable",
     "nested"), `parent_author`, `media_list`, `viewer_liked`,
-    `viewer_retweeted`, `pinned` (the author's pinned post), and the apps'
+    `viewer_retweeted`, `viewer_bookmarked`, `pinned` (the author's pinned post), and the apps'
     card flags (`hooks.card_flags`). `hide_muted` also drops posts and
     retweets by, or of, muted people (home timeline only).
     """
@@ -218,7 +232,9 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
             quoted = _related(original, "quote_of")
             if quoted is not None:
                 candidates[quoted.pk] = quoted
-    flags = [f for f in hooks.card_flags(viewer_id=viewer_id_of(viewer), tweets=list(candidates.values())) if f]
+    viewer_id = viewer_id_of(viewer)
+    flags = [_bookmarked_flag(viewer_id, sorted(candidates))]
+    flags += [f for f in hooks.card_flags(viewer_id=viewer_id, tweets=list(candidates.values())) if f]
     relations, liked, retweeted, flagged = _viewer_facts(viewer, everyone, sorted(candidates), flags)
 
     def shown(tweet: Tweet) -> bool:
@@ -377,6 +393,22 @@ def retweeters(tweet: Tweet, viewer, page: PageRequest) -> tuple[list[User], int
     retweets = tweets_with_authors().filter(retweet_of=tweet).filter(tweets_visible_to(viewer))
     rows, next_cursor = keyset_page(retweets, page)
     return [row.author for row in rows], next_cursor
+
+
+def quotes(tweet: Tweet, viewer, page: PageRequest) -> tuple[list[Tweet], int | None]:
+    """The visible posts quoting `tweet`, newest first (index tweet_quotes)."""
+    return _page(tweets_with_authors().filter(quote_of=tweet).filter(tweets_visible_to(viewer)), viewer, page)
+
+
+def bookmarks(owner: User, page: PageRequest) -> tuple[list[Tweet], int | None]:
+    """The owner's saved posts, newest bookmark first; the cursor is the bookmark's id (index bookmark_user).
+
+    A saved post the owner may no longer see (now private, blocked, suspended) drops out here, and
+    comes back if that changes; a deleted post takes its bookmarks with it.
+    """
+    saved = Bookmark.objects.filter(user=owner).filter(tweets_visible_to(owner, prefix="tweet__"))
+    rows, next_cursor = keyset_page(saved.select_related("tweet"), page)
+    return hydrate([row.tweet for row in rows], owner), next_cursor
 
 
 def edit_history(tweet: Tweet) -> list:

@@ -110,6 +110,7 @@ def tweet_json(tweet, request) -> dict:
         "retweeted": getattr(tweet, "viewer_retweeted", False),
         "conversationMuted": getattr(tweet, "conversation_muted", False),  # feat-convmute
         "pinned": getattr(tweet, "pinned", False),
+        "bookmarked": getattr(tweet, "viewer_bookmarked", False),
     }
 
 
@@ -149,6 +150,7 @@ class TweetSerializer(serializers.Serializer):
     )  # fmt: skip
     sensitive = serializers.BooleanField(help_text="The post's images are marked sensitive (shown blurred).")
     pinned = serializers.BooleanField(help_text="This is the post its author pinned to their profile.")
+    bookmarked = serializers.BooleanField(help_text="Whether you bookmarked it (always false when signed out).")
 
     def to_representation(self, tweet):
         return tweet_json(tweet, self.context.get("request"))
@@ -267,6 +269,10 @@ class RetweetStateSerializer(serializers.Serializer):
     retweeted = serializers.BooleanField()
     retweetCount = serializers.IntegerField()
     retweetId = serializers.CharField(allow_null=True)
+
+
+class BookmarkStateSerializer(serializers.Serializer):
+    bookmarked = serializers.BooleanField()
 
 
 class EngagementsSerializer(serializers.Serializer):

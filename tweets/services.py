@@ -25,7 +25,7 @@ from config.kernel.sql import counted, insert_once, one_value, select_rows, uniq
 from config.kernel.tasks import after_commit
 from social.graph.visibility import RelationSet
 from tweets import hooks, media
-from tweets.models import Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
+from tweets.models import Bookmark, Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
 
 logger = logging.getLogger(__name__)
 
@@ -491,6 +491,37 @@ def retweet_delete(*, user: User, tweet: Tweet | None = None, tweet_id: int | No
 
 def quote_create(*, author: User, tweet_id: int, comment: str) -> Tweet:
     return tweet_create(author=author, text_input=comment, quote_of_id=tweet_id)
+
+
+# --- bookmarks (private: no counts, no notifications) ----------------------------------
+
+
+def _bookmark_target(tweet_id, viewer) -> Tweet:
+    """The post to save (a retweet stands for its original); 404 for one the viewer may not see, block or not."""
+    target = _tweet_with_author(tweet_id)
+    if target is not None and target.retweet_of_id:
+        target = _tweet_with_author(target.retweet_of_id)
+    if target is None or not RelationSet.for_viewer(viewer, [target.author_id]).can_see(target):
+        raise NotFound(GONE, field="tweetId")
+    return target
+
+
+@transaction.atomic
+def bookmark_create(*, user: User, tweet_id: int) -> Tweet:
+    """Save a post (idempotent: saving it again changes nothing)."""
+    target = _bookmark_target(tweet_id, user)
+    insert_once(Bookmark, user_id=user.pk, tweet_id=target.pk, created_at=timezone.now())
+    return target
+
+
+@transaction.atomic
+def bookmark_delete(*, user: User, tweet_id: int) -> None:
+    """Unsave a post (idempotent). One's own bookmark goes even if its post has since become hidden."""
+    found = _tweet_with_author(tweet_id)
+    original_id = (found.retweet_of_id or found.pk) if found is not None else tweet_id
+    deleted, _ = Bookmark.objects.filter(user=user, tweet_id=original_id).delete()
+    if not deleted:
+        _bookmark_target(tweet_id, user)  # nothing to remove: still a 404 for a post one may not see
 
 
 # --- counts, recounted from the rows (the hourly reconciliation, moderation, erasure) ------------

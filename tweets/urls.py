@@ -9,6 +9,7 @@ urlpatterns = [
     path(status, views.tweet_page, name="tweet"),
     path(f"{status}/likes", views.likers_page, name="tweet-likes"),
     path(f"{status}/retweets", views.retweeters_page, name="tweet-retweets"),
+    path(f"{status}/quotes", views.quotes_page, name="tweet-quotes"),
     path(f"{status}/history", views.history_page, name="tweet-history"),
     path(f"{status}/edit", views.edit_page, name="tweet-edit"),
     path(f"{status}/delete", views.delete_page, name="tweet-delete"),
@@ -19,4 +20,7 @@ urlpatterns = [
     path("tweets/<int:tweet_id>/unretweet", views.unretweet, name="tweet-unretweet"),
     path("tweets/<int:tweet_id>/pin", views.pin, name="tweet-pin"),
     path("tweets/<int:tweet_id>/unpin", views.unpin, name="tweet-unpin"),
+    path("tweets/<int:tweet_id>/bookmark", views.bookmark, name="tweet-bookmark"),
+    path("tweets/<int:tweet_id>/unbookmark", views.unbookmark, name="tweet-unbookmark"),
+    path("bookmarks", views.bookmarks_page, name="bookmarks"),
 ]

@@ -1,14 +1,18 @@
 """Pages for tweets: compose, the conversation page, actions, lists, edit and delete."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.kernel import abuse
+from config.kernel.api.fields import MAX_ID
 from config.kernel.api.idempotency import claim_form_token
 from config.kernel.api.pagination import PageRequest
 from config.kernel.errors import ServiceError
@@ -189,7 +193,8 @@ def delete_page(request, username: str, tweet_id: int):
 # --- likes and retweets --------------------------------------------------------------
 
 
-def _action(request, tweet_id: int, act):
+def _action(request, tweet_id: int, act, note: str = ""):
+    """Run `act`; htmx gets the post's action bar back (and `note` as a passing toast), a form a redirect."""
     try:
         act()
     except ServiceError as error:
@@ -201,7 +206,11 @@ def _action(request, tweet_id: int, act):
         tweet = selectors.tweet_for_viewer(tweet_id, request.user)
         shared = cards.page(user=request.user, request=request)
         actions = cards.render("tweets/actions.jinja", {"t": tweet.original if tweet else None}, shared)
+        if note:
+            actions += render_to_string("tweets/_bookmark_toast.html", {"note": note}, request)
         return HttpResponse(actions)
+    if note:
+        messages.success(request, note)
     return redirect(safe_next(request, reverse("home")))
 
 
@@ -254,6 +263,47 @@ def pin(request, tweet_id: int):
 def unpin(request, tweet_id: int):
     act = lambda: services.tweet_unpin(user=request.user, tweet_id=tweet_id)  # noqa: E731
     return _pin_action(request, act, "Your post was unpinned from your profile.")
+
+
+# --- bookmarks and quotes ------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def bookmark(request, tweet_id: int):
+    tweet_id = min(tweet_id, MAX_ID)  # past 64 bits names nothing (and must not reach the database)
+    act = partial(services.bookmark_create, user=request.user, tweet_id=tweet_id)
+    return _action(request, tweet_id, act, note="Added to your Bookmarks.")
+
+
+@login_required
+@require_POST
+def unbookmark(request, tweet_id: int):
+    tweet_id = min(tweet_id, MAX_ID)
+    act = partial(services.bookmark_delete, user=request.user, tweet_id=tweet_id)
+    return _action(request, tweet_id, act, note="Removed from your Bookmarks.")
+
+
+@login_required
+def bookmarks_page(request):
+    page = _page(request)
+    tweets, next_cursor = selectors.bookmarks(request.user, page)
+    context = {"tweets": tweets, "next_cursor": next_cursor}
+    if request.htmx and page.cursor:
+        return render(request, "tweets/_feed_page.html", context)
+    return render(request, "tweets/bookmarks.html", context)
+
+
+def quotes_page(request, username: str, tweet_id: int):
+    tweet = _visible_tweet(username, tweet_id, request.user)
+    if tweet.retweet_of_id or tweet.author.username != username:
+        return redirect("tweet-quotes", tweet.original.author.username, tweet.original.pk)
+    page = _page(request)
+    tweets, next_cursor = selectors.quotes(tweet, request.user, page)
+    context = {"tweet": tweet, "tweets": tweets, "next_cursor": next_cursor}
+    if request.htmx and page.cursor:
+        return render(request, "tweets/_feed_page.html", context)
+    return render(request, "tweets/quotes.html", context)
 
 
 @require_http_methods(["GET"])

@@ -195,6 +195,7 @@ tweets.json     your posts, replies, quotes and retweets, oldest first, with the
                 images and, for edited posts, the earlier versions ("edits")
 likes.json      the posts you liked, oldest first (author and text while you can
                 still see the post)
+bookmarks.json  the posts you bookmarked, oldest first (the same way)
 following.json  the accounts you follow
 followers.json  the accounts that follow you
 messages.json   your conversations, with the messages in them that you can see

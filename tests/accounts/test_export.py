@@ -72,6 +72,7 @@ def world(user, bob, carol):
     reply = post(user, "Nice one", reply_to_id=bobs.pk)
     _, retweet = tweet_services.retweet_create(user=user, tweet_id=bobs.pk)
     tweet_services.like_create(user=user, tweet_id=bobs.pk)
+    tweet_services.bookmark_create(user=user, tweet_id=bobs.pk)
     social.follow_create(follower=user, followee=bob)
     social.follow_create(follower=carol, followee=user)
     first = dm.message_send(sender=bob, recipient_id=user.pk, text="hi alice")
@@ -118,6 +119,7 @@ def test_the_zip_holds_exactly_her_data(user, bob, carol, world, django_capture_
         "profile.json",
         "tweets.json",
         "likes.json",
+        "bookmarks.json",
         "following.json",
         "followers.json",
         "messages.json",
@@ -214,6 +216,10 @@ def test_the_zip_holds_exactly_her_data(user, bob, carol, world, django_capture_
     like = user.likes.get()
     assert read_json(archive, "likes.json") == [
         {"tweetId": str(bobs.pk), "likedAt": stamp(like.created_at), "author": "bob", "text": "Bob's post"}
+    ]
+    bookmark = user.bookmarks.get()
+    assert read_json(archive, "bookmarks.json") == [
+        {"tweetId": str(bobs.pk), "bookmarkedAt": stamp(bookmark.created_at), "author": "bob", "text": "Bob's post"}
     ]
     follow_bob = user.following_set.get()
     assert read_json(archive, "following.json") == [

@@ -21,6 +21,7 @@ def test_erasure_reaches_every_app_in_order():
         timelines_data.erase_user,  # before the follows and posts it reads go
         notifications_data.erase_user,
         tweets_data.erase_likes,
+        tweets_data.erase_bookmarks,
         graph_data.erase_user,
         messages_data.erase_user,
         tweets_data.erase_posts,

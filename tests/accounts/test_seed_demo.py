@@ -8,7 +8,7 @@ from search import trends
 from social.graph.models import Block, FollowRequest, Mute
 from social.messages.models import Conversation, Message, Participant
 from social.moderation.models import Report
-from tweets.models import Like, Media, Tweet
+from tweets.models import Bookmark, Like, Media, Tweet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]
 
@@ -40,6 +40,7 @@ def test_seed_demo_builds_a_living_site_once(capsys, django_capture_on_commit_ca
     assert all(u.pinned_tweet.author_id == u.pk for u in people.select_related("pinned_tweet"))
     assert Tweet.objects.exclude(content_warning="").exists()
     assert Tweet.objects.filter(sensitive=True, has_media=True).exclude(content_warning="").exists()
+    assert Bookmark.objects.filter(user__username="ada").count() >= 3  # the demo login has saved posts
 
     assert {t["hashtag"] for t in trends.compute()[:2]} == {"eclipse", "launchday"}
 

@@ -41,6 +41,9 @@ def world(request, api_client):
     tweet_services.retweet_create(user=pat, tweet_id=tina_post.pk)  # before Tina may turn private
     post(pat, "PAT-QUOTE", quote_of_id=tina_post.pk)
     tweet_services.tweet_pin(user=tina, tweet_id=post(tina, "TINA-PINNED").pk)
+    post(tina, "TINA-QUOTE", quote_of_id=pat_post.pk)
+    if not request.param.startswith("anonymous"):
+        tweet_services.bookmark_create(user=viewer, tweet_id=tina_post.pk)  # saved while visible to all
     services.follow_create(follower=pat, followee=tina)
     if setup in ("follow", "approved", "mute", "suspended"):
         services.follow_create(follower=viewer, followee=tina)
@@ -106,6 +109,16 @@ PATHS = {
     "page pat's profile (retweet and quote)": (lambda w: w["page"].get("/@pat"), "TINA-POST"),
     "page profile pinned post": (lambda w: w["page"].get("/@tina"), "TINA-PINNED"),
     "api user pinnedTweet": (lambda w: w["api"].get("/api/v1/users/tina"), "TINA-PINNED"),
+    "api quotes of tina's post": (lambda w: w["api"].get(f"/api/v1/tweets/{w['tina_post']}/quotes"), "PAT-QUOTE"),
+    "api quotes of pat's post": (lambda w: w["api"].get(f"/api/v1/tweets/{w['pat_post']}/quotes"), "TINA-QUOTE"),
+    "page quotes of tina's post": (lambda w: w["page"].get(f"/@tina/status/{w['tina_post']}/quotes"), "PAT-QUOTE"),
+    "page quotes of pat's post": (lambda w: w["page"].get(f"/@pat/status/{w['pat_post']}/quotes"), "TINA-QUOTE"),
+}
+
+# The viewer's own bookmarks (Tina's post, saved while it was visible): signed-in viewers only.
+BOOKMARK_PATHS = {
+    "api bookmarks": (lambda w: w["api"].get("/api/v1/bookmarks"), "TINA-POST"),
+    "page bookmarks": (lambda w: w["page"].get("/bookmarks"), "TINA-POST"),
 }
 
 
@@ -119,6 +132,17 @@ def test_matrix(world, path, request):
     assert response.status_code in (200, 403, 404)
     found = marker in body(response)
     assert found is sees, f"{viewer_kind} / {path}: expected {'in' if sees else 'absent'}"
+
+
+@pytest.mark.parametrize("world", [v for v in VIEWERS if not v.startswith("anonymous")], indirect=True)
+@pytest.mark.parametrize("path", list(BOOKMARK_PATHS))
+def test_bookmarks(world, path, request):
+    viewer_kind = request.node.callspec.params["world"]
+    _, _, sees, _ = VIEWERS[viewer_kind]
+    fetch, marker = BOOKMARK_PATHS[path]
+    response = fetch(world)
+    assert response.status_code == 200
+    assert (marker in body(response)) is sees, f"{viewer_kind} / {path}: expected {'in' if sees else 'absent'}"
 
 
 @pytest.mark.parametrize("world", [v for v in VIEWERS if not v.startswith("anonymous")], indirect=True)

@@ -8,7 +8,7 @@ def post(author, text="hello", **kwargs):
 TWEET_KEYS = {
     "id", "text", "createdAt", "editedAt", "author", "replyToTweetId", "quoteTweet", "retweetOf", "media",
     "hashtags", "mentions", "likeCount", "retweetCount", "replyCount", "quoteCount", "liked", "retweeted",
-    "quoteTweetId",  # an addition to SPEC §4, documented in the schema
     "conversationMuted",  # feat-convmute: the viewer muted the post's thread
     "contentWarning", "sensitive", "pinned",  # feat-cw
+    "quoteTweetId", "bookmarked",  # additions to SPEC §4, documented in the schema
 }  # fmt: skip

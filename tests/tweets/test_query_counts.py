@@ -79,3 +79,27 @@ def test_query_count_does_not_grow_with_the_page(client, people, name, django_as
         with django_assert_max_num_queries(MAX_QUERIES):
             counts.append(queries_for(lambda base=base: fetch(client, author, base)))
     assert counts[2] == counts[1], f"{name}: {counts[1]} queries for 5 entries, {counts[2]} for 50"
+
+
+SAVED_LISTS = {
+    "bookmarks page": lambda c, quoted: c.get("/bookmarks", {"limit": 50}),
+    "api bookmarks": lambda c, quoted: c.get("/api/v1/bookmarks", {"limit": 50}),
+    "quotes page": lambda c, quoted: c.get(f"/@helper/status/{quoted.pk}/quotes", {"limit": 50}),
+    "api quotes": lambda c, quoted: c.get(f"/api/v1/tweets/{quoted.pk}/quotes", {"limit": 50}),
+}
+
+
+@pytest.mark.parametrize("name", list(SAVED_LISTS))
+def test_bookmarks_and_quotes_cost_the_same_for_any_page(client, people, name, django_assert_max_num_queries):
+    """The viewer's bookmarks (every kind of entry, saved) and a post's quotes: 1, 5 and 50 cost alike."""
+    author, helper, viewer = people
+    client.force_login(viewer)
+    counts = []
+    for size in (1, 4, 45):
+        build_profile(author, helper, size)
+        for tweet in author.tweets.all():
+            services.bookmark_create(user=viewer, tweet_id=tweet.pk)
+        quoted = helper.tweets.get(text="quoting")  # what every "quote i" entry quotes
+        with django_assert_max_num_queries(MAX_QUERIES):
+            counts.append(queries_for(lambda quoted=quoted: SAVED_LISTS[name](client, quoted)))
+    assert counts[2] == counts[1], f"{name}: {counts[1]} queries for 5 entries, {counts[2]} for 50"

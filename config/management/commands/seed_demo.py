@@ -13,7 +13,7 @@ from notifications.demo import seed_conversation_mutes
 from social.graph.demo import seed_graph
 from social.messages.demo import seed_messages
 from social.moderation.demo import seed_reports
-from tweets.demo import seed_pins_and_warnings, seed_tweets
+from tweets.demo import seed_bookmarks, seed_pins_and_warnings, seed_tweets
 
 
 class Command(BaseCommand):
@@ -44,6 +44,7 @@ class Command(BaseCommand):
             sent = seed_messages(users)
             seed_reports(users)
             seed_conversation_mutes(users)  # 'ada' muted one thread
+            seed_bookmarks(rng, users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(users)} people, {graph['follows']} follows, {posts} posts, {sent} messages."
