@@ -57,6 +57,7 @@ def _tweets() -> None:
     tweets.retweeted.connect(timelines.retweeted)
     tweets.unretweeted.connect(notifications.unretweeted)
     tweets.unretweeted.connect(timelines.unretweeted)
+    tweets.poll_ended.connect(notifications.poll_ended)  # the author and every voter are told
 
 
 def _graph() -> None:

@@ -12,3 +12,4 @@ liked = Hook("tweets.liked", arguments=("user", "tweet"))
 unliked = Hook("tweets.unliked", arguments=("user", "tweet"))
 retweeted = Hook("tweets.retweeted", arguments=("user", "tweet", "retweet"))
 unretweeted = Hook("tweets.unretweeted", arguments=("user", "tweet", "entry_ids"))
+poll_ended = Hook("tweets.poll_ended", arguments=("tweet", "voter_ids"))  # once per poll

@@ -24,7 +24,7 @@ from config.kernel.media_tasks import process_after_commit
 from config.kernel.sql import counted, insert_once, one_value, select_rows, unique_or_none
 from config.kernel.tasks import after_commit
 from social.graph.visibility import RelationSet
-from tweets import hooks, media
+from tweets import hooks, media, polls
 from tweets.models import Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
 
 logger = logging.getLogger(__name__)
@@ -158,8 +158,10 @@ def tweet_create(
     reply_to_id: int | None = None,
     quote_of_id: int | None = None,
     created_at: datetime | None = None,
+    poll_choices: Sequence[str] = (),
+    poll_duration: timedelta | None = None,
 ) -> Tweet:
-    """Post a tweet, reply or quote, with up to four images.
+    """Post a tweet, reply or quote, with up to four images or a poll (`poll_choices`, tweets/polls.py).
 
     Images are earlier uploads (`media_ids`) or files sent with the post
     (`uploads`, pairs of file and description). Every check runs before
@@ -182,23 +184,29 @@ def tweet_create(
     if len(media_ids) + len(uploads) > settings.TWEET_MAX_IMAGES:
         raise ServiceError(f"A post can have at most {settings.TWEET_MAX_IMAGES} images.", field="mediaIds")
     body = _checked_text(text_input, has_media=bool(media_ids or uploads))
+    poll = None
+    if poll_choices:
+        if media_ids or uploads:
+            raise ServiceError("A post can have images or a poll, not both.", field="poll")
+        poll = polls.checked_choices(poll_choices, poll_duration)
     stored: list[Media] = []
     try:
         with transaction.atomic():
-            tweet = _create(author, body, media_ids, list(uploads), reply_to_id, quote_of_id, created_at, stored)
+            tweet = _create(author, body, media_ids, list(uploads), reply_to_id, quote_of_id, created_at, stored, poll)
     except Exception:
         pipeline.delete_files(stored)
         raise
     return tweet
 
 
-def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_at, stored) -> Tweet:
+def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_at, stored, poll=None) -> Tweet:
     parent = _visible_target(reply_to_id, author, field="replyToTweetId") if reply_to_id else None
     quoted = _visible_target(quote_of_id, author, field="quoteTweetId") if quote_of_id else None
     if quoted is not None and quoted.author.is_private and quoted.author_id != author.pk:
         raise Forbidden("Posts from private accounts can't be quoted.", field="quoteTweetId")
     # Before the media check: a retry names uploads the first post has already taken.
-    first = _repeat_of(author, body, parent, quoted, media_ids) if created_at is None and not uploads else None
+    retry = created_at is None and not uploads and poll is None  # a poll's retry is caught by its form token or key
+    first = _repeat_of(author, body, parent, quoted, media_ids) if retry else None
     if first is not None:
         first.repeated = True
         return first
@@ -220,6 +228,7 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
         reply_to=parent,
         quote_of=quoted,
         has_media=bool(attached or uploads),
+        has_poll=poll is not None,
     )
     if created_at is not None:
         tweet.created_at = created_at
@@ -241,6 +250,8 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
             raise ServiceError(f"Image {index + 1}: {error.message}", field="mediaIds", status=error.status) from None
         stored.append(item)
     _schedule_processing(attached + stored)
+    if poll is not None:
+        polls.poll_create(tweet, *poll)
 
     if mentioned:
         tweet.mentions.set(mentioned)
