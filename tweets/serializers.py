@@ -8,6 +8,7 @@ from config.kernel import text as text_rules
 from config.kernel.api import patterns
 from config.kernel.api.fields import IdField, StrictChoiceField, TextField
 from config.kernel.timefmt import iso_z
+from tweets import polls
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -106,7 +107,26 @@ def tweet_json(tweet, request) -> dict:
         ],
         "liked": getattr(tweet, "viewer_liked", False),
         "retweeted": getattr(tweet, "viewer_retweeted", False),
+        "poll": polls.poll_json(getattr(tweet, "poll_view", None)),
     }
+
+
+class PollChoiceSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="1 to 4: what a vote names.")
+    text = serializers.CharField()
+    votesCount = serializers.IntegerField(
+        allow_null=True, help_text="null while you may still vote (results show once you voted or the poll ended)."
+    )
+
+
+class PollSerializer(serializers.Serializer):
+    id = IdField()
+    choices = PollChoiceSerializer(many=True)
+    votesCount = serializers.IntegerField(help_text="Votes in all (shown to everyone).")
+    closesAt = serializers.DateTimeField()
+    closed = serializers.BooleanField()
+    voted = serializers.BooleanField(help_text="Whether you voted.")
+    ownChoice = serializers.IntegerField(allow_null=True, help_text="The position you voted for.")
 
 
 class TweetSerializer(serializers.Serializer):
@@ -136,6 +156,7 @@ class TweetSerializer(serializers.Serializer):
     quoteCount = serializers.IntegerField(source="quote_count")
     liked = serializers.BooleanField(help_text="Whether you liked it.")
     retweeted = serializers.BooleanField(help_text="Whether you retweeted it.")
+    poll = PollSerializer(allow_null=True, help_text="The post's poll, or null.")
 
     def to_representation(self, tweet):
         return tweet_json(tweet, self.context.get("request"))
@@ -151,6 +172,31 @@ POST_TEXT = {
 }
 
 
+class PollInputSerializer(serializers.Serializer):
+    choices = serializers.ListField(
+        child=TextField(allow_blank=True, trim_whitespace=False, max_length=1000), max_length=20,
+        error_messages={"max_length": "A poll has 2 to 4 choices."},
+    )  # fmt: skip
+    durationMinutes = serializers.IntegerField(min_value=5, max_value=7 * 24 * 60)
+
+    def validate_choices(self, value):
+        if not polls.MIN_CHOICES <= len(value) <= polls.MAX_CHOICES:  # the rest is the service's to judge
+            raise serializers.ValidationError(f"A poll has 2 to 4 choices; this one has {len(value)}.")
+        return value
+
+    schema_rules = {
+        "properties": {
+            "choices": {
+                "minItems": polls.MIN_CHOICES,
+                "maxItems": polls.MAX_CHOICES,
+                "items": {"type": "string", "maxLength": polls.CHOICE_MAX_LENGTH},
+                "description": "2 to 4 different choices of up to 25 characters (counted as post text is).",
+            },
+            "durationMinutes": {"description": "From 5 minutes to 7 days (10080)."},
+        }
+    }
+
+
 class TweetCreateSerializer(serializers.Serializer):
     text = TextField(required=False, allow_blank=True, default="", trim_whitespace=False, max_length=TEXT_RAW_LIMIT)
     mediaIds = serializers.ListField(
@@ -160,6 +206,7 @@ class TweetCreateSerializer(serializers.Serializer):
     )  # fmt: skip
     replyToTweetId = IdField(read_only=False, required=False, allow_null=True)
     quoteTweetId = IdField(read_only=False, required=False, allow_null=True)
+    poll = PollInputSerializer(required=False, allow_null=True, help_text="A poll; not with images.")
 
     # Something to show: text with a visible character, or an image.
     schema_rules = {
@@ -237,3 +284,11 @@ class MediaUploadedSerializer(serializers.Serializer):
     mediaId = serializers.CharField()
     mediaUrl = serializers.CharField(allow_null=True, help_text="null until `metadata.state` is `ready`")
     metadata = serializers.DictField()
+
+
+class PollVoteSerializer(serializers.Serializer):
+    choice = serializers.IntegerField(min_value=1, max_value=polls.MAX_CHOICES, help_text="The choice's position.")
+
+
+class PollVotedSerializer(serializers.Serializer):
+    poll = PollSerializer()
