@@ -44,7 +44,7 @@ def poll_vote(*, user: User, tweet_id: int, position: int) -> Tweet:
         raise Conflict(ENDED)
     choice = PollChoice.objects.filter(poll=poll, position=position).first()
     if choice is None:
-        raise ServiceError(f"This poll has no choice {position}.", field="choice")
+        raise ServiceError("Pick one of this poll's choices.", field="choice")
     if insert_once(PollVote, poll_id=poll.pk, user_id=user.pk, choice_id=choice.pk, created_at=timezone.now()) is None:
         raise Conflict(ALREADY)
     # In the vote's transaction, added in place: concurrent votes for others never lose a count.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tweets import views
+from tweets import poll_views, views
 
 status = "@<str:username>/status/<int:tweet_id>"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("tweets/<int:tweet_id>/unlike", views.unlike, name="tweet-unlike"),
     path("tweets/<int:tweet_id>/retweet", views.retweet, name="tweet-retweet"),
     path("tweets/<int:tweet_id>/unretweet", views.unretweet, name="tweet-unretweet"),
+    path("tweets/<int:tweet_id>/poll/vote", poll_views.vote, name="tweet-poll-vote"),
 ]

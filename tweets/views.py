@@ -42,7 +42,7 @@ def _own_tweet(username: str, tweet_id: int, viewer):
 
 
 # The API's field names on the compose and edit forms; any other refusal shows above the form.
-FORM_FIELDS = {"text": "text", "mediaIds": "images"}
+FORM_FIELDS = {"text": "text", "mediaIds": "images", "poll": "poll_choice_1"}
 
 
 # --- posting ---------------------------------------------------------------------
@@ -74,6 +74,7 @@ def compose(request):
                     uploads=uploads,
                     reply_to_id=data.get("reply_to"),
                     quote_of_id=data.get("quote_of"),
+                    **form.poll(),
                 )
         except ServiceError as error:
             add_form_error(form, error, FORM_FIELDS)
