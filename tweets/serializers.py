@@ -172,12 +172,22 @@ POST_TEXT = {
 }
 
 
+POLL_DURATION = "A poll lasts from 5 minutes to 7 days: durationMinutes from 5 to 10080."
+DURATION_ERRORS = ("invalid", "required", "null", "min_value", "max_value", "max_string_length")
+
+
 class PollInputSerializer(serializers.Serializer):
     choices = serializers.ListField(
-        child=TextField(allow_blank=True, trim_whitespace=False, max_length=1000), max_length=20,
-        error_messages={"max_length": "A poll has 2 to 4 choices."},
+        child=TextField(
+            allow_blank=True, trim_whitespace=False, max_length=1000,
+            error_messages={"invalid": "Each poll choice must be a text.", "max_length": "A poll choice is too long."},
+        ),
+        max_length=20,
+        error_messages={"max_length": "A poll has 2 to 4 choices.", "not_a_list": "Poll choices must be a list of texts."},
     )  # fmt: skip
-    durationMinutes = serializers.IntegerField(min_value=5, max_value=7 * 24 * 60)
+    durationMinutes = serializers.IntegerField(
+        min_value=5, max_value=7 * 24 * 60, error_messages={key: POLL_DURATION for key in DURATION_ERRORS}
+    )
 
     def validate_choices(self, value):
         if not polls.MIN_CHOICES <= len(value) <= polls.MAX_CHOICES:  # the rest is the service's to judge
