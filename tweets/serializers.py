@@ -183,10 +183,12 @@ class PollInputSerializer(serializers.Serializer):
             error_messages={"invalid": "Each poll choice must be a text.", "max_length": "A poll choice is too long."},
         ),
         max_length=20,
-        error_messages={"max_length": "A poll has 2 to 4 choices.", "not_a_list": "Poll choices must be a list of texts."},
+        error_messages={
+            "max_length": "A poll has 2 to 4 choices.", "not_a_list": "Poll choices must be a list of texts."
+        },
     )  # fmt: skip
     durationMinutes = serializers.IntegerField(
-        min_value=5, max_value=7 * 24 * 60, error_messages={key: POLL_DURATION for key in DURATION_ERRORS}
+        min_value=5, max_value=7 * 24 * 60, error_messages=dict.fromkeys(DURATION_ERRORS, POLL_DURATION)
     )
 
     def validate_choices(self, value):

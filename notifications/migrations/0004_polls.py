@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0003_notification_post_removed'),
+        ("notifications", "0003_notification_post_removed"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='verb',
-            field=models.CharField(choices=[('follow', 'followed you'), ('follow_request', 'asked to follow you'), ('follow_accepted', 'accepted your follow request'), ('like', 'liked your post'), ('retweet', 'retweeted your post'), ('quote', 'quoted your post'), ('reply', 'replied to your post'), ('mention', 'mentioned you'), ('message', 'sent you a message'), ('export_ready', 'your data export is ready'), ('post_removed', 'the moderators removed a post of yours'), ('poll_ended', 'a poll has ended')], max_length=20),
+            model_name="notification",
+            name="verb",
+            field=models.CharField(
+                choices=[
+                    ("follow", "followed you"),
+                    ("follow_request", "asked to follow you"),
+                    ("follow_accepted", "accepted your follow request"),
+                    ("like", "liked your post"),
+                    ("retweet", "retweeted your post"),
+                    ("quote", "quoted your post"),
+                    ("reply", "replied to your post"),
+                    ("mention", "mentioned you"),
+                    ("message", "sent you a message"),
+                    ("export_ready", "your data export is ready"),
+                    ("post_removed", "the moderators removed a post of yours"),
+                    ("poll_ended", "a poll has ended"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

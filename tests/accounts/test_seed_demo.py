@@ -1,13 +1,15 @@
 import pytest
 from django.core.management import call_command
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
+from notifications.models import Notification
 from search import trends
 from social.graph.models import Block, FollowRequest, Mute
 from social.messages.models import Conversation, Message, Participant
 from social.moderation.models import Report
-from tweets.models import Like, Media, Tweet
+from tweets.models import Like, Media, Poll, Tweet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]
 
@@ -33,6 +35,13 @@ def test_seed_demo_builds_a_living_site_once(capsys, django_capture_on_commit_ca
     ada_unread = Participant.objects.filter(user__username="ada", last_activity_id__gt=F("last_read_id"))
     assert ada_unread.exists()  # the demo login has something to read
     assert Report.objects.filter(status="open").count() == 2  # the moderator's queue isn't empty
+    running, ended = (
+        Poll.objects.filter(closes_at__gt=timezone.now()),
+        Poll.objects.filter(closes_at__lte=timezone.now()),
+    )
+    assert running.count() == 1 and running.get().votes_count == 14
+    assert ended.count() == 1 and ended.get().notified_at is not None
+    assert Notification.objects.filter(verb="poll_ended", recipient__username="ada").exists()
 
     assert {t["hashtag"] for t in trends.compute()[:2]} == {"eclipse", "launchday"}
 

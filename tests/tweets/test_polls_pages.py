@@ -39,7 +39,9 @@ def test_the_compose_form_offers_a_poll_without_javascript(client_logged_in):
 
 
 def test_posting_a_poll_from_the_page(client_logged_in, user):
-    response = compose(client_logged_in, poll_choice_1="Red", poll_choice_2="Blue", poll_choice_3=" ", poll_duration="30")
+    response = compose(
+        client_logged_in, poll_choice_1="Red", poll_choice_2="Blue", poll_choice_3=" ", poll_duration="30"
+    )
     assert response.status_code == 302
     poll = Poll.objects.get(tweet__author=user)
     assert list(poll.choices.values_list("text", flat=True)) == ["Red", "Blue"]
@@ -60,7 +62,7 @@ def test_a_bad_poll_on_the_page_is_a_form_error(client_logged_in, fields, messag
     assert response.status_code == 400
     html = response.content.decode()
     assert message.replace("'", "&#x27;") in html
-    assert "<details class=\"compose-poll\" data-compose-poll open>" in html  # the error shows where it belongs
+    assert '<details class="compose-poll" data-compose-poll open>' in html  # the error shows where it belongs
     assert Tweet.objects.count() == 0 and Poll.objects.count() == 0
 
 

@@ -7,61 +7,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tweets', '0005_media_processing'),
+        ("tweets", "0005_media_processing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tweet',
-            name='has_poll',
+            model_name="tweet",
+            name="has_poll",
             field=models.BooleanField(default=False),
         ),
         migrations.CreateModel(
-            name='Poll',
+            name="Poll",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('closes_at', models.DateTimeField()),
-                ('votes_count', models.PositiveIntegerField(default=0)),
-                ('notified_at', models.DateTimeField(blank=True, null=True)),
-                ('tweet', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='poll', to='tweets.tweet')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("closes_at", models.DateTimeField()),
+                ("votes_count", models.PositiveIntegerField(default=0)),
+                ("notified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "tweet",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="poll", to="tweets.tweet"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PollChoice',
+            name="PollChoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('text', models.CharField(max_length=25)),
-                ('votes_count', models.PositiveIntegerField(default=0)),
-                ('poll', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='tweets.poll')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField()),
+                ("text", models.CharField(max_length=25)),
+                ("votes_count", models.PositiveIntegerField(default=0)),
+                (
+                    "poll",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="choices",
+                        to="tweets.poll",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='PollVote',
+            name="PollVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('choice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='tweets.pollchoice')),
-                ('poll', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='tweets.poll')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='poll_votes', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "choice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="votes", to="tweets.pollchoice"
+                    ),
+                ),
+                (
+                    "poll",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="tweets.poll",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="poll_votes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='poll',
-            index=models.Index(condition=models.Q(('notified_at__isnull', True)), fields=['closes_at'], name='poll_unannounced'),
+            model_name="poll",
+            index=models.Index(
+                condition=models.Q(("notified_at__isnull", True)), fields=["closes_at"], name="poll_unannounced"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pollchoice',
-            constraint=models.UniqueConstraint(fields=('poll', 'position'), name='poll_choice_position'),
+            model_name="pollchoice",
+            constraint=models.UniqueConstraint(fields=("poll", "position"), name="poll_choice_position"),
         ),
         migrations.AddConstraint(
-            model_name='pollvote',
-            constraint=models.UniqueConstraint(fields=('poll', 'user'), name='one_vote_per_poll'),
+            model_name="pollvote",
+            constraint=models.UniqueConstraint(fields=("poll", "user"), name="one_vote_per_poll"),
         ),
     ]
