@@ -52,11 +52,12 @@ def purge_unattached_media() -> int:
 
 # --- polls: each poll's end is announced once, within a minute (tweets/poll_votes.py) --------------
 
-# How far ahead the sweep times a task to a poll's end. Tasks are not queued with an ETA
-# days away when the post is made: the Redis broker hands an unacknowledged message to
-# another worker after CELERY_VISIBILITY_TIMEOUT (30 s), so a week-long ETA would be
-# redelivered and copied thousands of times (docs/DECISIONS.md, "Polls").
-POLL_LOOKAHEAD_SECONDS = 60
+# How far ahead the sweep times a task to a poll's end: less than the broker's visibility
+# timeout, past which Redis hands an unacknowledged message (a task waiting for its ETA)
+# to another worker. For the same reason no task is queued days ahead when the post is
+# made: a week-long ETA would be redelivered and copied thousands of times
+# (docs/DECISIONS.md, "Polls"). A poll ending later in the minute is ended by the next sweep.
+POLL_LOOKAHEAD_SECONDS = max(settings.CELERY_VISIBILITY_TIMEOUT - 5, 0)
 
 
 @shared_task(acks_late=True)

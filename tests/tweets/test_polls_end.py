@@ -66,7 +66,7 @@ def test_the_timed_task_announces_it_too(poll):
 def test_a_poll_ending_within_the_minute_gets_a_task_timed_to_its_end(poll, settings):
     # Run in place, the timed task finds the poll not yet ended and does nothing: the sweep after will.
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    Poll.objects.filter(tweet=poll).update(closes_at=timezone.now() + timedelta(seconds=30))
+    Poll.objects.filter(tweet=poll).update(closes_at=timezone.now() + timedelta(seconds=10))
     assert poll_votes.polls_ending_soon(tasks.POLL_LOOKAHEAD_SECONDS) == [
         (Poll.objects.get(tweet=poll).pk, Poll.objects.get(tweet=poll).closes_at)
     ]
