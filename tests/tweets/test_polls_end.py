@@ -114,3 +114,18 @@ def test_a_deleted_poll_is_never_announced(poll, people):
     assert Poll.objects.count() == 0
     assert tasks.end_polls_pending() == 0
     assert told() == []
+
+
+def test_erasing_a_voter_and_an_author_takes_their_votes_and_polls(poll, people):
+    from accounts import lifecycle
+    from tests.factories import PASSWORD
+    from tweets.models import PollVote
+
+    olga, vera, _ = people
+    for person in (vera, olga):
+        lifecycle.account_delete(user=person, password=PASSWORD)
+        assert lifecycle.account_erase(person.pk) is True
+        if person is vera:
+            assert PollVote.objects.filter(poll__tweet=poll).count() == 1
+    assert Poll.objects.count() == 0 and PollVote.objects.count() == 0
+    assert tasks.end_polls_pending() == 0
