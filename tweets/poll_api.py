@@ -24,9 +24,8 @@ class PollVoteView(APIView):
         responses={
             201: PollVotedSerializer,
             **errors(
-                s400="No such choice in this poll.",
                 s403="Your own poll (authors don't vote), or a block stands between you and the author.",
-                s404="No such post, one you can't see, or a post without a poll.",
+                s404="No such post, one you can't see, a post without a poll, or a choice the poll doesn't have.",
                 s409="You already voted (votes are final), or the poll has ended.",
             ),
         },

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
+from config.kernel.errors import Conflict, Forbidden, NotFound
 from config.kernel.sql import insert_once
 from tweets import hooks
 from tweets.models import Poll, PollChoice, PollVote, Tweet
@@ -28,8 +28,8 @@ def poll_vote(*, user: User, tweet_id: int, position: int) -> Tweet:
     """`user` votes for choice `position` (1-4) of the poll on `tweet_id`; the post (the original) back.
 
     Refusals change nothing: 404 for a post the voter can't see or without a
-    poll, 403 for one's own poll (or a block), 409 once the poll has ended or
-    when the person already voted, 400 for a choice the poll doesn't have.
+    poll or a choice it doesn't have, 403 for one's own poll (or a block), 409
+    once the poll has ended or when the person already voted.
     Two votes at once by one person: the unique (poll, user) pair lets one
     insert through; the other's INSERT ... ON CONFLICT waits for it, finds
     it and is refused, so counts move once.
@@ -43,8 +43,8 @@ def poll_vote(*, user: User, tweet_id: int, position: int) -> Tweet:
     if poll.closes_at <= timezone.now():
         raise Conflict(ENDED)
     choice = PollChoice.objects.filter(poll=poll, position=position).first()
-    if choice is None:
-        raise ServiceError("Pick one of this poll's choices.", field="choice")
+    if choice is None:  # like an unknown media id: the thing named doesn't exist (a 1-4 the poll lacks)
+        raise NotFound("This poll has no such choice: pick one of its choices.", field="choice")
     if insert_once(PollVote, poll_id=poll.pk, user_id=user.pk, choice_id=choice.pk, created_at=timezone.now()) is None:
         raise Conflict(ALREADY)
     # In the vote's transaction, added in place: concurrent votes for others never lose a count.

@@ -56,8 +56,6 @@ def checked_choices(raw: Sequence[str], duration: timedelta | None) -> tuple[lis
                 f"Choice {index} has {text.length(choice)} characters; at most {CHOICE_MAX_LENGTH}.", field="poll"
             )
         choices.append(choice)
-    if len({c.casefold() for c in choices}) != len(choices):
-        raise ServiceError("Each choice of a poll must be different.", field="poll")
     if duration is None or not MIN_DURATION <= duration <= MAX_DURATION:
         raise ServiceError("A poll lasts from 5 minutes to 7 days.", field="poll")
     return choices, duration

@@ -201,8 +201,8 @@ class PollInputSerializer(serializers.Serializer):
             "choices": {
                 "minItems": polls.MIN_CHOICES,
                 "maxItems": polls.MAX_CHOICES,
-                "items": {"type": "string", "maxLength": polls.CHOICE_MAX_LENGTH},
-                "description": "2 to 4 different choices of up to 25 characters (counted as post text is).",
+                "items": {"type": "string", "maxLength": polls.CHOICE_MAX_LENGTH, "pattern": patterns.VISIBLE},
+                "description": "2 to 4 choices of up to 25 characters (counted as post text is), none blank.",
             },
             "durationMinutes": {"description": "From 5 minutes to 7 days (10080)."},
         }
@@ -220,13 +220,17 @@ class TweetCreateSerializer(serializers.Serializer):
     quoteTweetId = IdField(read_only=False, required=False, allow_null=True)
     poll = PollInputSerializer(required=False, allow_null=True, help_text="A poll; not with images.")
 
-    # Something to show: text with a visible character, or an image.
+    # Something to show: text with a visible character, or an image. Images or a poll, not both.
     schema_rules = {
         "properties": {"text": POST_TEXT},
         "anyOf": [
             {"required": ["text"], "properties": {"text": {"pattern": patterns.VISIBLE}}},
             {"required": ["mediaIds"], "properties": {"mediaIds": {"minItems": 1}}},
         ],
+        "not": {
+            "required": ["poll", "mediaIds"],
+            "properties": {"poll": {"type": "object"}, "mediaIds": {"minItems": 1}},
+        },
     }
 
 
