@@ -281,7 +281,7 @@ def _repeat_of(author: User, body: str, parent: Tweet | None, quoted: Tweet | No
     first_id = one_value(
         f"SELECT id FROM {Tweet._meta.db_table} WHERE author_id = %s AND id >= %s AND retweet_of_id IS NULL "  # noqa: S608
         "AND text = %s AND reply_to_id IS NOT DISTINCT FROM %s AND quote_of_id IS NOT DISTINCT FROM %s "
-        "AND has_media = %s ORDER BY id DESC LIMIT 1",
+        "AND has_media = %s AND NOT has_poll ORDER BY id DESC LIMIT 1",
         [
             author.pk,
             ids.id_at(timezone.now() - REPEAT_WINDOW),

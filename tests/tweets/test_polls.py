@@ -252,3 +252,13 @@ def test_percentages_round_and_sum_the_counts(api_as, other_user, poll):
     view = tweet_for_viewer(poll.pk, other_user).poll_view
     assert [(c.votes, c.percent) for c in view.choices] == [(2, 67), (1, 33), (0, 0)]
     assert Poll.objects.filter(tweet=poll, votes_count=F("votes_count")).get().votes_count == 3
+
+
+def test_a_poll_post_and_the_same_words_without_a_poll_are_two_posts(user):
+    """The two-minute "same post again" check leaves polls out, both ways."""
+    asked = poll_post(user, text="Same words")
+    again = poll_post(user, text="Same words")
+    plain = post(user, "Same words")
+    assert len({asked.pk, again.pk, plain.pk}) == 3
+    assert not getattr(plain, "repeated", False)
+    assert post(user, "Same words").pk == plain.pk  # a plain retry is still caught
