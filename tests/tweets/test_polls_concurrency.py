@@ -109,3 +109,29 @@ def test_two_simultaneous_api_votes_count_once(poll_and_voter):
         thread.join(20)
     assert sorted(statuses) == [201, 409]
     assert _counts(tweet) == (1, 1, 1)
+
+
+def test_votes_by_many_people_at_once_all_count(poll_and_voter):
+    """Counts are added in place (votes_count + 1), so simultaneous votes by others never lose one."""
+    tweet, _ = poll_and_voter
+    voters = [UserFactory(username=f"crowd{i}") for i in range(6)]
+    start = threading.Barrier(len(voters))
+    errors = []
+
+    def vote(person, position):
+        try:
+            start.wait(10)
+            poll_votes.poll_vote(user=person, tweet_id=tweet.pk, position=position)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=vote, args=(p, 1 + i % 2)) for i, p in enumerate(voters)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert errors == []
+    assert _counts(tweet) == (6, 6, 6)
+    assert list(PollChoice.objects.filter(poll__tweet=tweet).values_list("votes_count", flat=True)) == [3, 3]
