@@ -129,3 +129,14 @@ def test_erasing_a_voter_and_an_author_takes_their_votes_and_polls(poll, people)
             assert PollVote.objects.filter(poll__tweet=poll).count() == 1
     assert Poll.objects.count() == 0 and PollVote.objects.count() == 0
     assert tasks.end_polls_pending() == 0
+
+
+def test_the_live_event_draws_it_as_the_page_does(poll, people):
+    from notifications.selectors import live_notification_event
+
+    end(poll)
+    tasks.end_polls_pending()
+    vera = people[1]
+    event = live_notification_event(vera, Notification.objects.get(recipient=vera).pk)
+    assert event["notification"]["type"] == "poll_ended"
+    assert "A poll you voted in has ended" in event["html"] and "Final results" in event["html"]
