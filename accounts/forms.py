@@ -61,6 +61,7 @@ NOTIFICATION_LABELS = {
     "mention": "Mentions",
     "message": "Direct messages",
     "export_ready": "Data exports ready to download",
+    "poll_ended": "Polls that ended (yours and those you voted in)",
 }
 
 

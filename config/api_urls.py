@@ -12,6 +12,7 @@ from social.messages import api as dm_api
 from social.moderation import api as moderation_api
 from timelines import api as timelines_api
 from tweets import api as tweets_api
+from tweets import poll_api
 
 urlpatterns = [
     path("signup", accounts_api.SignupView.as_view(), name="api-signup"),
@@ -46,6 +47,7 @@ urlpatterns = [
     path("tweets/<str:tweet_id>/bookmark", tweets_api.BookmarkView.as_view(), name="api-tweet-bookmark"),
     path("bookmarks", tweets_api.BookmarksView.as_view(), name="api-bookmarks"),
     path("tweets/<str:tweet_id>/engagements", tweets_api.EngagementsView.as_view(), name="api-tweet-engagements"),
+    path("tweets/<str:tweet_id>/poll/votes", poll_api.PollVoteView.as_view(), name="api-poll-votes"),
     path("timeline/home", timelines_api.HomeTimelineView.as_view(), name="api-timeline-home"),
     path("timeline/user/<str:handle>", tweets_api.UserTimelineView.as_view(), name="api-timeline-user"),
     path("notifications", notifications_api.NotificationsView.as_view(), name="api-notifications"),

@@ -78,6 +78,7 @@ app.conf.beat_schedule = {
     "fan-out-pending": {"task": "timelines.tasks.fan_out_pending", "schedule": 10},
     "apply-pending-timeline-changes": {"task": "timelines.tasks.apply_pending_changes", "schedule": 10},
     "sweep-timeline-generations": {"task": "timelines.tasks.sweep_generations", "schedule": 600},
+    "end-polls-pending": {"task": "tweets.tasks.end_polls_pending", "schedule": 60},
     "process-pending-images": {"task": "config.kernel.media_tasks.process_pending_images", "schedule": 60},
     "resume-account-work": {"task": "accounts.tasks.resume_account_work", "schedule": 300},
     "forget-stale-presence": {"task": "notifications.tasks.purge_stale_presence", "schedule": 300},

@@ -58,6 +58,7 @@ def _tweets() -> None:
     tweets.unretweeted.connect(notifications.unretweeted)
     tweets.unretweeted.connect(timelines.unretweeted)
     tweets.card_flags.connect(notifications.card_flags)  # read time: cards show "Unmute this conversation"
+    tweets.poll_ended.connect(notifications.poll_ended)  # the author and every voter are told
 
 
 def _graph() -> None:

@@ -17,6 +17,8 @@ class Notification(models.Model):
         # About the recipient's own request, so the recipient is also the actor (notify_export_ready).
         EXPORT_READY = "export_ready", "your data export is ready"
         POST_REMOVED = "post_removed", "the moderators removed a post of yours"
+        # To the poll's author (their own actor) and to each voter (the author is the actor).
+        POLL_ENDED = "poll_ended", "a poll has ended"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False

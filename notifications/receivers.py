@@ -49,6 +49,10 @@ def unretweeted(*, user, tweet, **_) -> None:
     services.withdraw(actor=user, verbs=[Verb.RETWEET], tweet=tweet)
 
 
+def poll_ended(*, tweet, voter_ids) -> None:
+    services.notify_poll_ended(tweet=tweet, voter_ids=voter_ids)
+
+
 # --- the social graph ---------------------------------------------------------------------
 
 

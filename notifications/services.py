@@ -109,6 +109,27 @@ def notify_post_removed(user: User) -> Notification | None:
     return _bump(user, user, Verb.POST_REMOVED)
 
 
+def notify_poll_ended(*, tweet, voter_ids: Iterable[int]) -> int:
+    """A poll has ended: its author (their own actor, as for an export) and each voter who may
+    still see the post (the author is the actor) are told, once each; how many were told."""
+    author, told = tweet.author, 0
+    if author.is_active and wants(author, Verb.POLL_ENDED):
+        told += _notify_once(author, author, tweet)
+    voters = User.objects.filter(pk__in=list(voter_ids), is_active=True).exclude(pk=author.pk)
+    for voter in voters.iterator(chunk_size=500):
+        if _deliverable(voter, author, Verb.POLL_ENDED, tweet):  # blocks, mutes, visibility, preferences
+            told += _notify_once(voter, author, tweet)
+    return told
+
+
+def _notify_once(recipient: User, actor: User, tweet) -> int:
+    values = {"recipient_id": recipient.pk, "actor_id": actor.pk, "verb": Verb.POLL_ENDED, "tweet_id": tweet.pk}
+    pk = insert_once(Notification, **values, created_at=timezone.now())
+    if pk is not None:
+        _push(recipient.pk, pk)
+    return int(pk is not None)
+
+
 def mark_messages_read(*, recipient: User, actor_ids: Iterable[int]) -> None:
     """Reading a conversation reads the message notifications from its people."""
     updated = Notification.objects.filter(

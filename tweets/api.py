@@ -1,5 +1,7 @@
 """API views for tweets, likes, retweets, media and profile timelines."""
 
+from datetime import timedelta
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -65,6 +67,8 @@ class TweetCreateView(APIView):
                 s403="A block stands between you and the author replied to or quoted, or the quoted post is "
                 "from a private account.",
                 s404="The post replied to or quoted is gone, or an image id is not an upload of yours.",
+                s400="Invalid input, among it a poll with fewer than 2 or more than 4 choices, a choice over 25 "
+                "characters, a duration outside 5 minutes to 7 days, or a poll with images.",
             ),
         },
         description=(
@@ -88,12 +92,19 @@ class TweetCreateView(APIView):
             quote_of_id=data.get("quoteTweetId"),
             content_warning=data.get("contentWarning") or "",
             sensitive=data["sensitive"],
+            **_poll_arguments(data.get("poll")),
         )
         data = _tweet_json(selectors.tweet_for_viewer(tweet.pk, request.user), request)
         body = {"tweetId": data["id"], "createdAt": data["createdAt"], "tweetData": data}
         # A retry of a post that was made (its answer lost) gets the first post back: 200, not 201.
         repeated = getattr(tweet, "repeated", False)
         return Response(body, status=status.HTTP_200_OK if repeated else status.HTTP_201_CREATED)
+
+
+def _poll_arguments(poll: dict | None) -> dict:
+    if not poll:
+        return {}
+    return {"poll_choices": poll["choices"], "poll_duration": timedelta(minutes=poll["durationMinutes"])}
 
 
 class TweetDetailView(APIView):

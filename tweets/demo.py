@@ -11,8 +11,8 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from config.kernel.errors import ServiceError
-from tweets import services
-from tweets.models import Tweet
+from tweets import poll_votes, services
+from tweets.models import Poll, Tweet
 
 TOPICS = {
     "ada": ["Finally fixed the flaky test. It was DNS. It's always DNS. #programming", "Sourdough day 3: the starter lives. #baking"],
@@ -138,7 +138,7 @@ def seed_tweets(rng: random.Random, users: list) -> int:
         fan = rng.choice([u for u in users if u != tweet.author])
         services.retweet_create(user=fan, tweet_id=tweet.pk)
         count += 1
-    return count
+    return count + seed_polls(rng, by_name)
 
 
 def seed_pins_and_warnings(rng: random.Random, users: list) -> int:
@@ -188,3 +188,27 @@ def seed_bookmarks(rng: random.Random, users: list) -> int:
                 continue
             saved += 1
     return saved
+
+
+def seed_polls(rng: random.Random, by_name: dict) -> int:
+    """A running poll (ada, the demo login, may still vote) and an ended one she voted in."""
+    now = timezone.now()
+    running = services.tweet_create(
+        author=by_name["chen"], text_input="How do you get to work? #cycling",
+        poll_choices=["Bike", "Bus or tram", "On foot", "Car"], poll_duration=timedelta(days=1),
+        created_at=now - timedelta(hours=3),
+    )  # fmt: skip
+    ended = services.tweet_create(
+        author=by_name["ivan"], text_input="Best first opening to learn? #chess",
+        poll_choices=["Italian Game", "London System", "Queen's Gambit"], poll_duration=timedelta(days=1),
+        created_at=now - timedelta(hours=20),
+    )  # fmt: skip
+    voters = [u for name, u in by_name.items() if name not in ("ada", "chen", "ivan")]
+    for tweet, choices in ((running, 4), (ended, 3)):
+        for voter in rng.sample(voters, 14):
+            poll_votes.poll_vote(user=voter, tweet_id=tweet.pk, position=rng.randint(1, choices))
+    poll_votes.poll_vote(user=by_name["ada"], tweet_id=ended.pk, position=1)
+    # Demo data only: the second poll has ended (votes can't be cast after the end), and is announced now.
+    Poll.objects.filter(tweet=ended).update(closes_at=now - timedelta(hours=1))
+    poll_votes.poll_end(poll_id=Poll.objects.get(tweet=ended).pk)
+    return 2

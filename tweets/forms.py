@@ -1,7 +1,10 @@
 import uuid
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+
+from tweets import polls
 
 ACCEPT = "image/jpeg,image/png,image/gif,image/webp"
 
@@ -49,6 +52,23 @@ class ComposeForm(forms.Form):
             self.fields[f"alt_{index}"] = forms.CharField(
                 label=f"Description of image {index + 1}", required=False, max_length=1000
             )
+        # The poll: a choice filled in makes one (the service judges them, as it does the text).
+        for position in range(1, polls.MAX_CHOICES + 1):
+            self.fields[f"poll_choice_{position}"] = forms.CharField(
+                label=f"Choice {position}", required=False, max_length=1000, strip=False
+            )
+        self.fields["poll_duration"] = forms.TypedChoiceField(
+            label="Poll length", choices=polls.DURATIONS, coerce=int, initial=24 * 60, required=False, empty_value=None
+        )
+
+    def poll(self) -> dict:
+        """The keyword arguments of tweet_create for the poll filled in, if any."""
+        choices = [self.cleaned_data.get(f"poll_choice_{p}") or "" for p in range(1, polls.MAX_CHOICES + 1)]
+        choices = [c for c in choices if c.strip()]
+        if not choices:
+            return {}
+        minutes = self.cleaned_data.get("poll_duration") or 24 * 60
+        return {"poll_choices": choices, "poll_duration": timedelta(minutes=minutes)}
 
     def alt_texts(self) -> list[str]:
         return [self.cleaned_data.get(f"alt_{i}", "") for i in range(settings.TWEET_MAX_IMAGES)]

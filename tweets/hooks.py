@@ -17,3 +17,4 @@ unretweeted = Hook("tweets.unretweeted", arguments=("user", "tweet", "entry_ids"
 # in the same round trip as the viewer's likes. Receivers take the viewer's id (None when signed
 # out) and the posts a page shows, and return a `CardFlag` (tweets/card_flags.py).
 card_flags = Hook("tweets.card_flags", arguments=("viewer_id", "tweets"))
+poll_ended = Hook("tweets.poll_ended", arguments=("tweet", "voter_ids"))  # once per poll

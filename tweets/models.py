@@ -53,6 +53,7 @@ class Tweet(models.Model):
     content_warning = models.CharField(max_length=100, blank=True, default="")
     # The post's images are blurred until clicked (unless the reader always shows them).
     sensitive = models.BooleanField(default=False)
+    has_poll = models.BooleanField(default=False)  # so a page without polls asks nothing about them
     like_count = models.PositiveIntegerField(default=0)
     retweet_count = models.PositiveIntegerField(default=0)
     reply_count = models.PositiveIntegerField(default=0)
@@ -214,3 +215,52 @@ class Bookmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} saved {self.tweet_id}"
+
+
+# --- polls ---------------------------------------------------------------------------
+# The rules and the reads are in tweets/polls.py, voting and closing in tweets/poll_votes.py.
+
+
+class Poll(models.Model):
+    """A post's poll: 2-4 choices, open until `closes_at`; `notified_at` once its end was announced."""
+
+    tweet = models.OneToOneField(Tweet, on_delete=models.CASCADE, related_name="poll")
+    closes_at = models.DateTimeField()
+    votes_count = models.PositiveIntegerField(default=0)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The sweep's question: which polls have ended without their notification?
+        indexes = [models.Index(fields=["closes_at"], name="poll_unannounced", condition=Q(notified_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"poll of {self.tweet_id}"
+
+
+class PollChoice(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="choices", db_index=False)
+    position = models.PositiveSmallIntegerField()  # 1..4, as the API names a choice
+    text = models.CharField(max_length=25)
+    votes_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["poll", "position"], name="poll_choice_position")]
+
+    def __str__(self) -> str:
+        return f"{self.poll_id}#{self.position}"
+
+
+class PollVote(models.Model):
+    """One vote per person per poll, final: the unique pair is what makes a second, concurrent vote lose."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="poll_votes")
+    choice = models.ForeignKey(PollChoice, on_delete=models.CASCADE, related_name="votes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "user"], name="one_vote_per_poll")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} voted in {self.poll_id}"

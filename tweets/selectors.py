@@ -20,6 +20,7 @@ from social.graph.visibility import RelationSet, readable_authors, tweets_visibl
 from tweets import hooks
 from tweets.card_flags import CardFlag
 from tweets.models import Bookmark, Like, Media, Tweet
+from tweets.polls import polls_for
 
 PROFILE_TABS = ("tweets", "replies", "media", "likes")
 
@@ -208,7 +209,7 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
     Sets on each tweet:
     `original` (what a retweet points at, else itself), `quoted` (None when
     deleted or hidden) with `quote_state` ("deleted", "unavailable",
-    "nested"), `parent_author`, `media_list`, `viewer_liked`,
+    "nested"), `parent_author`, `media_list`, `poll_view`, `viewer_liked`,
     `viewer_retweeted`, `viewer_bookmarked`, `pinned` (the author's pinned post), and the apps'
     card flags (`hooks.card_flags`). `hide_muted` also drops posts and
     retweets by, or of, muted people (home timeline only).
@@ -257,9 +258,13 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
     if with_media:
         for item in Media.objects.filter(tweet_id__in=with_media).order_by("tweet_id", "position"):
             media_by_tweet.setdefault(item.tweet_id, []).append(item)
+    # Polls, their choices and the viewer's votes: one query for the page, none when it has no poll.
+    with_poll = {pk: card.author_id for pk, card in cards.items() if card.has_poll}
+    poll_views = polls_for(list(with_poll), relations.viewer_id, with_poll) if with_poll else {}
 
     def dress(tweet: Tweet, depth: int) -> None:
         tweet.media_list = media_by_tweet.get(tweet.pk, [])
+        tweet.poll_view = poll_views.get(tweet.pk)
         tweet.viewer_liked = tweet.pk in liked
         tweet.viewer_retweeted = tweet.pk in retweeted
         for flag in flags:

@@ -8,6 +8,7 @@ from config.kernel import text as text_rules
 from config.kernel.api import patterns
 from config.kernel.api.fields import FlagField, IdField, StrictChoiceField, TextField
 from config.kernel.timefmt import iso_z
+from tweets import polls
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -111,7 +112,26 @@ def tweet_json(tweet, request) -> dict:
         "conversationMuted": getattr(tweet, "conversation_muted", False),  # feat-convmute
         "pinned": getattr(tweet, "pinned", False),
         "bookmarked": getattr(tweet, "viewer_bookmarked", False),
+        "poll": polls.poll_json(getattr(tweet, "poll_view", None)),
     }
+
+
+class PollChoiceSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="1 to 4: what a vote names.")
+    text = serializers.CharField()
+    votesCount = serializers.IntegerField(
+        allow_null=True, help_text="null while you may still vote (results show once you voted or the poll ended)."
+    )
+
+
+class PollSerializer(serializers.Serializer):
+    id = IdField()
+    choices = PollChoiceSerializer(many=True)
+    votesCount = serializers.IntegerField(help_text="Votes in all (shown to everyone).")
+    closesAt = serializers.DateTimeField()
+    closed = serializers.BooleanField()
+    voted = serializers.BooleanField(help_text="Whether you voted.")
+    ownChoice = serializers.IntegerField(allow_null=True, help_text="The position you voted for.")
 
 
 class TweetSerializer(serializers.Serializer):
@@ -151,6 +171,7 @@ class TweetSerializer(serializers.Serializer):
     sensitive = serializers.BooleanField(help_text="The post's images are marked sensitive (shown blurred).")
     pinned = serializers.BooleanField(help_text="This is the post its author pinned to their profile.")
     bookmarked = serializers.BooleanField(help_text="Whether you bookmarked it (always false when signed out).")
+    poll = PollSerializer(allow_null=True, help_text="The post's poll, or null.")
 
     def to_representation(self, tweet):
         return tweet_json(tweet, self.context.get("request"))
@@ -171,6 +192,41 @@ CONTENT_WARNING = {
     "description": "Shown before the post, which folds behind it: up to 100 characters, counted as the text is "
     "(after NFC normalisation, control characters dropped, the ends trimmed). Empty or null for none.",
 }
+POLL_DURATION = "A poll lasts from 5 minutes to 7 days: durationMinutes from 5 to 10080."
+DURATION_ERRORS = ("invalid", "required", "null", "min_value", "max_value", "max_string_length")
+
+
+class PollInputSerializer(serializers.Serializer):
+    choices = serializers.ListField(
+        child=TextField(
+            allow_blank=True, trim_whitespace=False, max_length=1000,
+            error_messages={"invalid": "Each poll choice must be a text.", "max_length": "A poll choice is too long."},
+        ),
+        max_length=20,
+        error_messages={
+            "max_length": "A poll has 2 to 4 choices.", "not_a_list": "Poll choices must be a list of texts."
+        },
+    )  # fmt: skip
+    durationMinutes = serializers.IntegerField(
+        min_value=5, max_value=7 * 24 * 60, error_messages=dict.fromkeys(DURATION_ERRORS, POLL_DURATION)
+    )
+
+    def validate_choices(self, value):
+        if not polls.MIN_CHOICES <= len(value) <= polls.MAX_CHOICES:  # the rest is the service's to judge
+            raise serializers.ValidationError(f"A poll has 2 to 4 choices; this one has {len(value)}.")
+        return value
+
+    schema_rules = {
+        "properties": {
+            "choices": {
+                "minItems": polls.MIN_CHOICES,
+                "maxItems": polls.MAX_CHOICES,
+                "items": {"type": "string", "maxLength": polls.CHOICE_MAX_LENGTH, "pattern": patterns.VISIBLE},
+                "description": "2 to 4 choices of up to 25 characters (counted as post text is), none blank.",
+            },
+            "durationMinutes": {"description": "From 5 minutes to 7 days (10080)."},
+        }
+    }
 
 
 class TweetCreateSerializer(serializers.Serializer):
@@ -186,14 +242,19 @@ class TweetCreateSerializer(serializers.Serializer):
         required=False, allow_blank=True, allow_null=True, default="", trim_whitespace=False, max_length=1000
     )
     sensitive = FlagField(required=False, default=False, help_text="Mark the post's images as sensitive.")
+    poll = PollInputSerializer(required=False, allow_null=True, help_text="A poll; not with images.")
 
-    # Something to show: text with a visible character, or an image.
+    # Something to show: text with a visible character, or an image. Images or a poll, not both.
     schema_rules = {
         "properties": {"text": POST_TEXT, "contentWarning": CONTENT_WARNING},
         "anyOf": [
             {"required": ["text"], "properties": {"text": {"pattern": patterns.VISIBLE}}},
             {"required": ["mediaIds"], "properties": {"mediaIds": {"minItems": 1}}},
         ],
+        "not": {
+            "required": ["poll", "mediaIds"],
+            "properties": {"poll": {"type": "object"}, "mediaIds": {"minItems": 1}},
+        },
     }
 
 
@@ -296,3 +357,11 @@ class MediaUploadedSerializer(serializers.Serializer):
     mediaId = serializers.CharField()
     mediaUrl = serializers.CharField(allow_null=True, help_text="null until `metadata.state` is `ready`")
     metadata = serializers.DictField()
+
+
+class PollVoteSerializer(serializers.Serializer):
+    choice = serializers.IntegerField(min_value=1, max_value=polls.MAX_CHOICES, help_text="The choice's position.")
+
+
+class PollVotedSerializer(serializers.Serializer):
+    poll = PollSerializer()

@@ -24,7 +24,7 @@ from config.kernel.media_tasks import process_after_commit
 from config.kernel.sql import counted, insert_once, one_value, select_rows, unique_or_none
 from config.kernel.tasks import after_commit
 from social.graph.visibility import RelationSet
-from tweets import hooks, media
+from tweets import hooks, media, polls
 from tweets.models import Bookmark, Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
 
 logger = logging.getLogger(__name__)
@@ -174,8 +174,10 @@ def tweet_create(
     created_at: datetime | None = None,
     content_warning: str = "",
     sensitive: bool = False,
+    poll_choices: Sequence[str] = (),
+    poll_duration: timedelta | None = None,
 ) -> Tweet:
-    """Post a tweet, reply or quote, with up to four images.
+    """Post a tweet, reply or quote, with up to four images or a poll (`poll_choices`, tweets/polls.py).
 
     `content_warning` (at most 100 characters) folds the post behind it;
     `sensitive` blurs its images until the reader asks to see them.
@@ -202,24 +204,30 @@ def tweet_create(
         raise ServiceError(f"A post can have at most {settings.TWEET_MAX_IMAGES} images.", field="mediaIds")
     body = _checked_text(text_input, has_media=bool(media_ids or uploads))
     warning = _checked_warning(content_warning)
+    poll = None
+    if poll_choices:
+        if media_ids or uploads:
+            raise ServiceError("A post can have images or a poll, not both.", field="poll")
+        poll = polls.checked_choices(poll_choices, poll_duration)
     stored: list[Media] = []
     try:
         with transaction.atomic():
             tweet = _create(author, body, media_ids, list(uploads), reply_to_id, quote_of_id, created_at, stored,
-                            labels={"content_warning": warning, "sensitive": bool(sensitive)})  # fmt: skip
+                            labels={"content_warning": warning, "sensitive": bool(sensitive)}, poll=poll)  # fmt: skip
     except Exception:
         pipeline.delete_files(stored)
         raise
     return tweet
 
 
-def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_at, stored, labels) -> Tweet:
+def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_at, stored, labels, poll=None) -> Tweet:
     parent = _visible_target(reply_to_id, author, field="replyToTweetId") if reply_to_id else None
     quoted = _visible_target(quote_of_id, author, field="quoteTweetId") if quote_of_id else None
     if quoted is not None and quoted.author.is_private and quoted.author_id != author.pk:
         raise Forbidden("Posts from private accounts can't be quoted.", field="quoteTweetId")
     # Before the media check: a retry names uploads the first post has already taken.
-    first = _repeat_of(author, body, parent, quoted, media_ids) if created_at is None and not uploads else None
+    retry = created_at is None and not uploads and poll is None  # a poll's retry is caught by its form token or key
+    first = _repeat_of(author, body, parent, quoted, media_ids) if retry else None
     if first is not None:
         first.repeated = True
         return first
@@ -242,6 +250,7 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
         quote_of=quoted,
         has_media=bool(attached or uploads),
         **labels,
+        has_poll=poll is not None,
     )
     if created_at is not None:
         tweet.created_at = created_at
@@ -263,6 +272,8 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
             raise ServiceError(f"Image {index + 1}: {error.message}", field="mediaIds", status=error.status) from None
         stored.append(item)
     _schedule_processing(attached + stored)
+    if poll is not None:
+        polls.poll_create(tweet, *poll)
 
     if mentioned:
         tweet.mentions.set(mentioned)
@@ -292,7 +303,7 @@ def _repeat_of(author: User, body: str, parent: Tweet | None, quoted: Tweet | No
     first_id = one_value(
         f"SELECT id FROM {Tweet._meta.db_table} WHERE author_id = %s AND id >= %s AND retweet_of_id IS NULL "  # noqa: S608
         "AND text = %s AND reply_to_id IS NOT DISTINCT FROM %s AND quote_of_id IS NOT DISTINCT FROM %s "
-        "AND has_media = %s ORDER BY id DESC LIMIT 1",
+        "AND has_media = %s AND NOT has_poll ORDER BY id DESC LIMIT 1",
         [
             author.pk,
             ids.id_at(timezone.now() - REPEAT_WINDOW),

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from config.kernel import media
 from config.kernel.tasks import Slice, enqueue
+from tweets import poll_votes
 from tweets.models import Media, Tweet
 from tweets.services import recount_tweets
 
@@ -47,3 +48,37 @@ def purge_unattached_media() -> int:
     Media.objects.filter(pk__in=[m.pk for m in stale]).delete()
     media.delete_files(stale)
     return len(stale)
+
+
+# --- polls: each poll's end is announced once, within a minute (tweets/poll_votes.py) --------------
+
+# How far ahead the sweep times a task to a poll's end: less than the broker's visibility
+# timeout, past which Redis hands an unacknowledged message (a task waiting for its ETA)
+# to another worker. For the same reason no task is queued days ahead when the post is
+# made: a week-long ETA would be redelivered and copied thousands of times
+# (docs/DECISIONS.md, "Polls"). A poll ending later in the minute is ended by the next sweep.
+POLL_LOOKAHEAD_SECONDS = max(settings.CELERY_VISIBILITY_TIMEOUT - 5, 0)
+
+
+@shared_task(acks_late=True)
+def end_poll(poll_id: int) -> bool:
+    """Announce one poll's end; a copy that arrives early, late or twice changes nothing more."""
+    return poll_votes.poll_end(poll_id=poll_id)
+
+
+@shared_task(acks_late=True)
+def end_polls_pending() -> int:
+    """Every minute (beat): announce the polls that have ended, and time a task to each that ends
+    before the next run, so most are announced within seconds of their end and all within a minute."""
+    ended = 0
+    budget = Slice()
+    for poll_id in poll_votes.polls_due():
+        ended += poll_votes.poll_end(poll_id=poll_id)
+        if budget.over:
+            return ended  # the next run carries on
+    for poll_id, closes_at in poll_votes.polls_ending_soon(POLL_LOOKAHEAD_SECONDS):
+        try:
+            end_poll.apply_async(args=[poll_id], eta=closes_at)
+        except Exception:  # the broker is away: this sweep's next run announces it, a minute late at most
+            logger.warning("could not time the end of poll %s", poll_id, exc_info=True)
+    return ended

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tweets import views
+from tweets import poll_views, views
 
 status = "@<str:username>/status/<int:tweet_id>"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("tweets/<int:tweet_id>/bookmark", views.bookmark, name="tweet-bookmark"),
     path("tweets/<int:tweet_id>/unbookmark", views.unbookmark, name="tweet-unbookmark"),
     path("bookmarks", views.bookmarks_page, name="bookmarks"),
+    path("tweets/<int:tweet_id>/poll/vote", poll_views.vote, name="tweet-poll-vote"),
 ]

@@ -46,7 +46,7 @@ def _own_tweet(username: str, tweet_id: int, viewer):
 
 
 # The API's field names on the compose and edit forms; any other refusal shows above the form.
-FORM_FIELDS = {"text": "text", "mediaIds": "images", "contentWarning": "content_warning"}
+FORM_FIELDS = {"text": "text", "mediaIds": "images", "contentWarning": "content_warning", "poll": "poll_choice_1"}
 
 
 # --- posting ---------------------------------------------------------------------
@@ -80,6 +80,7 @@ def compose(request):
                     quote_of_id=data.get("quote_of"),
                     content_warning=data["content_warning"],
                     sensitive=data["sensitive"],
+                    **form.poll(),
                 )
         except ServiceError as error:
             add_form_error(form, error, FORM_FIELDS)

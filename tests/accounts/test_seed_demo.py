@@ -1,14 +1,15 @@
 import pytest
 from django.core.management import call_command
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
-from notifications.models import ConversationMute
+from notifications.models import ConversationMute, Notification
 from search import trends
 from social.graph.models import Block, FollowRequest, Mute
 from social.messages.models import Conversation, Message, Participant
 from social.moderation.models import Report
-from tweets.models import Bookmark, Like, Media, Tweet
+from tweets.models import Bookmark, Like, Media, Poll, Tweet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]
 
@@ -41,6 +42,13 @@ def test_seed_demo_builds_a_living_site_once(capsys, django_capture_on_commit_ca
     assert Tweet.objects.exclude(content_warning="").exists()
     assert Tweet.objects.filter(sensitive=True, has_media=True).exclude(content_warning="").exists()
     assert Bookmark.objects.filter(user__username="ada").count() >= 3  # the demo login has saved posts
+    running, ended = (
+        Poll.objects.filter(closes_at__gt=timezone.now()),
+        Poll.objects.filter(closes_at__lte=timezone.now()),
+    )
+    assert running.count() == 1 and running.get().votes_count == 14
+    assert ended.count() == 1 and ended.get().notified_at is not None
+    assert Notification.objects.filter(verb="poll_ended", recipient__username="ada").exists()
 
     assert {t["hashtag"] for t in trends.compute()[:2]} == {"eclipse", "launchday"}
 

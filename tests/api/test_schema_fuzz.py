@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from datetime import timedelta
 
 import pytest
 import schemathesis
@@ -212,6 +213,9 @@ def world(django_db_setup, django_db_blocker, media_folders):
         photo = tweet_services.media_upload(owner=me, upload=_upload("photo.png"), alt_text="a square")
         pictured = tweet_services.tweet_create(author=me, text_input="", media_ids=[photo.pk])
         theirs = tweet_services.tweet_create(author=friend, text_input="Hi @fuzzer")
+        asked = tweet_services.tweet_create(  # a poll the fuzzer may vote in
+            author=friend, text_input="Tea?", poll_choices=["Yes", "No", "Later"], poll_duration=timedelta(days=1)
+        )
         reply = tweet_services.tweet_create(author=fan, text_input="nice", reply_to_id=first.pk)
         tweet_services.like_create(user=friend, tweet_id=first.pk)
         tweet_services.like_create(user=me, tweet_id=theirs.pk)
@@ -224,7 +228,7 @@ def world(django_db_setup, django_db_blocker, media_folders):
         shown = dm_services.message_send(sender=me, conversation_id=group.pk, media_id=image.pk)
         KNOWN.update(
             handle=["fuzzer", "friend", str(fan.pk), "private", "asker"],
-            tweet_id=[str(t.pk) for t in (first, theirs, reply, retweet, pictured)],
+            tweet_id=[str(t.pk) for t in (first, theirs, reply, retweet, pictured, asked)],
             conversation_id=[str(one.conversation_id), str(group.pk)],
             message_id=[str(one.pk), str(said.pk), str(shown.pk)],
             request_id=[str(r.pk) for r in FollowRequest.objects.filter(target=me)],

@@ -44,6 +44,7 @@ CATCH_UP = {
     "tweets.tasks.reconcile_tweet_counts": "periodic (its continuation: the next hourly run)",
     "social.graph.tasks.reconcile_follow_counts": "periodic (its continuation: the next hourly run)",
     "search.tasks.recount_author": "search.tasks.reconcile_trend_authors",
+    "tweets.tasks.end_poll": "tweets.tasks.end_polls_pending (the poll's notified_at)",
     "notifications.tasks.push_notification": "safe to lose: a live event; the page and API list it from the database",
     "notifications.tasks.push_unread": "safe to lose: the next page load draws the badge",
     "notifications.tasks.announce_entry": "safe to lose: the post is in the timeline; only the banner is missed",

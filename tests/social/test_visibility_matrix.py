@@ -4,6 +4,8 @@ Tina is the author. Each cell is a real request asserting that her content is
 in, or absent from, the answer.
 """
 
+from datetime import timedelta
+
 import pytest
 
 from social.graph import services
@@ -44,6 +46,7 @@ def world(request, api_client):
     post(tina, "TINA-QUOTE", quote_of_id=pat_post.pk)
     if not request.param.startswith("anonymous"):
         tweet_services.bookmark_create(user=viewer, tweet_id=tina_post.pk)  # saved while visible to all
+    tina_poll = post(tina, "TINA-POLL", poll_choices=["POLL-YES", "POLL-NO"], poll_duration=timedelta(days=1))
     services.follow_create(follower=pat, followee=tina)
     if setup in ("follow", "approved", "mute", "suspended"):
         services.follow_create(follower=viewer, followee=tina)
@@ -70,7 +73,14 @@ def world(request, api_client):
     if not request.param.startswith("anonymous"):
         page.force_login(viewer)
         api.force_authenticate(viewer)
-    return {"page": page, "api": api, "tina_post": tina_post.pk, "pat_post": pat_post.pk, "viewer": viewer}
+    return {
+        "page": page,
+        "api": api,
+        "tina_post": tina_post.pk,
+        "pat_post": pat_post.pk,
+        "tina_poll": tina_poll.pk,
+        "viewer": viewer,
+    }
 
 
 def body(response) -> str:
@@ -113,6 +123,8 @@ PATHS = {
     "api quotes of pat's post": (lambda w: w["api"].get(f"/api/v1/tweets/{w['pat_post']}/quotes"), "TINA-QUOTE"),
     "page quotes of tina's post": (lambda w: w["page"].get(f"/@tina/status/{w['tina_post']}/quotes"), "PAT-QUOTE"),
     "page quotes of pat's post": (lambda w: w["page"].get(f"/@pat/status/{w['pat_post']}/quotes"), "TINA-QUOTE"),
+    "api poll on the tweet": (lambda w: w["api"].get(f"/api/v1/tweets/{w['tina_poll']}"), "POLL-YES"),
+    "page poll": (lambda w: w["page"].get(f"/@tina/status/{w['tina_poll']}"), "POLL-YES"),
 }
 
 # The viewer's own bookmarks (Tina's post, saved while it was visible): signed-in viewers only.
@@ -167,3 +179,26 @@ def test_muting_the_conversation(world, request):  # feat-convmute: only a post 
     page = world["page"].post(f"/tweets/{world['tina_post']}/mute-conversation", HTTP_HX_REQUEST="true")
     assert page.status_code == expected
     assert ("Unmute this conversation" in page.content.decode()) is sees
+
+
+@pytest.mark.parametrize("world", list(VIEWERS), indirect=True)
+def test_poll_votes(world, request):
+    """Voting in Tina's poll: counted for those who see the post; refused (and nothing counted) for the rest:
+    404 for a post one can't see, 403 when a block stands between (as for likes), 401 signed out."""
+    from tweets.models import Poll
+
+    viewer_kind = request.node.callspec.params["world"]
+    _, _, sees, _ = VIEWERS[viewer_kind]
+    api_path = f"/api/v1/tweets/{world['tina_poll']}/poll/votes"
+    response = world["api"].post(api_path, {"choice": 1}, format="json")
+    page = world["page"].post(f"/tweets/{world['tina_poll']}/poll/vote", {"choice": "2"}, HTTP_HX_REQUEST="true")
+    votes = Poll.objects.get(tweet_id=world["tina_poll"]).votes_count
+    if viewer_kind.startswith("anonymous"):
+        assert (response.status_code, page.status_code, votes) == (401, 302, 0)
+    elif sees:
+        assert (response.status_code, page.status_code, votes) == (201, 409, 1)
+        assert response.json()["poll"]["choices"][0]["votesCount"] == 1
+    else:
+        assert response.status_code in (403, 404) and page.status_code == response.status_code, viewer_kind
+        assert votes == 0
+        assert "POLL-YES" not in response.content.decode() + page.content.decode()

@@ -11,4 +11,5 @@ TWEET_KEYS = {
     "conversationMuted",  # feat-convmute: the viewer muted the post's thread
     "contentWarning", "sensitive", "pinned",  # feat-cw
     "quoteTweetId", "bookmarked",  # additions to SPEC §4, documented in the schema
+    "poll",  # null, or the post's poll (docs/API.md)
 }  # fmt: skip

@@ -1,0 +1,48 @@
+"""API for polls: a vote. A poll is made with its post (POST /tweets, `poll`) and read on the tweet (`poll`)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.kernel.api.fields import parse_id
+from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from config.kernel.api.input import valid
+from config.kernel.api.schema import errors
+from tweets import poll_votes, polls, selectors, services
+from tweets.serializers import PollVotedSerializer, PollVoteSerializer
+
+
+class PollVoteView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="poll_vote",
+        request=PollVoteSerializer,
+        responses={
+            201: PollVotedSerializer,
+            **errors(
+                s403="Your own poll (authors don't vote), or a block stands between you and the author.",
+                s404="No such post, one you can't see, a post without a poll, or a choice the poll doesn't have.",
+                s409="You already voted (votes are final), or the poll has ended.",
+            ),
+        },
+        description=(
+            "Vote for one choice (`choice`: its position). One vote per person, final: 201 with the poll, its "
+            "results now shown to you. A second vote, even sent at the same moment, is a 409 and changes nothing."
+        ),
+        parameters=[IDEMPOTENCY_PARAMETER],
+        tags=["tweets"],
+    )
+    @idempotent
+    def post(self, request, tweet_id: str):
+        target_id = parse_id(tweet_id)
+        if target_id is None:
+            raise NotFound(services.GONE)
+        data = valid(PollVoteSerializer, request.data)
+        target = poll_votes.poll_vote(user=request.user, tweet_id=target_id, position=data["choice"])
+        tweet = selectors.tweet_for_viewer(target.pk, request.user)
+        view = tweet.original.poll_view if tweet is not None else None
+        return Response({"poll": polls.poll_json(view)}, status=status.HTTP_201_CREATED)
