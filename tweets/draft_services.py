@@ -99,7 +99,7 @@ def _checked_media(author: User, media_ids: Sequence[int], draft: Draft | None) 
     if not media_ids:
         return []
     found = list(
-        Media.objects.select_for_update()
+        Media.objects.select_for_update(of=("self",))
         .filter(pk__in=media_ids, owner=author, tweet__isnull=True)
         .select_related("draft_link")
     )
