@@ -83,9 +83,9 @@ class DraftForm(forms.Form):
     )  # fmt: skip
     tz = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
-    def __init__(self, *args, draft=None, **kwargs):
+    def __init__(self, data=None, *, draft=None, **kwargs):
         self.draft = draft
-        if draft is not None and not kwargs.get("data") and not args:
+        if draft is not None and data is None:
             kwargs["initial"] = {
                 "text": draft.text,
                 "content_warning": draft.content_warning,
@@ -95,7 +95,7 @@ class DraftForm(forms.Form):
                 "scheduled_at": wall_time(draft.scheduled_at, draft.time_zone),
                 "tz": draft.time_zone,
             }
-        super().__init__(*args, **kwargs)
+        super().__init__(data, **kwargs)
         self.fields["scheduled_at"].widget.attrs["data-schedule-at"] = ""
         if draft is None or draft.scheduled_at is None:
             # Nothing shown in a zone yet: take the browser's. A scheduled post keeps the zone its time is shown in.
