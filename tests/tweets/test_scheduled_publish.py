@@ -166,3 +166,18 @@ def test_an_edit_while_publishing_waits_and_then_is_refused():
         thread.join(30)
     assert outcome == [409]
     assert Tweet.objects.get().text == "racing"
+
+
+@pytest.mark.django_db
+def test_a_scheduled_reply_after_a_block_fails_and_posts_nothing(ann, ben):
+    from social.graph import services as social
+
+    parent = post(ben, "ben's post")
+    draft = schedule(ann, "reply to ben", reply_to_id=parent.pk)
+    social.block_create(blocker=ben, blocked=ann)
+    make_due(draft)
+    assert publish_scheduled_posts() == 0
+    draft.refresh_from_db()
+    assert draft.status == Draft.Status.FAILED and draft.last_error
+    parent.refresh_from_db()
+    assert parent.reply_count == 0 and not Tweet.objects.filter(author=ann).exists()
