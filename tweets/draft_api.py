@@ -165,9 +165,7 @@ class ScheduledView(_DraftViews):
 class ScheduledDetailView(DraftDetailView):
     scheduled = True
 
-    @extend_schema(
-        operation_id="scheduled_get", responses={200: DraftResponseSerializer, **NOT_YOURS}, tags=["drafts"]
-    )
+    @extend_schema(operation_id="scheduled_get", responses={200: DraftResponseSerializer, **NOT_YOURS}, tags=["drafts"])
     def get(self, request, draft_id: str):
         return super().get(request, draft_id)
 

@@ -18,8 +18,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from config.kernel import text
 from config.kernel import media as pipeline
+from config.kernel import text
 from config.kernel.errors import Conflict, NotFound, ServiceError
 from config.kernel.tasks import Slice, after_commit
 from tweets.models import Draft, DraftMedia, Media, Tweet

@@ -23,7 +23,9 @@ from tweets.draft_forms import DraftForm, LaterForm, local_time, shown_time
 from tweets.forms import ComposeForm
 from tweets.views import FORM_FIELDS, tweet_url
 
-DRAFT_FIELDS = {"text": "text", "contentWarning": "content_warning", "poll": "poll_choices", "scheduledAt": "scheduled_at"}
+DRAFT_FIELDS = {
+    "text": "text", "contentWarning": "content_warning", "poll": "poll_choices", "scheduledAt": "scheduled_at",
+}  # fmt: skip
 
 
 def _go(request, url: str):

@@ -205,7 +205,9 @@ class Draft(models.Model):
         FAILED = "failed", "Failed"
 
     id = models.BigIntegerField(primary_key=True, default=ids.new_id, editable=False)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts", db_index=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts", db_index=False
+    )
     text = models.CharField(max_length=280, blank=True)
     # Checked again when published: the post may be gone by then.
     reply_to_id = models.BigIntegerField(null=True, blank=True)
@@ -228,10 +230,20 @@ class Draft(models.Model):
     class Meta:
         indexes = [
             # The beat task's sweep: only the few waiting scheduled posts are in it.
-            models.Index(fields=["scheduled_at"], name="draft_due", condition=Q(status="pending", scheduled_at__isnull=False)),
-            models.Index(fields=["author", "-id"], name="draft_author_drafts", condition=Q(scheduled_at__isnull=True) & ~Q(status="published")),
-            models.Index(fields=["author", "scheduled_at", "id"], name="draft_author_scheduled", condition=Q(scheduled_at__isnull=False) & ~Q(status="published")),
-        ]  # fmt: skip
+            models.Index(
+                fields=["scheduled_at"], name="draft_due", condition=Q(status="pending", scheduled_at__isnull=False)
+            ),
+            models.Index(
+                fields=["author", "-id"],
+                name="draft_author_drafts",
+                condition=Q(scheduled_at__isnull=True) & ~Q(status="published"),
+            ),
+            models.Index(
+                fields=["author", "scheduled_at", "id"],
+                name="draft_author_scheduled",
+                condition=Q(scheduled_at__isnull=False) & ~Q(status="published"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"draft {self.pk} by {self.author_id}"

@@ -1,7 +1,7 @@
 """Scheduling a post from the compose form, in the browser's time zone, then seeing it go out."""
 
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -54,7 +54,7 @@ def test_schedule_a_post_that_then_appears(browser, live_server_url, sign_in, sh
     expect(page.locator("article.tweet", has_text="Good morning from the future")).to_have_count(0)
 
     # The clock moves on: the due time is now in the past, and the beat task runs.
-    Draft.objects.filter(pk=draft.pk).update(scheduled_at=datetime.now(tz=zoneinfo.ZoneInfo("UTC")) - timedelta(seconds=1))
+    Draft.objects.filter(pk=draft.pk).update(scheduled_at=datetime.now(tz=UTC) - timedelta(seconds=1))
     assert publish_scheduled_posts() == 1
     page.reload()
     expect(page.locator("article.tweet", has_text="Good morning from the future")).to_be_visible()

@@ -47,7 +47,7 @@ def test_a_due_post_goes_out_with_mentions_and_tags(ann, ben):
 
 @pytest.mark.django_db
 def test_the_clock_moved_on_publishes_within_the_minute(ann):
-    draft = schedule(ann, "on time")
+    schedule(ann, "on time")
     assert draft_services.publish_due_drafts(now=timezone.now()) == 0
     assert draft_services.publish_due_drafts(now=timezone.now() + timedelta(hours=1, seconds=1)) == 1
 
@@ -108,7 +108,7 @@ def test_two_concurrent_runs_publish_each_post_once():
         try:
             start.wait()
             counts.append(draft_services.publish_due_drafts(batch_size=2))
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:  # reported below
             failures.append(error)
         finally:
             connection.close()

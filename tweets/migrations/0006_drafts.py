@@ -8,61 +8,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tweets', '0005_media_processing'),
+        ("tweets", "0005_media_processing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Draft',
+            name="Draft",
             fields=[
-                ('id', models.BigIntegerField(default=config.kernel.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('text', models.CharField(blank=True, max_length=280)),
-                ('reply_to_id', models.BigIntegerField(blank=True, null=True)),
-                ('quote_of_id', models.BigIntegerField(blank=True, null=True)),
-                ('content_warning', models.CharField(blank=True, max_length=100)),
-                ('sensitive', models.BooleanField(default=False)),
-                ('poll_choices', models.JSONField(blank=True, default=list)),
-                ('poll_duration', models.DurationField(blank=True, null=True)),
-                ('scheduled_at', models.DateTimeField(blank=True, null=True)),
-                ('time_zone', models.CharField(default='UTC', max_length=64)),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('published', 'Published'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='drafts', to=settings.AUTH_USER_MODEL)),
-                ('published_tweet', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tweets.tweet')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=config.kernel.ids.new_id, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("text", models.CharField(blank=True, max_length=280)),
+                ("reply_to_id", models.BigIntegerField(blank=True, null=True)),
+                ("quote_of_id", models.BigIntegerField(blank=True, null=True)),
+                ("content_warning", models.CharField(blank=True, max_length=100)),
+                ("sensitive", models.BooleanField(default=False)),
+                ("poll_choices", models.JSONField(blank=True, default=list)),
+                ("poll_duration", models.DurationField(blank=True, null=True)),
+                ("scheduled_at", models.DateTimeField(blank=True, null=True)),
+                ("time_zone", models.CharField(default="UTC", max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Waiting"), ("published", "Published"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="drafts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "published_tweet",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tweets.tweet",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DraftMedia',
+            name="DraftMedia",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('draft', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='media_links', to='tweets.draft')),
-                ('media', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='draft_link', to='tweets.media')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "draft",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="media_links",
+                        to="tweets.draft",
+                    ),
+                ),
+                (
+                    "media",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="draft_link", to="tweets.media"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.AddIndex(
-            model_name='draft',
-            index=models.Index(condition=models.Q(('scheduled_at__isnull', False), ('status', 'pending')), fields=['scheduled_at'], name='draft_due'),
+            model_name="draft",
+            index=models.Index(
+                condition=models.Q(("scheduled_at__isnull", False), ("status", "pending")),
+                fields=["scheduled_at"],
+                name="draft_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='draft',
-            index=models.Index(condition=models.Q(('scheduled_at__isnull', True), models.Q(('status', 'published'), _negated=True)), fields=['author', '-id'], name='draft_author_drafts'),
+            model_name="draft",
+            index=models.Index(
+                condition=models.Q(("scheduled_at__isnull", True), models.Q(("status", "published"), _negated=True)),
+                fields=["author", "-id"],
+                name="draft_author_drafts",
+            ),
         ),
         migrations.AddIndex(
-            model_name='draft',
-            index=models.Index(condition=models.Q(('scheduled_at__isnull', False), models.Q(('status', 'published'), _negated=True)), fields=['author', 'scheduled_at', 'id'], name='draft_author_scheduled'),
+            model_name="draft",
+            index=models.Index(
+                condition=models.Q(("scheduled_at__isnull", False), models.Q(("status", "published"), _negated=True)),
+                fields=["author", "scheduled_at", "id"],
+                name="draft_author_scheduled",
+            ),
         ),
         migrations.AddIndex(
-            model_name='draftmedia',
-            index=models.Index(fields=['draft', 'position'], name='draft_media'),
+            model_name="draftmedia",
+            index=models.Index(fields=["draft", "position"], name="draft_media"),
         ),
     ]
