@@ -240,3 +240,29 @@ def test_many_people_many_drafts_each_sees_own(api_as):
         api_as(person).post("/api/v1/drafts", {"text": f"by {person.username}"}, format="json")
     for person in people:
         assert [d["text"] for d in api_as(person).get("/api/v1/drafts").json()["drafts"]] == [f"by {person.username}"]
+
+
+def _plan(queryset) -> str:
+    from django.db import connection
+
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute("EXPLAIN " + sql, params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+
+
+def test_the_lists_and_the_due_sweep_use_their_indexes(user):
+    from tweets.draft_selectors import _base
+
+    drafts = _base(user).filter(scheduled_at__isnull=True).order_by("-id")[:21]
+    scheduled = _base(user).filter(scheduled_at__isnull=False).order_by("scheduled_at", "id")[:21]
+    due = Draft.objects.filter(
+        status=Draft.Status.PENDING, scheduled_at__isnull=False, scheduled_at__lte=timezone.now()
+    ).order_by("scheduled_at")[:20]
+    assert "draft_author_drafts" in _plan(drafts)
+    assert "draft_author_scheduled" in _plan(scheduled)
+    assert "draft_due" in _plan(due)
