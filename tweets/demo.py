@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import random
+import zoneinfo
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from tweets import services
+from tweets import draft_services, services
 
 TOPICS = {
     "ada": ["Finally fixed the flaky test. It was DNS. It's always DNS. #programming", "Sourdough day 3: the starter lives. #baking"],
@@ -137,3 +138,18 @@ def seed_tweets(rng: random.Random, users: list) -> int:
         services.retweet_create(user=fan, tweet_id=tweet.pk)
         count += 1
     return count
+
+
+def seed_drafts(users: list) -> int:
+    """A draft and a scheduled post (tomorrow at 09:00 in Lisbon) for 'ada', to see on /drafts and /scheduled."""
+    ada = next(user for user in users if user.username == "ada")
+    draft_services.draft_create(author=ada, text_input="Thread idea: ten things DNS taught me. (draft) #programming")
+    lisbon = zoneinfo.ZoneInfo("Europe/Lisbon")
+    tomorrow = (timezone.now().astimezone(lisbon) + timedelta(days=1)).replace(hour=9, minute=0, second=0)
+    draft_services.draft_create(
+        author=ada,
+        text_input="Good morning! Sourdough day 4: the loaf. #baking",
+        scheduled_at=tomorrow.replace(microsecond=0),
+        time_zone="Europe/Lisbon",
+    )
+    return 2

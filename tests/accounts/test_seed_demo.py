@@ -7,7 +7,7 @@ from search import trends
 from social.graph.models import Block, FollowRequest, Mute
 from social.messages.models import Conversation, Message, Participant
 from social.moderation.models import Report
-from tweets.models import Like, Media, Tweet
+from tweets.models import Draft, Like, Media, Tweet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]
 
@@ -33,6 +33,8 @@ def test_seed_demo_builds_a_living_site_once(capsys, django_capture_on_commit_ca
     ada_unread = Participant.objects.filter(user__username="ada", last_activity_id__gt=F("last_read_id"))
     assert ada_unread.exists()  # the demo login has something to read
     assert Report.objects.filter(status="open").count() == 2  # the moderator's queue isn't empty
+    drafts = Draft.objects.filter(author__username="ada")
+    assert drafts.filter(scheduled_at__isnull=True).exists() and drafts.filter(scheduled_at__isnull=False).exists()
 
     assert {t["hashtag"] for t in trends.compute()[:2]} == {"eclipse", "launchday"}
 

@@ -12,7 +12,7 @@ from accounts.models import User
 from social.graph.demo import seed_graph
 from social.messages.demo import seed_messages
 from social.moderation.demo import seed_reports
-from tweets.demo import seed_tweets
+from tweets.demo import seed_drafts, seed_tweets
 
 
 class Command(BaseCommand):
@@ -41,11 +41,13 @@ class Command(BaseCommand):
             graph = seed_graph(rng, users)
             sent = seed_messages(users)
             seed_reports(users)
+            seed_drafts(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(users)} people, {graph['follows']} follows, {posts} posts, {sent} messages."
             )
         )
+        self.stdout.write("'ada' has a draft and a post scheduled for tomorrow (/drafts, /scheduled).")
         self.stdout.write("'wren' is private with a pending request from 'bruno'; 'dana' blocked 'ivan'.")
         self.stdout.write(f"Log in as any of them (e.g. 'ada') with the password {DEMO_PASSWORD!r};")
         self.stdout.write("'moderator' and 'root' (superuser) use it too, at /admin/ (two reports are waiting).")
