@@ -7,6 +7,7 @@ published draft fans out, notifies and counts in trends like any post.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import zoneinfo
@@ -22,6 +23,7 @@ from config.kernel import media as pipeline
 from config.kernel import text
 from config.kernel.errors import Conflict, NotFound, ServiceError
 from config.kernel.tasks import Slice, after_commit
+from tweets import selectors
 from tweets.models import Draft, DraftMedia, Media, Tweet
 from tweets.services import tweet_create
 
@@ -56,9 +58,21 @@ def check_schedule(when: datetime, *, now: datetime | None = None) -> datetime:
 
 def zone_or_utc(name: str | None) -> str:
     """A browser's IANA zone name if we know it, else UTC (never an error: it only changes how times look)."""
-    if name and len(name) <= 64 and name in zoneinfo.available_timezones():
+    if isinstance(name, str) and len(name) <= 64 and name in _zones():
         return name
     return "UTC"
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())  # reads the zone files: once per process
+
+
+def _checked_target(tweet_id: int | None, author: User, *, field: str) -> int | None:
+    """A reply or quote target the author can see now (checked again when the post goes out)."""
+    if tweet_id is not None and selectors.tweet_for_viewer(tweet_id, author) is None:
+        raise NotFound("That post doesn't exist or was deleted.", field=field)
+    return tweet_id
 
 
 def _checked_text(raw: str) -> str:
@@ -195,9 +209,9 @@ def _apply(
     if media_ids is not _UNSET:
         attached = _checked_media(draft.author, media_ids, None if new else draft)
     if reply_to_id is not _UNSET:
-        draft.reply_to_id = reply_to_id
+        draft.reply_to_id = _checked_target(reply_to_id, draft.author, field="replyToId")
     if quote_of_id is not _UNSET:
-        draft.quote_of_id = quote_of_id
+        draft.quote_of_id = _checked_target(quote_of_id, draft.author, field="quoteOfId")
     if content_warning is not _UNSET:
         draft.content_warning = _checked_warning(content_warning)
     if sensitive is not _UNSET:

@@ -266,3 +266,40 @@ def test_the_lists_and_the_due_sweep_use_their_indexes(user):
     assert "draft_author_drafts" in _plan(drafts)
     assert "draft_author_scheduled" in _plan(scheduled)
     assert "draft_due" in _plan(due)
+
+
+def test_a_reply_to_a_post_you_cant_see_is_404(user, other_user, user_api):
+    other_user.is_private = True
+    other_user.save()
+    hidden = post(other_user, "followers only")
+    answer = user_api.post("/api/v1/drafts", {"text": "hi", "replyToId": str(hidden.pk)}, format="json")
+    assert answer.status_code == 404 and "replyToId" in answer.json()["fields"]
+    answer = user_api.post("/api/v1/drafts", {"text": "hi", "quoteOfId": "123456"}, format="json")
+    assert answer.status_code == 404 and "quoteOfId" in answer.json()["fields"]
+    assert not Draft.objects.exists()
+
+
+@pytest.mark.parametrize("zone", ["Not/AZone", "", "x" * 64, "../../etc/passwd"])
+def test_an_unknown_time_zone_is_utc(user_api, zone):
+    answer = user_api.post(
+        "/api/v1/scheduled", {"text": "x", "scheduledAt": ahead(hours=1), "timeZone": zone}, format="json"
+    )
+    assert answer.status_code == 201 and answer.json()["draft"]["timeZone"] == "UTC"
+
+
+def test_hostile_shapes_are_400(user_api):
+    for body in (
+        {"text": ["a"]},
+        {"text": "x", "poll": "yes,no"},
+        {"text": "x", "poll": {"choices": "ab"}},
+        {"text": "x", "poll": {"choices": [1, 2]}},
+        {"text": "x", "poll": {"choices": ["a", "b"], "durationMinutes": "lots"}},
+        {"text": "x", "replyToId": 12},
+        {"text": "x", "timeZone": "y" * 65},
+        {"text": "x", "scheduledAt": "99999-01-01T00:00:00Z"},
+    ):
+        answer = user_api.post("/api/v1/scheduled", {"scheduledAt": ahead(hours=1), **body}, format="json")
+        assert answer.status_code == 400, (body, answer.content)
+        assert answer.json()["error"]
+    assert user_api.post("/api/v1/drafts", "[]", content_type="application/json").status_code == 400
+    assert not Draft.objects.exists()
