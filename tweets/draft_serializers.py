@@ -96,7 +96,7 @@ class DraftWriteSerializer(serializers.Serializer):
     sensitive = FlagField(required=False)
     poll = PollSerializer(required=False, allow_null=True)
     timeZone = TextField(
-        required=False, allow_blank=True, max_length=64, help_text="An IANA zone name to show the time in (default: UTC)."
+        required=False, allow_blank=True, max_length=64, help_text="An IANA zone to show the time in (default: UTC)."
     )
 
     schema_rules = {"properties": {"text": POST_TEXT}}
