@@ -60,5 +60,16 @@ def test_schedule_a_post_that_then_appears(browser, live_server_url, sign_in, sh
     expect(page.locator("article.tweet", has_text="Good morning from the future")).to_be_visible()
     page.goto(live_server_url + "/scheduled")
     expect(page.get_by_role("heading", name="Nothing scheduled")).to_be_visible()
+
+    # The draft opens back in a form, and goes out from there.
+    page.goto(live_server_url + "/drafts")
+    shoot(page, "drafts-list")
+    page.locator("[data-draft]", has_text="An idea for later").get_by_role("link", name="Edit").click()
+    expect(page.get_by_role("heading", name="Edit draft")).to_be_visible()
+    expect(page.get_by_label("Post text")).to_have_value("An idea for later")
+    assert_controls_labelled(page)
+    page.get_by_label("Post text").fill("An idea, finished")
+    page.get_by_role("button", name="Post now").click()
+    expect(page.locator("article.tweet-focus")).to_contain_text("An idea, finished")
     assert errors == []
     context.close()
