@@ -27,6 +27,7 @@ from tweets.serializers import TweetCreatedSerializer, TweetSerializer
 NOT_YOURS = errors(s404="No such draft (or not yours).")
 REFUSED_MEDIA = "An image id is not an unattached upload of yours (or another draft keeps it)."
 BAD_TIME = "Bad input; for `scheduledAt`, a time less than 5 minutes or more than a year ahead."
+CHANGE_REFUSED = errors(s400=BAD_TIME, s409="Already published, or the change would leave nothing to show.")
 
 
 class _DraftViews(APIView):
@@ -86,7 +87,7 @@ class DraftDetailView(_DraftViews):
     @extend_schema(
         operation_id="draft_update",
         request=DraftUpdateSerializer,
-        responses={200: DraftResponseSerializer, **NOT_YOURS, **errors(s400=BAD_TIME, s409="Already published.")},
+        responses={200: DraftResponseSerializer, **NOT_YOURS, **CHANGE_REFUSED},
         description="Change the fields sent. A `scheduledAt` schedules the draft (it then lives under /scheduled).",
         tags=["drafts"],
     )
@@ -172,7 +173,7 @@ class ScheduledDetailView(DraftDetailView):
     @extend_schema(
         operation_id="scheduled_update",
         request=DraftUpdateSerializer,
-        responses={200: DraftResponseSerializer, **NOT_YOURS, **errors(s400=BAD_TIME, s409="Already published.")},
+        responses={200: DraftResponseSerializer, **NOT_YOURS, **CHANGE_REFUSED},
         description="Edit or reschedule (which also retries a failed one); `scheduledAt: null` makes it a draft.",
         tags=["drafts"],
     )

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from rest_framework import serializers
 
+from config.kernel.api import patterns
 from config.kernel.api.fields import FlagField, IdField, TextField
 from config.kernel.timefmt import iso_z
 from tweets.draft_selectors import media_of
@@ -41,12 +42,19 @@ def draft_json(draft, request) -> dict:
 
 class PollSerializer(serializers.Serializer):
     choices = serializers.ListField(
-        child=TextField(max_length=TEXT_RAW_LIMIT), max_length=10,
+        child=TextField(max_length=POLL_CHOICE_MAX), min_length=2, max_length=4,
         help_text=f"2 to 4 choices, each 1 to {POLL_CHOICE_MAX} characters.",
     )  # fmt: skip
     durationMinutes = serializers.IntegerField(
         required=False, allow_null=True, min_value=5, max_value=7 * 24 * 60, help_text="5 to 10080; default 1440."
     )
+
+    # Each choice shows something (what the service checks after trimming).
+    schema_rules = {
+        "properties": {
+            "choices": {"items": {"type": "string", "maxLength": POLL_CHOICE_MAX, "pattern": patterns.VISIBLE}}
+        }
+    }
 
 
 class DraftSerializer(serializers.Serializer):
@@ -90,8 +98,8 @@ class DraftWriteSerializer(serializers.Serializer):
     replyToId = IdField(read_only=False, required=False, allow_null=True)
     quoteOfId = IdField(read_only=False, required=False, allow_null=True)
     contentWarning = TextField(
-        required=False, allow_blank=True, allow_null=True, trim_whitespace=False, max_length=TEXT_RAW_LIMIT,
-        help_text=f"Up to {CW_MAX} characters.",
+        required=False, allow_blank=True, allow_null=True, trim_whitespace=False, max_length=CW_MAX,
+        help_text=f"Up to {CW_MAX} characters; empty or null: none.",
     )  # fmt: skip
     sensitive = FlagField(required=False)
     poll = PollSerializer(required=False, allow_null=True)
@@ -102,8 +110,16 @@ class DraftWriteSerializer(serializers.Serializer):
     schema_rules = {"properties": {"text": POST_TEXT}}
 
 
+# Something to show: text with a visible character, an image or a poll.
+SOMETHING_TO_SHOW = [
+    {"required": ["text"], "properties": {"text": {"pattern": patterns.VISIBLE}}},
+    {"required": ["mediaIds"], "properties": {"mediaIds": {"minItems": 1}}},
+    {"required": ["poll"], "properties": {"poll": {"type": "object"}}},
+]
+
+
 class DraftCreateSerializer(DraftWriteSerializer):
-    pass
+    schema_rules = {"properties": {"text": POST_TEXT}, "anyOf": SOMETHING_TO_SHOW}
 
 
 class DraftUpdateSerializer(DraftWriteSerializer):
@@ -115,6 +131,8 @@ class DraftUpdateSerializer(DraftWriteSerializer):
 
 class ScheduledCreateSerializer(DraftWriteSerializer):
     scheduledAt = serializers.DateTimeField(help_text="ISO 8601 with an offset; 5 minutes to a year ahead.")
+
+    schema_rules = DraftCreateSerializer.schema_rules
 
 
 def service_arguments(data: dict) -> dict:

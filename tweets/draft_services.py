@@ -223,7 +223,9 @@ def _apply(
         draft.status, draft.attempts, draft.last_error = Draft.Status.PENDING, 0, ""
     has_media = bool(attached) if attached is not None else (not new and draft.media_links.exists())
     if not draft.text and not has_media and not draft.poll_choices:
-        raise ServiceError("Write something or add an image.", field="text")
+        # For a change, the draft's state is at fault (its images or poll were removed): 409, as for tweet_edit.
+        error = ServiceError if new else Conflict
+        raise error("Write something, add an image or a poll.", field="text")
     draft.updated_at = timezone.now()
     draft.save(force_insert=new)
     if attached is not None:
