@@ -118,6 +118,7 @@ def test_the_zip_holds_exactly_her_data(user, bob, carol, world, django_capture_
         "profile.json",
         "tweets.json",
         "likes.json",
+        "drafts.json",
         "following.json",
         "followers.json",
         "messages.json",

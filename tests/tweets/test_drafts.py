@@ -5,10 +5,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.lifecycle.export import ExportFiles
+from config.kernel.media_tasks import process_image
 from tests.factories import UserFactory
 from tests.images import png_upload
 from tests.tweets.helpers import post
-from tweets import services
+from tweets import draft_services, services
+from tweets.account_data import export_user
 from tweets.models import Draft, Media, Tweet
 from tweets.tasks import purge_unattached_media
 
@@ -303,3 +306,20 @@ def test_hostile_shapes_are_400(user_api):
         assert answer.json()["error"]
     assert user_api.post("/api/v1/drafts", "[]", content_type="application/json").status_code == 400
     assert not Draft.objects.exists()
+
+
+def test_the_data_export_holds_the_drafts_with_their_images(user, other_user):
+    picture = upload(user)
+    process_image(Media._meta.label, picture.pk)  # what the worker does after commit
+    draft = draft_services_create(user, "for later", media_ids=[picture.pk])
+    scheduled = draft_services_create(user, "tomorrow", scheduled_at=timezone.now() + timedelta(days=1))
+    draft_services_create(other_user, "not hers")
+    files = ExportFiles()
+    found = dict(export_user(user=user, files=files))["drafts.json"]
+    assert [(d["id"], d["text"]) for d in found] == [(str(draft.pk), "for later"), (str(scheduled.pk), "tomorrow")]
+    assert found[0]["media"][0]["file"] == f"media/drafts/{draft.pk}-1.png"
+    assert found[1]["scheduledAt"] is not None and found[1]["status"] == "pending"
+
+
+def draft_services_create(author, text, **kwargs):
+    return draft_services.draft_create(author=author, text_input=text, **kwargs)
