@@ -72,7 +72,7 @@ def draft_save(request):
         for error in errors:
             form.add_error(None, error)
     template = "tweets/_compose.html" if request.htmx else "tweets/compose.html"
-    return render(request, template, {"form": form}, status=400)
+    return render(request, template, {"form": form, "later_form": later}, status=400)
 
 
 def _listing(request, select, template: str):

@@ -76,7 +76,10 @@ def test_an_unknown_zone_is_utc(client_logged_in):
 def test_bad_input_shows_a_message_and_saves_nothing(client_logged_in, fields, message):
     answer = compose(client_logged_in, tz="America/Sao_Paulo", **fields)
     assert answer.status_code == 400
-    assert message in answer.content.decode()
+    page = answer.content.decode()
+    assert message in page
+    if fields.get("scheduled_at"):
+        assert f'value="{fields["scheduled_at"]}"' in page  # what was typed stays in the form
     assert not Draft.objects.exists() and not Media.objects.exists()
 
 
