@@ -7,8 +7,10 @@ import pytest
 from django.utils import timezone
 
 from tests.images import png_upload
+from tests.tweets.helpers import post
 from tweets import draft_services, services
 from tweets.models import Draft, Media, Tweet
+from tweets.tasks import publish_scheduled_posts
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +168,17 @@ def test_pages_have_a_fixed_query_count(client_logged_in, user, django_assert_ma
 def test_the_compose_form_offers_save_draft_and_schedule(client_logged_in):
     page = client_logged_in.get("/").content.decode()
     assert 'formaction="/drafts/save"' in page and 'type="datetime-local"' in page
+
+
+def test_a_failed_scheduled_post_says_why_on_the_page(client_logged_in, user, other_user):
+    parent = post(other_user, "soon gone")
+    draft = draft_services.draft_create(
+        author=user, text_input="late reply", reply_to_id=parent.pk, scheduled_at=timezone.now() + timedelta(hours=1)
+    )
+    services.tweet_delete(actor=other_user, tweet=parent)
+    Draft.objects.filter(pk=draft.pk).update(scheduled_at=timezone.now() - timedelta(seconds=1))
+    publish_scheduled_posts()
+    page = client_logged_in.get("/scheduled").content.decode()
+    assert "Not posted:" in page and "late reply" in page and "deleted" in page
+    edit = client_logged_in.get(f"/drafts/{draft.pk}/edit").content.decode()
+    assert "It couldn't be posted" in edit
