@@ -12,7 +12,7 @@ from social.messages import api as dm_api
 from social.moderation import api as moderation_api
 from timelines import api as timelines_api
 from tweets import api as tweets_api
-from tweets import poll_api
+from tweets import draft_api, poll_api
 
 urlpatterns = [
     path("signup", accounts_api.SignupView.as_view(), name="api-signup"),
@@ -48,6 +48,11 @@ urlpatterns = [
     path("bookmarks", tweets_api.BookmarksView.as_view(), name="api-bookmarks"),
     path("tweets/<str:tweet_id>/engagements", tweets_api.EngagementsView.as_view(), name="api-tweet-engagements"),
     path("tweets/<str:tweet_id>/poll/votes", poll_api.PollVoteView.as_view(), name="api-poll-votes"),
+    path("drafts", draft_api.DraftsView.as_view(), name="api-drafts"),
+    path("drafts/<str:draft_id>", draft_api.DraftDetailView.as_view(), name="api-draft"),
+    path("drafts/<str:draft_id>/publish", draft_api.DraftPublishView.as_view(), name="api-draft-publish"),
+    path("scheduled", draft_api.ScheduledView.as_view(), name="api-scheduled"),
+    path("scheduled/<str:draft_id>", draft_api.ScheduledDetailView.as_view(), name="api-scheduled-detail"),
     path("timeline/home", timelines_api.HomeTimelineView.as_view(), name="api-timeline-home"),
     path("timeline/user/<str:handle>", tweets_api.UserTimelineView.as_view(), name="api-timeline-user"),
     path("notifications", notifications_api.NotificationsView.as_view(), name="api-notifications"),

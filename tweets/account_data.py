@@ -10,7 +10,7 @@ from config.kernel import media
 from config.kernel.tasks import after_commit
 from config.kernel.timefmt import iso_z
 from social.graph.visibility import RelationSet
-from tweets.models import Bookmark, Like, Media, Tweet, TweetEdit
+from tweets.models import Bookmark, Draft, DraftMedia, Like, Media, Tweet, TweetEdit
 from tweets.serializers import tweet_core_json
 from tweets.services import recount_tweets
 
@@ -75,7 +75,12 @@ def _erase_uploads(user: User) -> None:
 
 
 def export_user(*, user: User, files) -> list[tuple[str, list[dict]]]:
-    return [("tweets.json", _tweets(user, files)), ("likes.json", _likes(user)), ("bookmarks.json", _bookmarks(user))]
+    return [
+        ("tweets.json", _tweets(user, files)),
+        ("likes.json", _likes(user)),
+        ("bookmarks.json", _bookmarks(user)),
+        ("drafts.json", _drafts(user, files)),
+    ]
 
 
 def _tweets(user: User, files) -> list[dict]:
@@ -112,6 +117,40 @@ def _tweets(user: User, files) -> list[dict]:
                     {"text": e.text, "writtenAt": iso_z(e.written_at), "replacedAt": iso_z(e.replaced_at)}
                     for e in tweet.edits.all()
                 ],
+            }
+        )
+    return found
+
+
+def _drafts(user: User, files) -> list[dict]:
+    """Drafts and scheduled posts not yet published, with their images (media/drafts/<draft id>-<n>)."""
+    rows = (
+        Draft.objects.filter(author=user)
+        .exclude(status=Draft.Status.PUBLISHED)
+        .order_by("id")
+        .prefetch_related(Prefetch("media_links", queryset=DraftMedia.objects.select_related("media")))
+    )
+    found = []
+    for draft in rows:
+        media = [
+            {"file": files.add(link.media.file.storage, link.media.file.name, "drafts", f"{draft.pk}-{number}"),
+             "altText": link.media.alt_text}
+            for number, link in enumerate(draft.media_links.all(), start=1)
+            if link.media.is_ready
+        ]  # fmt: skip
+        found.append(
+            {
+                "id": str(draft.pk),
+                "text": draft.text,
+                "contentWarning": draft.content_warning or None,
+                "sensitive": draft.sensitive,
+                "pollChoices": list(draft.poll_choices),
+                "replyToId": str(draft.reply_to_id) if draft.reply_to_id else None,
+                "quoteOfId": str(draft.quote_of_id) if draft.quote_of_id else None,
+                "scheduledAt": iso_z(draft.scheduled_at),
+                "status": draft.status,
+                "createdAt": iso_z(draft.created_at),
+                "media": media,
             }
         )
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import zoneinfo
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +12,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from config.kernel.errors import ServiceError
-from tweets import poll_votes, services
+from tweets import draft_services, poll_votes, services
 from tweets.models import Poll, Tweet
 
 TOPICS = {
@@ -211,4 +212,19 @@ def seed_polls(rng: random.Random, by_name: dict) -> int:
     # Demo data only: the second poll has ended (votes can't be cast after the end), and is announced now.
     Poll.objects.filter(tweet=ended).update(closes_at=now - timedelta(hours=1))
     poll_votes.poll_end(poll_id=Poll.objects.get(tweet=ended).pk)
+    return 2
+
+
+def seed_drafts(users: list) -> int:
+    """A draft and a scheduled post (tomorrow at 09:00 in Lisbon) for 'ada', to see on /drafts and /scheduled."""
+    ada = next(user for user in users if user.username == "ada")
+    draft_services.draft_create(author=ada, text_input="Thread idea: ten things DNS taught me. (draft) #programming")
+    lisbon = zoneinfo.ZoneInfo("Europe/Lisbon")
+    tomorrow = (timezone.now().astimezone(lisbon) + timedelta(days=1)).replace(hour=9, minute=0, second=0)
+    draft_services.draft_create(
+        author=ada,
+        text_input="Good morning! Sourdough day 4: the loaf. #baking",
+        scheduled_at=tomorrow.replace(microsecond=0),
+        time_zone="Europe/Lisbon",
+    )
     return 2

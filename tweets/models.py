@@ -264,3 +264,80 @@ class PollVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} voted in {self.poll_id}"
+
+
+class Draft(models.Model):
+    """A post saved for later: a plain draft (`scheduled_at` null) or a scheduled post.
+
+    Published through tweets.draft_services.draft_publish (the one place that
+    turns a draft into `tweet_create` arguments). The row stays once published,
+    with `published_tweet` set, so a second publish run sees it is done.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        PUBLISHED = "published", "Published"
+        FAILED = "failed", "Failed"
+
+    id = models.BigIntegerField(primary_key=True, default=ids.new_id, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts", db_index=False
+    )
+    text = models.CharField(max_length=280, blank=True)
+    # Checked again when published: the post may be gone by then.
+    reply_to_id = models.BigIntegerField(null=True, blank=True)
+    quote_of_id = models.BigIntegerField(null=True, blank=True)
+    content_warning = models.CharField(max_length=100, blank=True)
+    sensitive = models.BooleanField(default=False)
+    poll_choices = models.JSONField(default=list, blank=True)  # 2-4 strings, or empty: no poll
+    poll_duration = models.DurationField(null=True, blank=True)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")  # the author's zone, to show the time in
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    published_tweet = models.ForeignKey(
+        Tweet, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # The beat task's sweep: only the few waiting scheduled posts are in it.
+            models.Index(
+                fields=["scheduled_at"], name="draft_due", condition=Q(status="pending", scheduled_at__isnull=False)
+            ),
+            models.Index(
+                fields=["author", "-id"],
+                name="draft_author_drafts",
+                condition=Q(scheduled_at__isnull=True) & ~Q(status="published"),
+            ),
+            models.Index(
+                fields=["author", "scheduled_at", "id"],
+                name="draft_author_scheduled",
+                condition=Q(scheduled_at__isnull=False) & ~Q(status="published"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk} by {self.author_id}"
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.scheduled_at is not None
+
+
+class DraftMedia(models.Model):
+    """An upload kept by a draft; while linked, the unattached-upload purge leaves it alone."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="media_links", db_index=False)
+    media = models.OneToOneField(Media, on_delete=models.CASCADE, related_name="draft_link")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [models.Index(fields=["draft", "position"], name="draft_media")]
+
+    def __str__(self) -> str:
+        return f"{self.draft_id}:{self.media_id}"

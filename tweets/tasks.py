@@ -11,6 +11,7 @@ from django.utils import timezone
 from config.kernel import media
 from config.kernel.tasks import Slice, enqueue
 from tweets import poll_votes
+from tweets.draft_services import publish_due_drafts
 from tweets.models import Media, Tweet
 from tweets.services import recount_tweets
 
@@ -43,8 +44,10 @@ def reconcile_tweet_counts(batch_size: int = 5000, after: int = 0) -> int:
 def purge_unattached_media() -> int:
     """Uploads never attached to a tweet are removed after UNATTACHED_MEDIA_TTL."""
     stale = list(
-        Media.objects.filter(tweet__isnull=True, created_at__lt=timezone.now() - settings.UNATTACHED_MEDIA_TTL)
-    )
+        Media.objects.filter(
+            tweet__isnull=True, draft_link__isnull=True, created_at__lt=timezone.now() - settings.UNATTACHED_MEDIA_TTL
+        )
+    )  # a draft's images wait for it
     Media.objects.filter(pk__in=[m.pk for m in stale]).delete()
     media.delete_files(stale)
     return len(stale)
@@ -82,3 +85,9 @@ def end_polls_pending() -> int:
         except Exception:  # the broker is away: this sweep's next run announces it, a minute late at most
             logger.warning("could not time the end of poll %s", poll_id, exc_info=True)
     return ended
+
+
+@shared_task(acks_late=True)
+def publish_scheduled_posts() -> int:
+    """Every minute: the scheduled posts that are due go out, each once (tweets.draft_services)."""
+    return publish_due_drafts()

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from tweets import poll_views, views
+from tweets import draft_views, poll_views, views
 
 status = "@<str:username>/status/<int:tweet_id>"
 
 urlpatterns = [
     path("compose", views.compose, name="compose"),
+    path("drafts", draft_views.drafts_page, name="drafts"),
+    path("drafts/save", draft_views.draft_save, name="draft-save"),
+    path("drafts/<int:draft_id>/edit", draft_views.draft_edit, name="draft-edit"),
+    path("drafts/<int:draft_id>/delete", draft_views.draft_delete, name="draft-delete"),
+    path("drafts/<int:draft_id>/publish", draft_views.draft_publish_now, name="draft-publish"),
+    path("scheduled", draft_views.scheduled_page, name="scheduled"),
     path(status, views.tweet_page, name="tweet"),
     path(f"{status}/likes", views.likers_page, name="tweet-likes"),
     path(f"{status}/retweets", views.retweeters_page, name="tweet-retweets"),

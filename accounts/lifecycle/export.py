@@ -196,12 +196,13 @@ tweets.json     your posts, replies, quotes and retweets, oldest first, with the
 likes.json      the posts you liked, oldest first (author and text while you can
                 still see the post)
 bookmarks.json  the posts you bookmarked, oldest first (the same way)
+drafts.json     your drafts and scheduled posts not yet published, with their images
 following.json  the accounts you follow
 followers.json  the accounts that follow you
 messages.json   your conversations, with the messages in them that you can see
 media/          your images: media/profile (avatar, header), media/tweets
-                (<post id>-<n>) and media/messages (<message id>); the JSON
-                files name them in their "file" fields
+                (<post id>-<n>), media/drafts (<draft id>-<n>) and media/messages
+                (<message id>); the JSON files name them in their "file" fields
 
 Ids are strings and times are UTC (ISO 8601). Images other people sent you
 are described in messages.json but not included.

@@ -120,6 +120,7 @@ def test_the_zip_holds_exactly_her_data(user, bob, carol, world, django_capture_
         "tweets.json",
         "likes.json",
         "bookmarks.json",
+        "drafts.json",
         "following.json",
         "followers.json",
         "messages.json",

@@ -9,7 +9,7 @@ from search import trends
 from social.graph.models import Block, FollowRequest, Mute
 from social.messages.models import Conversation, Message, Participant
 from social.moderation.models import Report
-from tweets.models import Bookmark, Like, Media, Poll, Tweet
+from tweets.models import Bookmark, Draft, Like, Media, Poll, Tweet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("migration_data")]
 
@@ -49,6 +49,8 @@ def test_seed_demo_builds_a_living_site_once(capsys, django_capture_on_commit_ca
     assert running.count() == 1 and running.get().votes_count == 14
     assert ended.count() == 1 and ended.get().notified_at is not None
     assert Notification.objects.filter(verb="poll_ended", recipient__username="ada").exists()
+    drafts = Draft.objects.filter(author__username="ada")
+    assert drafts.filter(scheduled_at__isnull=True).exists() and drafts.filter(scheduled_at__isnull=False).exists()
 
     assert {t["hashtag"] for t in trends.compute()[:2]} == {"eclipse", "launchday"}
 

@@ -30,6 +30,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import override_settings
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -41,6 +42,7 @@ from config.wsgi import application
 from social.graph import services as social_services
 from social.messages import services as dm_services
 from tests.factories import PASSWORD, UserFactory
+from tweets import draft_services
 from tweets import services as tweet_services
 
 pytestmark = pytest.mark.django_db
@@ -128,8 +130,17 @@ PASSWORD_OPERATIONS = {"POST /api/v1/signup", "POST /api/v1/password-reset/confi
 PASSWORD_POLICY = ("This password is too common.", "The password is too similar to the ")
 
 
+# The same for a scheduled time: "5 minutes to a year from now" moves with the clock, so JSON Schema
+# can't say it. Only a 400 whose one field at fault is `scheduledAt` is dropped.
+SCHEDULE_OPERATIONS = {
+    "POST /api/v1/scheduled", "PATCH /api/v1/scheduled/{draft_id}", "PATCH /api/v1/drafts/{draft_id}",
+}  # fmt: skip
+
+
 @schema.hook
 def filter_failure(context, failure, case, response):
+    if case.operation.label in SCHEDULE_OPERATIONS and isinstance(failure, RejectedPositiveData):
+        return not (response.status_code == 400 and set(response.json().get("fields", {})) == {"scheduledAt"})
     if case.operation.label not in PASSWORD_OPERATIONS or not isinstance(failure, RejectedPositiveData):
         return True
     if response.status_code != 400:
@@ -226,7 +237,12 @@ def world(django_db_setup, django_db_blocker, media_folders):
         said = dm_services.message_send(sender=fan, conversation_id=group.pk, text="group hello")
         image = dm_services.message_image_upload(owner=me, upload=_upload("dm.png"))
         shown = dm_services.message_send(sender=me, conversation_id=group.pk, media_id=image.pk)
+        draft = draft_services.draft_create(author=me, text_input="a draft")
+        later = draft_services.draft_create(
+            author=me, text_input="later", scheduled_at=timezone.now() + timedelta(days=1)
+        )
         KNOWN.update(
+            draft_id=[str(draft.pk), str(later.pk)],
             handle=["fuzzer", "friend", str(fan.pk), "private", "asker"],
             tweet_id=[str(t.pk) for t in (first, theirs, reply, retweet, pictured, asked)],
             conversation_id=[str(one.conversation_id), str(group.pk)],

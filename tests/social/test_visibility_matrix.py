@@ -7,12 +7,14 @@ in, or absent from, the answer.
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from social.graph import services
 from tests import images
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
 from tweets import services as tweet_services
+from tweets.draft_services import draft_create
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +50,8 @@ def world(request, api_client):
         tweet_services.bookmark_create(user=viewer, tweet_id=tina_post.pk)  # saved while visible to all
     tina_poll = post(tina, "TINA-POLL", poll_choices=["POLL-YES", "POLL-NO"], poll_duration=timedelta(days=1))
     services.follow_create(follower=pat, followee=tina)
+    draft = draft_create(author=tina, text_input="TINA-DRAFT")
+    scheduled = draft_create(author=tina, text_input="TINA-SCHEDULED", scheduled_at=timezone.now() + timedelta(days=1))
     if setup in ("follow", "approved", "mute", "suspended"):
         services.follow_create(follower=viewer, followee=tina)
     if private:
@@ -74,13 +78,9 @@ def world(request, api_client):
         page.force_login(viewer)
         api.force_authenticate(viewer)
     return {
-        "page": page,
-        "api": api,
-        "tina_post": tina_post.pk,
-        "pat_post": pat_post.pk,
-        "tina_poll": tina_poll.pk,
-        "viewer": viewer,
-    }
+        "page": page, "api": api, "tina_post": tina_post.pk, "pat_post": pat_post.pk, "viewer": viewer,
+        "tina_poll": tina_poll.pk, "draft": draft.pk, "scheduled": scheduled.pk, "tina": tina,
+    }  # fmt: skip
 
 
 def body(response) -> str:
@@ -202,3 +202,35 @@ def test_poll_votes(world, request):
         assert response.status_code in (403, 404) and page.status_code == response.status_code, viewer_kind
         assert votes == 0
         assert "POLL-YES" not in response.content.decode() + page.content.decode()
+
+
+# Drafts and scheduled posts are the author's alone: no other viewer ever sees them, on any path.
+AUTHOR_ONLY_PATHS = {
+    "api drafts": (lambda w: w["api"].get("/api/v1/drafts"), "TINA-DRAFT"),
+    "api draft": (lambda w: w["api"].get(f"/api/v1/drafts/{w['draft']}"), "TINA-DRAFT"),
+    "api scheduled": (lambda w: w["api"].get("/api/v1/scheduled"), "TINA-SCHEDULED"),
+    "api scheduled post": (lambda w: w["api"].get(f"/api/v1/scheduled/{w['scheduled']}"), "TINA-SCHEDULED"),
+    "page drafts": (lambda w: w["page"].get("/drafts"), "TINA-DRAFT"),
+    "page scheduled": (lambda w: w["page"].get("/scheduled"), "TINA-SCHEDULED"),
+    "page draft edit": (lambda w: w["page"].get(f"/drafts/{w['draft']}/edit"), "TINA-DRAFT"),
+    "page profile (scheduled)": (lambda w: w["page"].get("/@tina"), "TINA-SCHEDULED"),
+}
+
+
+@pytest.mark.parametrize("world", list(VIEWERS), indirect=True)
+@pytest.mark.parametrize("path", list(AUTHOR_ONLY_PATHS))
+def test_drafts_are_the_authors_alone(world, path):
+    fetch, marker = AUTHOR_ONLY_PATHS[path]
+    response = fetch(world)
+    assert response.status_code in (200, 302, 401, 403, 404)
+    assert marker not in body(response)
+
+
+@pytest.mark.parametrize("world", ["follower"], indirect=True)
+def test_the_author_sees_her_drafts_on_those_paths(world):
+    world["page"].force_login(world["tina"])
+    world["api"].force_authenticate(world["tina"])
+    for name, (fetch, marker) in AUTHOR_ONLY_PATHS.items():
+        if name != "page profile (scheduled)":
+            assert marker in body(fetch(world)), name
+    assert "TINA-SCHEDULED" not in body(world["page"].get("/@tina"))  # not posted yet, even for her
