@@ -2,8 +2,8 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -71,7 +71,7 @@ def _visible(raw_id: str, viewer) -> List:
 
 
 class ListsView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticatedOrReadOnly]  # anyone may read someone's public lists with `?user=`
 
     @extend_schema(
         operation_id="lists",
@@ -80,11 +80,16 @@ class ListsView(APIView):
             OpenApiParameter("user", str, description="Whose lists (id or username); yours when absent."),
         ],
         responses={200: list_schema("ListList", "lists", ListSerializer), **errors(s404="No such user.")},
-        description="Lists of one person, newest first: all of yours, or another's public ones you may see.",
+        description=(
+            "Lists of one person, newest first: all of yours, or another's public ones you may see (also "
+            "without signing in, with `user`)."
+        ),
         tags=["lists"],
     )
     def get(self, request):
         handle = request.query_params.get("user")
+        if handle is None and not request.user.is_authenticated:
+            raise NotAuthenticated()
         owner = request.user if handle is None else account_selectors.user_by_handle(handle)
         if owner is None:
             raise NotFound("No such user.")
@@ -108,7 +113,7 @@ class ListsView(APIView):
 
 
 class ListDetailView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticatedOrReadOnly]  # public lists are readable as public posts are
 
     @extend_schema(operation_id="list_get", responses={200: ListBody, **GONE}, tags=["lists"])
     def get(self, request, list_id: str):
@@ -138,7 +143,7 @@ class ListDetailView(APIView):
 
 
 class ListMembersView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticatedOrReadOnly]  # public lists are readable as public posts are
 
     @extend_schema(
         operation_id="list_members",
@@ -194,7 +199,7 @@ class ListMemberView(APIView):
 
 
 class ListTimelineView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticatedOrReadOnly]  # public lists are readable as public posts are
 
     @extend_schema(
         operation_id="timeline_list",

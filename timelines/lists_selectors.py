@@ -67,8 +67,10 @@ def lists_with_member(owner, member_id: int) -> list[List]:
 
 
 def members(lst: List, viewer, page: PageRequest) -> tuple[list[User], int | None]:
-    """The list's members who exist for the viewer (active, no block), newest first, with follow state."""
-    rows = ListMember.objects.filter(users_visible_to(viewer, "user__"), list=lst).select_related("user")
+    """The list's members the viewer may see, newest first, with follow state. As with followers
+    lists, a private member shows only to those who may read them, and to the list's owner."""
+    shown = users_visible_to if viewer_id_of(viewer) == lst.owner_id else readable_authors
+    rows = ListMember.objects.filter(shown(viewer, "user__"), list=lst).select_related("user")
     rows, cursor = keyset_page(rows, page)
     return with_relations(viewer, [row.user for row in rows]), cursor
 

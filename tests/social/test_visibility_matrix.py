@@ -41,6 +41,7 @@ def world(request, api_client):
     tweet_services.retweet_create(user=pat, tweet_id=tina_post.pk)  # before Tina may turn private
     post(pat, "PAT-QUOTE", quote_of_id=tina_post.pk)
     services.follow_create(follower=pat, followee=tina)
+    lists = _lists(tina, pat, viewer)  # before any block, which would refuse adding Tina
     if setup in ("follow", "approved", "mute", "suspended"):
         services.follow_create(follower=viewer, followee=tina)
     if private:
@@ -66,7 +67,21 @@ def world(request, api_client):
     if not request.param.startswith("anonymous"):
         page.force_login(viewer)
         api.force_authenticate(viewer)
-    return {"page": page, "api": api, "tina_post": tina_post.pk, "pat_post": pat_post.pk, "viewer": viewer}
+    return {"page": page, "api": api, "tina_post": tina_post.pk, "pat_post": pat_post.pk, "viewer": viewer, **lists}
+
+
+def _lists(tina, pat, viewer) -> dict:
+    """Lists (feat-lists): Pat's public list and the viewer's list both hold Tina; Tina has a public and a private list."""
+    from timelines import lists_services
+
+    pat_list = lists_services.list_create(owner=pat, name="PAT-LIST")
+    lists_services.list_member_add(actor=pat, lst=pat_list, member=tina)
+    viewer_list = lists_services.list_create(owner=viewer, name="VIC-LIST", is_private=True)
+    lists_services.list_member_add(actor=viewer, lst=viewer_list, member=tina)
+    tina_list = lists_services.list_create(owner=tina, name="TINA-LIST")
+    lists_services.list_member_add(actor=tina, lst=tina_list, member=pat)
+    secret = lists_services.list_create(owner=tina, name="TINA-SECRET", is_private=True)
+    return {"pat_list": pat_list.pk, "viewer_list": viewer_list.pk, "tina_list": tina_list.pk, "tina_secret": secret.pk}
 
 
 def body(response) -> str:
@@ -103,6 +118,14 @@ PATHS = {
         '"hashtag":"matrix"',
     ),
     "page pat's profile (retweet and quote)": (lambda w: w["page"].get("/@pat"), "TINA-POST"),
+    # Lists: a list's timeline shows only posts the reader may see; a person's lists follow their posts.
+    "page pat's list timeline": (lambda w: w["page"].get(f"/lists/{w['pat_list']}"), "TINA-POST"),
+    "api pat's list timeline": (lambda w: w["api"].get(f"/api/v1/lists/{w['pat_list']}/timeline"), "TINA-POST"),
+    "page pat's list members": (lambda w: w["page"].get(f"/lists/{w['pat_list']}/members"), "@tina"),
+    "api pat's list members": (lambda w: w["api"].get(f"/api/v1/lists/{w['pat_list']}/members"), '"username":"tina"'),
+    "page tina's list": (lambda w: w["page"].get(f"/lists/{w['tina_list']}"), "TINA-LIST"),
+    "api tina's list": (lambda w: w["api"].get(f"/api/v1/lists/{w['tina_list']}"), "TINA-LIST"),
+    "api tina's lists": (lambda w: w["api"].get("/api/v1/lists", {"user": "tina"}), "TINA-LIST"),
 }
 
 
@@ -129,3 +152,21 @@ def test_hidden_quotes_say_unavailable(world):
     html = body(world["page"].get("/@pat"))
     if "You&#x27;re blocked" not in html:
         assert "PAT-QUOTE" in html and "This post is unavailable" in html
+
+
+@pytest.mark.parametrize("world", [v for v in VIEWERS if not v.startswith("anonymous")], indirect=True)
+def test_own_list_timeline(world, request):
+    """The viewer's own list holds Tina: her posts show there exactly when the viewer may see them."""
+    _, _, sees, _ = VIEWERS[request.node.callspec.params["world"]]
+    assert ("TINA-POST" in body(world["page"].get(f"/lists/{world['viewer_list']}"))) is sees
+    assert ("TINA-POST" in body(world["api"].get(f"/api/v1/lists/{world['viewer_list']}/timeline"))) is sees
+
+
+@pytest.mark.parametrize("world", list(VIEWERS), indirect=True)
+def test_a_private_list_is_404_to_everyone_but_its_owner(world):
+    secret = world["tina_secret"]
+    for path in ("", "/members", "/timeline"):
+        assert world["api"].get(f"/api/v1/lists/{secret}{path}").status_code in (401, 404)
+    for path in ("", "/members", "/edit"):
+        assert world["page"].get(f"/lists/{secret}{path}").status_code in (302, 404)
+    assert "TINA-SECRET" not in body(world["api"].get("/api/v1/lists", {"user": "tina"}))
