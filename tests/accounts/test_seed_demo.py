@@ -33,6 +33,10 @@ def test_seed_demo_builds_a_living_site_once(capsys, django_capture_on_commit_ca
     ada_unread = Participant.objects.filter(user__username="ada", last_activity_id__gt=F("last_read_id"))
     assert ada_unread.exists()  # the demo login has something to read
     assert Report.objects.filter(status="open").count() == 2  # the moderator's queue isn't empty
+    from timelines.models import List
+
+    assert List.objects.filter(owner__username="ada", is_private=False, member_count__gte=5).exists()
+    assert List.objects.filter(is_private=True).exists() and List.objects.count() >= 4
 
     assert {t["hashtag"] for t in trends.compute()[:2]} == {"eclipse", "launchday"}
 

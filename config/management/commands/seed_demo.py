@@ -12,6 +12,7 @@ from accounts.models import User
 from social.graph.demo import seed_graph
 from social.messages.demo import seed_messages
 from social.moderation.demo import seed_reports
+from timelines.demo import seed_lists
 from tweets.demo import seed_tweets
 
 
@@ -41,11 +42,13 @@ class Command(BaseCommand):
             graph = seed_graph(rng, users)
             sent = seed_messages(users)
             seed_reports(users)
+            lists = seed_lists(rng, users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(users)} people, {graph['follows']} follows, {posts} posts, {sent} messages."
             )
         )
+        self.stdout.write(f"{lists} lists: 'ada' has a public 'Favourites' and a private 'Reading later'.")
         self.stdout.write("'wren' is private with a pending request from 'bruno'; 'dana' blocked 'ivan'.")
         self.stdout.write(f"Log in as any of them (e.g. 'ada') with the password {DEMO_PASSWORD!r};")
         self.stdout.write("'moderator' and 'root' (superuser) use it too, at /admin/ (two reports are waiting).")
