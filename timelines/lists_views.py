@@ -145,7 +145,7 @@ def list_member_action(request, list_id: str, username: str, action: str):
 
 @login_required
 def profile_lists(request, username: str):
-    """"Add to/remove from lists" for someone: each of my lists with a toggle."""
+    """ "Add to/remove from lists" for someone: each of my lists with a toggle."""
     person = account_selectors.user_by_username(username)
     if person is None:
         raise Http404("No such user.")

@@ -17,7 +17,8 @@ urlpatterns = [
     path("lists/<str:list_id>/delete", lists_views.list_delete, name="list-delete"),
     path("lists/<str:list_id>/members", lists_views.list_members, name="list-members"),
     path(
-        "lists/<str:list_id>/members/<str:username>/<str:action>", lists_views.list_member_action,
+        "lists/<str:list_id>/members/<str:username>/<str:action>",
+        lists_views.list_member_action,
         name="list-member-action",
     ),  # fmt: skip
 ]

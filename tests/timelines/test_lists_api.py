@@ -55,7 +55,9 @@ def test_create_read_update_delete(user_api, user, make_list):
 def test_create_refuses_bad_input_and_changes_nothing(user_api, body, field):
     response = user_api.post("/api/v1/lists", body, format="json")
     assert response.status_code == 400 and response.json()["error"]
-    if not any("\x00" in str(value) for value in body.values()):  # a NUL byte is refused for the whole request, before any field
+    if not any(
+        "\x00" in str(value) for value in body.values()
+    ):  # a NUL byte is refused for the whole request, before any field
         assert field in response.json()["fields"]
     assert not List.objects.exists()
 
@@ -109,7 +111,9 @@ def test_adding_someone_who_blocked_you_is_refused_without_saying_so(
     assert not ListMember.objects.exists()
 
 
-def test_adding_someone_you_blocked_says_unblock_first(user_api, user, make_list, ann, django_capture_on_commit_callbacks):
+def test_adding_someone_you_blocked_says_unblock_first(
+    user_api, user, make_list, ann, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         social.block_create(blocker=user, blocked=ann)
     lst = make_list()

@@ -48,7 +48,9 @@ def test_list_page_shows_members_posts(client_logged_in, my_list, user, ann, ben
     assert "Edit list" in html and f'data-list-id="{my_list.pk}"' in html
 
 
-def test_new_posts_banner_loads_newer_list_entries(client_logged_in, my_list, user, ann, django_capture_on_commit_callbacks):
+def test_new_posts_banner_loads_newer_list_entries(
+    client_logged_in, my_list, user, ann, django_capture_on_commit_callbacks
+):
     lists_services.list_member_add(actor=user, lst=my_list, member=ann)
     with django_capture_on_commit_callbacks(execute=True):
         first = post(ann, "older")

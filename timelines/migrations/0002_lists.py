@@ -7,49 +7,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timelines', '0001_initial'),
+        ("timelines", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='List',
+            name="List",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=25)),
-                ('description', models.CharField(blank=True, default='', max_length=100)),
-                ('is_private', models.BooleanField(default=False)),
-                ('member_count', models.PositiveIntegerField(default=0)),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lists', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=25)),
+                ("description", models.CharField(blank=True, default="", max_length=100)),
+                ("is_private", models.BooleanField(default=False)),
+                ("member_count", models.PositiveIntegerField(default=0)),
+                ("version", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lists", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ListMember',
+            name="ListMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='timelines.list')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='list_memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="timelines.list"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="list_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='list',
-            index=models.Index(fields=['owner', '-id'], name='list_owner_newest'),
+            model_name="list",
+            index=models.Index(fields=["owner", "-id"], name="list_owner_newest"),
         ),
         migrations.AddIndex(
-            model_name='listmember',
-            index=models.Index(fields=['user', 'list'], name='list_member_by_user'),
+            model_name="listmember",
+            index=models.Index(fields=["user", "list"], name="list_member_by_user"),
         ),
         migrations.AddIndex(
-            model_name='listmember',
-            index=models.Index(fields=['list', '-id'], name='list_member_newest'),
+            model_name="listmember",
+            index=models.Index(fields=["list", "-id"], name="list_member_newest"),
         ),
         migrations.AddConstraint(
-            model_name='listmember',
-            constraint=models.UniqueConstraint(fields=('list', 'user'), name='list_member_once'),
+            model_name="listmember",
+            constraint=models.UniqueConstraint(fields=("list", "user"), name="list_member_once"),
         ),
     ]
