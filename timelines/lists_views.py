@@ -28,16 +28,15 @@ class ListForm(forms.Form):
     private = forms.BooleanField(label="Private: only you can see this list", required=False)
 
 
-def _save(request, form, write) -> bool:
-    """Run a create or edit from a valid form; a refusal goes on the form."""
+def _save(form, write):
+    """Run a create or edit from a valid form: what `write` returns, or None (a refusal goes on the form)."""
     if not form.is_valid():
-        return False
+        return None
     try:
-        write(form.cleaned_data)
+        return write(**form.cleaned_data)
     except ServiceError as error:
         add_form_error(form, error, {"name": "name", "description": "description"})
-        return False
-    return True
+        return None
 
 
 def _visible_or_404(list_id: str, viewer) -> List:
@@ -57,16 +56,19 @@ def _owned_or_404(list_id: str, owner) -> List:
 @login_required
 def lists_page(request):
     form = ListForm(request.POST or None)
-    created = []
-    if request.method == "POST" and _save(request, form, lambda data: created.append(services.list_create(
-            owner=request.user, name=data["name"], description=data["description"], is_private=data["private"]))):  # fmt: skip
-        messages.success(request, f"Created the list “{created[0].name}”.")
-        return redirect("list", created[0].pk)
+    if request.method == "POST":
+
+        def create(name, description, private):
+            return services.list_create(owner=request.user, name=name, description=description, is_private=private)
+
+        created = _save(form, create)
+        if created is not None:
+            messages.success(request, f"Created the list “{created.name}”.")
+            return redirect("list", created.pk)
     page = PageRequest.from_query_or_first(request.GET, default_limit=50)
     lists, next_cursor = selectors.lists_of(request.user, request.user, page)
-    status = 400 if form.errors else 200
-    return render(request, "timelines/lists.html", {"lists": lists, "next_cursor": next_cursor, "form": form},
-                  status=status)  # fmt: skip
+    context = {"lists": lists, "next_cursor": next_cursor, "form": form}
+    return render(request, "timelines/lists.html", context, status=400 if form.errors else 200)
 
 
 def list_page(request, list_id: str):
@@ -92,11 +94,16 @@ def list_edit(request, list_id: str):
     lst = _owned_or_404(list_id, request.user)
     initial = {"name": lst.name, "description": lst.description, "private": lst.is_private}
     form = ListForm(request.POST or None, initial=initial)
-    if request.method == "POST" and _save(request, form, lambda data: services.list_update(
-            actor=request.user, lst=lst, name=data["name"], description=data["description"],
-            is_private=data["private"])):  # fmt: skip
-        messages.success(request, "Saved.")
-        return redirect("list", lst.pk)
+    if request.method == "POST":
+
+        def update(name, description, private):
+            return services.list_update(
+                actor=request.user, lst=lst, name=name, description=description, is_private=private
+            )
+
+        if _save(form, update) is not None:
+            messages.success(request, "Saved.")
+            return redirect("list", lst.pk)
     return render(request, "timelines/list_edit.html", {"list": lst, "form": form}, status=400 if form.errors else 200)
 
 

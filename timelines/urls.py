@@ -20,5 +20,5 @@ urlpatterns = [
         "lists/<str:list_id>/members/<str:username>/<str:action>",
         lists_views.list_member_action,
         name="list-member-action",
-    ),  # fmt: skip
+    ),
 ]

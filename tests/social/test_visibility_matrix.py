@@ -71,7 +71,7 @@ def world(request, api_client):
 
 
 def _lists(tina, pat, viewer) -> dict:
-    """Lists (feat-lists): Pat's public list and the viewer's list both hold Tina; Tina has a public and a private list."""
+    """Lists (feat-lists): Pat's public list and the viewer's list hold Tina; Tina has a public and a private list."""
     from timelines import lists_services
 
     pat_list = lists_services.list_create(owner=pat, name="PAT-LIST")

@@ -1,4 +1,4 @@
-"""Query caps: the lists page, a list's timeline (page and API) and the list APIs cost the same for 2 items as for 40."""
+"""Query caps: the lists page, a list's timeline (page and API) and the list APIs, for 2 items and for 40."""
 
 import pytest
 from django.db import connection
