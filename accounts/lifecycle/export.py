@@ -198,6 +198,7 @@ likes.json      the posts you liked, oldest first (author and text while you can
 following.json  the accounts you follow
 followers.json  the accounts that follow you
 messages.json   your conversations, with the messages in them that you can see
+lists.json      your lists, with their members
 media/          your images: media/profile (avatar, header), media/tweets
                 (<post id>-<n>) and media/messages (<message id>); the JSON
                 files name them in their "file" fields
