@@ -181,3 +181,50 @@ def test_list_timeline_shows_members_posts_newest_first(
 def test_list_api_needs_auth(api_client):
     assert api_client.get("/api/v1/lists").status_code == 401
     assert api_client.post("/api/v1/lists", {"name": "x"}, format="json").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "x" * 26}, "name"),
+        ({"name": "  "}, "name"),
+        ({"name": None}, "name"),
+        ({"description": "d" * 101}, "description"),
+        ({"description": ["a"]}, "description"),
+        ({"private": 1}, "private"),
+    ],
+)
+def test_update_refuses_bad_input_and_changes_nothing(user_api, make_list, body, field):
+    lst = make_list("Keep", description="as is")
+    response = user_api.patch(f"/api/v1/lists/{lst['id']}", body, format="json")
+    assert response.status_code == 400 and field in response.json()["fields"]
+    row = List.objects.get()
+    assert (row.name, row.description, row.is_private) == ("Keep", "as is", False)
+
+
+def test_removing_with_a_malformed_user_id_changes_nothing(user_api, user, make_list, ann):
+    lst = make_list()
+    user_api.post(f"/api/v1/lists/{lst['id']}/members", {"userId": str(ann.pk)}, format="json")
+    response = user_api.delete(f"/api/v1/lists/{lst['id']}/members/not-an-id")
+    assert response.status_code == 200 and response.json()["list"]["memberCount"] == 1
+
+
+def test_member_add_with_the_same_idempotency_key_replays(user_api, make_list, ann, ben):
+    lst = make_list()
+    url, headers = f"/api/v1/lists/{lst['id']}/members", {"HTTP_IDEMPOTENCY_KEY": "m-1"}
+    first = user_api.post(url, {"userId": str(ann.pk)}, format="json", **headers)
+    assert first.status_code == 200
+    other = user_api.post(url, {"userId": str(ben.pk)}, format="json", **headers)  # same key, other body
+    assert other.status_code == 409 and ListMember.objects.count() == 1
+
+
+def test_public_lists_are_readable_without_signing_in(
+    api_client, make_list, user, ann, django_capture_on_commit_callbacks
+):
+    lst = make_list("Open")
+    with django_capture_on_commit_callbacks(execute=True):
+        post(user, "owner posted")
+    assert api_client.get(f"/api/v1/lists/{lst['id']}").json()["list"]["name"] == "Open"
+    assert api_client.get(f"/api/v1/lists/{lst['id']}/timeline").json() == {"tweets": [], "nextCursor": None}
+    assert api_client.patch(f"/api/v1/lists/{lst['id']}", {"name": "x"}, format="json").status_code == 401
+    assert [x["name"] for x in api_client.get("/api/v1/lists", {"user": user.username}).json()["lists"]] == ["Open"]
