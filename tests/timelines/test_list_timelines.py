@@ -138,3 +138,21 @@ def test_a_public_list_read_by_someone_else_is_filtered_for_them(ann, birds, dja
     with django_capture_on_commit_callbacks(execute=True):
         social.block_create(blocker=stranger, blocked=ann)
     assert texts(stranger, birds) == []
+
+
+def test_newer_entries_come_from_the_built_set(user, ann, birds, django_capture_on_commit_callbacks):
+    first = post(ann, "seen")
+    assert texts(user, birds) == ["seen"]  # builds the set
+    with django_capture_on_commit_callbacks(execute=True):
+        post(ann, "new one")
+        post(ann, "newest")
+    assert len(cached(birds)) == 3  # fanned out into the built set
+    assert [t.text for t in lists_selectors.list_newer(user, birds, first.pk)] == ["newest", "new one"]
+
+
+def test_a_deleted_list_is_no_longer_fanned_out_to(user, ann, birds, django_capture_on_commit_callbacks):
+    texts(user, birds)
+    lists_services.list_delete(actor=user, lst=birds)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(ann, "after the list went")  # no list holds Ann now: nothing to do, nothing fails
+    assert ann.list_memberships.count() == 0
