@@ -38,6 +38,8 @@ def test_create_a_list_add_someone_and_read_it_live(browser, live_server_url, si
     page.get_by_role("menuitem", name="Add to/remove from lists").click()
     page.get_by_role("button", name="Add @ben to Birders").click()
     expect(page.get_by_role("button", name="Remove @ben from Birders")).to_be_visible()
+    assert_controls_labelled(page)
+    shoot(page, "62-add-to-lists")
 
     page.goto(list_url)
     expect(page.get_by_text("Ben's older post about herons")).to_be_visible()
