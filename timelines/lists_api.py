@@ -188,13 +188,17 @@ class ListMemberView(APIView):
     @extend_schema(
         operation_id="list_member_remove",
         responses={200: ListBody, **NOT_OWNER},
-        description="Takes someone off your list; removing a non-member changes nothing.",
+        description="Takes someone (`handle`: the id or the username) off your list; removing a non-member "
+        "changes nothing.",
         tags=["lists"],
     )
-    def delete(self, request, list_id: str, user_id: str):
+    def delete(self, request, list_id: str, handle: str):
         lst = _visible(list_id, request.user)
-        member_id = parse_id(user_id)
-        services.list_member_remove(actor=request.user, lst=lst, member_id=member_id or 0)
+        member_id = parse_id(handle)
+        if member_id is None:  # a username, as POST takes
+            found = account_selectors.user_by_handle(handle)
+            member_id = found.pk if found is not None else 0
+        services.list_member_remove(actor=request.user, lst=lst, member_id=member_id)
         return Response(_one(lst, request))
 
 

@@ -88,6 +88,8 @@ def test_members_add_list_and_remove(user_api, make_list, ann, ben):
     assert [u["username"] for u in members["users"]] == [ben.username, ann.username]
     gone = user_api.delete(f"{url}/{ann.pk}").json()["list"]
     assert gone["memberCount"] == 1
+    assert user_api.delete(f"{url}/{ben.username}").json()["list"]["memberCount"] == 0
+    user_api.post(url, {"userId": ben.username}, format="json")
     assert user_api.delete(f"{url}/{ann.pk}").json()["list"]["memberCount"] == 1  # idempotent
 
 
