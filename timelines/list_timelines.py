@@ -100,6 +100,12 @@ def rebuild(store: TimelineStore, lst: List) -> bool:
     return True
 
 
+def forget(list_id: int, version: int) -> None:
+    """Unlink a set no longer read (after a membership change or a delete), so it doesn't wait for its TTL."""
+    store = TimelineStore()
+    store.redis.unlink(list_key(store.generation, list_id, version))
+
+
 # --- writing (the fan-out task) --------------------------------------------------------
 
 

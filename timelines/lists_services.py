@@ -13,7 +13,9 @@ from django.db.models import F
 from accounts.models import User
 from config.kernel import text
 from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
+from config.kernel.tasks import after_commit
 from social.graph.visibility import RelationSet
+from timelines import list_timelines
 from timelines.models import List, ListMember
 
 NO_SUCH_USER = "No such user."
@@ -75,7 +77,8 @@ def list_update(
 @transaction.atomic
 def list_delete(*, actor: User, lst: List) -> None:
     _own(actor, lst)
-    lst.delete()  # its Redis timeline is no longer read and expires
+    after_commit(list_timelines.forget, lst.pk, lst.version)
+    lst.delete()
 
 
 def _locked(lst: List) -> List:
@@ -84,6 +87,12 @@ def _locked(lst: List) -> List:
     if found is None:
         raise NotFound("No such list.")
     return found
+
+
+def _moved_on(row: List, change: int) -> None:
+    """Count the member and move the version on: the next read builds the timeline afresh; the old set goes."""
+    List.objects.filter(pk=row.pk).update(member_count=F("member_count") + change, version=F("version") + 1)
+    after_commit(list_timelines.forget, row.pk, row.version)
 
 
 @transaction.atomic
@@ -107,7 +116,7 @@ def list_member_add(*, actor: User, lst: List, member: User | None) -> bool:
             ListMember.objects.create(list=row, user=member)
     except IntegrityError:  # cannot happen under the row lock; kept for safety
         return False
-    List.objects.filter(pk=row.pk).update(member_count=F("member_count") + 1, version=F("version") + 1)
+    _moved_on(row, +1)
     lst.refresh_from_db(fields=["member_count", "version"])
     return True
 
@@ -119,6 +128,6 @@ def list_member_remove(*, actor: User, lst: List, member_id: int) -> bool:
     row = _locked(lst)
     deleted, _ = ListMember.objects.filter(list=row, user_id=member_id).delete()
     if deleted:
-        List.objects.filter(pk=row.pk).update(member_count=F("member_count") - 1, version=F("version") + 1)
+        _moved_on(row, -1)
         lst.refresh_from_db(fields=["member_count", "version"])
     return bool(deleted)

@@ -156,3 +156,17 @@ def test_a_deleted_list_is_no_longer_fanned_out_to(user, ann, birds, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         post(ann, "after the list went")  # no list holds Ann now: nothing to do, nothing fails
     assert ann.list_memberships.count() == 0
+
+
+def test_the_old_set_goes_after_a_membership_change_and_a_delete(user, ben, birds, django_capture_on_commit_callbacks):
+    texts(user, birds)
+    old_key = list_timelines.key_of(TimelineStore(), birds)
+    assert TimelineStore().redis.exists(old_key)
+    with django_capture_on_commit_callbacks(execute=True):
+        lists_services.list_member_add(actor=user, lst=birds, member=ben)
+    assert not TimelineStore().redis.exists(old_key)
+    texts(user, birds)
+    new_key = list_timelines.key_of(TimelineStore(), birds)
+    with django_capture_on_commit_callbacks(execute=True):
+        lists_services.list_delete(actor=user, lst=birds)
+    assert not TimelineStore().redis.exists(new_key)
