@@ -4,8 +4,8 @@ Keys and markers are the home timeline's (timelines/store.py): a set counts
 once its sentinel is in, fan-out adds only to built sets, a set being rebuilt
 holds the pending mark, and the key carries the Redis generation. The key
 also carries the list's `version`, which every membership change moves on:
-the old set is simply no longer read (it expires), and the next read builds
-the new one from PostgreSQL. What a reader may see is decided at read time
+the old set is no longer read (and is unlinked after commit), and the next
+read builds the new one from PostgreSQL. What a reader may see is decided at read time
 (timelines/lists_selectors.py), so the set holds every member's entries.
 """
 
