@@ -11,6 +11,7 @@ from social.graph import api as social_api
 from social.messages import api as dm_api
 from social.moderation import api as moderation_api
 from timelines import api as timelines_api
+from timelines import lists_api
 from tweets import api as tweets_api
 from tweets import draft_api, poll_api
 
@@ -55,6 +56,11 @@ urlpatterns = [
     path("scheduled/<str:draft_id>", draft_api.ScheduledDetailView.as_view(), name="api-scheduled-detail"),
     path("timeline/home", timelines_api.HomeTimelineView.as_view(), name="api-timeline-home"),
     path("timeline/user/<str:handle>", tweets_api.UserTimelineView.as_view(), name="api-timeline-user"),
+    path("lists", lists_api.ListsView.as_view(), name="api-lists"),
+    path("lists/<str:list_id>", lists_api.ListDetailView.as_view(), name="api-list"),
+    path("lists/<str:list_id>/members", lists_api.ListMembersView.as_view(), name="api-list-members"),
+    path("lists/<str:list_id>/members/<str:handle>", lists_api.ListMemberView.as_view(), name="api-list-member"),
+    path("lists/<str:list_id>/timeline", lists_api.ListTimelineView.as_view(), name="api-timeline-list"),
     path("notifications", notifications_api.NotificationsView.as_view(), name="api-notifications"),
     path("notifications/read-all", notifications_api.ReadAllView.as_view(), name="api-notifications-read-all"),
     path(

@@ -93,5 +93,6 @@ def _account_lifecycle() -> None:
     export.connect(tweets_data.export_user)  # tweets.json, likes.json, bookmarks.json
     export.connect(graph_data.export_user)  # following.json, followers.json
     export.connect(messages_data.export_user)  # messages.json
+    export.connect(timelines_data.export_user)  # lists.json
 
     accounts.export_ready.connect(notification_services.notify_export_ready)

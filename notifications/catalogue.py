@@ -58,7 +58,17 @@ SCHEMAS: dict[str, dict] = {
         notifications={"type": "integer", "minimum": 0},
         messages={"type": "integer", "minimum": 0},
     ),
-    "timeline.new": _event("timeline.new", r"timeline\.new:[0-9]+", entryId=DIGITS, authorId=DIGITS),
+    # With `listId` (feat-lists): new in that list's timeline rather than in home.
+    "timeline.new": _object(
+        {
+            "type": {"const": "timeline.new"},
+            "id": {"type": "string", "pattern": r"^timeline\.new:[0-9]+(:list:[0-9]+)?$"},
+            "entryId": DIGITS,
+            "authorId": DIGITS,
+            "listId": DIGITS,
+        },
+        required=("type", "id", "entryId", "authorId"),
+    ),
     "message": _event(
         "message",
         r"message:[0-9]+",
@@ -134,15 +144,17 @@ def unread(notifications: int, messages: int) -> dict:
     )
 
 
-def timeline_new(entry_id: int, author_id: int) -> dict:
-    return validate(
-        {
-            "type": "timeline.new",
-            "id": f"timeline.new:{entry_id}",
-            "entryId": str(entry_id),
-            "authorId": str(author_id),
-        }
-    )
+def timeline_new(entry_id: int, author_id: int, *, list_id: int | None = None) -> dict:
+    event = {
+        "type": "timeline.new",
+        "id": f"timeline.new:{entry_id}",
+        "entryId": str(entry_id),
+        "authorId": str(author_id),
+    }
+    if list_id is not None:
+        event["id"] += f":list:{list_id}"
+        event["listId"] = str(list_id)
+    return validate(event)
 
 
 def message(conversation_id: int, message: dict) -> dict:

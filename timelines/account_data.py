@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.kernel import ids
+from config.kernel.timefmt import iso_z
+from timelines.models import List, ListMember
 from timelines.services import remove_everywhere
 from timelines.store import TimelineStore
 from tweets.models import Tweet
@@ -36,3 +38,19 @@ def erase_user(*, user: User) -> None:
         remove_everywhere(author_id, entries, store)
     store.drop_home(user.pk)
     store.replace_recent(user.pk, [])
+
+
+def export_user(*, user: User, files) -> list[tuple[str, list[dict]]]:
+    """Their lists, each with its members (accounts that are gone left out)."""
+    lists = list(List.objects.filter(owner=user).order_by("id"))
+    members: dict[int, list[dict]] = defaultdict(list)
+    rows = ListMember.objects.filter(list__owner=user, user__is_active=True).select_related("user").order_by("id")
+    for row in rows:
+        members[row.list_id].append({"id": str(row.user_id), "username": row.user.username})
+    return [
+        ("lists.json", [
+            {"id": str(lst.pk), "name": lst.name, "description": lst.description, "private": lst.is_private,
+             "createdAt": iso_z(lst.created_at), "members": members[lst.pk]}
+            for lst in lists
+        ])
+    ]  # fmt: skip

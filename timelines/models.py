@@ -35,3 +35,49 @@ class TimelineChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.reader_id or ''}<-{self.author_id} {self.entry_ids or ''}".strip()
+
+
+class List(models.Model):
+    """A named list of accounts; its timeline shows their posts (timelines/lists_*.py).
+
+    `version` moves on every change of members: the list's Redis timeline is
+    keyed by it, so a membership change makes the old set unreachable at once
+    and the next read builds the new one from PostgreSQL (no race with a
+    rebuild that read the old members).
+    """
+
+    NAME_MAX = 25
+    DESCRIPTION_MAX = 100
+    MAX_MEMBERS = 1000
+    MAX_PER_OWNER = 1000
+
+    owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="lists")
+    name = models.CharField(max_length=NAME_MAX)
+    description = models.CharField(max_length=DESCRIPTION_MAX, blank=True, default="")
+    is_private = models.BooleanField(default=False)
+    member_count = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "-id"], name="list_owner_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.owner_id})"
+
+
+class ListMember(models.Model):
+    list = models.ForeignKey(List, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="list_memberships")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["list", "user"], name="list_member_once")]
+        # Fan-out asks "which lists hold this author?": (user, list) answers it from the index.
+        indexes = [
+            models.Index(fields=["user", "list"], name="list_member_by_user"),
+            models.Index(fields=["list", "-id"], name="list_member_newest"),  # the members page
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.list_id}"

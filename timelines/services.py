@@ -25,6 +25,7 @@ from config.kernel.tasks import enqueue
 from notifications import presence
 from notifications.tasks import announce_entry
 from social.graph.models import Block, Follow, Mute
+from timelines import list_timelines
 from timelines.models import TimelineChange
 from timelines.rebuild import window_entries
 from timelines.store import TimelineStore
@@ -123,6 +124,7 @@ def fan_out(entry_id: int, store: TimelineStore | None = None) -> int:
                 added, batch_online = write.result()
                 inserted += added
                 online += batch_online
+    inserted += list_timelines.fan_out(store, author_id, entry_id)  # lists holding the author, same task
     Tweet.objects.filter(pk=entry_id, fanned_out=False).update(fanned_out=True)
     store.count_fanout(time.perf_counter() - started)
     _announce(entry_id, author_id, online)
@@ -184,6 +186,7 @@ def remove_everywhere(author_id: int, entry_ids: list[int], store: TimelineStore
         return
     store.remove_recent(author_id, entry_ids)
     store.remove_from_homes([author_id], entry_ids)
+    list_timelines.remove(store, author_id, entry_ids)
     followers = Follow.objects.filter(followee_id=author_id).order_by("id").values_list("id", "follower_id")
     last_id = 0
     while True:

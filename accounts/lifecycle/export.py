@@ -200,6 +200,7 @@ drafts.json     your drafts and scheduled posts not yet published, with their im
 following.json  the accounts you follow
 followers.json  the accounts that follow you
 messages.json   your conversations, with the messages in them that you can see
+lists.json      your lists, with their members
 media/          your images: media/profile (avatar, header), media/tweets
                 (<post id>-<n>), media/drafts (<draft id>-<n>) and media/messages
                 (<message id>); the JSON files name them in their "file" fields

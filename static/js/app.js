@@ -217,6 +217,9 @@
   }
 
   document.addEventListener("chirp:timeline.new", function (event) {
+    // A list's page takes only its own list's events; home only those without a list.
+    var banner = document.querySelector("[data-new-posts]");
+    if (!banner || (banner.dataset.listId || "") !== (event.detail.listId || "")) return;
     showNewPosts([event.detail.entryId]);
   });
 

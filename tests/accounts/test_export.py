@@ -89,6 +89,10 @@ def world(user, bob, carol):
     in_group = dm.message_send(sender=carol, conversation_id=group.pk, text="Tea at four")
     hidden = dm.message_send(sender=bob, conversation_id=group.pk, text="delete me")
     dm.message_hide(user=user, message_id=hidden.pk)  # deleted for herself: not hers to export
+    from timelines import lists_services
+
+    tea = lists_services.list_create(owner=user, name="Tea", description="Hatters", is_private=True)
+    lists_services.list_member_add(actor=user, lst=tea, member=bob)
     for row in (hers, reply, retweet, bobs):
         row.refresh_from_db()
     return {
@@ -124,8 +128,13 @@ def test_the_zip_holds_exactly_her_data(user, bob, carol, world, django_capture_
         "following.json",
         "followers.json",
         "messages.json",
+        "lists.json",
         f"media/tweets/{hers.pk}-1.png",
         f"media/messages/{mine.pk}.png",
+    ]
+    lists = read_json(archive, "lists.json")
+    assert [(x["name"], x["private"], [m["username"] for m in x["members"]]) for x in lists] == [
+        ("Tea", True, [bob.username])
     ]
     readme = archive.read("README.txt").decode()
     assert "@alice" in readme and "tweets.json" in readme and "messages.json" in readme

@@ -51,6 +51,10 @@ def test_seed_demo_builds_a_living_site_once(capsys, django_capture_on_commit_ca
     assert Notification.objects.filter(verb="poll_ended", recipient__username="ada").exists()
     drafts = Draft.objects.filter(author__username="ada")
     assert drafts.filter(scheduled_at__isnull=True).exists() and drafts.filter(scheduled_at__isnull=False).exists()
+    from timelines.models import List
+
+    assert List.objects.filter(owner__username="ada", is_private=False, member_count__gte=5).exists()
+    assert List.objects.filter(is_private=True).exists() and List.objects.count() >= 4
 
     assert {t["hashtag"] for t in trends.compute()[:2]} == {"eclipse", "launchday"}
 

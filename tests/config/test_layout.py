@@ -6,7 +6,7 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-NAV = ["Home", "Explore", "Notifications", "Messages", "Profile", "Drafts", "Settings"]
+NAV = ["Home", "Explore", "Notifications", "Messages", "Bookmarks", "Lists", "Profile", "Drafts", "Settings"]
 
 
 def test_layout_has_landmarks_skip_link_and_htmx(client_logged_in):

@@ -52,6 +52,7 @@ def world(request, api_client):
     services.follow_create(follower=pat, followee=tina)
     draft = draft_create(author=tina, text_input="TINA-DRAFT")
     scheduled = draft_create(author=tina, text_input="TINA-SCHEDULED", scheduled_at=timezone.now() + timedelta(days=1))
+    lists = _lists(tina, pat, viewer)  # before any block, which would refuse adding Tina
     if setup in ("follow", "approved", "mute", "suspended"):
         services.follow_create(follower=viewer, followee=tina)
     if private:
@@ -79,8 +80,22 @@ def world(request, api_client):
         api.force_authenticate(viewer)
     return {
         "page": page, "api": api, "tina_post": tina_post.pk, "pat_post": pat_post.pk, "viewer": viewer,
-        "tina_poll": tina_poll.pk, "draft": draft.pk, "scheduled": scheduled.pk, "tina": tina,
+        "tina_poll": tina_poll.pk, "draft": draft.pk, "scheduled": scheduled.pk, "tina": tina, **lists,
     }  # fmt: skip
+
+
+def _lists(tina, pat, viewer) -> dict:
+    """Lists (feat-lists): Pat's public list and the viewer's list hold Tina; Tina has a public and a private list."""
+    from timelines import lists_services
+
+    pat_list = lists_services.list_create(owner=pat, name="PAT-LIST")
+    lists_services.list_member_add(actor=pat, lst=pat_list, member=tina)
+    viewer_list = lists_services.list_create(owner=viewer, name="VIC-LIST", is_private=True)
+    lists_services.list_member_add(actor=viewer, lst=viewer_list, member=tina)
+    tina_list = lists_services.list_create(owner=tina, name="TINA-LIST")
+    lists_services.list_member_add(actor=tina, lst=tina_list, member=pat)
+    secret = lists_services.list_create(owner=tina, name="TINA-SECRET", is_private=True)
+    return {"pat_list": pat_list.pk, "viewer_list": viewer_list.pk, "tina_list": tina_list.pk, "tina_secret": secret.pk}
 
 
 def body(response) -> str:
@@ -125,6 +140,14 @@ PATHS = {
     "page quotes of pat's post": (lambda w: w["page"].get(f"/@pat/status/{w['pat_post']}/quotes"), "TINA-QUOTE"),
     "api poll on the tweet": (lambda w: w["api"].get(f"/api/v1/tweets/{w['tina_poll']}"), "POLL-YES"),
     "page poll": (lambda w: w["page"].get(f"/@tina/status/{w['tina_poll']}"), "POLL-YES"),
+    # Lists: a list's timeline shows only posts the reader may see; a person's lists follow their posts.
+    "page pat's list timeline": (lambda w: w["page"].get(f"/lists/{w['pat_list']}"), "TINA-POST"),
+    "api pat's list timeline": (lambda w: w["api"].get(f"/api/v1/lists/{w['pat_list']}/timeline"), "TINA-POST"),
+    "page pat's list members": (lambda w: w["page"].get(f"/lists/{w['pat_list']}/members"), "@tina"),
+    "api pat's list members": (lambda w: w["api"].get(f"/api/v1/lists/{w['pat_list']}/members"), '"username":"tina"'),
+    "page tina's list": (lambda w: w["page"].get(f"/lists/{w['tina_list']}"), "TINA-LIST"),
+    "api tina's list": (lambda w: w["api"].get(f"/api/v1/lists/{w['tina_list']}"), "TINA-LIST"),
+    "api tina's lists": (lambda w: w["api"].get("/api/v1/lists", {"user": "tina"}), "TINA-LIST"),
 }
 
 # The viewer's own bookmarks (Tina's post, saved while it was visible): signed-in viewers only.
@@ -234,3 +257,21 @@ def test_the_author_sees_her_drafts_on_those_paths(world):
         if name != "page profile (scheduled)":
             assert marker in body(fetch(world)), name
     assert "TINA-SCHEDULED" not in body(world["page"].get("/@tina"))  # not posted yet, even for her
+
+
+@pytest.mark.parametrize("world", [v for v in VIEWERS if not v.startswith("anonymous")], indirect=True)
+def test_own_list_timeline(world, request):
+    """The viewer's own list holds Tina: her posts show there exactly when the viewer may see them."""
+    _, _, sees, _ = VIEWERS[request.node.callspec.params["world"]]
+    assert ("TINA-POST" in body(world["page"].get(f"/lists/{world['viewer_list']}"))) is sees
+    assert ("TINA-POST" in body(world["api"].get(f"/api/v1/lists/{world['viewer_list']}/timeline"))) is sees
+
+
+@pytest.mark.parametrize("world", list(VIEWERS), indirect=True)
+def test_a_private_list_is_404_to_everyone_but_its_owner(world):
+    secret = world["tina_secret"]
+    for path in ("", "/members", "/timeline"):
+        assert world["api"].get(f"/api/v1/lists/{secret}{path}").status_code in (401, 404)
+    for path in ("", "/members", "/edit"):
+        assert world["page"].get(f"/lists/{secret}{path}").status_code in (302, 404)
+    assert "TINA-SECRET" not in body(world["api"].get("/api/v1/lists", {"user": "tina"}))

@@ -13,6 +13,7 @@ from notifications.demo import seed_conversation_mutes
 from social.graph.demo import seed_graph
 from social.messages.demo import seed_messages
 from social.moderation.demo import seed_reports
+from timelines.demo import seed_lists
 from tweets.demo import seed_bookmarks, seed_drafts, seed_pins_and_warnings, seed_tweets
 
 
@@ -46,12 +47,14 @@ class Command(BaseCommand):
             seed_conversation_mutes(users)  # 'ada' muted one thread
             seed_bookmarks(rng, users)
             seed_drafts(users)
+            lists = seed_lists(rng, users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(users)} people, {graph['follows']} follows, {posts} posts, {sent} messages."
             )
         )
         self.stdout.write("'ada' has a draft and a post scheduled for tomorrow (/drafts, /scheduled).")
+        self.stdout.write(f"{lists} lists: 'ada' has a public 'Favourites' and a private 'Reading later'.")
         self.stdout.write("'wren' is private with a pending request from 'bruno'; 'dana' blocked 'ivan'.")
         self.stdout.write(f"Log in as any of them (e.g. 'ada') with the password {DEMO_PASSWORD!r};")
         self.stdout.write("'moderator' and 'root' (superuser) use it too, at /admin/ (two reports are waiting).")
