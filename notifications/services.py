@@ -2,8 +2,8 @@
 
 A notification is made once per action (a unique constraint), never for
 one's own action, and not at all when the recipient turned that type off,
-muted or blocked the actor (or was blocked), or may not see the post it is
-about. Undoing the action withdraws it. Each change is pushed to the
+muted or blocked the actor (or was blocked), may not see the post it is
+about, or muted a word in it. Undoing the action withdraws it. Each change is pushed to the
 recipient's open sockets after the transaction commits.
 """
 
@@ -21,6 +21,7 @@ from config.kernel.sql import insert_once
 from config.kernel.tasks import after_commit, enqueue
 from notifications import presence
 from notifications.models import Notification
+from social.graph.muted_words import hides
 from social.graph.visibility import RelationSet
 
 Verb = Notification.Verb
@@ -37,7 +38,7 @@ def _deliverable(recipient: User, actor: User, verb: str, tweet=None) -> bool:
     relations = RelationSet.for_viewer(recipient, [actor.pk] + ([tweet.author_id] if tweet is not None else []))
     if relations.is_blocked(actor) or relations.is_muted(actor):
         return False
-    return tweet is None or relations.can_see(tweet)
+    return tweet is None or (relations.can_see(tweet) and not hides(tweet, recipient, "notifications"))
 
 
 def notify(*, recipient: User, actor: User, verb: str, tweet=None) -> Notification | None:

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
 from config.kernel.sql import any_of, instance, select_rows
+from social.graph.muted_words import matcher
 from social.graph.visibility import RelationSet, readable_authors, tweets_visible_to, viewer_id_of
 from tweets.models import Like, Media, Tweet
 
@@ -180,7 +181,7 @@ def _viewer_facts(viewer, author_ids, tweet_ids) -> tuple[RelationSet, set[int],
     return relations, likes, retweets
 
 
-def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tweet]:
+def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False, muted_in: str | None = None) -> list[Tweet]:
     """Attach everything a card or the API shows, and drop what the viewer may not see.
 
     Sets on each tweet:
@@ -188,7 +189,9 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
     deleted or hidden) with `quote_state` ("deleted", "unavailable",
     "nested"), `parent_author`, `media_list`, `viewer_liked`,
     `viewer_retweeted`. `hide_muted` also drops posts and retweets by, or of,
-    muted people (home timeline only).
+    muted people (home timeline only). `muted_in` ("home", "notifications",
+    "search") also drops posts the viewer's muted words hide there (retweets
+    and quotes of them too), except the viewer's own.
     """
     attach_references(tweets)
     originals = {t.pk: (_related(t, "retweet_of") if t.retweet_of_id else t) for t in tweets}
@@ -209,10 +212,13 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
             if original.quote_of_id:
                 candidates.add(original.quote_of_id)
     relations, liked, retweeted = _viewer_facts(viewer, everyone, sorted(candidates))
+    words = matcher(viewer, muted_in) if muted_in else None
 
     def shown(tweet: Tweet) -> bool:
         original = originals[tweet.pk]
         if not relations.can_see(tweet) or not relations.can_see(original):
+            return False
+        if words and tweet.author_id != relations.viewer_id and words.hides(tweet):
             return False
         return not (hide_muted and (relations.is_muted(tweet.author) or relations.is_muted(original.author)))
 
