@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from config.kernel.api.pagination import keyset_page
 from social.graph.models import MutedWord
 
 Context = MutedWord.Context
@@ -62,14 +63,11 @@ def _pattern(phrase: str) -> str:
     return f"{left}{body}{right}"
 
 
-def has_word(phrase: str) -> bool:
-    return any(c.isalnum() for c in phrase_key(phrase))
-
 
 @lru_cache(maxsize=1024)
 def _compiled(phrases: tuple[str, ...]) -> re.Pattern | None:
     """One regex for a viewer's words in one context (cached: the same words come back on every page)."""
-    parts = [_pattern(p) for p in phrases if has_word(p)]
+    parts = [_pattern(p) for p in phrases if phrase_key(p)]
     return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
 
 
@@ -203,3 +201,7 @@ def hides(tweet_or_text, viewer, context: str) -> bool:
 def muted_words_list(user) -> QuerySet[MutedWord]:
     """The person's muted words, active ones only, newest first (expired ones wait for the sweep unseen)."""
     return MutedWord.objects.filter(user=user).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+
+
+def muted_words_page(user, page) -> tuple[list[MutedWord], int | None]:
+    return keyset_page(muted_words_list(user), page)

@@ -205,8 +205,6 @@ def _clean_phrase(phrase) -> str:
         raise ServiceError("Enter a word, phrase or hashtag to mute.", field="phrase")
     if len(phrase) > muted_words.MAX_LENGTH:
         raise ServiceError(f"A muted word can be at most {muted_words.MAX_LENGTH} characters.", field="phrase")
-    if not muted_words.has_word(phrase):
-        raise ServiceError("A muted word needs at least one letter or number.", field="phrase")
     return phrase
 
 
