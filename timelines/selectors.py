@@ -197,7 +197,8 @@ def home_newer(viewer, after: int, limit: int = 50) -> list[Tweet]:
                 celebrities = celebrities_followed(viewer.pk)
                 found = set(store.newer(viewer.pk, after, limit)) | set(store.recent_newer(celebrities, after, limit))
                 newest = sorted(found)[:limit]  # the oldest of the new first, so nothing is skipped
-                return _grouped(hydrate(load_cards(sorted(newest, reverse=True)), viewer, hide_muted=True, muted_in="home"))
+                cards = load_cards(sorted(newest, reverse=True))
+                return _grouped(hydrate(cards, viewer, hide_muted=True, muted_in="home"))
         except RedisError as error:
             log_unavailable(logger, error, "Redis unavailable; new entries for %s read from SQL", viewer.pk)
     followed = Follow.objects.filter(follower=viewer).values("followee_id")

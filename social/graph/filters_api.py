@@ -132,9 +132,7 @@ class FiltersView(APIView):
 class FilterView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        operation_id="filter_get", responses={200: FILTER, **errors(s404=MISSING)}, tags=["filters"]
-    )
+    @extend_schema(operation_id="filter_get", responses={200: FILTER, **errors(s404=MISSING)}, tags=["filters"])
     def get(self, request, filter_id: str):
         word = muted_words.muted_words_list(request.user).filter(pk=_word_id(filter_id)).first()
         if word is None:

@@ -83,7 +83,7 @@ class Mute(models.Model):
 
 
 class MutedWord(models.Model):
-    """A word, phrase or hashtag someone hides from their home, notifications and search (social/graph/muted_words.py)."""
+    """A word, phrase or hashtag hidden from its owner's home, notifications or search (see muted_words.py)."""
 
     class Context(models.TextChoices):
         HOME = "home", "Home timeline"

@@ -63,7 +63,6 @@ def _pattern(phrase: str) -> str:
     return f"{left}{body}{right}"
 
 
-
 @lru_cache(maxsize=1024)
 def _compiled(phrases: tuple[str, ...]) -> re.Pattern | None:
     """One regex for a viewer's words in one context (cached: the same words come back on every page)."""

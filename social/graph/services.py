@@ -14,8 +14,7 @@ from config.kernel import abuse
 from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
 from config.kernel.sql import counted, insert_once
 from config.kernel.tasks import after_commit
-from social.graph import hooks
-from social.graph import muted_words
+from social.graph import hooks, muted_words
 from social.graph.models import Block, Follow, FollowRequest, Mute, MutedWord
 from social.graph.selectors import forget_suggestions
 from social.graph.visibility import RelationSet

@@ -6,26 +6,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('graph', '0001_initial'),
+        ("graph", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MutedWord',
+            name="MutedWord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phrase', models.CharField(max_length=100)),
-                ('context', models.CharField(choices=[('home', 'Home timeline'), ('notifications', 'Notifications'), ('search', 'Search'), ('everywhere', 'Everywhere')], default='everywhere', max_length=16)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='muted_words', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("phrase", models.CharField(max_length=100)),
+                (
+                    "context",
+                    models.CharField(
+                        choices=[
+                            ("home", "Home timeline"),
+                            ("notifications", "Notifications"),
+                            ("search", "Search"),
+                            ("everywhere", "Everywhere"),
+                        ],
+                        default="everywhere",
+                        max_length=16,
+                    ),
+                ),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="muted_words",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'social_mutedword',
-                'indexes': [models.Index(fields=['user', '-id'], name='muted_word_list'), models.Index(condition=models.Q(('expires_at__isnull', False)), fields=['expires_at'], name='muted_word_expiry')],
+                "db_table": "social_mutedword",
+                "indexes": [
+                    models.Index(fields=["user", "-id"], name="muted_word_list"),
+                    models.Index(
+                        condition=models.Q(("expires_at__isnull", False)),
+                        fields=["expires_at"],
+                        name="muted_word_expiry",
+                    ),
+                ],
             },
         ),
     ]
