@@ -49,7 +49,7 @@ class ExpiresInField(serializers.Field):
         return super().validate_empty_values(data)
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or data not in services.EXPIRIES:
+        if not services.is_expiry(data) or data is None:
             raise serializers.ValidationError("Must be null, 86400, 604800 or 2592000.")
         return int(data)
 

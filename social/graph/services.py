@@ -213,8 +213,13 @@ def _clean_context(context) -> str:
     return context
 
 
+def is_expiry(value) -> bool:
+    """None or one of the durations (any JSON number equal to one: 86400.0 is 86400); never a bool."""
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool) and value in EXPIRIES)
+
+
 def _expiry(expires_in):
-    if isinstance(expires_in, bool) or expires_in not in EXPIRIES:
+    if not is_expiry(expires_in):
         raise ServiceError("Mute it forever (null), or for 86400, 604800 or 2592000 seconds.", field="expiresIn")
     return timezone.now() + timedelta(seconds=expires_in) if expires_in else None
 

@@ -66,6 +66,8 @@ def test_signed_out_is_401(api_client):
         ({"phrase": "ok", "expiresIn": 60}, "expiresIn", 400),
         ({"phrase": "ok", "expiresIn": "86400"}, "expiresIn", 400),
         ({"phrase": "ok", "expiresIn": True}, "expiresIn", 400),
+        ({"phrase": "ok", "expiresIn": {"a": 1}}, "expiresIn", 400),
+        ({"phrase": "ok", "expiresIn": [86400]}, "expiresIn", 400),
     ],
 )
 def test_bad_input_is_400_and_changes_nothing(user_api, body, field, status):
@@ -142,7 +144,8 @@ def test_settings_page_adds_lists_and_removes(client_logged_in, user):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Muted words" in html and 'name="phrase"' in html and 'name="context"' in html and 'name="expires"' in html
-    added = client_logged_in.post("/settings/muted-words", {"phrase": "spoilers", "context": "home", "expires": "86400"})
+    form = {"phrase": "spoilers", "context": "home", "expires": "86400"}
+    added = client_logged_in.post("/settings/muted-words", form)
     assert added.status_code == 302
     html = client_logged_in.get("/settings/muted-words").content.decode()
     assert "spoilers" in html and "Home timeline" in html and "until" in html
