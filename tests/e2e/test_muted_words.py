@@ -55,4 +55,5 @@ def test_a_muted_word_hiding_a_post(page, live_server_url, sign_in, shoot, conso
     expect(page.get_by_test_id("muted-words")).to_contain_text("You haven't muted any words.")
     page.goto(live_server_url + "/")
     expect(page.get_by_text("Big SPOILERS for the finale")).to_be_visible()
-    assert console_errors == []
+    # The browser logs the refused duplicate (a 409 that htmx swaps in on purpose); nothing else.
+    assert [e for e in console_errors if "status of 409" not in e] == []
