@@ -197,6 +197,7 @@ likes.json      the posts you liked, oldest first (author and text while you can
                 still see the post)
 following.json  the accounts you follow
 followers.json  the accounts that follow you
+muted_words.json  your muted words, phrases and hashtags
 messages.json   your conversations, with the messages in them that you can see
 media/          your images: media/profile (avatar, header), media/tweets
                 (<post id>-<n>) and media/messages (<message id>); the JSON

@@ -265,7 +265,7 @@ def muted_word_update(*, user: User, word_id: int, **changes) -> MutedWord:
 
 @transaction.atomic
 def muted_word_delete(*, user: User, word_id: int) -> None:
-    deleted, _ = MutedWord.objects.filter(user=user, pk=word_id).delete()
+    deleted, _ = muted_words.muted_words_list(user).filter(pk=word_id).delete()
     if not deleted:
         raise NotFound("No such muted word.")
     _forget_words(user)

@@ -120,6 +120,7 @@ def test_the_zip_holds_exactly_her_data(user, bob, carol, world, django_capture_
         "likes.json",
         "following.json",
         "followers.json",
+        "muted_words.json",
         "messages.json",
         f"media/tweets/{hers.pk}-1.png",
         f"media/messages/{mine.pk}.png",

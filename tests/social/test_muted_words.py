@@ -299,3 +299,18 @@ async def test_no_timeline_new_event_for_a_muted_post():
     assert event["id"] == f"timeline.new:{fine.pk}"  # the muted one never came
     assert await socket.receive_nothing(timeout=0.3)
     await socket.disconnect()
+
+
+# --- the account's data ---------------------------------------------------------------------------
+
+
+def test_export_holds_the_words_and_erasure_removes_them(user, other_user):
+    from social.graph import account_data
+
+    social.muted_word_create(user=user, phrase="spoilers", context="home", expires_in=86400)
+    social.muted_word_create(user=other_user, phrase="not hers")
+    files = dict(account_data.export_user(user=user, files=None))
+    [word] = files["muted_words.json"]
+    assert word["phrase"] == "spoilers" and word["context"] == "home" and word["expiresAt"].endswith("Z")
+    account_data.erase_user(user=user)
+    assert list(MutedWord.objects.values_list("phrase", flat=True)) == ["not hers"]
