@@ -1,4 +1,4 @@
-"""An account's follows, requests, blocks, mutes and muted words, for its erasure and its data export (config/wiring.py)."""
+"""An account's follows, requests, blocks, mutes and muted words, for its erasure and data export (config/wiring.py)."""
 
 from __future__ import annotations
 
