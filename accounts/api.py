@@ -182,7 +182,8 @@ class AccountExportView(APIView):
         description=(
             "Your data as a zip: README.txt, profile.json, tweets.json, likes.json, following.json, "
             "followers.json, muted_words.json, messages.json and media/ (your images). Built in the background: "
-            "the first call answers 202, later calls the zip, for 7 days after it was made; then a call starts a new one."
+            "the first call answers 202, later calls the zip, for 7 days after it was made; "
+            "then a call starts a new one."
         ),
         tags=["accounts"],
     )
