@@ -36,7 +36,7 @@ Context = MutedWord.Context
 CONTEXTS = tuple(Context.values)
 MAX_LENGTH = 100
 MAX_PER_PERSON = 200
-CACHE_SECONDS = 60 * 60
+CACHE_SECONDS = 10 * 60  # bounds how long a read racing a write could keep the old words
 _MEMO = "_muted_words_memo"
 
 
