@@ -181,9 +181,9 @@ class AccountExportView(APIView):
         },
         description=(
             "Your data as a zip: README.txt, profile.json, tweets.json, likes.json, bookmarks.json, drafts.json, "
-            "following.json, followers.json, messages.json, lists.json and media/ (your images). Built in the "
-            "background: the first call answers 202, later calls the zip, for 7 days after it was made; then a call "
-            "starts a new one."
+            "following.json, followers.json, muted_words.json, messages.json, lists.json and media/ (your images). "
+            "Built in the background: the first call answers 202, later calls the zip, for 7 days after it was made; "
+            "then a call starts a new one."
         ),
         tags=["accounts"],
     )

@@ -8,6 +8,7 @@ from config.instance import InstanceView
 from notifications import api as notifications_api
 from search import api as search_api
 from social.graph import api as social_api
+from social.graph import filters_api
 from social.messages import api as dm_api
 from social.moderation import api as moderation_api
 from timelines import api as timelines_api
@@ -79,6 +80,8 @@ urlpatterns = [
     path("account/privacy", notifications_api.PrivacySettingsView.as_view(), name="api-privacy"),
     path("account/export", accounts_api.AccountExportView.as_view(), name="api-account-export"),
     path("account", accounts_api.AccountView.as_view(), name="api-account"),
+    path("filters", filters_api.FiltersView.as_view(), name="api-filters"),
+    path("filters/<str:filter_id>", filters_api.FilterView.as_view(), name="api-filter"),
     path("reports", moderation_api.ReportsView.as_view(), name="api-reports"),
     path("instance", InstanceView.as_view(), name="api-instance"),  # an addition: where live events are
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -74,6 +74,7 @@ app.conf.beat_schedule = {
     "purge-unattached-media": {"task": "tweets.tasks.purge_unattached_media", "schedule": 60 * 60},
     "purge-unsent-message-images": {"task": "social.messages.tasks.purge_unsent_message_images", "schedule": 60 * 60},
     "reconcile-follow-counts": {"task": "social.graph.tasks.reconcile_follow_counts", "schedule": 60 * 60},
+    "sweep-muted-words": {"task": "social.graph.tasks.sweep_muted_words", "schedule": 60 * 60},
     # The catch-ups: what a lost task, a dead worker or a Redis restart left undone (docs/DECISIONS.md).
     "fan-out-pending": {"task": "timelines.tasks.fan_out_pending", "schedule": 10},
     "apply-pending-timeline-changes": {"task": "timelines.tasks.apply_pending_changes", "schedule": 10},

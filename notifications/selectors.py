@@ -14,6 +14,7 @@ from config.kernel.sql import any_of, one_value
 from config.kernel.timefmt import iso_z
 from notifications import catalogue
 from notifications.models import ConversationMute, Notification
+from social.graph.muted_words import matcher
 from social.graph.visibility import tweets_visible_to, users_visible_to
 from social.messages.selectors import unread_conversations
 from tweets.card_flags import CardFlag
@@ -44,9 +45,16 @@ def notifications_page(user, page: PageRequest, tab: str = "all") -> tuple[list[
 
 
 def _with_cards(rows: list[Notification], user) -> list[Notification]:
-    """Each notification's post, hydrated for the recipient (a fixed number of queries)."""
+    """Each notification's post, hydrated for the recipient (a fixed number of queries).
+
+    Notifications whose post the recipient's muted words hide drop out (their own posts never do).
+    """
     tweets = hydrate([n.tweet for n in rows if n.tweet is not None], user)
     by_id = {t.pk: t for t in tweets}
+    words = matcher(user, "notifications")
+    if words:
+        hidden = {pk for pk, t in by_id.items() if t.author_id != user.pk and words.hides(t)}
+        rows = [row for row in rows if row.tweet_id not in hidden]
     for row in rows:
         row.card = by_id.get(row.tweet_id)
     return rows

@@ -2,8 +2,8 @@
 
 A notification is made once per action (a unique constraint), never for
 one's own action, and not at all when the recipient turned that type off,
-muted or blocked the actor (or was blocked), or may not see the post it is
-about. Undoing the action withdraws it. Each change is pushed to the
+muted or blocked the actor (or was blocked), may not see the post it is
+about, or muted a word in it. Undoing the action withdraws it. Each change is pushed to the
 recipient's open sockets after the transaction commits.
 """
 
@@ -21,6 +21,7 @@ from config.kernel.sql import insert_once
 from config.kernel.tasks import after_commit, enqueue
 from notifications import presence, selectors
 from notifications.models import ConversationMute, Notification
+from social.graph.muted_words import hides
 from social.graph.visibility import RelationSet
 from tweets.models import Tweet
 from tweets.services import GONE
@@ -41,7 +42,9 @@ def _deliverable(recipient: User, actor: User, verb: str, tweet=None, quoted=Non
         return False
     if tweet is None:
         return True
-    return relations.can_see(tweet) and not _in_muted_thread(recipient, tweet, quoted)
+    if not relations.can_see(tweet) or hides(tweet, recipient, "notifications"):
+        return False
+    return not _in_muted_thread(recipient, tweet, quoted)
 
 
 def _in_muted_thread(recipient: User, tweet, quoted=None) -> bool:

@@ -4,6 +4,8 @@ from accounts.models import User
 from notifications import catalogue, presence
 from notifications.events import send_event_on_commit
 from notifications.selectors import live_notification_event, live_unread_event
+from social.graph.muted_words import spared
+from tweets.selectors import entry_for_muted_words
 
 
 @shared_task(acks_late=True)
@@ -25,9 +27,17 @@ def push_unread(user_id: int) -> None:
 
 @shared_task(acks_late=True)
 def announce_entry(entry_id: int, author_id: int, user_ids: list[int]) -> int:
-    """Tell followers with a page open that their home timeline has something new."""
+    """Tell followers with a page open that their home timeline has something new.
+
+    Not those whose muted words hide the entry: their timeline won't show it either.
+    """
+    user_ids = _not_muting(entry_id, user_ids)
     send_event_on_commit(user_ids, catalogue.timeline_new(entry_id, author_id))
     return len(user_ids)
+
+
+def _not_muting(entry_id: int, user_ids: list[int]) -> list[int]:
+    return spared(user_ids, "home", lambda: entry_for_muted_words(entry_id))
 
 
 @shared_task(acks_late=True)

@@ -93,7 +93,7 @@ def search_tweets(viewer, query: TweetQuery, page: PageRequest, sort: str = "lat
     queryset, tsquery = tweet_search_queryset(viewer, query)
     if sort != "top":
         rows, cursor = keyset_page(queryset, page)
-        return hydrate(rows, viewer), cursor
+        return hydrate(rows, viewer, muted_in="search"), cursor
     relevance = SearchRank(DOCUMENT, tsquery) if tsquery is not None else Value(0.0)
     window = list(
         queryset.annotate(relevance=relevance)
@@ -107,7 +107,7 @@ def search_tweets(viewer, query: TweetQuery, page: PageRequest, sort: str = "lat
     start = min(page.cursor or 0, len(window))
     chunk = [row["id"] for row in window[start : start + page.limit]]
     cursor = start + page.limit if start + page.limit < len(window) else None
-    return hydrate(load_cards(chunk), viewer), cursor
+    return hydrate(load_cards(chunk), viewer, muted_in="search"), cursor
 
 
 # People
@@ -299,4 +299,4 @@ def hashtag_timeline(viewer, tag: str, page: PageRequest) -> tuple[list[Tweet], 
     """The tag's posts the viewer may read, newest first; any spelling of the tag finds them."""
     queryset = tweets_with_authors().filter(hashtags__name=hashtag_key(tag)).filter(tweets_visible_to(viewer))
     rows, cursor = keyset_page(queryset, page)
-    return hydrate(rows, viewer), cursor
+    return hydrate(rows, viewer, muted_in="search"), cursor

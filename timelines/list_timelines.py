@@ -20,9 +20,11 @@ from accounts.models import User
 from notifications import catalogue, presence
 from notifications.events import send_event_on_commit
 from social.graph.models import Block, Follow
+from social.graph.muted_words import spared
 from timelines.models import List, ListMember
 from timelines.store import SENTINEL, TimelineStore, _ids
 from tweets.models import Tweet
+from tweets.selectors import entry_for_muted_words
 
 BATCH = 1000
 
@@ -129,6 +131,7 @@ def fan_out(store: TimelineStore, author_id: int, entry_id: int) -> int:
         keys = [list_key(store.generation, list_id, version) for list_id, version, _ in batch]
         inserted += store._add_if_built(keys, entry_id)
         owners = _may_see(author_id, presence.online(sorted({owner for _, _, owner in batch})))
+        owners = set(spared(sorted(owners), "home", lambda: entry_for_muted_words(entry_id)))
         for list_id, _, owner_id in batch:
             if owner_id in owners:
                 send_event_on_commit([owner_id], catalogue.timeline_new(entry_id, author_id, list_id=list_id))

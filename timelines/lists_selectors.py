@@ -78,15 +78,10 @@ def members(lst: List, viewer, page: PageRequest) -> tuple[list[User], int | Non
 # --- the timeline --------------------------------------------------------------------------
 
 
-def hidden_by_filters(entries: list[Tweet], viewer) -> list[Tweet]:
-    """THE place where a list timeline read drops posts by the viewer's own filters (muted words,
-    feat-filters): the lead wires its read-time check in here. Visibility is already applied."""
-    return entries
-
-
 def _for_viewer(ids: list[int], viewer) -> list[Tweet]:
-    # Mutes stay visible in lists (social/graph/visibility.py: mutes hide only from home and notifications).
-    return hidden_by_filters(hydrate(load_cards(ids), viewer), viewer)
+    # Mutes stay visible in lists (social/graph/visibility.py: mutes hide only from home and notifications);
+    # muted words apply as on home, where a list is read.
+    return hydrate(load_cards(ids), viewer, muted_in="home")
 
 
 def list_timeline(viewer, lst: List, page: PageRequest) -> tuple[list[Tweet], int | None]:

@@ -66,7 +66,7 @@ def home_from_sql(viewer, page: PageRequest, *, kind: str | None = None):
     followed = Follow.objects.filter(follower=viewer).values("followee_id")
     queryset = tweets_with_authors().filter(Q(author=viewer) | Q(author_id__in=followed)).filter(_kind_filter(kind))
     rows, next_cursor = keyset_page(queryset, page)
-    return _grouped(hydrate(rows, viewer, hide_muted=True)), next_cursor
+    return _grouped(hydrate(rows, viewer, hide_muted=True, muted_in="home")), next_cursor
 
 
 # --- Redis ----------------------------------------------------------------------------
@@ -118,7 +118,7 @@ def _from_redis(store: TimelineStore, viewer, page: PageRequest, kind: str | Non
         merged = sorted(set(home_ids) | set(store.recent_pages(celebrities, cursor, want)), reverse=True)[:want]
         if merged:
             cursor = merged[-1]
-            fresh = hydrate(load_cards(merged), viewer, hide_muted=True)
+            fresh = hydrate(load_cards(merged), viewer, hide_muted=True, muted_in="home")
             entries = _grouped(entries + [e for e in fresh if _matches(e, kind)])
         if len(merged) < want:
             exhausted = True
@@ -197,11 +197,12 @@ def home_newer(viewer, after: int, limit: int = 50) -> list[Tweet]:
                 celebrities = celebrities_followed(viewer.pk)
                 found = set(store.newer(viewer.pk, after, limit)) | set(store.recent_newer(celebrities, after, limit))
                 newest = sorted(found)[:limit]  # the oldest of the new first, so nothing is skipped
-                return _grouped(hydrate(load_cards(sorted(newest, reverse=True)), viewer, hide_muted=True))
+                cards = load_cards(sorted(newest, reverse=True))
+                return _grouped(hydrate(cards, viewer, hide_muted=True, muted_in="home"))
         except RedisError as error:
             log_unavailable(logger, error, "Redis unavailable; new entries for %s read from SQL", viewer.pk)
     followed = Follow.objects.filter(follower=viewer).values("followee_id")
     rows = list(
         tweets_with_authors().filter(Q(author=viewer) | Q(author_id__in=followed), id__gt=after).order_by("id")[:limit]
     )
-    return _grouped(hydrate(rows[::-1], viewer, hide_muted=True))
+    return _grouped(hydrate(rows[::-1], viewer, hide_muted=True, muted_in="home"))

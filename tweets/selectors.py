@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
 from config.kernel.sql import any_of, instance, select_rows
+from social.graph.muted_words import matcher
 from social.graph.visibility import RelationSet, readable_authors, tweets_visible_to, viewer_id_of
 from tweets import hooks
 from tweets.card_flags import CardFlag
@@ -203,7 +204,7 @@ def _viewer_facts(viewer, author_ids, tweet_ids, flags=()) -> tuple[RelationSet,
     return relations, likes, retweets, flagged
 
 
-def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tweet]:
+def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False, muted_in: str | None = None) -> list[Tweet]:
     """Attach everything a card or the API shows, and drop what the viewer may not see.
 
     Sets on each tweet:
@@ -212,7 +213,9 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
     "nested"), `parent_author`, `media_list`, `poll_view`, `viewer_liked`,
     `viewer_retweeted`, `viewer_bookmarked`, `pinned` (the author's pinned post), and the apps'
     card flags (`hooks.card_flags`). `hide_muted` also drops posts and
-    retweets by, or of, muted people (home timeline only).
+    retweets by, or of, muted people (home timeline only). `muted_in` ("home",
+    "notifications", "search") also drops posts the viewer's muted words hide
+    there (retweets and quotes of them too), except the viewer's own.
     """
     attach_references(tweets)
     originals = {t.pk: (_related(t, "retweet_of") if t.retweet_of_id else t) for t in tweets}
@@ -237,10 +240,13 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False) -> list[Tw
     flags = [_bookmarked_flag(viewer_id, sorted(candidates))]
     flags += [f for f in hooks.card_flags(viewer_id=viewer_id, tweets=list(candidates.values())) if f]
     relations, liked, retweeted, flagged = _viewer_facts(viewer, everyone, sorted(candidates), flags)
+    words = matcher(viewer, muted_in) if muted_in else None
 
     def shown(tweet: Tweet) -> bool:
         original = originals[tweet.pk]
         if not relations.can_see(tweet) or not relations.can_see(original):
+            return False
+        if words and tweet.author_id != relations.viewer_id and words.hides(tweet):
             return False
         return not (hide_muted and (relations.is_muted(tweet.author) or relations.is_muted(original.author)))
 
@@ -418,3 +424,8 @@ def bookmarks(owner: User, page: PageRequest) -> tuple[list[Tweet], int | None]:
 
 def edit_history(tweet: Tweet) -> list:
     return list(tweet.edits.all())
+
+
+def entry_for_muted_words(entry_id: int) -> Tweet | None:
+    """A timeline entry with what muted words read (its text, the retweeted post, the quoted posts)."""
+    return Tweet.objects.select_related("retweet_of__quote_of", "quote_of").filter(pk=entry_id).first()

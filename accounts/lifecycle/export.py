@@ -199,6 +199,7 @@ bookmarks.json  the posts you bookmarked, oldest first (the same way)
 drafts.json     your drafts and scheduled posts not yet published, with their images
 following.json  the accounts you follow
 followers.json  the accounts that follow you
+muted_words.json  your muted words, phrases and hashtags
 messages.json   your conversations, with the messages in them that you can see
 lists.json      your lists, with their members
 media/          your images: media/profile (avatar, header), media/tweets

@@ -1,4 +1,4 @@
-"""An account's follows, requests, blocks and mutes, for its erasure and its data export (config/wiring.py)."""
+"""An account's follows, requests, blocks, mutes and muted words, for its erasure and data export (config/wiring.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from config.kernel.timefmt import iso_z
-from social.graph.models import Block, Follow, FollowRequest, Mute
+from social.graph.models import Block, Follow, FollowRequest, Mute, MutedWord
 from social.graph.services import recount_follows
 
 
@@ -20,6 +20,7 @@ def erase_user(*, user: User) -> None:
     FollowRequest.objects.filter(Q(requester=user) | Q(target=user)).delete()
     Block.objects.filter(Q(blocker=user) | Q(blocked=user)).delete()
     Mute.objects.filter(Q(muter=user) | Q(muted=user)).delete()
+    MutedWord.objects.filter(user=user).delete()
     recount_follows(User.objects.filter(pk__in=others))
 
 
@@ -28,6 +29,14 @@ def export_user(*, user: User, files) -> list[tuple[str, list[dict]]]:
     return [
         ("following.json", _people(Follow.objects.filter(follower=user, followee__is_active=True), "followee")),
         ("followers.json", _people(Follow.objects.filter(followee=user, follower__is_active=True), "follower")),
+        ("muted_words.json", _muted_words(user)),
+    ]
+
+
+def _muted_words(user: User) -> list[dict]:
+    return [
+        {"phrase": w.phrase, "context": w.context, "expiresAt": iso_z(w.expires_at), "createdAt": iso_z(w.created_at)}
+        for w in MutedWord.objects.filter(user=user).order_by("id")
     ]
 
 

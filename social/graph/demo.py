@@ -29,4 +29,8 @@ def seed_graph(rng: random.Random, users: list) -> dict:
     services.follow_create(follower=by_name["bruno"], followee=wren)  # ...and a pending request
     services.block_create(blocker=by_name["dana"], blocked=by_name["ivan"])
     services.mute_create(muter=by_name["ada"], muted=by_name["tomas"])
+    # Muted words for ada: one everywhere, one hashtag for a week, one only in notifications.
+    services.muted_word_create(user=by_name["ada"], phrase="spoilers")
+    services.muted_word_create(user=by_name["ada"], phrase="#crypto", context="home", expires_in=7 * 86400)
+    services.muted_word_create(user=by_name["ada"], phrase="hot take", context="notifications")
     return {"follows": follows}

@@ -80,3 +80,31 @@ class Mute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.muter_id} mutes {self.muted_id}"
+
+
+class MutedWord(models.Model):
+    """A word, phrase or hashtag hidden from its owner's home, notifications or search (see muted_words.py)."""
+
+    class Context(models.TextChoices):
+        HOME = "home", "Home timeline"
+        NOTIFICATIONS = "notifications", "Notifications"
+        SEARCH = "search", "Search"
+        EVERYWHERE = "everywhere", "Everywhere"
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="muted_words", db_index=False)
+    phrase = models.CharField(max_length=100)
+    context = models.CharField(max_length=16, choices=Context.choices, default=Context.EVERYWHERE)
+    expires_at = models.DateTimeField(null=True, blank=True)  # null: forever
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "social_mutedword"
+        indexes = [
+            # The settings list and the API (newest first), and every read's "my active words".
+            models.Index(fields=["user", "-id"], name="muted_word_list"),
+            # The beat task's sweep of expired words.
+            models.Index(fields=["expires_at"], name="muted_word_expiry", condition=Q(expires_at__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} mutes {self.phrase!r} in {self.context}"

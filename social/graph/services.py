@@ -1,7 +1,8 @@
-"""Writes for the social graph: follow, follow requests, block, mute."""
+"""Writes for the social graph: follow, follow requests, block, mute, muted words."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import batched
 
 from django.db import connection, transaction
@@ -10,11 +11,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.kernel import abuse
-from config.kernel.errors import Forbidden, NotFound
+from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
 from config.kernel.sql import counted, insert_once
 from config.kernel.tasks import after_commit
-from social.graph import hooks
-from social.graph.models import Block, Follow, FollowRequest, Mute
+from social.graph import hooks, muted_words
+from social.graph.models import Block, Follow, FollowRequest, Mute, MutedWord
 from social.graph.selectors import forget_suggestions
 from social.graph.visibility import RelationSet
 
@@ -186,3 +187,101 @@ def recount_follows(users) -> int:
     for chunk in batched(drifted, 1000):
         User.objects.filter(pk__in=chunk).update(followers_count=followers, following_count=following)
     return len(drifted)
+
+
+# --- muted words -----------------------------------------------------------------------------------
+
+EXPIRIES = {None: "Forever", 86400: "24 hours", 7 * 86400: "7 days", 30 * 86400: "30 days"}  # seconds
+
+
+def _clean_phrase(phrase) -> str:
+    if not isinstance(phrase, str):
+        raise ServiceError("The muted word must be text.", field="phrase")
+    phrase = " ".join(phrase.split())
+    if "\x00" in phrase:
+        raise ServiceError("A muted word can't contain NUL characters.", field="phrase")
+    if not phrase:
+        raise ServiceError("Enter a word, phrase or hashtag to mute.", field="phrase")
+    if len(phrase) > muted_words.MAX_LENGTH:
+        raise ServiceError(f"A muted word can be at most {muted_words.MAX_LENGTH} characters.", field="phrase")
+    return phrase
+
+
+def _clean_context(context) -> str:
+    if context not in muted_words.CONTEXTS:
+        raise ServiceError(f"Choose where to mute it: {', '.join(muted_words.CONTEXTS)}.", field="context")
+    return context
+
+
+def is_expiry(value) -> bool:
+    """None or one of the durations (any JSON number equal to one: 86400.0 is 86400); never a bool."""
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool) and value in EXPIRIES)
+
+
+def _expiry(expires_in):
+    if not is_expiry(expires_in):
+        raise ServiceError("Mute it forever (null), or for 86400, 604800 or 2592000 seconds.", field="expiresIn")
+    return timezone.now() + timedelta(seconds=expires_in) if expires_in else None
+
+
+def _not_duplicate(user: User, phrase: str, *, but: int | None = None) -> None:
+    key = muted_words.phrase_key(phrase)
+    for other in muted_words.muted_words_list(user).exclude(pk=but).values_list("phrase", flat=True):
+        if muted_words.phrase_key(other) == key:
+            raise Conflict(f"You already muted “{other}”.", field="phrase")
+
+
+@transaction.atomic
+def muted_word_create(*, user: User, phrase, context="everywhere", expires_in=None) -> MutedWord:
+    """Mute a word, phrase or hashtag where `context` says, forever or for `expires_in` seconds."""
+    phrase, context, expires_at = _clean_phrase(phrase), _clean_context(context), _expiry(expires_in)
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one write at a time per person: limit, duplicates
+    MutedWord.objects.filter(user=user, expires_at__lte=timezone.now()).delete()  # expired ones don't count
+    if MutedWord.objects.filter(user=user).count() >= muted_words.MAX_PER_PERSON:
+        raise Conflict(f"You can mute at most {muted_words.MAX_PER_PERSON} words. Remove some first.")
+    _not_duplicate(user, phrase)
+    word = MutedWord.objects.create(user=user, phrase=phrase, context=context, expires_at=expires_at)
+    _forget_words(user)
+    return word
+
+
+@transaction.atomic
+def muted_word_update(*, user: User, word_id: int, **changes) -> MutedWord:
+    """Change a muted word's phrase, context or expiry (`expires_in` counts from now)."""
+    word = muted_words.muted_words_list(user).select_for_update().filter(pk=word_id).first()
+    if word is None:
+        raise NotFound("No such muted word.")
+    if "phrase" in changes:
+        word.phrase = _clean_phrase(changes["phrase"])
+        _not_duplicate(user, word.phrase, but=word.pk)
+    if "context" in changes:
+        word.context = _clean_context(changes["context"])
+    if "expires_in" in changes:
+        word.expires_at = _expiry(changes["expires_in"])
+    word.save(update_fields=["phrase", "context", "expires_at"])
+    _forget_words(user)
+    return word
+
+
+@transaction.atomic
+def muted_word_delete(*, user: User, word_id: int) -> None:
+    deleted, _ = muted_words.muted_words_list(user).filter(pk=word_id).delete()
+    if not deleted:
+        raise NotFound("No such muted word.")
+    _forget_words(user)
+
+
+def _forget_words(user: User) -> None:
+    muted_words.forget(user)  # now, for this request's later reads...
+    after_commit(muted_words.forget, user)  # ...and once committed, for everyone's
+
+
+def muted_words_sweep() -> int:
+    """Delete expired muted words (they stopped matching when they expired; this only tidies)."""
+    expired = list(
+        MutedWord.objects.filter(expires_at__lte=timezone.now()).values_list("user_id", flat=True).distinct()
+    )
+    deleted, _ = MutedWord.objects.filter(expires_at__lte=timezone.now()).delete()
+    for user_id in expired:
+        muted_words.forget(User(pk=user_id))
+    return deleted

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from accounts.models import User
 from config.kernel.tasks import Slice, enqueue
-from social.graph.services import recount_follows
+from social.graph.services import muted_words_sweep, recount_follows
 
 
 @shared_task(acks_late=True)
@@ -24,3 +24,9 @@ def reconcile_follow_counts(batch_size: int = 5000, after: int = 0) -> int:
         if budget.over:
             enqueue(reconcile_follow_counts, batch_size, last_id)
             return fixed
+
+
+@shared_task(acks_late=True)
+def sweep_muted_words() -> int:
+    """Beat, hourly: delete muted words past their expiry (they stopped matching already)."""
+    return muted_words_sweep()

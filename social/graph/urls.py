@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from social.graph import views
+from social.graph import filters_views, views
 
 urlpatterns = [
     re_path(
@@ -17,5 +17,7 @@ urlpatterns = [
     path("follow-requests/<int:request_id>/deny", views.request_answer, {"answer": "deny"}, name="request-deny"),
     path("settings/blocked", views.blocked_page, name="settings-blocked"),
     path("settings/muted", views.muted_page, name="settings-muted"),
+    path("settings/muted-words", filters_views.muted_words_page, name="settings-muted-words"),
+    path("settings/muted-words/<int:word_id>/remove", filters_views.muted_word_remove, name="muted-word-remove"),
     path("suggestions", views.suggestions, name="suggestions"),
 ]

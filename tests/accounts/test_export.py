@@ -127,6 +127,7 @@ def test_the_zip_holds_exactly_her_data(user, bob, carol, world, django_capture_
         "drafts.json",
         "following.json",
         "followers.json",
+        "muted_words.json",
         "messages.json",
         "lists.json",
         f"media/tweets/{hers.pk}-1.png",

@@ -275,3 +275,27 @@ def test_a_private_list_is_404_to_everyone_but_its_owner(world):
     for path in ("", "/members", "/edit"):
         assert world["page"].get(f"/lists/{secret}{path}").status_code in (302, 404)
     assert "TINA-SECRET" not in body(world["api"].get("/api/v1/lists", {"user": "tina"}))
+
+
+# Muted words (the follower mutes "#matrix", in Tina's post): filtered where the word's context says,
+# the post itself still readable where muted words don't apply (profiles, the post's page).
+MUTED_WORD_CELLS = {
+    "page home": (lambda w: w["page"].get("/"), False),
+    "api home": (lambda w: w["api"].get("/api/v1/timeline/home"), False),
+    "page search": (lambda w: w["page"].get("/search", {"q": "TINA", "tab": "latest"}), False),
+    "api search": (lambda w: w["api"].get("/api/v1/search", {"q": "from:tina"}), False),
+    "page hashtag": (lambda w: w["page"].get("/hashtag/matrix"), False),
+    "page profile": (lambda w: w["page"].get("/@tina"), True),
+    "page tweet": (lambda w: w["page"].get(f"/@tina/status/{w['tina_post']}"), True),
+    "api tweet": (lambda w: w["api"].get(f"/api/v1/tweets/{w['tina_post']}"), True),
+}
+
+
+@pytest.mark.parametrize("world", ["follower"], indirect=True)
+@pytest.mark.parametrize("cell", list(MUTED_WORD_CELLS))
+def test_muted_word_cells(world, cell):
+    services.muted_word_create(user=world["viewer"], phrase="#Matrix")
+    fetch, shown = MUTED_WORD_CELLS[cell]
+    response = fetch(world)
+    assert response.status_code == 200
+    assert ("TINA-POST" in body(response)) is shown, cell

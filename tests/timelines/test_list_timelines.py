@@ -170,3 +170,16 @@ def test_the_old_set_goes_after_a_membership_change_and_a_delete(user, ben, bird
     with django_capture_on_commit_callbacks(execute=True):
         lists_services.list_delete(actor=user, lst=birds)
     assert not TimelineStore().redis.exists(new_key)
+
+
+def test_muted_words_hide_posts_in_lists_as_on_home(user, ann, birds, settings, django_capture_on_commit_callbacks):
+    from social.graph.services import muted_word_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post(ann, "the finale SPOILERS inside")
+        post(ann, "a quiet post")
+    muted_word_create(user=user, phrase="spoilers", context="home")
+    assert texts(user, birds) == ["a quiet post"]  # from Redis
+    settings.TIMELINE_READ_FROM_SQL = True
+    assert texts(user, birds) == ["a quiet post"]  # and from SQL
+    assert texts(ann, birds) == ["a quiet post", "the finale SPOILERS inside"]  # her words, not his

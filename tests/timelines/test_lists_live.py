@@ -49,3 +49,20 @@ async def test_a_members_post_is_announced_to_the_list_owner_who_may_see_it():
     assert (event["entryId"], event["authorId"], event["listId"]) == (str(tweet.pk), str(member.pk), str(lst.pk))
     assert event["id"] == f"timeline.new:{tweet.pk}:list:{lst.pk}"
     await socket.disconnect()
+
+
+def _mute_word(user, phrase):
+    from social.graph.services import muted_word_create
+
+    muted_word_create(user=user, phrase=phrase, context="home")
+
+
+async def test_a_post_the_owners_muted_words_hide_is_not_announced():
+    owner, member, _, lst = await sync_to_async(_setup)()
+    await sync_to_async(_mute_word)(owner, "spoilers")
+    socket = await listening(cookie=await cookie_for(owner))
+    await sync_to_async(_post)(member, "huge SPOILERS ahead")
+    tweet = await sync_to_async(_post)(member, "nothing to hide")
+    event = await _next_timeline_event(socket)  # the first to arrive is the unmuted one
+    assert (event["entryId"], event["listId"]) == (str(tweet.pk), str(lst.pk))
+    await socket.disconnect()
