@@ -90,8 +90,8 @@ def _account_lifecycle() -> None:
 
     export = accounts.export_user  # the zip's files in this order, after profile.json
     export.connect(notifications_data.export_user)  # adds notificationPrefs to profile.json
-    export.connect(tweets_data.export_user)  # tweets.json, likes.json, bookmarks.json
-    export.connect(graph_data.export_user)  # following.json, followers.json
+    export.connect(tweets_data.export_user)  # tweets.json, likes.json, bookmarks.json, drafts.json
+    export.connect(graph_data.export_user)  # following.json, followers.json, muted_words.json
     export.connect(messages_data.export_user)  # messages.json
     export.connect(timelines_data.export_user)  # lists.json
 

@@ -182,7 +182,7 @@ class ScheduledDetailView(DraftDetailView):
 
     @extend_schema(
         operation_id="scheduled_delete",
-        responses={200: inline_serializer("DraftDeleted", {"message": serializers.CharField()}), **NOT_YOURS},
+        responses={200: inline_serializer("ScheduledDeleted", {"message": serializers.CharField()}), **NOT_YOURS},
         description="Cancel the scheduled post (it is deleted, with its images).",
         tags=["drafts"],
     )

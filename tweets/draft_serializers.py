@@ -40,7 +40,7 @@ def draft_json(draft, request) -> dict:
     }
 
 
-class PollSerializer(serializers.Serializer):
+class DraftPollSerializer(serializers.Serializer):
     choices = serializers.ListField(
         child=TextField(max_length=POLL_CHOICE_MAX), min_length=2, max_length=4,
         help_text=f"2 to 4 choices, each 1 to {POLL_CHOICE_MAX} characters.",
@@ -66,7 +66,7 @@ class DraftSerializer(serializers.Serializer):
     media = MediaSerializer(many=True)
     contentWarning = serializers.CharField(allow_null=True)
     sensitive = serializers.BooleanField()
-    poll = PollSerializer(allow_null=True)
+    poll = DraftPollSerializer(allow_null=True)
     replyToId = IdField(allow_null=True)
     quoteOfId = IdField(allow_null=True)
     scheduledAt = serializers.DateTimeField(allow_null=True, help_text="ISO 8601, UTC; null for a plain draft.")
@@ -102,7 +102,7 @@ class DraftWriteSerializer(serializers.Serializer):
         help_text=f"Up to {CW_MAX} characters; empty or null: none.",
     )  # fmt: skip
     sensitive = FlagField(required=False)
-    poll = PollSerializer(required=False, allow_null=True)
+    poll = DraftPollSerializer(required=False, allow_null=True)
     timeZone = TextField(
         required=False, allow_blank=True, max_length=64, help_text="An IANA zone to show the time in (default: UTC)."
     )

@@ -35,6 +35,7 @@ def test_export_reaches_every_app_in_the_zips_order():
         tweets_data.export_user,
         graph_data.export_user,
         messages_data.export_user,
+        timelines_data.export_user,
     )
     assert hooks.export_ready.receivers == (notifications.notify_export_ready,)
 

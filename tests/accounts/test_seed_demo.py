@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.models import ConversationMute, Notification
 from search import trends
-from social.graph.models import Block, FollowRequest, Mute
+from social.graph.models import Block, FollowRequest, Mute, MutedWord
 from social.messages.models import Conversation, Message, Participant
 from social.moderation.models import Report
 from tweets.models import Bookmark, Draft, Like, Media, Poll, Tweet
@@ -49,6 +49,7 @@ def test_seed_demo_builds_a_living_site_once(capsys, django_capture_on_commit_ca
     assert running.count() == 1 and running.get().votes_count == 14
     assert ended.count() == 1 and ended.get().notified_at is not None
     assert Notification.objects.filter(verb="poll_ended", recipient__username="ada").exists()
+    assert MutedWord.objects.filter(user__username="ada").count() == 3  # 'spoilers', '#crypto', 'hot take'
     drafts = Draft.objects.filter(author__username="ada")
     assert drafts.filter(scheduled_at__isnull=True).exists() and drafts.filter(scheduled_at__isnull=False).exists()
     from timelines.models import List

@@ -109,7 +109,7 @@ def test_a_published_post_can_no_longer_be_edited_or_cancelled(ann, api_as):
     assert Tweet.objects.get().text == "gone out"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_runs_publish_each_post_once():
     """Two workers (threads with their own connections) sweep the same due posts at the same moment."""
     authors = [UserFactory() for _ in range(3)]
@@ -141,7 +141,7 @@ def test_two_concurrent_runs_publish_each_post_once():
     assert len({tweet_id for _, tweet_id in published}) == len(drafts)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_edit_while_publishing_waits_and_then_is_refused():
     """The publish run holds the row; an edit that comes in meanwhile waits, then finds it published."""
     author = UserFactory()
