@@ -364,13 +364,18 @@ class Builder:
         return rows
 
 
-def copy(cursor, table: str, columns: list[str], rows) -> None:
+def copy(cursor, table: str, columns: list[str], rows, same: dict | None = None) -> None:
+    """COPY rows into a table; `same` gives columns whose value is one constant in every row
+    (the app's defaults live in Python, not in the database, so COPY must name them)."""
     from psycopg.types.json import Jsonb
 
     started = time.monotonic()
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copier:
+    same = same or {}
+    names = ", ".join([*columns, *same])
+    tail = list(same.values())
+    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copier:
         for row in rows:
-            copier.write_row([Jsonb(v) if isinstance(v, list) else v for v in row])
+            copier.write_row([Jsonb(v) if isinstance(v, list) else v for v in row] + tail)
     say(f"  {table}: {len(rows):,} rows in {time.monotonic() - started:.1f}s")
 
 
@@ -425,14 +430,16 @@ def build(scale_name: str, seed: int, **given: int | None) -> None:
         copy(cursor, "accounts_user", ["id", "password", "last_login", "is_superuser", "first_name", "last_name",
              "is_staff", "is_active", "date_joined", "username", "email", "name", "bio", "location", "website",
              "avatar", "header", "is_private", "who_can_message", "followers_count", "following_count",
-             "last_seen_at", "notification_prefs", "suspended_at", "suspension_reason"], users)  # fmt: skip
+             "last_seen_at", "notification_prefs", "suspended_at", "suspension_reason"], users,
+             same={"show_sensitive_media": False, "expand_content_warnings": False})  # fmt: skip
 
         copy(cursor, "social_follow", ["id", "created_at", "followee_id", "follower_id"], follows)
         copy(cursor, "tweets_hashtag", ["id", "name", "created_at"],
              [(i, tag, builder.now) for tag, i in builder.tag_ids.items()])  # fmt: skip
         copy(cursor, "tweets_tweet", ["id", "text", "entities", "conversation_id", "has_media", "like_count",
              "retweet_count", "reply_count", "quote_count", "created_at", "edited_at", "author_id", "quote_of_id",
-             "reply_to_id", "retweet_of_id", "fanned_out"], tweets)  # fmt: skip
+             "reply_to_id", "retweet_of_id", "fanned_out"], tweets,
+             same={"content_warning": "", "sensitive": False, "has_poll": False})  # fmt: skip
         copy(cursor, "tweets_tweethashtag", ["id", "hashtag_id", "tweet_id"], hashtag_links)
         copy(cursor, "tweets_tweet_mentions", ["id", "tweet_id", "user_id"], mentions)
         copy(cursor, "tweets_like", ["id", "created_at", "user_id", "tweet_id"], likes)

@@ -88,3 +88,16 @@ def test_the_sizes_built_are_recorded_for_the_runner(db):
         build.record(cursor.cursor, {**recorded, "seed": 6})  # a rebuild replaces the record
     assert build.stored_parameters(raw) == {**recorded, "seed": 6}
     assert recorded["users"] == 100 and recorded["preset"] == "small" and recorded["data_version"] == build.DATA_VERSION
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_tiny_build_loads_into_the_current_schema():
+    """The builder COPYs rows with named columns: a new NOT NULL column the app fills from Python
+    (not from a database default) breaks it, as the content-warning and poll columns once did."""
+    from accounts.models import User
+    from tweets.models import Tweet
+
+    build.build("small", 5, users=60, tweets=600)
+    assert User.objects.count() == 60
+    assert Tweet.objects.count() == 600
+    assert not Tweet.objects.filter(sensitive=True).exists() and not User.objects.filter(show_sensitive_media=True)
