@@ -28,6 +28,7 @@ from functools import lru_cache
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import LazyObject
 
 from config.kernel.api.pagination import keyset_page
 from social.graph.models import MutedWord
@@ -149,6 +150,9 @@ def _load(user_id: int) -> list[Word]:
 def words_of(viewer) -> list[Word]:
     """The viewer's words (active or not yet swept), once per request: memoised on the user object."""
     if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return []
+    person = viewer._wrapped if isinstance(viewer, LazyObject) else viewer  # request.user is lazy
+    if person.__dict__.get("mutes_words") is False:  # loaded with the user, and false: nothing to look up
         return []
     memo = getattr(viewer, _MEMO, None)
     if memo is None:

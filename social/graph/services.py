@@ -6,7 +6,7 @@ from datetime import timedelta
 from itertools import batched
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
@@ -272,6 +272,8 @@ def muted_word_delete(*, user: User, word_id: int) -> None:
 
 
 def _forget_words(user: User) -> None:
+    user.mutes_words = MutedWord.objects.filter(user=user).exists()
+    User.objects.filter(pk=user.pk).update(mutes_words=user.mutes_words)
     muted_words.forget(user)  # now, for this request's later reads...
     after_commit(muted_words.forget, user)  # ...and once committed, for everyone's
 
@@ -282,6 +284,7 @@ def muted_words_sweep() -> int:
         MutedWord.objects.filter(expires_at__lte=timezone.now()).values_list("user_id", flat=True).distinct()
     )
     deleted, _ = MutedWord.objects.filter(expires_at__lte=timezone.now()).delete()
+    User.objects.filter(pk__in=expired).update(mutes_words=Exists(MutedWord.objects.filter(user_id=OuterRef("pk"))))
     for user_id in expired:
         muted_words.forget(User(pk=user_id))
     return deleted

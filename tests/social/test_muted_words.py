@@ -314,3 +314,29 @@ def test_export_holds_the_words_and_erasure_removes_them(user, other_user):
     assert word["phrase"] == "spoilers" and word["context"] == "home" and word["expiresAt"].endswith("Z")
     account_data.erase_user(user=user)
     assert list(MutedWord.objects.values_list("phrase", flat=True)) == ["not hers"]
+
+
+def test_the_user_row_says_whether_there_are_words_to_look_up(user, client):
+    """`mutes_words` spares everyone who mutes nothing a cache lookup on every read; it follows the words."""
+    from accounts.models import User
+
+    def flag():
+        return User.objects.get(pk=user.pk).mutes_words
+
+    assert flag() is False
+    first = social.muted_word_create(user=user, phrase="spoilers")
+    second = social.muted_word_create(user=user, phrase="crypto", expires_in=86400)
+    assert flag() is True
+    social.muted_word_delete(user=user, word_id=first.pk)
+    assert flag() is True  # one is left
+    MutedWord.objects.filter(pk=second.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    social.muted_words_sweep()
+    assert flag() is False
+    from django.core.cache import cache
+
+    # The flag is what is asked: with it false, not even a (here planted) cached list is read.
+    cache.set(muted_words.cache_key(user.pk), [("planted", "everywhere", None)])
+    assert muted_words.words_of(User.objects.get(pk=user.pk)) == []
+    post(UserFactory(), "planted seeds today")
+    client.force_login(user)  # a page's request.user is a lazy object: the flag is read through it
+    assert "planted seeds today" in client.get("/search", {"q": "planted", "tab": "latest"}).content.decode()
