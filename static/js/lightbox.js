@@ -199,7 +199,8 @@
     // Modified and middle clicks keep the link's own meaning (a new tab).
     if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
     if (typeof HTMLDialogElement !== "function") return; // an old browser: the plain link
-    if (event.target.closest("video")) return; // an inline player's controls
+    var inline = event.target.closest("video");
+    if (inline && inline.controls) return; // an inline player keeps its clicks; a bare preview opens the viewer
     var element = event.target.closest(ITEM);
     if (!element) return;
     var hidden = element.closest("details:not([open])");

@@ -4,11 +4,13 @@ import io
 import re
 from pathlib import Path
 
+import av
 import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.waits import wait_for_js
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -157,6 +159,9 @@ def test_a_posts_images_in_the_lightbox_by_mouse_and_keyboard(
     expect(dialog).to_be_visible()
     expect(dialog.locator(".lightbox-counter")).to_have_text("2 of 3")
     assert "lightbox-close" in active(page)  # focus starts inside the dialog
+    page.keyboard.press("Shift+Tab")  # the focus ring shows on the dark, then back to Close
+    snap(page, "7-keyboard-focus")
+    page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(dialog).to_be_hidden()
     assert active(page) == f"media-item:{ALTS[1]}"
@@ -254,3 +259,65 @@ def test_a_direct_message_image_opens_in_the_lightbox(page, context, live_server
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert "chat-image" in active(page)
+
+
+def clip_webm(frames=10, size=(320, 240)) -> bytes:
+    """A one-second VP9 clip, made here with PyAV (FFmpeg in its wheel)."""
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="webm") as out:
+        stream = out.add_stream("libvpx-vp9", rate=10)
+        stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
+        for i in range(frames):
+            frame = av.VideoFrame.from_image(Image.new("RGB", size, (200, 25 * i, 60)))
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return buffer.getvalue()
+
+
+# What the video work will render (a poster-only preview in a .media-item); the merger wires the attribute.
+VIDEO_ITEM = """(url) => {
+  const box = document.createElement('div');
+  box.className = 'tweet-media media-1';
+  box.innerHTML = '<a class="media-item" id="clip" href="' + url + '" data-lightbox-video="' + url + '">'
+    + '<video class="media-video" muted playsinline preload="none" poster="' + url + '.jpg"'
+    + ' aria-label="A red square turning orange"></video></a>';
+  document.querySelector('article.tweet').append(box);
+}"""
+
+
+def test_an_item_marked_as_video_opens_as_a_player_that_does_not_start_by_itself(
+    page, context, live_server_url, sign_in, gallery, console_errors
+):
+    sign_in(context, gallery)
+    clip = clip_webm()
+    poster = io.BytesIO()
+    Image.new("RGB", (320, 240), (200, 0, 60)).save(poster, format="JPEG")
+    page.route(f"{live_server_url}/e2e/clip.webm", lambda route: route.fulfill(body=clip, content_type="video/webm"))
+    page.route(
+        f"{live_server_url}/e2e/clip.webm.jpg",
+        lambda route: route.fulfill(body=poster.getvalue(), content_type="image/jpeg"),
+    )
+    page.goto(live_server_url + "/@alice")
+    page.evaluate(VIDEO_ITEM, "/e2e/clip.webm")
+    page.locator("#clip").click()
+    dialog = page.get_by_role("dialog", name="Media viewer")
+    video = dialog.locator("video")
+    expect(video).to_be_visible()
+    expect(video).to_have_js_property("controls", True)
+    expect(video).to_have_js_property("autoplay", False)
+    expect(video).to_have_attribute("poster", re.compile(r"/e2e/clip\.webm\.jpg$"))
+    expect(dialog.locator(".lightbox-caption")).to_have_text("A red square turning orange")
+    expect(dialog.get_by_role("button", name="Zoom to full size")).to_be_hidden()
+    expect(dialog.locator(".lightbox-counter")).to_be_hidden()  # alone in its box
+    # The clip is really there and playable, yet nothing plays until the reader asks.
+    wait_for_js(page, "document.querySelector('dialog.lightbox video').readyState >= 1")
+    assert page.evaluate("() => document.querySelector('dialog.lightbox video').duration") == pytest.approx(1, abs=0.2)
+    assert page.evaluate("() => document.querySelector('dialog.lightbox video').paused") is True
+    snap(page, "6-video-desktop")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(dialog.locator("video")).to_have_count(0)  # gone with the dialog: it can't go on playing
+    assert page.evaluate("() => document.activeElement.id") == "clip"
+    assert console_errors == []
