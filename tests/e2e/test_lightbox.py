@@ -109,6 +109,7 @@ def test_a_posts_images_in_the_lightbox_by_mouse_and_keyboard(
     expect(dialog.locator(".lightbox-caption")).to_have_text(ALTS[0])
     expect(dialog.get_by_role("img", name=ALTS[0])).to_be_visible()
     expect(dialog.locator(".lightbox-counter")).to_have_text("1 of 3")
+    assert page.evaluate("() => getComputedStyle(document.querySelector('dialog.lightbox')).animationName") != "none"
     expect(stage_image(page)).to_have_attribute("src", re.compile(r"/media/.+\.jpg$"))  # the full file, not the thumb
     snap(page, "1-desktop-light")
 
@@ -223,8 +224,10 @@ def test_sensitive_images_open_only_once_revealed(page, context, live_server_url
     page.locator("details.sensitive-media > summary").click()  # reveals; no lightbox yet
     expect(page.get_by_role("img", name="A wound")).to_be_visible()
     expect(dialog).to_have_count(0)
+    page.emulate_media(reduced_motion="reduce")
     page.locator("article.tweet a.media-item").click()
     expect(dialog).to_be_visible()
+    assert page.evaluate("() => getComputedStyle(document.querySelector('dialog.lightbox')).animationName") == "none"
     expect(dialog.locator(".lightbox-caption")).to_have_text("A wound")
     expect(dialog.locator(".lightbox-counter")).to_be_hidden()  # one image: no counter, no steps
     expect(dialog.get_by_role("button", name="Next")).to_be_hidden()
