@@ -180,8 +180,9 @@
   }
 
   function onPointerDown(event) {
-    // A zoomed image scrolls instead; a mouse drag is not a swipe.
+    // A zoomed image scrolls instead; a mouse drag is not a swipe; a video's own bar seeks.
     if (event.pointerType === "mouse" || !event.isPrimary || dialog.classList.contains("is-zoomed")) return;
+    if (event.target.closest("video")) return;
     swipe = { x: event.clientX, y: event.clientY };
   }
 
