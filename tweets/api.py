@@ -283,7 +283,15 @@ class UserTimelineView(APIView):
         operation_id="timeline_user",
         parameters=[
             *PAGE_PARAMETERS,
-            OpenApiParameter("tab", str, enum=list(selectors.PROFILE_TABS), description="tweets (the default)."),
+            OpenApiParameter(
+                "tab",
+                str,
+                enum=list(selectors.PROFILE_TABS),
+                description=(
+                    "tweets (the default): posts and retweets, no replies; replies; "
+                    "media: the owner's own posts with images, GIFs or video; likes."
+                ),
+            ),
         ],
         responses={
             200: list_schema("TweetList", "tweets", TweetSerializer),

@@ -1,10 +1,14 @@
 """Profile tabs: posts (with retweets), replies, media and likes — in pages and the API."""
 
+import io
+
 import pytest
+from PIL import Image
 
 from tests import images
 from tests.tweets.helpers import post
 from tweets import services
+from tweets.models import Media
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +79,32 @@ def test_a_private_profile_hides_its_posts_from_others(api_client, client, user_
     assert user_api.get(f"/api/v1/timeline/user/{other_user.pk}").status_code == 403
     html = client.get("/@bob").content.decode()
     assert "These posts are protected" in html and "secret" not in html
+
+
+def animated_gif() -> bytes:
+    frames = [Image.new("RGB", (40, 30), colour) for colour in ((200, 0, 0), (0, 0, 200))]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=80, loop=0)
+    return buffer.getvalue()
+
+
+def test_the_media_tab_takes_every_kind_of_media_not_only_still_images(api_client, client, user):
+    """It selects posts that have media rows (has_media), whatever their kind: a GIF today, a video tomorrow."""
+    gif = post(user, "a moving picture", uploads=[(images.upload("loop.gif", animated_gif(), "image/gif"), "")])
+    post(user, "words only")
+    assert [m.kind for m in gif.media.all()] == [Media.Kind.GIF]
+    body = api_client.get(f"/api/v1/timeline/user/{user.pk}", {"tab": "media"}).json()
+    assert texts(body) == ["a moving picture"]
+    assert [m["type"] for m in body["tweets"][0]["media"]] == ["gif"]
+    html = client.get("/@alice/media").content.decode()
+    assert "a moving picture" in html and "words only" not in html
+
+
+def test_an_empty_media_tab_says_so(client, api_client, user):
+    post(user, "words only")
+    html = client.get("/@alice/media").content.decode()
+    assert "No photos or videos yet." in html and "words only" not in html
+    assert api_client.get(f"/api/v1/timeline/user/{user.pk}", {"tab": "media"}).json() == {
+        "tweets": [],
+        "nextCursor": None,
+    }

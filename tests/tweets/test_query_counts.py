@@ -60,6 +60,7 @@ LISTS = {
     "hashtag page": lambda c, a, b: c.get("/hashtag/feed", {"limit": 50}),
     "api user timeline": lambda c, a, b: c.get(f"/api/v1/timeline/user/{a.pk}", {"limit": 50}),
     "api likes tab": lambda c, a, b: c.get(f"/api/v1/timeline/user/{a.pk}", {"limit": 50, "tab": "likes"}),
+    "api media tab": lambda c, a, b: c.get(f"/api/v1/timeline/user/{a.pk}", {"limit": 50, "tab": "media"}),
     "api replies": lambda c, a, b: c.get(f"/api/v1/tweets/{b.pk}/replies", {"limit": 50}),
     "api likers": lambda c, a, b: c.get(f"/api/v1/tweets/{b.pk}/likers", {"limit": 50}),
     "api retweeters": lambda c, a, b: c.get(f"/api/v1/tweets/{b.pk}/retweeters", {"limit": 50}),
