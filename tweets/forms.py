@@ -38,7 +38,7 @@ class ComposeForm(forms.Form):
     images = MultipleFileField(
         label="Add images or a video",
         required=False,
-        help_text=f"Up to {settings.TWEET_MAX_IMAGES} images (JPEG, PNG, GIF or WebP), or one video (MP4, MOV or WebM).",
+        help_text=f"Up to {settings.TWEET_MAX_IMAGES} images (JPEG, PNG, GIF or WebP), or a video (MP4, MOV, WebM).",
     )
     # The service judges the warning's length (100 after normalising); this only stops what could never fit.
     content_warning = forms.CharField(label="Content warning", required=False, max_length=1000, strip=False)

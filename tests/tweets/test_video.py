@@ -4,7 +4,6 @@ import io
 
 import av
 import pytest
-from django.conf import settings
 from PIL import Image
 
 from config.kernel import media_tasks
