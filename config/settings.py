@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "config.kernel.request_context.RequestContextMiddleware",
     "config.kernel.middleware.DefaultLanguageMiddleware",  # one language: get_language() on its fast path
     "config.kernel.guards.RetryAfterMiddleware",  # every 429 says when to come back
+    "config.kernel.uploads.UploadLimitMiddleware",  # a file past VIDEO_MAX_BYTES: 413 as it streams in
     "config.kernel.guards.NulByteMiddleware",  # NUL in a path, query or body: 400 before anything looks it up
     "config.metrics.RequestMetricsMiddleware",
     "config.kernel.routers.ReplicaMiddleware",  # only with DATABASE_REPLICA_URL (it removes itself otherwise)
@@ -392,7 +393,7 @@ VIDEO_TRANSCODE_MAX_SECONDS = env.int("VIDEO_TRANSCODE_MAX_SECONDS", default=600
 VIDEO_TRANSCODE_MAX_MEMORY = env.int("VIDEO_TRANSCODE_MAX_MEMORY", default=1536 * 1024 * 1024)  # RLIMIT_AS of the child
 # The largest body any request may send: a video and the form around it. Bigger ones get 413 before
 # they are read (config/kernel/asgi_handler.py); files stream to disk past FILE_UPLOAD_MAX_MEMORY_SIZE.
-REQUEST_MAX_BYTES = VIDEO_MAX_BYTES + 1024 * 1024
+REQUEST_MAX_BYTES = VIDEO_MAX_BYTES + 256 * 1024  # the form around the file: text, alt texts, a poll
 FILE_UPLOAD_HANDLERS = [
     "config.kernel.uploads.LimitedUploadHandler",  # counts the bytes of each file: 413 past VIDEO_MAX_BYTES
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -11,9 +11,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 
 from config.kernel.errors import ServiceError
+from config.kernel.guards import BODY_CHECK_LIMIT
+
+
+def _length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def too_large_message() -> str:
@@ -21,11 +30,39 @@ def too_large_message() -> str:
     return f"Files must be {videos} or smaller (videos; images: {images})."
 
 
+class UploadTooLarge(ServiceError):
+    status = 413
+
+
 class LimitedUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         if start + len(raw_data) > settings.VIDEO_MAX_BYTES:
-            raise ServiceError(too_large_message(), field="file", status=413)
+            raise UploadTooLarge(too_large_message(), field="file")
         return raw_data
 
     def file_complete(self, file_size):
         return None  # the next handler keeps the file
+
+
+class UploadLimitMiddleware:
+    """Parses a multipart body first, so a file past the limit answers 413 wherever it is first read.
+
+    (Middleware reads request.POST before any view: an error there would
+    otherwise be a 500.) What the parser kept (files on disk) stays for the
+    view; DRF reads it from the Django request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and (request.content_type or "").startswith("multipart/"):
+            try:
+                if 0 < _length(request) <= BODY_CHECK_LIMIT:
+                    request.body  # noqa: B018 (kept, as NulByteMiddleware does: a JSON-only view can still answer 415)
+                request.FILES  # noqa: B018
+            except UploadTooLarge as error:
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"error": error.message, "fields": error.fields}, status=413)
+                return HttpResponse(error.message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -156,7 +156,7 @@ def transcode(source: Path, workdir: Path, *, kind: str, duration: float | None)
     job = {
         "source": str(source), "video": str(workdir / "video.mp4"), "poster": str(workdir / "poster.webp"),
         "kind": kind, "max_side": settings.VIDEO_MAX_SIDE, "max_seconds": settings.VIDEO_MAX_SECONDS,
-        "max_memory": settings.VIDEO_TRANSCODE_MAX_MEMORY, "max_cpu": int(2 * time_limit(duration)),
+        "max_memory": settings.VIDEO_TRANSCODE_MAX_MEMORY, "max_cpu": max(10, int(2 * time_limit(duration))),
     }  # fmt: skip
     script = Path(__file__).with_name("transcode.py")
     try:
