@@ -171,7 +171,7 @@ def transcode(source: Path, workdir: Path, *, kind: str, duration: float | None)
     answer = _answer(done.stdout)
     if done.returncode != 0 or "error" in answer:
         logger.warning("transcode failed (%s): %s", done.returncode, done.stderr[-2000:].decode(errors="replace"))
-        raise ServiceError(answer.get("error") or "That video couldn't be processed: FFmpeg couldn't read it.")
+        raise ServiceError(answer.get("error") or "That video couldn't be processed. Try another file.")
     return Transcoded(
         video=Path(job["video"]), poster=Path(job["poster"]), width=answer["width"], height=answer["height"],
         duration=answer["duration"], poster_width=answer["poster_width"], poster_height=answer["poster_height"],
