@@ -21,6 +21,11 @@ def check_attachable(items) -> None:
     if failed:
         reason = failed[0].failure or images.NOT_AN_IMAGE
         raise ServiceError(f"That file couldn't be used: {reason}", field="mediaIds")
+    check_mix(items)
+
+
+def check_mix(items) -> None:
+    """One video or GIF alone, or images (up to TWEET_MAX_IMAGES, counted by the caller)."""
     moving = [item for item in items if item.kind in (Media.Kind.VIDEO, Media.Kind.GIF)]
     if moving and len(items) > 1:
         raise ServiceError(MIXED, field="mediaIds")

@@ -185,3 +185,13 @@ def test_a_video_that_fits_is_not_scaled_up(user_api, django_capture_on_commit_c
     assert (item.width, item.height) == (96, 64) and (item.thumb_width, item.thumb_height) == (96, 64)
     assert Image.open(io.BytesIO(item.thumbnail.read())).size == (96, 64)
     assert settings.VIDEO_MAX_SIDE == 1280
+
+
+def test_a_draft_takes_one_video_alone(user_api, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        clip = upload(user_api, videos.upload("a.mp4", videos.clip(0.4))).json()["mediaId"]
+        picture = upload(user_api, images.png_upload()).json()["mediaId"]
+    refused = user_api.post("/api/v1/drafts", {"text": "later", "mediaIds": [clip, picture]}, format="json")
+    assert refused.status_code == 400 and "not both" in refused.json()["error"]
+    saved = user_api.post("/api/v1/drafts", {"text": "later", "mediaIds": [clip]}, format="json")
+    assert saved.status_code == 201 and saved.json()["draft"]["media"][0]["type"] == "video"
