@@ -63,6 +63,23 @@ def _tone(out, sound, seconds: float) -> None:
         out.mux(packet)
 
 
+def filmed_upright(rotation: int = -90) -> bytes:
+    """A phone's portrait video: 320x240 frames (left half white) and a display matrix saying to turn them."""
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as out:
+        video = out.add_stream("libx264", rate=10)
+        video.width, video.height, video.pix_fmt = 320, 240, "yuv420p"
+        video.set_display_rotation(rotation)  # counter-clockwise degrees: -90 is the phone's "rotate 90"
+        picture = Image.new("RGB", (320, 240), "black")
+        picture.paste((255, 255, 255), (0, 0, 160, 240))
+        for _ in range(5):
+            for packet in video.encode(av.VideoFrame.from_image(picture)):
+                out.mux(packet)
+        for packet in video.encode():
+            out.mux(packet)
+    return buffer.getvalue()
+
+
 def long_clip(seconds: int = 180) -> bytes:
     """A real 3-minute video, quick to make: 16x16 pixels, one frame a second, no sound."""
     return clip(seconds=seconds, size=(16, 16), fps=1, audio=False)

@@ -84,7 +84,8 @@ class Output:
 
 
 def upright(frame: av.VideoFrame, size: tuple[int, int], rotation: int) -> av.VideoFrame:
-    """Scaled to `size`, turned as the phone that filmed it said (the display matrix), yuv420p."""
+    """Turned as the phone that filmed it said (the display matrix, counter-clockwise degrees), yuv420p,
+    `size` once turned."""
     if rotation % 360 == 0:
         return frame.reformat(width=size[0], height=size[1], format="yuv420p")
     turn = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_270}
@@ -128,9 +129,7 @@ def video(job: dict) -> Output:
                     turned = (frame.height, frame.width) if rotation % 180 else (frame.width, frame.height)
                     width, height = fit(*turned, job["max_side"])
                     output = Output(job, width, height, rate, audio is not None)
-                size = (output.video.width, output.video.height)
-                scaled = size if rotation % 180 == 0 else (size[1], size[0])
-                output.add_frame(upright(frame, scaled, rotation), time)
+                output.add_frame(upright(frame, (output.video.width, output.video.height), rotation), time)
     if output is None:
         raise Refused("That video has no frames we can read.")
     output.duration += float(1 / rate)  # the last frame is shown for one frame's time

@@ -76,6 +76,19 @@ def test_a_big_video_is_scaled_to_1280_on_its_long_side_with_even_sides(user_api
         assert (made.streams.video[0].width, made.streams.video[0].height) == (1280, 720)
 
 
+def test_a_phones_portrait_video_is_turned_upright(user_api, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        media_id = upload(user_api, videos.upload("portrait.mov", videos.filmed_upright(-90))).json()["mediaId"]
+    item = Media.objects.get(pk=media_id)
+    assert (item.width, item.height) == (240, 320)
+    poster = Image.open(io.BytesIO(item.thumbnail.read())).convert("L")
+    assert poster.size == (240, 320)
+    assert poster.getpixel((120, 20)) > 200 and poster.getpixel((120, 300)) < 50  # the white half is on top now
+    with av.open(item.file.path) as made:
+        frame = next(made.decode(video=0))
+        assert (frame.width, frame.height) == (240, 320) and not frame.rotation
+
+
 def test_the_posts_json_describes_the_video(user_api, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         media_id = upload(user_api, videos.upload("clip.mp4", videos.clip()), alt="A square").json()["mediaId"]
