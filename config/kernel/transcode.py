@@ -59,11 +59,13 @@ class Output:
             self.audio.bit_rate = 128_000
         self.poster = None
         self.duration = 0.0
+        self.last_pts = -1
 
     def add_frame(self, frame: av.VideoFrame, time: float) -> None:
         if self.poster is None or time <= POSTER_AT:
             self.poster = (frame.to_image(), time)
-        frame.pts = round(time * 90_000)
+        # Strictly increasing, as the encoder requires, whatever the source's timestamps did.
+        frame.pts = self.last_pts = max(round(time * 90_000), self.last_pts + 1)
         frame.time_base = Fraction(1, 90_000)
         self.duration = max(self.duration, time)
         for packet in self.video.encode(frame):
