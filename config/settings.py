@@ -450,6 +450,7 @@ SPECTACULAR_SETTINGS = {
     # Two choice sets share the field name "state": each gets a name of its own.
     "ENUM_NAME_OVERRIDES": {
         "MediaStateEnum": ["processing", "ready", "failed"],
+        "MediaTypeEnum": ["image", "gif", "video"],
         "FollowStateEnum": ["following", "requested", "none"],
     },
     # The docs page's scripts come from drf-spectacular-sidecar's static files, not a CDN.
