@@ -89,14 +89,17 @@ class DisplayForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["show_sensitive_media", "expand_content_warnings"]
+        fields = ["show_sensitive_media", "expand_content_warnings", "autoplay_videos"]
         labels = {
             "show_sensitive_media": "Always show sensitive media",
             "expand_content_warnings": "Always expand posts with content warnings",
+            "autoplay_videos": "Autoplay videos and GIFs",
         }
         help_texts = {
             "show_sensitive_media": "Images marked sensitive show without the blur.",
             "expand_content_warnings": "The warning still shows above the post, which opens unfolded.",
+            "autoplay_videos": "Muted, while in view, never with sound. Off, or with reduced motion asked for "
+            "in your system settings, nothing plays until you press play.",
         }
 
     def __init__(self, *args, instance: User, **kwargs):

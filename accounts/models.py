@@ -79,6 +79,8 @@ class User(AbstractUser):
     # Reading preferences (Settings > Display).
     show_sensitive_media = models.BooleanField("always show sensitive media", default=False)
     expand_content_warnings = models.BooleanField("always expand content warnings", default=False)
+    # Muted videos and GIFs play by themselves while in view (never with sound); off: nothing moves.
+    autoplay_videos = models.BooleanField("autoplay videos and GIFs", default=True, db_default=True)
     # Whether any muted words are kept (social/graph/muted_words.py): read with the user on every
     # request, so the many who mute nothing never look their words up.
     mutes_words = models.BooleanField(default=False, db_default=False, editable=False)

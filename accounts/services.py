@@ -218,11 +218,14 @@ def _profile_image(user: User, kind: str, upload) -> ProfileImage:
 
 
 @transaction.atomic
-def display_update(*, user: User, show_sensitive_media: bool, expand_content_warnings: bool) -> User:
-    """The reader's display settings (Settings > Display): how sensitive images and content warnings show."""
+def display_update(
+    *, user: User, show_sensitive_media: bool, expand_content_warnings: bool, autoplay_videos: bool = True
+) -> User:
+    """The reader's display settings (Settings > Display): sensitive images, content warnings, autoplay."""
     user.show_sensitive_media = bool(show_sensitive_media)
     user.expand_content_warnings = bool(expand_content_warnings)
-    user.save(update_fields=["show_sensitive_media", "expand_content_warnings"])
+    user.autoplay_videos = bool(autoplay_videos)
+    user.save(update_fields=["show_sensitive_media", "expand_content_warnings", "autoplay_videos"])
     return user
 
 

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "config.kernel.request_context.RequestContextMiddleware",
     "config.kernel.middleware.DefaultLanguageMiddleware",  # one language: get_language() on its fast path
     "config.kernel.guards.RetryAfterMiddleware",  # every 429 says when to come back
+    "config.kernel.uploads.UploadLimitMiddleware",  # a file past VIDEO_MAX_BYTES: 413 as it streams in
     "config.kernel.guards.NulByteMiddleware",  # NUL in a path, query or body: 400 before anything looks it up
     "config.metrics.RequestMetricsMiddleware",
     "config.kernel.routers.ReplicaMiddleware",  # only with DATABASE_REPLICA_URL (it removes itself otherwise)
@@ -382,6 +383,22 @@ ANIMATION_MAX_SIDE = env.int("ANIMATION_MAX_SIDE", default=1280)
 ANIMATION_MAX_PIXELS = env.int("ANIMATION_MAX_PIXELS", default=50_000_000)  # over all frames
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Video (MP4, MOV, WebM; config/kernel/videos.py): checked from the header on the request, transcoded
+# in a worker (config/kernel/transcode.py) in a child process with a time limit and a memory bound.
+VIDEO_MAX_BYTES = env.int("VIDEO_MAX_BYTES", default=100 * 1024 * 1024)
+VIDEO_MAX_SECONDS = env.int("VIDEO_MAX_SECONDS", default=140)  # 2 min 20 s
+VIDEO_MAX_PIXELS = env.int("VIDEO_MAX_PIXELS", default=4096 * 4096)  # per frame, any shape
+VIDEO_MAX_SIDE = 1280  # the transcoded file, on its long side
+VIDEO_TRANSCODE_MAX_SECONDS = env.int("VIDEO_TRANSCODE_MAX_SECONDS", default=600)  # 2x duration + 30 s, at most this
+VIDEO_TRANSCODE_MAX_MEMORY = env.int("VIDEO_TRANSCODE_MAX_MEMORY", default=1536 * 1024 * 1024)  # RLIMIT_AS of the child
+# The largest body any request may send: a video and the form around it. Bigger ones get 413 before
+# they are read (config/kernel/asgi_handler.py); files stream to disk past FILE_UPLOAD_MAX_MEMORY_SIZE.
+REQUEST_MAX_BYTES = VIDEO_MAX_BYTES + 256 * 1024  # the form around the file: text, alt texts, a poll
+FILE_UPLOAD_HANDLERS = [
+    "config.kernel.uploads.LimitedUploadHandler",  # counts the bytes of each file: 413 past VIDEO_MAX_BYTES
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- API -------------------------------------------------------------------
 
@@ -433,6 +450,7 @@ SPECTACULAR_SETTINGS = {
     # Two choice sets share the field name "state": each gets a name of its own.
     "ENUM_NAME_OVERRIDES": {
         "MediaStateEnum": ["processing", "ready", "failed"],
+        "MediaTypeEnum": ["image", "gif", "video"],
         "FollowStateEnum": ["following", "requested", "none"],
     },
     # The docs page's scripts come from drf-spectacular-sidecar's static files, not a CDN.

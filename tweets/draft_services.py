@@ -22,7 +22,7 @@ from config.kernel import media as pipeline
 from config.kernel import text
 from config.kernel.errors import Conflict, NotFound, ServiceError
 from config.kernel.tasks import Slice, after_commit
-from tweets import selectors
+from tweets import media, selectors
 from tweets.models import Draft, DraftMedia, Media, Tweet
 from tweets.services import tweet_create
 
@@ -119,6 +119,7 @@ def _checked_media(author: User, media_ids: Sequence[int], draft: Draft | None) 
     usable = [m for m in found if not hasattr(m, "draft_link") or (draft and m.draft_link.draft_id == draft.pk)]
     if len(usable) != len(media_ids):
         raise NotFound("Unknown media id: upload the image first, as yourself.", field="mediaIds")
+    media.check_mix(usable)  # as posting would: one video or GIF alone
     return sorted(usable, key=lambda m: media_ids.index(m.pk))
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from tweets import polls
 
-ACCEPT = "image/jpeg,image/png,image/gif,image/webp"
+ACCEPT = "image/jpeg,image/png,image/gif,image/webp,video/mp4,video/quicktime,video/webm"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -36,7 +36,9 @@ class ComposeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What's happening?", "data-compose-text": ""}),
     )
     images = MultipleFileField(
-        label="Add images", required=False, help_text=f"Up to {settings.TWEET_MAX_IMAGES}: JPEG, PNG, GIF or WebP."
+        label="Add images or a video",
+        required=False,
+        help_text=f"Up to {settings.TWEET_MAX_IMAGES} images (JPEG, PNG, GIF or WebP), or a video (MP4, MOV, WebM).",
     )
     # The service judges the warning's length (100 after normalising); this only stops what could never fit.
     content_warning = forms.CharField(label="Content warning", required=False, max_length=1000, strip=False)

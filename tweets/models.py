@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.kernel import ids
-from config.kernel.media import ProcessedImage
+from config.kernel.media import ProcessedMedia
 
 
 class Tweet(models.Model):
@@ -161,12 +161,8 @@ def thumbnail_path(instance, filename: str) -> str:
     return f"thumbs/{instance.owner_id}/{uuid.uuid4().hex}.webp"
 
 
-class Media(ProcessedImage):
-    """An uploaded image: processed in a worker (config/kernel/media.py), kept until attached to a tweet."""
-
-    class Kind(models.TextChoices):
-        IMAGE = "image", "Image"
-        GIF = "gif", "Animated GIF"
+class Media(ProcessedMedia):
+    """An uploaded image or video: processed in a worker (config/kernel/media.py), kept until attached to a tweet."""
 
     id = models.BigIntegerField(primary_key=True, default=ids.new_id, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="uploads")
@@ -174,7 +170,6 @@ class Media(ProcessedImage):
         Tweet, on_delete=models.CASCADE, null=True, blank=True, related_name="media", db_index=False
     )
     position = models.PositiveSmallIntegerField(default=0)
-    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.IMAGE)
     file = models.FileField(upload_to=media_path, blank=True)  # empty until processed
     thumbnail = models.FileField(upload_to=thumbnail_path, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -191,9 +186,6 @@ class Media(ProcessedImage):
 
     def __str__(self) -> str:
         return f"media {self.pk}"
-
-    def accepted(self, found) -> None:
-        self.kind = self.Kind.GIF if found.animated else self.Kind.IMAGE
 
 
 class Bookmark(models.Model):

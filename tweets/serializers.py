@@ -26,10 +26,16 @@ class MediaSerializer(serializers.Serializer):
     state = serializers.ChoiceField(["processing", "ready", "failed"], help_text="`url` is null until `ready`.")
     url = serializers.SerializerMethodField()
     thumbnailUrl = serializers.SerializerMethodField()
-    type = serializers.CharField(source="kind")
+    type = serializers.ChoiceField(
+        ["image", "gif", "video"], source="kind",
+        help_text="`gif`: an animation, played as a silent looping MP4 (`url`) once ready; `video`: an MP4.",
+    )  # fmt: skip
     width = serializers.IntegerField()
     height = serializers.IntegerField()
-    altText = serializers.CharField(source="alt_text")
+    altText = serializers.CharField(source="alt_text", help_text="The description; for a video, its caption too.")
+    previewUrl = serializers.SerializerMethodField()
+    duration = serializers.FloatField(allow_null=True, help_text="Seconds (videos and GIFs, once ready); else null.")
+    blurhash = serializers.SerializerMethodField()
 
     def get_url(self, item) -> str | None:
         return media_url(self.context.get("request"), item.file)
@@ -37,6 +43,14 @@ class MediaSerializer(serializers.Serializer):
     def get_thumbnailUrl(self, item) -> str | None:
         """The WebP thumbnail once the task has made it; until then, null."""
         return media_url(self.context.get("request"), item.thumbnail)
+
+    def get_previewUrl(self, item) -> str | None:
+        """A video's or GIF's poster (WebP, an early frame) once ready; null for images and until then."""
+        return _preview_url(item, self.context.get("request"))
+
+    def get_blurhash(self, item) -> str | None:
+        """The poster's blurhash (https://blurha.sh), to paint while it loads; null for images."""
+        return item.blurhash or None
 
 
 class MentionSerializer(serializers.Serializer):
@@ -67,7 +81,14 @@ def media_json(item, request) -> dict:
         "width": item.width,
         "height": item.height,
         "altText": item.alt_text,
+        "previewUrl": _preview_url(item, request),
+        "duration": item.duration,
+        "blurhash": item.blurhash or None,
     }
+
+
+def _preview_url(item, request) -> str | None:
+    return media_url(request, item.thumbnail) if item.kind != "image" else None
 
 
 def tweet_core_json(tweet) -> dict:
@@ -344,7 +365,10 @@ class EngagementsSerializer(serializers.Serializer):
 
 
 class MediaUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="A JPEG, PNG, GIF or WebP image, up to 5 MB and 40 megapixels.")
+    file = serializers.FileField(
+        help_text="A JPEG, PNG, GIF or WebP image (up to 5 MB and 40 megapixels), or an MP4, MOV or WebM video "
+        "(up to 100 MB and 2 min 20 s; frames up to 4096x4096 pixels). What the bytes are decides, not the name."
+    )
     altText = TextField(required=False, allow_blank=True, default="", max_length=1000)
     purpose = StrictChoiceField(
         ["tweet", "message"],
@@ -356,7 +380,11 @@ class MediaUploadSerializer(serializers.Serializer):
 class MediaUploadedSerializer(serializers.Serializer):
     mediaId = serializers.CharField()
     mediaUrl = serializers.CharField(allow_null=True, help_text="null until `metadata.state` is `ready`")
-    metadata = serializers.DictField()
+    metadata = serializers.DictField(
+        help_text="`type` (image, gif or video), `state` (processing, ready, failed), `contentType`, `width`, "
+        "`height`, `size`, `altText`, `failure` (why, when failed); videos and GIFs once ready: `duration` "
+        "(seconds), `previewUrl` (the poster), `blurhash`."
+    )
 
 
 class PollVoteSerializer(serializers.Serializer):

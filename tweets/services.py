@@ -269,8 +269,10 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
             item = Media(owner=author, tweet=tweet, position=len(attached) + index)
             pipeline.store(item, upload, alt_text=alt_text)
         except ServiceError as error:
-            raise ServiceError(f"Image {index + 1}: {error.message}", field="mediaIds", status=error.status) from None
+            raise ServiceError(f"File {index + 1}: {error.message}", field="mediaIds", status=error.status) from None
         stored.append(item)
+    if stored:
+        media.check_attachable(attached + stored)  # their kinds are known now: one video, or images
     _schedule_processing(attached + stored)
     if poll is not None:
         polls.poll_create(tweet, *poll)
@@ -322,7 +324,7 @@ def _repeat_of(author: User, body: str, parent: Tweet | None, quoted: Tweet | No
 
 @transaction.atomic
 def media_upload(*, owner: User, upload, alt_text: str = "") -> Media:
-    """Keep an image for a later POST /tweets (`mediaIds`); it is processed in a worker, then `ready`."""
+    """Keep an image or video for a later POST /tweets (`mediaIds`); processed in a worker, then `ready`."""
     media.check_upload(owner)
     stored = pipeline.store(Media(owner=owner), upload, alt_text=alt_text)
     _schedule_processing([stored])

@@ -10,6 +10,11 @@ public URL, so a location in its EXIF can't leak in the meantime.
 Each kind is a ProcessedImage model; `render` says what processing makes of
 it (tweet and message images: the cleaned file and a thumbnail; avatars and
 headers: a cropped WebP). The task is config/kernel/media_tasks.py.
+
+Tweet and message uploads may also be videos (`accepts_video`): the same
+pipeline, with config/kernel/videos.py's probe on the request and its
+transcode (H.264/AAC MP4, a WebP poster as the thumbnail, a blurhash) in the
+worker. Animated GIFs (and WebPs) become silent MP4s the page loops.
 """
 
 from __future__ import annotations
@@ -18,11 +23,12 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 
-from config.kernel import images
+from config.kernel import images, videos
 from config.kernel.errors import ServiceError
 from config.kernel.storage import private_storage
 
@@ -37,13 +43,29 @@ def original_path(instance, filename: str) -> str:
 class Rendered:
     """What processing made of an original: the file to publish and, for some kinds, its thumbnail."""
 
-    content: ContentFile
+    content: File
     format: str
     width: int
     height: int
-    thumbnail: ContentFile | None = None
+    thumbnail: File | None = None
     thumb_width: int | None = None
     thumb_height: int | None = None
+    duration: float | None = None  # videos and GIFs
+    blurhash: str = ""
+    workdir: videos.Workdir | None = None  # where a transcode left its files, removed once they are stored
+
+    def discard(self) -> None:
+        self.content.close()
+        if self.workdir is not None:
+            self.workdir.remove()
+
+    @property
+    def content_type(self) -> str:
+        return "video/mp4" if self.format == "MP4" else images.MIME_TYPES[self.format]
+
+    @property
+    def extension(self) -> str:
+        return "mp4" if self.format == "MP4" else images.EXTENSIONS[self.format]
 
 
 class ProcessedImage(models.Model):
@@ -53,6 +75,8 @@ class ProcessedImage(models.Model):
         PROCESSING = "processing", "Processing"
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
+
+    accepts_video = False  # ProcessedMedia (tweet and message uploads) takes videos too
 
     state = models.CharField(max_length=10, choices=State.choices, default=State.READY)
     original = models.FileField(upload_to=original_path, storage=private_storage, blank=True)
@@ -73,7 +97,7 @@ class ProcessedImage(models.Model):
         return self.state == self.State.READY
 
     def accepted(self, found: images.Probe) -> None:
-        """Set what the header tells about this kind before the row is written (Media: GIF or image)."""
+        """Set what the header tells about this kind before the row is written."""
 
     def render(self, source) -> Rendered:
         """Decode the original and re-encode it without metadata, with a thumbnail (ServiceError if damaged)."""
@@ -81,6 +105,55 @@ class ProcessedImage(models.Model):
         source.seek(0)
         thumbnail, thumb_width, thumb_height = images.thumbnail_webp(source, settings.THUMBNAIL_SIZE)
         return Rendered(content, found.format, found.width, found.height, thumbnail, thumb_width, thumb_height)
+
+
+class ProcessedMedia(ProcessedImage):
+    """What a post or a message carries: an image, an animation (made a silent MP4) or a video."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", "Image"
+        GIF = "gif", "Animated GIF"  # a silent, looping MP4 once processed
+        VIDEO = "video", "Video"
+
+    accepts_video = True
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.IMAGE)
+    duration = models.FloatField(null=True, blank=True)  # seconds: videos, and GIFs once processed
+    blurhash = models.CharField(max_length=40, blank=True)  # of the poster (videos and GIFs)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_video(self) -> bool:
+        """Played by a <video>: a video, or an animation once it is an MP4 (before, it is the GIF itself)."""
+        return self.kind == self.Kind.VIDEO or (self.kind == self.Kind.GIF and self.content_type == "video/mp4")
+
+    def accepted(self, found: images.Probe | videos.Probe) -> None:
+        if isinstance(found, videos.Probe):
+            self.kind, self.duration = self.Kind.VIDEO, found.duration
+        else:
+            self.kind = self.Kind.GIF if found.animated else self.Kind.IMAGE
+
+    def render(self, source) -> Rendered:
+        if self.kind in (self.Kind.VIDEO, self.Kind.GIF):
+            return self.render_video(source)
+        return super().render(source)
+
+    def render_video(self, source) -> Rendered:
+        """Transcode in a child process (config/kernel/videos.py): the MP4, its poster as the thumbnail."""
+        workdir = videos.Workdir()
+        try:
+            made = videos.transcode(workdir.copy(source), workdir.path, kind=self.kind, duration=self.duration)
+            poster = ContentFile(made.poster.read_bytes())
+        except BaseException:
+            workdir.remove()
+            raise
+        # The video is handed on as a file on disk (up to 100 MB: never read into memory).
+        return Rendered(
+            File(made.video.open("rb"), name="video.mp4"), "MP4", made.width, made.height,
+            poster, made.poster_width, made.poster_height, duration=made.duration, blurhash=made.blurhash,
+            workdir=workdir,
+        )  # fmt: skip
 
 
 def check_alt_text(alt_text: str) -> str:
@@ -96,9 +169,9 @@ def accept(item: ProcessedImage, upload, *, alt_text: str = "") -> images.Probe:
     Writes the original file but not the row; the caller saves the row (and
     deletes the file if that fails). Raises ServiceError (413 for too much work).
     """
-    found = images.probe(upload)
+    found = _probe(item, upload)
     item.state = item.State.PROCESSING
-    item.content_type = images.MIME_TYPES[found.format]
+    item.content_type = found.content_type if isinstance(found, videos.Probe) else images.MIME_TYPES[found.format]
     item.width, item.height = found.width, found.height
     item.size = images.size_of(upload)
     item.alt_text = check_alt_text(alt_text)
@@ -106,6 +179,21 @@ def accept(item: ProcessedImage, upload, *, alt_text: str = "") -> images.Probe:
     upload.seek(0)
     item.original.save("original", upload, save=False)
     return found
+
+
+def _probe(item: ProcessedImage, upload) -> images.Probe | videos.Probe:
+    """A video for what its first bytes are (when this kind takes videos), else an image."""
+    if item.accepts_video and videos.looks_like_video(upload):
+        return videos.probe(upload)
+    try:
+        return images.probe(upload)
+    except ServiceError as error:
+        if item.accepts_video and error.message == images.NOT_AN_IMAGE:
+            raise ServiceError(NOT_MEDIA) from None
+        raise
+
+
+NOT_MEDIA = "That file isn't an image or video we can read. Use a JPEG, PNG, GIF, WebP, MP4, MOV or WebM file."
 
 
 def store(item: ProcessedImage, upload, *, alt_text: str = "") -> ProcessedImage:
@@ -136,14 +224,21 @@ def process(item: ProcessedImage) -> bool:
         )
         item.original.delete(save=False)
         return bool(updated)
-    item.file.save(f"upload.{images.EXTENSIONS[rendered.format]}", rendered.content, save=False)
-    done = {
-        "state": item.State.READY, "file": item.file.name, "content_type": images.MIME_TYPES[rendered.format],
-        "size": rendered.content.size, "width": rendered.width, "height": rendered.height, "original": "",
-    }  # fmt: skip
-    if rendered.thumbnail is not None:
-        item.thumbnail.save("thumb.webp", rendered.thumbnail, save=False)
-        done.update(thumbnail=item.thumbnail.name, thumb_width=rendered.thumb_width, thumb_height=rendered.thumb_height)
+    try:
+        item.file.save(f"upload.{rendered.extension}", rendered.content, save=False)
+        done = {
+            "state": item.State.READY, "file": item.file.name, "content_type": rendered.content_type,
+            "size": rendered.content.size, "width": rendered.width, "height": rendered.height, "original": "",
+        }  # fmt: skip
+        if rendered.format == "MP4":
+            done.update(duration=rendered.duration, blurhash=rendered.blurhash)
+        if rendered.thumbnail is not None:
+            item.thumbnail.save("thumb.webp", rendered.thumbnail, save=False)
+            done.update(
+                thumbnail=item.thumbnail.name, thumb_width=rendered.thumb_width, thumb_height=rendered.thumb_height
+            )
+    finally:
+        rendered.discard()
     updated = model.objects.filter(pk=item.pk, state=item.State.PROCESSING).update(**done)
     if updated:
         item.original.delete(save=False)

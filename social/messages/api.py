@@ -332,7 +332,7 @@ class ImageSizeSerializer(serializers.Serializer):
 
 
 class MessageMediaView(APIView):
-    """A direct-message image, to its conversation's members (or its uploader before it is sent)."""
+    """A direct-message image or video, to its conversation's members (or its uploader before it is sent)."""
 
     permission_classes = [IsAuthenticated]
 
@@ -345,10 +345,12 @@ class MessageMediaView(APIView):
         ],
         responses={
             (200, "image/*"): bytes,
+            (200, "video/mp4"): bytes,
             302: None,
             **errors(s404="No such image (or not one of your conversations')."),
         },
-        description="The image itself, or (with S3) a redirect to a URL signed for five minutes. 404 to others.",
+        description="The image or video (an MP4; `size=thumb`: its poster) itself, or (with S3) a redirect to a "
+        "URL signed for five minutes. 404 to others.",
         tags=TAGS,
     )
     def get(self, request, image_id: str):
@@ -371,12 +373,21 @@ class MediaUploadView(APIView):
         request={
             "multipart/form-data": OpenApiRequest(
                 MediaUploadSerializer,
-                encoding={"file": {"contentType": "image/jpeg, image/png, image/gif, image/webp"}},
+                encoding={
+                    "file": {
+                        "contentType": "image/jpeg, image/png, image/gif, image/webp, video/mp4, video/quicktime, "
+                        "video/webm"
+                    }
+                },
             )
         },
         responses={
             201: MediaUploadedSerializer,
-            **errors(s400="Not an image we take, an empty file, or bad fields.", s413="Over 5 MB or 40 megapixels."),
+            **errors(
+                s400="Not an image or video we take (what the bytes are decides), damaged, empty, or bad fields.",
+                s413="An image over 5 MB or 40 megapixels; a video over 100 MB (refused while it streams in), "
+                "2 min 20 s or 4096x4096 pixels a frame.",
+            ),
         },
         parameters=[IDEMPOTENCY_PARAMETER],
         tags=["tweets"],
@@ -409,8 +420,20 @@ def uploaded_json(item, request) -> dict:
             "size": item.size,
             "altText": item.alt_text,
             **({"failure": item.failure} if item.failure else {}),
+            **_video_metadata(item, url, request),
         },
     }
+
+
+def _video_metadata(item, url: str | None, request) -> dict:
+    """A video's or GIF's length, poster and blurhash, once processed."""
+    if getattr(item, "kind", "image") == "image" or not item.is_ready:
+        return {}
+    if isinstance(item, Media):
+        preview = media_url(request, item.thumbnail)
+    else:
+        preview = f"{url}?size=thumb" if url and item.thumbnail else None
+    return {"duration": item.duration, "previewUrl": preview, "blurhash": item.blurhash or None}
 
 
 class MediaDetailView(APIView):

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.kernel.ids import new_id
-from config.kernel.media import ProcessedImage
+from config.kernel.media import ProcessedMedia
 from config.kernel.storage import private_storage
 
 USER = settings.AUTH_USER_MODEL
@@ -84,8 +84,8 @@ def message_thumbnail_path(instance, filename: str) -> str:
     return f"dm-thumbs/{instance.owner_id}/{uuid.uuid4().hex}.webp"
 
 
-class MessageImage(ProcessedImage):
-    """An image for a direct message: processed like tweet images, stored where no public URL reaches."""
+class MessageImage(ProcessedMedia):
+    """An image or video for a direct message: processed like tweet media, stored where no public URL reaches."""
 
     id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
     owner = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")

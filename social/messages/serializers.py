@@ -23,10 +23,13 @@ def image_json(image: MessageImage, request=None) -> dict:
         "state": image.state,  # processing (no url yet), ready, or failed
         "url": url,
         "thumbnailUrl": f"{url}?size=thumb" if url and image.thumbnail else None,
-        "type": "image",
+        "type": image.kind,
         "width": image.width,
         "height": image.height,
         "altText": image.alt_text,
+        "previewUrl": f"{url}?size=thumb" if url and image.thumbnail and image.kind != "image" else None,
+        "duration": image.duration,
+        "blurhash": image.blurhash or None,
     }
 
 
@@ -70,10 +73,13 @@ class MessageImageSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=["processing", "ready", "failed"])
     url = serializers.URLField(allow_null=True, help_text="Null until the image is ready (`state`).")
     thumbnailUrl = serializers.URLField(allow_null=True)
-    type = serializers.CharField()
+    type = serializers.ChoiceField(["image", "gif", "video"], help_text="`gif` and `video`: an MP4 once ready.")
     width = serializers.IntegerField()
     height = serializers.IntegerField()
     altText = serializers.CharField()
+    previewUrl = serializers.URLField(allow_null=True, help_text="A video's or GIF's poster (WebP); else null.")
+    duration = serializers.FloatField(allow_null=True, help_text="Seconds (videos and GIFs, once ready).")
+    blurhash = serializers.CharField(allow_null=True, help_text="The poster's blurhash; null for images.")
 
 
 class MessageSerializer(serializers.Serializer):

@@ -128,7 +128,7 @@ def _image_for(sender: User, media_id: int | None) -> MessageImage | None:
             "No such image. Upload it with purpose=message, then send it once, within a day.", field="mediaId"
         )
     if image.state == MessageImage.State.FAILED:
-        raise ServiceError(f"That image couldn't be used: {image.failure or 'it could not be read'}", field="mediaId")
+        raise ServiceError(f"That file couldn't be used: {image.failure or 'it could not be read'}", field="mediaId")
     return image
 
 

@@ -104,10 +104,11 @@
       box.appendChild(warning);
     }
     files.slice(0, MAX_IMAGES).forEach(function (file) {
-      var img = document.createElement("img");
-      img.src = URL.createObjectURL(file);
-      img.alt = "";
-      box.appendChild(img);
+      var video = /^video\//.test(file.type);
+      var preview = document.createElement(video ? "video" : "img");
+      preview.src = URL.createObjectURL(file);
+      if (video) { preview.muted = true; preview.setAttribute("aria-label", "Video to post"); } else { preview.alt = ""; }
+      box.appendChild(preview);
     });
     if (alts) {
       alts.hidden = files.length === 0;

@@ -77,7 +77,8 @@
 
   function describe(element) {
     var img = element.querySelector("img");
-    var video = element.querySelector("video");
+    // A video's expand button sits beside its inline player: the poster and label come from that player.
+    var video = element.querySelector("video") || (element.parentElement && element.parentElement.querySelector("video"));
     var alt = element.dataset.lightboxAlt || (img && img.alt) || (video && video.getAttribute("aria-label")) || "";
     if (element.dataset.lightboxVideo) {
       return { video: element.dataset.lightboxVideo, poster: (video && video.poster) || (img && img.src) || "", alt: alt };

@@ -38,6 +38,7 @@ CATCH_UP = {
     "timelines.tasks.drop_author": "queued by the previous release only; superseded by the outbox",
     "timelines.tasks.remove_entries": "queued by the previous release only; superseded by the outbox",
     "config.kernel.media_tasks.process_image": "config.kernel.media_tasks.process_pending_images",
+    "config.kernel.media_tasks.process_video": "config.kernel.media_tasks.process_pending_images",
     "accounts.tasks.build_account_export": "accounts.tasks.resume_account_work",
     "accounts.tasks.delete_account": "accounts.tasks.resume_account_work",
     "social.moderation.tasks.recount_around": "the hourly reconcile_follow_counts and reconcile_tweet_counts",

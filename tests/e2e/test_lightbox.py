@@ -246,7 +246,7 @@ def test_a_direct_message_image_opens_in_the_lightbox(page, context, live_server
     picture = tmp_path / "view.jpg"
     picture.write_bytes(photo(COLOURS[1], (1600, 1200)))
     page.locator("[data-chat-image]").set_input_files(str(picture))
-    page.get_by_label("Image description").fill("Harbour at night")
+    page.get_by_label("Image or video description").fill("Harbour at night")
     page.get_by_label("Message", exact=True).fill("The view from here")
     page.get_by_role("button", name="Send").click()
     link = page.locator("a.chat-image")

@@ -89,7 +89,10 @@ def test_attach_uploads_by_media_ids(user_api):
     assert response.status_code == 201
     media = response.json()["tweetData"]["media"]
     assert [m["id"] for m in media] == media_ids
-    assert set(media[0]) == {"id", "state", "url", "thumbnailUrl", "type", "width", "height", "altText"}
+    assert set(media[0]) == {
+        *("id", "state", "url", "thumbnailUrl", "type", "width", "height", "altText"),
+        *("previewUrl", "duration", "blurhash"),  # videos and GIFs; null for images
+    }
 
 
 def test_images_without_text(user_api):
@@ -138,7 +141,7 @@ def test_a_bad_image_among_good_ones_in_the_form_writes_nothing(client_logged_in
     files = [images.png_upload("good.png"), images.text_pretending_to_be_png()]
     response = client_logged_in.post("/compose", {"text": "mixed", "images": files, "form_token": uuid.uuid4()})
     assert response.status_code == 400
-    assert "Image 2" in " ".join(response.context["form"].errors["images"])
+    assert "File 2" in " ".join(response.context["form"].errors["images"])
     assert not Tweet.objects.exists() and files_on_disk() == []
 
 
@@ -157,7 +160,9 @@ def test_media_already_used_cannot_be_attached_again(user_api):
     assert again.status_code == 404  # no unattached upload of yours has that id
 
 
-def test_animated_gif_keeps_its_frames(user_api, django_capture_on_commit_callbacks):
+def test_animated_gif_becomes_a_silent_mp4_with_its_frames(user_api, django_capture_on_commit_callbacks):
+    import av
+
     frames = [Image.new("RGB", (20, 20), color) for color in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
     buffer = io.BytesIO()
     frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=80, loop=0)
@@ -165,8 +170,9 @@ def test_animated_gif_keeps_its_frames(user_api, django_capture_on_commit_callba
         response = upload(user_api, images.upload("dance.gif", buffer.getvalue(), "image/gif"))
     assert response.json()["metadata"]["type"] == "gif"
     item = Media.objects.get(pk=response.json()["mediaId"])
-    with item.file.open("rb") as stored:
-        assert Image.open(stored).n_frames == 3
+    assert item.content_type == "video/mp4" and item.duration == pytest.approx(0.24)
+    with av.open(item.file.path) as stored:
+        assert not stored.streams.audio and stored.streams.video[0].frames == 3  # looped by the player
 
 
 def test_alt_text_renders_inert(client, user, django_capture_on_commit_callbacks):
