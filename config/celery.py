@@ -60,6 +60,7 @@ app.conf.task_queues = [Queue(name) for name in QUEUES]
 app.conf.task_routes = {
     "timelines.tasks.*": {"queue": "timelines"},
     "config.kernel.media_tasks.process_image": {"queue": "media"},
+    "tweets.tasks.*_link_card": {"queue": "media"},  # fetches pages: kept off the timelines' way
     "notifications.tasks.*": {"queue": "notifications"},
     "*.tasks.reconcile_*": {"queue": "maintenance"},
     "*.tasks.purge_*": {"queue": "maintenance"},

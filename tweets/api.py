@@ -93,6 +93,7 @@ class TweetCreateView(APIView):
             content_warning=data.get("contentWarning") or "",
             sensitive=data["sensitive"],
             **_poll_arguments(data.get("poll")),
+            link_card=data["card"],
         )
         data = _tweet_json(selectors.tweet_for_viewer(tweet.pk, request.user), request)
         body = {"tweetId": data["id"], "createdAt": data["createdAt"], "tweetData": data}
