@@ -4,6 +4,7 @@ Posts go through the API; the after-commit task runs in-process (eager), as a
 worker would run it, and the answers are read back as a client sees them.
 """
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
+from tests import images
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
 from tweets import link_cards, tasks
@@ -136,8 +138,6 @@ def test_only_the_first_link_gets_a_card(send, user_api, link_server):
 
 
 def test_a_post_with_images_gets_no_card(user, link_server, django_capture_on_commit_callbacks):
-    from tests import images
-
     with django_capture_on_commit_callbacks(execute=True):
         tweet = post(user, link_server.url("/article"), uploads=[(images.png_upload(), "a picture")])
     assert Tweet.objects.get(pk=tweet.pk).link_card_id is None
@@ -280,3 +280,42 @@ def test_urls_are_normalised_to_one_card_per_page():
     assert {link_cards.normalise_url(u) for u in same} == {"http://example.com/a?b=1"}
     assert link_cards.normalise_url("https://Bücher.example/") == "https://xn--bcher-kva.example/"
     assert link_cards.normalise_url("https://example.com:8443") == "https://example.com:8443/"
+
+
+# --- the compose page (the fragment static/js/linkcard.js shows, and posting without the card) ----------
+
+
+def test_the_compose_box_fragment_is_loading_then_the_card_with_its_remove_button(
+    client_logged_in, link_server, django_capture_on_commit_callbacks
+):
+    url = link_server.url("/article")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client_logged_in.get("/compose/card-preview", {"url": url})
+    assert first.status_code == 202 and b"Loading the link preview" in first.content
+    answer = client_logged_in.get("/compose/card-preview", {"url": url})
+    html = answer.content.decode()
+    assert answer.status_code == 200 and "Rust &amp; Django: a love story" in html
+    assert "data-link-card-remove" in html and 'aria-label="Remove the link preview"' in html
+    assert client_logged_in.get("/compose/card-preview", {"url": "ftp://x.org/"}).status_code == 204
+
+
+def test_the_compose_box_fragment_shares_the_apis_rate_limit(client_logged_in, user_api, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "link_preview": "2/min"},
+    }
+    assert user_api.get("/api/v1/cards/preview", {"url": "https://example.com/1"}).status_code == 202
+    assert client_logged_in.get("/compose/card-preview", {"url": "https://example.com/2"}).status_code == 202
+    assert client_logged_in.get("/compose/card-preview", {"url": "https://example.com/3"}).status_code == 429
+
+
+def test_the_compose_form_posts_without_the_card_when_it_was_removed(
+    client_logged_in, user, link_server, django_capture_on_commit_callbacks
+):
+    url = link_server.url("/article")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_logged_in.post("/compose", {"text": f"no card {url}", "no_card": "True", "form_token": uuid.uuid4()})
+        client_logged_in.post("/compose", {"text": f"a card {url}", "no_card": "False", "form_token": uuid.uuid4()})
+    without, with_card = user.tweets.order_by("id")
+    assert without.link_card_id is None and with_card.link_card_id is not None
+    assert 'name="no_card"' in client_logged_in.get("/compose").content.decode()
