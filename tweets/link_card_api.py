@@ -6,7 +6,7 @@ public data about a public page, so the answer is the same for everyone and
 says nothing about who posted the link (a private account's post included).
 """
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -20,7 +20,9 @@ from tweets.serializers import LinkCardSerializer, link_card_json
 
 
 class PreviewQuerySerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=2048, trim_whitespace=True)
+    url = serializers.CharField(
+        min_length=1, max_length=2048, trim_whitespace=False, help_text="The link, up to 2048 characters."
+    )
 
 
 class PreviewSerializer(serializers.Serializer):
@@ -32,8 +34,10 @@ class PreviewSerializer(serializers.Serializer):
     card = LinkCardSerializer(allow_null=True)
 
 
-def preview_json(card: LinkCard, request) -> tuple[dict, int]:
-    """The answer's body and status for a card as it is now (shared with the compose box's fragment)."""
+def preview_json(card: LinkCard | None, request) -> tuple[dict, int]:
+    """The answer's body and status for a card as it is now; None: not an http(s) URL, nothing to preview."""
+    if card is None:
+        return {"state": "failed", "card": None}, status.HTTP_200_OK
     if link_cards.shown(card):
         return {"state": "ok", "card": link_card_json(card, request)}, status.HTTP_200_OK
     if card.state == LinkCard.State.PENDING:
@@ -47,20 +51,19 @@ class LinkPreviewView(APIView):
 
     @extend_schema(
         operation_id="card_preview",
-        parameters=[
-            OpenApiParameter("url", str, required=True, description="An http or https URL, up to 2048 characters.")
-        ],
+        parameters=[PreviewQuerySerializer],
         responses={
             200: PreviewSerializer,
             202: PreviewSerializer,
-            **errors(400, 401, 429),
+            **errors(s400="`url` missing, empty or over 2048 characters (or a NUL byte)."),
+            **errors(401, 429),
         },
         description=(
             "The preview card of a link, for the compose box. 200 `{state: ok, card}` when the card is cached "
             "(a card over a day old is still answered, and fetched again in the background); 202 `{state: "
             "pending, card: null}` when its fetch was just queued or is under way: ask again shortly (the fetch "
             "never runs on this request). 200 `{state: failed, card: null}` when the page was refused or could "
-            "not be fetched: the post gets no card. 400 for what is not an http(s) URL. Cards are public data "
+            "not be fetched, or is no http(s) URL at all: the post gets no card. Cards are public data "
             "by URL; nothing here says who linked it."
         ),
         tags=["tweets"],

@@ -11,7 +11,6 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from config.kernel import ratelimit
-from config.kernel.errors import ServiceError
 from tweets import cards, link_cards
 from tweets.models import LinkCard
 
@@ -27,9 +26,8 @@ def card_preview(request):
         response = HttpResponse(status=429)
         response["Retry-After"] = str(wait)
         return response
-    try:
-        card = link_cards.link_card_request(url=request.GET.get("url", "")[:2048])
-    except ServiceError:
+    card = link_cards.link_card_request(url=request.GET.get("url", "")[:2048])
+    if card is None:
         return HttpResponse(status=204)  # not a link we preview: nothing to show
     if link_cards.shown(card):
         return HttpResponse(cards.render("tweets/link_card.jinja", {"card": card, "removable": True}, {}))

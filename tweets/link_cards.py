@@ -56,7 +56,7 @@ def first_link(entities) -> str | None:
 def normalise_url(url: str) -> str:
     """One spelling per page: scheme and host in lower case (IDNA), no default port, no fragment.
 
-    ServiceError for what is not an http(s) URL at all (the preview endpoint's 400).
+    ServiceError for what is not an http(s) URL at all.
     """
     url = (url or "").strip()
     try:
@@ -129,14 +129,19 @@ def detach_if_changed(tweet: Tweet, entities_before) -> bool:
     return True
 
 
-def link_card_request(*, url: str) -> LinkCard:
+def link_card_request(*, url: str) -> LinkCard | None:
     """The compose box's preview: the card for `url`, queuing a fetch when there is none yet or it is stale.
 
+    None for what is not an http(s) URL (nothing to preview, nothing stored).
     Never fetches here (this runs on a request). A fetch is queued at most once
     per REQUEST_EVERY per URL, however often the box asks.
     """
+    try:
+        normal = normalise_url(url)
+    except ServiceError:
+        return None
     with transaction.atomic():
-        card, created = _card(url)
+        card, created = _card(normal)
         due = created or (not is_fresh(card) and card.requested_at < timezone.now() - REQUEST_EVERY)
         if due and settings.LINK_PREVIEWS:
             if not created:

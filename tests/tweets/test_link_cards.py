@@ -244,11 +244,19 @@ def test_a_refused_preview_answers_failed(user_api, link_server, settings, djang
     assert answer.status_code == 200 and answer.json() == {"state": "failed", "card": None}
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com/", "not a url", "javascript:alert(1)", "http://", ""])
-def test_a_preview_of_what_isnt_an_http_url_is_400(user_api, url):
+@pytest.mark.parametrize(
+    "url", ["ftp://example.com/", "not a url", "javascript:alert(1)", "http://", " ", "http://[::"]
+)
+def test_a_preview_of_what_isnt_an_http_url_is_failed_and_stores_nothing(user_api, url):
     response = user_api.get("/api/v1/cards/preview", {"url": url})
-    assert response.status_code == 400 and "url" in response.json()["fields"]
+    assert response.status_code == 200 and response.json() == {"state": "failed", "card": None}
     assert not LinkCard.objects.exists()
+
+
+@pytest.mark.parametrize("query", [{}, {"url": ""}, {"url": "https://example.com/" + "a" * 2030}])
+def test_a_preview_without_a_url_or_with_a_huge_one_is_400(user_api, query):
+    response = user_api.get("/api/v1/cards/preview", query)
+    assert response.status_code == 400 and "url" in response.json()["fields"]
 
 
 def test_the_preview_needs_an_account_and_is_rate_limited(api_client, user_api, settings):
