@@ -30,6 +30,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from http.client import HTTPException
 from urllib.parse import urljoin, urlsplit
 
 import certifi
@@ -78,6 +79,10 @@ def check_url(url: str) -> tuple[str, str, int]:
     host = (parts.hostname or "").rstrip(".")
     if not host:
         raise FetchRefused("no host")
+    try:
+        host = host.encode("idna").decode("ascii")  # what DNS, the Host header and SNI take
+    except UnicodeError:
+        raise FetchRefused("bad host name") from None
     return scheme, host, port or (443 if scheme == "https" else 80)
 
 
@@ -187,7 +192,7 @@ def fetch(url: str, *, types: tuple[str, ...] = HTML_TYPES, max_bytes: int | Non
             finally:
                 response.release_conn()
                 response.close()
-        except (HTTPError, OSError) as error:
+        except (HTTPError, HTTPException, OSError, ValueError) as error:  # UnicodeError is a ValueError
             raise FetchRefused(f"{type(error).__name__}: {error}") from None
         finally:
             pool.close()

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from config.kernel import opengraph
 from config.kernel.fetch import FetchRefused, fetch, refusal
 from tweets.models import LinkCard, Tweet
 
@@ -151,3 +152,24 @@ def test_the_test_setting_lets_only_loopback_through(settings):
     assert refusal("127.0.0.1") is None and refusal("::1") is None and refusal("::ffff:127.0.0.1") is None
     for other in ("10.0.0.1", "169.254.169.254", "192.168.0.1", "fc00::1"):
         assert refusal(other) is not None
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<a" * 500_000,  # fed whole to html.parser, minutes of rescanning the unfinished tag
+        "</" * 500_000,
+        "<meta" * 200_000,
+        "<title" * 170_000,
+        ("<meta " + "a=b " * 999 + ">") * 250,
+    ],
+)
+def test_a_hostile_megabyte_of_markup_parses_in_about_a_second(html):
+    started = time.monotonic()
+    info = opengraph.parse(html[: 1024 * 1024], "http://example.com/")
+    assert time.monotonic() - started < 3 and info.is_empty
+
+
+def test_a_non_ascii_host_is_fetched_by_its_idna_name(link_server):
+    with pytest.raises(FetchRefused, match="DNS"):  # looked up as xn--bcher-kva.invalid: no such name
+        fetch("http://bücher.invalid/")
