@@ -393,6 +393,7 @@ LINK_PREVIEW_MAX_REDIRECTS = 3
 LINK_PREVIEW_REFRESH = timedelta(days=1)  # a card older than this is fetched again when next posted
 # Tests only: lets the fetcher reach 127.0.0.0/8 and ::1 (a local test server), never other private ranges.
 LINK_PREVIEW_ALLOW_LOOPBACK = env.bool("LINK_PREVIEW_ALLOW_LOOPBACK", default=False)
+LINK_PREVIEW_CA_BUNDLE = env.str("LINK_PREVIEW_CA_BUNDLE", default="")  # empty: certifi's (tests: their own CA)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # --- API -------------------------------------------------------------------

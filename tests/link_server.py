@@ -186,3 +186,66 @@ def _huge_declared(handler, server):
     """50 MB of HTML that says so in its Content-Length."""
     handler.close_connection = True
     _stream(handler, server, "/huge-declared", 50 * 1024 * 1024, 0.005, declared=True)
+
+
+# --- HTTPS: a CA of the test's own and a certificate it signs for one name ----------------------
+
+
+def make_certificates(directory, name: str = "localhost") -> tuple[str, str, str]:
+    """(CA file, certificate file, key file) in `directory`: a test CA and a certificate for `name`."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Chirp test CA")])
+    ca = (
+        x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )  # fmt: skip
+    leaf = (
+        x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+        .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )  # fmt: skip
+    paths = [str(directory / f) for f in ("ca.pem", "cert.pem", "key.pem")]
+    with open(paths[0], "wb") as file:
+        file.write(ca.public_bytes(serialization.Encoding.PEM))
+    with open(paths[1], "wb") as file:
+        file.write(leaf.public_bytes(serialization.Encoding.PEM))
+    with open(paths[2], "wb") as file:
+        file.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+    return paths[0], paths[1], paths[2]
+
+
+def tls(server: Server, cert_file: str, key_file: str) -> Server:
+    """Serve `server` over TLS (before `start`); the names clients asked for (SNI) go in `server.sni`."""
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    server.sni = []
+    context.sni_callback = lambda sock, name, ctx: server.sni.append(name)
+    server.httpd.socket = context.wrap_socket(server.httpd.socket, server_side=True)
+    server.base = f"https://localhost:{server.port}"
+    return server

@@ -140,7 +140,7 @@ def _pool(scheme: str, host: str, address: str, port: int, deadline: float):
     if scheme == "https":
         return urllib3.HTTPSConnectionPool(
             address, port, server_hostname=host, assert_hostname=host,
-            cert_reqs="CERT_REQUIRED", ca_certs=certifi.where(), **common,
+            cert_reqs="CERT_REQUIRED", ca_certs=settings.LINK_PREVIEW_CA_BUNDLE or certifi.where(), **common,
         )  # fmt: skip
     return urllib3.HTTPConnectionPool(address, port, **common)
 

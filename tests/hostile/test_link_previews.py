@@ -173,3 +173,31 @@ def test_a_hostile_megabyte_of_markup_parses_in_about_a_second(html):
 def test_a_non_ascii_host_is_fetched_by_its_idna_name(link_server):
     with pytest.raises(FetchRefused, match="DNS"):  # looked up as xn--bcher-kva.invalid: no such name
         fetch("http://bücher.invalid/")
+
+
+@pytest.fixture
+def https_server(settings, tmp_path):
+    """An HTTPS server on 127.0.0.1 with a certificate for "localhost" from the test's own CA (trusted here)."""
+    from tests.link_server import Server, make_certificates, tls
+
+    settings.LINK_PREVIEW_ALLOW_LOOPBACK = True
+    ca_file, cert_file, key_file = make_certificates(tmp_path)
+    settings.LINK_PREVIEW_CA_BUNDLE = ca_file
+    server = tls(Server(), cert_file, key_file).start()
+    yield server
+    server.stop()
+
+
+def test_https_goes_to_the_checked_address_with_the_name_as_sni_and_checked_certificate(https_server):
+    page = fetch(https_server.url("/article"))
+    assert b"og:title" in page.body
+    assert https_server.sni[-1] == "localhost" and https_server.hosts[-1] == f"localhost:{https_server.port}"
+
+
+def test_https_refuses_a_certificate_for_another_name_or_from_an_unknown_ca(https_server, settings):
+    with pytest.raises(FetchRefused):  # connected to 127.0.0.1 as "127.0.0.1": the certificate names localhost
+        fetch(f"https://127.0.0.1:{https_server.port}/article")
+    settings.LINK_PREVIEW_CA_BUNDLE = ""  # the public CAs (certifi): our test CA is none of them
+    with pytest.raises(FetchRefused, match=r"(?i)certificate"):
+        fetch(https_server.url("/article"))
+    assert https_server.requests["/article"] == 0
