@@ -72,6 +72,18 @@
     ask(form, url, 0);
   }
 
+  // A form drawn with text already (after an error, or a draft): its preview, or its removal, as it was.
+  function scan(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-compose-text]"), function (field) {
+      var form = field.closest("form"), p = form ? parts(form) : null;
+      if (!p || !p.box || !field.value) return;
+      if (p.off && p.off.value === "True") p.box.dataset.removedUrl = firstLink(field.value) || "";
+      update(form);
+    });
+  }
+  scan(document);
+  document.addEventListener("htmx:afterSwap", function (event) { scan(event.target.parentNode || document); });
+
   var timers = new WeakMap();
   document.addEventListener("input", function (event) {
     if (!event.target.matches || !event.target.matches("[data-compose-text]")) return;
