@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
+from config.celery import app
 from tests import images
 from tests.factories import UserFactory
 from tests.tweets.helpers import post
@@ -339,3 +340,9 @@ def test_the_compose_form_posts_without_the_card_when_it_was_removed(
     without, with_card = user.tweets.order_by("id")
     assert without.link_card_id is None and with_card.link_card_id is not None
     assert 'name="no_card"' in client_logged_in.get("/compose").content.decode()
+
+
+def test_card_fetches_run_on_the_media_queue_acked_late_within_the_visibility_timeout(settings):
+    for task in (tasks.attach_link_card, tasks.refresh_link_card):
+        assert app.amqp.router.route({}, task.name)["queue"].name == "media"
+        assert task.acks_late and task.time_limit < settings.CELERY_VISIBILITY_TIMEOUT
