@@ -14,7 +14,7 @@ from social.moderation import api as moderation_api
 from timelines import api as timelines_api
 from timelines import lists_api
 from tweets import api as tweets_api
-from tweets import draft_api, poll_api
+from tweets import draft_api, link_card_api, poll_api
 
 urlpatterns = [
     path("signup", accounts_api.SignupView.as_view(), name="api-signup"),
@@ -50,6 +50,7 @@ urlpatterns = [
     path("bookmarks", tweets_api.BookmarksView.as_view(), name="api-bookmarks"),
     path("tweets/<str:tweet_id>/engagements", tweets_api.EngagementsView.as_view(), name="api-tweet-engagements"),
     path("tweets/<str:tweet_id>/poll/votes", poll_api.PollVoteView.as_view(), name="api-poll-votes"),
+    path("cards/preview", link_card_api.LinkPreviewView.as_view(), name="api-card-preview"),
     path("drafts", draft_api.DraftsView.as_view(), name="api-drafts"),
     path("drafts/<str:draft_id>", draft_api.DraftDetailView.as_view(), name="api-draft"),
     path("drafts/<str:draft_id>/publish", draft_api.DraftPublishView.as_view(), name="api-draft-publish"),

@@ -61,6 +61,7 @@ app.conf.task_routes = {
     "timelines.tasks.*": {"queue": "timelines"},
     "config.kernel.media_tasks.process_image": {"queue": "media"},
     "config.kernel.media_tasks.process_video": {"queue": "media"},
+    "tweets.tasks.*_link_card": {"queue": "media"},  # fetches pages: kept off the timelines' way
     "notifications.tasks.*": {"queue": "notifications"},
     "*.tasks.reconcile_*": {"queue": "maintenance"},
     "*.tasks.purge_*": {"queue": "maintenance"},

@@ -382,6 +382,19 @@ ANIMATION_MAX_FRAMES = env.int("ANIMATION_MAX_FRAMES", default=350)
 ANIMATION_MAX_SIDE = env.int("ANIMATION_MAX_SIDE", default=1280)
 ANIMATION_MAX_PIXELS = env.int("ANIMATION_MAX_PIXELS", default=50_000_000)  # over all frames
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+
+# Link preview cards (config/kernel/fetch.py, tweets/link_cards.py). The fetcher's limits, per page:
+# one deadline for resolving, connecting and every read; bytes read at most; redirects followed.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")  # named in the fetcher's User-Agent
+LINK_PREVIEWS = env.bool("LINK_PREVIEWS", default=True)  # off: posts get no cards, nothing is fetched
+LINK_PREVIEW_TIMEOUT = env.float("LINK_PREVIEW_TIMEOUT", default=5.0)
+LINK_PREVIEW_MAX_BYTES = env.int("LINK_PREVIEW_MAX_BYTES", default=1024 * 1024)
+LINK_PREVIEW_IMAGE_MAX_BYTES = env.int("LINK_PREVIEW_IMAGE_MAX_BYTES", default=2 * 1024 * 1024)
+LINK_PREVIEW_MAX_REDIRECTS = 3
+LINK_PREVIEW_REFRESH = timedelta(days=1)  # a card older than this is fetched again when next posted
+# Tests only: lets the fetcher reach 127.0.0.0/8 and ::1 (a local test server), never other private ranges.
+LINK_PREVIEW_ALLOW_LOOPBACK = env.bool("LINK_PREVIEW_ALLOW_LOOPBACK", default=False)
+LINK_PREVIEW_CA_BUNDLE = env.str("LINK_PREVIEW_CA_BUNDLE", default="")  # empty: certifi's (tests: their own CA)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 # Video (MP4, MOV, WebM; config/kernel/videos.py): checked from the header on the request, transcoded
 # in a worker (config/kernel/transcode.py) in a child process with a time limit and a memory bound.
@@ -425,6 +438,7 @@ REST_FRAMEWORK = {
         "signup": env.str("API_RATE_SIGNUP", default="20/hour"),
         "login": env.str("API_RATE_LOGIN", default="30/min"),
         "password_reset": env.str("API_RATE_PASSWORD_RESET", default="10/hour"),
+        "link_preview": env.str("API_RATE_LINK_PREVIEW", default="60/min"),  # each new URL queues a fetch
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=None),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

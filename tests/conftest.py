@@ -130,3 +130,14 @@ def migration_data(db):
     Group, Permission = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
     moderation = Permission.objects.filter(content_type__app_label="moderation", codename__in=granted)
     Group.objects.get(name="Moderators").permissions.add(*moderation)
+
+
+@pytest.fixture
+def link_server(settings):
+    """A real HTTP server on 127.0.0.1 with the pages of tests/link_server.py; the fetcher may reach it."""
+    from tests.link_server import Server
+
+    settings.LINK_PREVIEW_ALLOW_LOOPBACK = True  # loopback only: every other private range stays refused
+    server = Server().start()
+    yield server
+    server.stop()

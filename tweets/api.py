@@ -76,7 +76,8 @@ class TweetCreateView(APIView):
             "the new post. `contentWarning` (up to 100 characters) folds the post behind a warning; `sensitive` "
             "blurs its images until the reader opens them. The same post sent again by its author within two "
             "minutes (same text, reply or quote target and media) is taken for a retry whose answer was lost: 200 "
-            "with the first post."
+            "with the first post. The first http(s) link gets a preview `card` a moment later (fetched by a "
+            "worker), unless `card` is false."
         ),
         parameters=[IDEMPOTENCY_PARAMETER],
         tags=["tweets"],
@@ -93,6 +94,7 @@ class TweetCreateView(APIView):
             content_warning=data.get("contentWarning") or "",
             sensitive=data["sensitive"],
             **_poll_arguments(data.get("poll")),
+            link_card=data["card"],
         )
         data = _tweet_json(selectors.tweet_for_viewer(tweet.pk, request.user), request)
         body = {"tweetId": data["id"], "createdAt": data["createdAt"], "tweetData": data}

@@ -45,6 +45,8 @@ class ComposeForm(forms.Form):
     sensitive = forms.BooleanField(label="Mark images as sensitive", required=False)
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
     quote_of = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Set by the remove button on the compose box's link preview (static/js/linkcard.js): post without the card.
+    no_card = forms.BooleanField(required=False, widget=forms.HiddenInput(attrs={"data-link-card-off": ""}))
     # One per rendered form: a double submit carries the same token and posts once.
     form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 

@@ -1,4 +1,5 @@
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -66,6 +67,10 @@ class Tweet(models.Model):
 
     # retries what Redis missed (an outbox kept in the row).
     fanned_out = models.BooleanField(default=False)
+    # The preview card of the post's first link, set by a task once it was fetched (tweets/link_cards.py).
+    link_card = models.ForeignKey(
+        "LinkCard", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
 
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="mentioned_in", blank=True)
     hashtags = models.ManyToManyField("Hashtag", through="TweetHashtag", related_name="tweets", blank=True)
@@ -134,6 +139,48 @@ class TweetEdit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tweet_id} until {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+def link_card_image_path(instance, filename: str) -> str:
+    return f"cards/{instance.url_hash[:2]}/{uuid.uuid4().hex}.webp"
+
+
+class LinkCard(models.Model):
+    """What a linked page says about itself, fetched once per URL and shared by every post linking it.
+
+    `state` is pending until the first fetch ends, then ok or failed; a refetch
+    (after LINK_PREVIEW_REFRESH) leaves it as it is meanwhile, so cards keep showing.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        OK = "ok", "OK"
+        FAILED = "failed", "Failed"
+
+    url_hash = models.CharField(max_length=64, unique=True)  # sha256 of `url`: URLs are too long to index
+    url = models.TextField()  # normalised (tweets/link_cards.py normalise_url)
+    state = models.CharField(max_length=7, choices=State.choices, default=State.PENDING)
+    title = models.CharField(max_length=200, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    site_name = models.CharField(max_length=100, blank=True)
+    image = models.FileField(upload_to=link_card_image_path, blank=True)  # re-encoded WebP, public media
+    image_width = models.PositiveIntegerField(null=True, blank=True)
+    image_height = models.PositiveIntegerField(null=True, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    # A worker's claim on the fetch (a lease): others wait rather than fetch the same page too.
+    fetching_since = models.DateTimeField(null=True, blank=True)
+    # When a fetch was last queued, so a polling compose box queues one a minute at most.
+    requested_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"card {self.pk} ({self.state}) {self.url[:80]}"
+
+    @property
+    def host(self) -> str:
+        """The site's name as the card shows it when the page gave none."""
+        host = urlsplit(self.url).hostname or ""
+        return host.removeprefix("www.")
 
 
 class Like(models.Model):

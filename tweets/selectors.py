@@ -18,7 +18,7 @@ from config.kernel.api.pagination import PageRequest, keyset_page
 from config.kernel.sql import any_of, instance, select_rows
 from social.graph.muted_words import matcher
 from social.graph.visibility import RelationSet, readable_authors, tweets_visible_to, viewer_id_of
-from tweets import hooks
+from tweets import hooks, link_cards
 from tweets.card_flags import CardFlag
 from tweets.models import Bookmark, Like, Media, Tweet
 from tweets.polls import polls_for
@@ -210,7 +210,7 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False, muted_in: 
     Sets on each tweet:
     `original` (what a retweet points at, else itself), `quoted` (None when
     deleted or hidden) with `quote_state` ("deleted", "unavailable",
-    "nested"), `parent_author`, `media_list`, `poll_view`, `viewer_liked`,
+    "nested"), `parent_author`, `media_list`, `poll_view`, `preview_card`, `viewer_liked`,
     `viewer_retweeted`, `viewer_bookmarked`, `pinned` (the author's pinned post), and the apps'
     card flags (`hooks.card_flags`). `hide_muted` also drops posts and
     retweets by, or of, muted people (home timeline only). `muted_in` ("home",
@@ -267,10 +267,13 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False, muted_in: 
     # Polls, their choices and the viewer's votes: one query for the page, none when it has no poll.
     with_poll = {pk: card.author_id for pk, card in cards.items() if card.has_poll}
     poll_views = polls_for(list(with_poll), relations.viewer_id, with_poll) if with_poll else {}
+    # Link preview cards: one query for the page, none when no post has one.
+    preview_cards = link_cards.cards_by_id({card.link_card_id for card in cards.values() if card.link_card_id})
 
     def dress(tweet: Tweet, depth: int) -> None:
         tweet.media_list = media_by_tweet.get(tweet.pk, [])
         tweet.poll_view = poll_views.get(tweet.pk)
+        tweet.preview_card = preview_cards.get(tweet.link_card_id)
         tweet.viewer_liked = tweet.pk in liked
         tweet.viewer_retweeted = tweet.pk in retweeted
         for flag in flags:

@@ -91,6 +91,21 @@ def _preview_url(item, request) -> str | None:
     return media_url(request, item.thumbnail) if item.kind != "image" else None
 
 
+def link_card_json(card, request) -> dict | None:
+    """A link preview card (tweets/link_cards.py), or None when there is none to show."""
+    if card is None or card.state != "ok":
+        return None
+    return {
+        "url": card.url,
+        "title": card.title,
+        "description": card.description,
+        "siteName": card.site_name,
+        "imageUrl": media_url(request, card.image),
+        "imageWidth": card.image_width,
+        "imageHeight": card.image_height,
+    }
+
+
 def tweet_core_json(tweet) -> dict:
     """The fields of a post that depend on no reader: the API's and the data export's (accounts.lifecycle)."""
     return {
@@ -134,6 +149,7 @@ def tweet_json(tweet, request) -> dict:
         "pinned": getattr(tweet, "pinned", False),
         "bookmarked": getattr(tweet, "viewer_bookmarked", False),
         "poll": polls.poll_json(getattr(tweet, "poll_view", None)),
+        "card": link_card_json(getattr(tweet, "preview_card", None), request),
     }
 
 
@@ -153,6 +169,18 @@ class PollSerializer(serializers.Serializer):
     closed = serializers.BooleanField()
     voted = serializers.BooleanField(help_text="Whether you voted.")
     ownChoice = serializers.IntegerField(allow_null=True, help_text="The position you voted for.")
+
+
+class LinkCardSerializer(serializers.Serializer):
+    url = serializers.CharField(help_text="The page linked (normalised): what the whole card links to.")
+    title = serializers.CharField(help_text="Up to 200 characters; may be empty when there is a description.")
+    description = serializers.CharField(help_text="Up to 300 characters; may be empty.")
+    siteName = serializers.CharField(help_text="Up to 100 characters; may be empty.")
+    imageUrl = serializers.CharField(
+        allow_null=True, help_text="The page's image, re-encoded as WebP and served by us (never the site's own URL)."
+    )
+    imageWidth = serializers.IntegerField(allow_null=True)
+    imageHeight = serializers.IntegerField(allow_null=True)
 
 
 class TweetSerializer(serializers.Serializer):
@@ -193,6 +221,11 @@ class TweetSerializer(serializers.Serializer):
     pinned = serializers.BooleanField(help_text="This is the post its author pinned to their profile.")
     bookmarked = serializers.BooleanField(help_text="Whether you bookmarked it (always false when signed out).")
     poll = PollSerializer(allow_null=True, help_text="The post's poll, or null.")
+    card = LinkCardSerializer(
+        allow_null=True,
+        help_text="The preview card of the post's first http(s) link, or null (none yet, none wanted, or the page "
+        "couldn't be fetched). Added by a worker shortly after posting.",
+    )
 
     def to_representation(self, tweet):
         return tweet_json(tweet, self.context.get("request"))
@@ -264,6 +297,10 @@ class TweetCreateSerializer(serializers.Serializer):
     )
     sensitive = FlagField(required=False, default=False, help_text="Mark the post's images as sensitive.")
     poll = PollInputSerializer(required=False, allow_null=True, help_text="A poll; not with images.")
+    card = FlagField(
+        required=False, default=True,
+        help_text="false: no preview card for the post's first link (the author removed it in the compose box).",
+    )  # fmt: skip
 
     # Something to show: text with a visible character, or an image. Images or a poll, not both.
     schema_rules = {

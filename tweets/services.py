@@ -24,7 +24,7 @@ from config.kernel.media_tasks import process_after_commit
 from config.kernel.sql import counted, insert_once, one_value, select_rows, unique_or_none
 from config.kernel.tasks import after_commit
 from social.graph.visibility import RelationSet
-from tweets import hooks, media, polls
+from tweets import hooks, link_cards, media, polls
 from tweets.models import Bookmark, Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
 
 logger = logging.getLogger(__name__)
@@ -176,8 +176,12 @@ def tweet_create(
     sensitive: bool = False,
     poll_choices: Sequence[str] = (),
     poll_duration: timedelta | None = None,
+    link_card: bool = True,
 ) -> Tweet:
     """Post a tweet, reply or quote, with up to four images or a poll (`poll_choices`, tweets/polls.py).
+
+    The first http(s) link gets a preview card, fetched in a worker after commit
+    (tweets/link_cards.py), unless `link_card` is False (the author removed it).
 
     `content_warning` (at most 100 characters) folds the post behind it;
     `sensitive` blurs its images until the reader asks to see them.
@@ -214,6 +218,9 @@ def tweet_create(
         with transaction.atomic():
             tweet = _create(author, body, media_ids, list(uploads), reply_to_id, quote_of_id, created_at, stored,
                             labels={"content_warning": warning, "sensitive": bool(sensitive)}, poll=poll)  # fmt: skip
+            # Not for imports (backdated demo data), nor for a retry, whose first post has its card coming.
+            if link_card and created_at is None and not getattr(tweet, "repeated", False):
+                link_cards.schedule_attach(tweet)
     except Exception:
         pipeline.delete_files(stored)
         raise
@@ -361,10 +368,11 @@ def tweet_edit(
     TweetEdit.objects.create(
         tweet=tweet, text=tweet.text, entities=tweet.entities, written_at=tweet.edited_at or tweet.created_at
     )
-    before = _tags_of(tweet.entities)
+    before, entities_before = _tags_of(tweet.entities), tweet.entities
     entities, mentioned, tags = _entities(body)
     tweet.text, tweet.entities, tweet.edited_at = body, entities, timezone.now()
     tweet.save(update_fields=["text", "entities", "edited_at"])
+    link_cards.detach_if_changed(tweet, entities_before)  # a new first link: a new card
     tweet.mentions.set(mentioned)
     _link_hashtags(tweet, tags)
     added, removed = [t for t in tags if t not in before], [t for t in before if t not in tags]

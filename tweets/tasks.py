@@ -9,8 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from config.kernel import media
-from config.kernel.tasks import Slice, enqueue
-from tweets import poll_votes
+from config.kernel.tasks import RETRY_WHILE_AWAY, Slice, enqueue
+from tweets import link_cards, poll_votes
 from tweets.draft_services import publish_due_drafts
 from tweets.models import Media, Tweet
 from tweets.services import recount_tweets
@@ -91,3 +91,30 @@ def end_polls_pending() -> int:
 def publish_scheduled_posts() -> int:
     """Every minute: the scheduled posts that are due go out, each once (tweets.draft_services)."""
     return publish_due_drafts()
+
+
+# --- link preview cards (tweets/link_cards.py), on the media queue --------------------------
+
+# A refused or failing page is final (the card is `failed`, the post has none); only a busy card
+# (another worker fetching it: FetchInProgress) and Redis or PostgreSQL being away are retried.
+LINK_CARD_TASK = {
+    **RETRY_WHILE_AWAY,
+    "autoretry_for": (*RETRY_WHILE_AWAY["autoretry_for"], link_cards.FetchInProgress),
+    "max_retries": 5,
+    # Three fetches (page, oEmbed, image) of at most LINK_PREVIEW_TIMEOUT each and the re-encoding,
+    # within the broker's visibility timeout (30 s), past which a second worker would get the task.
+    "soft_time_limit": 20,
+    "time_limit": 25,
+}
+
+
+@shared_task(**LINK_CARD_TASK)
+def attach_link_card(tweet_id: int, url: str) -> bool:
+    """After a post (or edit) commits: its first link's card, fetched once per URL, attached to it."""
+    return link_cards.link_card_attach(tweet_id=tweet_id, url=url) is not None
+
+
+@shared_task(**LINK_CARD_TASK)
+def refresh_link_card(card_id: int) -> str:
+    """The compose box asked for a preview of a URL with no fresh card: fetch it."""
+    return link_cards.link_card_refresh(card_id=card_id).state

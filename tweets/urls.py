@@ -1,11 +1,12 @@
 from django.urls import path
 
-from tweets import draft_views, poll_views, views
+from tweets import draft_views, link_card_views, poll_views, views
 
 status = "@<str:username>/status/<int:tweet_id>"
 
 urlpatterns = [
     path("compose", views.compose, name="compose"),
+    path("compose/card-preview", link_card_views.card_preview, name="link-card-preview"),
     path("drafts", draft_views.drafts_page, name="drafts"),
     path("drafts/save", draft_views.draft_save, name="draft-save"),
     path("drafts/<int:draft_id>/edit", draft_views.draft_edit, name="draft-edit"),

@@ -81,6 +81,7 @@ def compose(request):
                     content_warning=data["content_warning"],
                     sensitive=data["sensitive"],
                     **form.poll(),
+                    link_card=not data["no_card"],
                 )
         except ServiceError as error:
             add_form_error(form, error, FORM_FIELDS)

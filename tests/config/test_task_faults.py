@@ -49,6 +49,8 @@ CATCH_UP = {
     "notifications.tasks.push_notification": "safe to lose: a live event; the page and API list it from the database",
     "notifications.tasks.push_unread": "safe to lose: the next page load draws the badge",
     "notifications.tasks.announce_entry": "safe to lose: the post is in the timeline; only the banner is missed",
+    "tweets.tasks.attach_link_card": "safe to lose: the post shows without its link card (docs/DECISIONS.md)",
+    "tweets.tasks.refresh_link_card": "safe to lose: the compose box asks again, and queues it a minute later",
 }
 PERIODIC = {entry["task"] for entry in app.conf.beat_schedule.values()}
 

@@ -46,6 +46,11 @@ def _application():
 
 @pytest.fixture(scope="session")
 def live_server_url(django_db_setup, django_db_blocker):
+    from django.conf import settings
+
+    # The link-card fetcher may reach the tests' own HTTP server on 127.0.0.1 (tests/link_server.py),
+    # and nothing else private: set before the fork, which takes this process's settings along.
+    settings.LINK_PREVIEW_ALLOW_LOOPBACK = True
     with django_db_blocker.unblock():
         connections.close_all()  # the fork must not share this process's database socket
         server = DaphneProcess("127.0.0.1", _application)

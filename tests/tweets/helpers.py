@@ -12,4 +12,5 @@ TWEET_KEYS = {
     "contentWarning", "sensitive", "pinned",  # feat-cw
     "quoteTweetId", "bookmarked",  # additions to SPEC §4, documented in the schema
     "poll",  # null, or the post's poll (docs/API.md)
+    "card",  # null, or the preview card of the post's first link (docs/API.md)
 }  # fmt: skip
