@@ -7,7 +7,7 @@ so the encoder has real work), then transcodes it exactly as the `media`
 worker does (config/kernel/videos.py `transcode`: the child process with its
 limits, H.264/AAC faststart at most 1280 px, the poster and its blurhash),
 in a fresh process so the figures are this transcode's alone. Peak RSS is
-the kernel's high-water mark: of the process that plays the worker (Django
+the kernel's high-water mark (VmHWM): of the process that plays the worker (Django
 loaded, as a Celery worker has it) and of the transcode child it waits for.
 The target is the two together under 500 MB for a 100 MB upload; memory
 follows the frame size, not the file's length or size, since both sides go
@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -74,6 +73,7 @@ def transcode(path: Path) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     from config.kernel import videos
+    from config.kernel.transcode import peak_rss_mb
 
     class Upload:
         def __init__(self, path):
@@ -101,8 +101,10 @@ def transcode(path: Path) -> dict:
         "output_mb": round(made.video.stat().st_size / 1e6, 1), "size": [made.width, made.height],
         "transcode_s": round(seconds, 2), "realtime_x": round(made.duration / seconds, 2),
         "peak_rss_mb": {
-            "worker": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "transcode_child": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+            # VmHWM of each process: ru_maxrss would carry over the high-water mark of the process that
+            # forked it (under `make bench`, the runner's gigabyte, not this transcode's).
+            "worker": peak_rss_mb(),
+            "transcode_child": made.peak_rss_mb,
         },
     }  # fmt: skip
     result["peak_rss_mb"]["total"] = sum(result["peak_rss_mb"].values())

@@ -167,7 +167,20 @@ def main(job: dict) -> dict:
         "width": output.video.width, "height": output.video.height, "duration": round(output.duration, 3),
         "poster_width": poster.width, "poster_height": poster.height,
         "blurhash": blurhash.encode(small, x_components=4, y_components=3),
+        "peak_rss_mb": peak_rss_mb(),
     }  # fmt: skip
+
+
+def peak_rss_mb() -> int | None:
+    """This process's memory high-water mark (VmHWM). Not ru_maxrss: that carries the parent's over fork and exec."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024)
+    except OSError:
+        pass
+    return None
 
 
 if __name__ == "__main__":

@@ -139,6 +139,7 @@ class Transcoded:
     poster_width: int
     poster_height: int
     blurhash: str
+    peak_rss_mb: int | None = None  # the child's memory high-water mark, for the benchmark and the logs
 
 
 def time_limit(duration: float | None) -> float:
@@ -175,7 +176,7 @@ def transcode(source: Path, workdir: Path, *, kind: str, duration: float | None)
     return Transcoded(
         video=Path(job["video"]), poster=Path(job["poster"]), width=answer["width"], height=answer["height"],
         duration=answer["duration"], poster_width=answer["poster_width"], poster_height=answer["poster_height"],
-        blurhash=answer["blurhash"],
+        blurhash=answer["blurhash"], peak_rss_mb=answer.get("peak_rss_mb"),
     )  # fmt: skip
 
 
