@@ -118,3 +118,15 @@ def attach_link_card(tweet_id: int, url: str) -> bool:
 def refresh_link_card(card_id: int) -> str:
     """The compose box asked for a preview of a URL with no fresh card: fetch it."""
     return link_cards.link_card_refresh(card_id=card_id).state
+
+
+@shared_task(acks_late=True)
+def purge_link_cards(batch_size: int = link_cards.PURGE_BATCH) -> int:
+    """Hourly (beat): cards no post uses, untouched for a week, and their images go; in batches, within the slice."""
+    purged = 0
+    budget = Slice()
+    while True:
+        done = link_cards.purge_unused(batch_size=batch_size)
+        purged += done
+        if done < batch_size or budget.over:
+            return purged  # what is left waits for the next run
