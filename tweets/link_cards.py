@@ -282,6 +282,7 @@ def purge_unused(*, now=None, batch_size: int = PURGE_BATCH) -> int:
     now = now or timezone.now()
     cutoff = now - UNUSED_KEPT
     with transaction.atomic():
+        # FOR UPDATE: an attach (which locks the card FOR KEY SHARE) waits for this, or is skipped.
         cards = list(
             LinkCard.objects.select_for_update(skip_locked=True)
             .filter(Q(fetched_at__lt=cutoff) | Q(fetched_at__isnull=True), requested_at__lt=cutoff)

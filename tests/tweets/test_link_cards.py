@@ -384,6 +384,7 @@ def test_the_purge_goes_in_bounded_batches(django_capture_on_commit_callbacks):
     )  # fmt: skip
     assert link_cards.purge_unused(batch_size=2) == 2 and LinkCard.objects.count() == 3
     assert tasks.purge_link_cards(batch_size=2) == 3 and not LinkCard.objects.exists()
+    assert tasks.refresh_link_card(10**12) == "gone"  # a compose box's fetch queued before its card was purged
 
 
 def test_the_card_purge_runs_hourly_on_the_maintenance_queue():
