@@ -312,13 +312,16 @@ def test_the_data_export_holds_the_drafts_with_their_images(user, other_user):
     picture = upload(user)
     process_image(Media._meta.label, picture.pk)  # what the worker does after commit
     draft = draft_services_create(user, "for later", media_ids=[picture.pk])
-    scheduled = draft_services_create(user, "tomorrow", scheduled_at=timezone.now() + timedelta(days=1))
+    scheduled = draft_services_create(
+        user, "tomorrow", scheduled_at=timezone.now() + timedelta(days=1), link_card=False
+    )
     draft_services_create(other_user, "not hers")
     files = ExportFiles()
     found = dict(export_user(user=user, files=files))["drafts.json"]
     assert [(d["id"], d["text"]) for d in found] == [(str(draft.pk), "for later"), (str(scheduled.pk), "tomorrow")]
     assert found[0]["media"][0]["file"] == f"media/drafts/{draft.pk}-1.png"
     assert found[1]["scheduledAt"] is not None and found[1]["status"] == "pending"
+    assert (found[0]["linkCard"], found[1]["linkCard"]) == (True, False)
 
 
 def draft_services_create(author, text, **kwargs):
