@@ -74,6 +74,7 @@ app.conf.beat_schedule = {
     "purge-account-exports": {"task": "accounts.tasks.purge_account_exports", "schedule": 60 * 60},
     "reconcile-tweet-counts": {"task": "tweets.tasks.reconcile_tweet_counts", "schedule": 60 * 60},
     "purge-unattached-media": {"task": "tweets.tasks.purge_unattached_media", "schedule": 60 * 60},
+    "purge-link-cards": {"task": "tweets.tasks.purge_link_cards", "schedule": 60 * 60},
     "purge-unsent-message-images": {"task": "social.messages.tasks.purge_unsent_message_images", "schedule": 60 * 60},
     "reconcile-follow-counts": {"task": "social.graph.tasks.reconcile_follow_counts", "schedule": 60 * 60},
     "sweep-muted-words": {"task": "social.graph.tasks.sweep_muted_words", "schedule": 60 * 60},

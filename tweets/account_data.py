@@ -144,6 +144,7 @@ def _drafts(user: User, files) -> list[dict]:
                 "text": draft.text,
                 "contentWarning": draft.content_warning or None,
                 "sensitive": draft.sensitive,
+                "linkCard": draft.link_card,
                 "pollChoices": list(draft.poll_choices),
                 "replyToId": str(draft.reply_to_id) if draft.reply_to_id else None,
                 "quoteOfId": str(draft.quote_of_id) if draft.quote_of_id else None,

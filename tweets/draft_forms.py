@@ -69,6 +69,9 @@ class DraftForm(forms.Form):
         label="Content warning (optional)", required=False, max_length=5000, help_text="Up to 100 characters."
     )
     sensitive = forms.BooleanField(label="The images are sensitive", required=False)
+    link_card = forms.BooleanField(
+        label="Show a link preview", required=False, help_text="A card for the post's first link, if it has one."
+    )
     poll_choices = forms.CharField(
         label="Poll choices (optional, one per line)", required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}), help_text="2 to 4 choices, each up to 25 characters.",
@@ -90,6 +93,7 @@ class DraftForm(forms.Form):
                 "text": draft.text,
                 "content_warning": draft.content_warning,
                 "sensitive": draft.sensitive,
+                "link_card": draft.link_card,
                 "poll_choices": "\n".join(draft.poll_choices),
                 "poll_minutes": int(draft.poll_duration.total_seconds() // 60) if draft.poll_duration else None,
                 "scheduled_at": wall_time(draft.scheduled_at, draft.time_zone),

@@ -28,6 +28,7 @@ def draft_json(draft, request) -> dict:
         "media": [media_json(item, request) for item in media],
         "contentWarning": draft.content_warning or None,
         "sensitive": draft.sensitive,
+        "linkCard": draft.link_card,
         "poll": poll,
         "replyToId": str(draft.reply_to_id) if draft.reply_to_id else None,
         "quoteOfId": str(draft.quote_of_id) if draft.quote_of_id else None,
@@ -66,6 +67,7 @@ class DraftSerializer(serializers.Serializer):
     media = MediaSerializer(many=True)
     contentWarning = serializers.CharField(allow_null=True)
     sensitive = serializers.BooleanField()
+    linkCard = serializers.BooleanField(help_text="false: published without a preview card for its first link.")
     poll = DraftPollSerializer(allow_null=True)
     replyToId = IdField(allow_null=True)
     quoteOfId = IdField(allow_null=True)
@@ -102,6 +104,10 @@ class DraftWriteSerializer(serializers.Serializer):
         help_text=f"Up to {CW_MAX} characters; empty or null: none.",
     )  # fmt: skip
     sensitive = FlagField(required=False)
+    linkCard = FlagField(
+        required=False,
+        help_text="false: publish it without a preview card for its first link (as POST /tweets `card`); default true.",
+    )
     poll = DraftPollSerializer(required=False, allow_null=True)
     timeZone = TextField(
         required=False, allow_blank=True, max_length=64, help_text="An IANA zone to show the time in (default: UTC)."
@@ -143,6 +149,7 @@ def service_arguments(data: dict) -> dict:
         "replyToId": "reply_to_id",
         "quoteOfId": "quote_of_id",
         "sensitive": "sensitive",
+        "linkCard": "link_card",
         "scheduledAt": "scheduled_at",
         "timeZone": "time_zone",
     }

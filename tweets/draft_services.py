@@ -150,8 +150,12 @@ def draft_create(
     poll_duration: timedelta | None = None,
     scheduled_at: datetime | None = None,
     time_zone: str | None = None,
+    link_card: bool = True,
 ) -> Draft:
-    """Save a draft, or with `scheduled_at` (5 minutes to a year ahead) a scheduled post."""
+    """Save a draft, or with `scheduled_at` (5 minutes to a year ahead) a scheduled post.
+
+    `link_card=False`: the author removed the link preview; the post goes out without one.
+    """
     if Draft.objects.filter(author=author).exclude(status=Draft.Status.PUBLISHED).count() >= MAX_WAITING:
         raise Conflict(f"You can keep at most {MAX_WAITING} drafts and scheduled posts.")
     draft = Draft(author=author, time_zone=zone_or_utc(time_zone))
@@ -165,6 +169,7 @@ def draft_create(
         sensitive=sensitive,
         poll=(poll_choices, poll_duration),
         scheduled_at=scheduled_at,
+        link_card=link_card,
         new=True,
     )
     return draft
@@ -200,6 +205,7 @@ def _apply(
     sensitive=_UNSET,
     poll=_UNSET,
     scheduled_at=_UNSET,
+    link_card=_UNSET,
     new: bool = False,
 ) -> None:
     """Check everything, then write the draft and its images."""
@@ -218,6 +224,8 @@ def _apply(
         draft.sensitive = bool(sensitive)
     if poll is not _UNSET:
         draft.poll_choices, draft.poll_duration = _checked_poll(*poll)
+    if link_card is not _UNSET:
+        draft.link_card = bool(link_card)
     if scheduled_at is not _UNSET:
         draft.scheduled_at = check_schedule(scheduled_at) if scheduled_at is not None else None
         draft.status, draft.attempts, draft.last_error = Draft.Status.PENDING, 0, ""
@@ -269,6 +277,7 @@ def _tweet_arguments(draft: Draft, media_ids: list[int]) -> dict:
         "sensitive": draft.sensitive,
         "poll_choices": draft.poll_choices,
         "poll_duration": draft.poll_duration if draft.poll_choices else None,
+        "link_card": draft.link_card,
     }
 
 

@@ -58,6 +58,7 @@ def draft_save(request):
                     quote_of_id=data.get("quote_of"),
                     scheduled_at=scheduled_at,
                     time_zone=when.get("tz"),
+                    link_card=not data["no_card"],  # the preview's remove button, as when posting
                 )
         except ServiceError as error:
             pipeline.delete_files(stored)
@@ -129,6 +130,7 @@ def draft_edit(request, draft_id: int):
                     poll_duration=_minutes(data.get("poll_minutes")),
                     scheduled_at=scheduled_at,
                     time_zone=data.get("tz") or draft.time_zone,
+                    link_card=data["link_card"],
                 )
                 if request.POST.get("action") == "publish":
                     tweet = draft_services.draft_publish(actor=request.user, draft_id=draft.pk)

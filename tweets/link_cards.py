@@ -23,13 +23,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from config.kernel import images, opengraph
 from config.kernel.errors import ServiceError
 from config.kernel.fetch import IMAGE_TYPES, FetchRefused, check_url, fetch
-from config.kernel.tasks import enqueue_on_commit
+from config.kernel.tasks import after_commit, enqueue_on_commit
 from tweets.models import LinkCard, Tweet
 
 logger = logging.getLogger(__name__)
@@ -40,6 +40,10 @@ IMAGE_BOX = (800, 800)  # the card's image is shown at most ~600 px wide: room f
 LEASE = timedelta(seconds=60)  # a fetch takes at most twice the fetcher's timeout; a dead worker's claim lapses
 REQUEST_EVERY = timedelta(seconds=60)  # the compose box polls: one queued fetch a minute per URL at most
 BAD_URL = "That isn't a link we can preview: use an http or https address."
+# A card no post points at stays this long after it was last fetched or asked for: a compose box's
+# preview makes the card before its post exists (a purged one is simply fetched again when posted).
+UNUSED_KEPT = timedelta(days=7)
+PURGE_BATCH = 500
 
 
 # --- URLs -----------------------------------------------------------------------------
@@ -263,3 +267,36 @@ def _image(url: str):
     except (FetchRefused, ServiceError, OSError, ValueError, SyntaxError, EOFError) as error:
         logger.info("link card image %s not used: %s", url[:200], error)
         return None
+
+
+# --- clean-up -------------------------------------------------------------------------
+
+
+def purge_unused(*, now=None, batch_size: int = PURGE_BATCH) -> int:
+    """Delete up to `batch_size` cards no post points at, untouched for UNUSED_KEPT; their images after commit.
+
+    Untouched: not fetched, not asked for by a compose box (`requested_at`), not being
+    fetched now (a live lease). Rows another transaction holds are skipped (SKIP LOCKED).
+    Returns how many went.
+    """
+    now = now or timezone.now()
+    cutoff = now - UNUSED_KEPT
+    with transaction.atomic():
+        # FOR UPDATE: an attach (which locks the card FOR KEY SHARE) waits for this, or is skipped.
+        cards = list(
+            LinkCard.objects.select_for_update(skip_locked=True)
+            .filter(Q(fetched_at__lt=cutoff) | Q(fetched_at__isnull=True), requested_at__lt=cutoff)
+            .filter(Q(fetching_since__isnull=True) | Q(fetching_since__lt=now - LEASE))
+            .exclude(Exists(Tweet.objects.filter(link_card=OuterRef("pk"))))
+            .only("id", "image")[:batch_size]
+        )
+        if cards:
+            LinkCard.objects.filter(pk__in=[card.pk for card in cards]).delete()
+            after_commit(_delete_images, [card.image.name for card in cards if card.image])
+    return len(cards)
+
+
+def _delete_images(names: list[str]) -> None:
+    storage = LinkCard._meta.get_field("image").storage
+    for name in names:
+        storage.delete(name)

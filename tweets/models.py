@@ -85,6 +85,8 @@ class Tweet(models.Model):
             models.Index(fields=["retweet_of", "-id"], name="tweet_retweets"),
             models.Index(fields=["quote_of", "-id"], name="tweet_quotes"),
             models.Index(fields=["id"], name="tweet_fanout_pending", condition=Q(fanned_out=False)),
+            # The purge of unused link cards asks, per card, whether any post still points at it.
+            models.Index(fields=["link_card"], name="tweet_link_card", condition=Q(link_card__isnull=False)),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -172,6 +174,10 @@ class LinkCard(models.Model):
     # When a fetch was last queued, so a polling compose box queues one a minute at most.
     requested_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # The purge's sweep (tweets/link_cards.py purge_unused): the cards fetched longest ago first.
+        indexes = [models.Index(fields=["fetched_at"], name="link_card_fetched")]
 
     def __str__(self) -> str:
         return f"card {self.pk} ({self.state}) {self.url[:80]}"
@@ -330,6 +336,8 @@ class Draft(models.Model):
     sensitive = models.BooleanField(default=False)
     poll_choices = models.JSONField(default=list, blank=True)  # 2-4 strings, or empty: no poll
     poll_duration = models.DurationField(null=True, blank=True)
+    # False: the author removed the link preview; the post goes out without a card (tweet_create's link_card).
+    link_card = models.BooleanField(default=True, db_default=True)
     scheduled_at = models.DateTimeField(null=True, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")  # the author's zone, to show the time in
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

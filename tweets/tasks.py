@@ -12,7 +12,7 @@ from config.kernel import media
 from config.kernel.tasks import RETRY_WHILE_AWAY, Slice, enqueue
 from tweets import link_cards, poll_votes
 from tweets.draft_services import publish_due_drafts
-from tweets.models import Media, Tweet
+from tweets.models import LinkCard, Media, Tweet
 from tweets.services import recount_tweets
 
 logger = logging.getLogger(__name__)
@@ -117,4 +117,19 @@ def attach_link_card(tweet_id: int, url: str) -> bool:
 @shared_task(**LINK_CARD_TASK)
 def refresh_link_card(card_id: int) -> str:
     """The compose box asked for a preview of a URL with no fresh card: fetch it."""
-    return link_cards.link_card_refresh(card_id=card_id).state
+    try:
+        return link_cards.link_card_refresh(card_id=card_id).state
+    except LinkCard.DoesNotExist:
+        return "gone"  # purged meanwhile (unused for a week): the box asks again and makes it anew
+
+
+@shared_task(acks_late=True)
+def purge_link_cards(batch_size: int = link_cards.PURGE_BATCH) -> int:
+    """Hourly (beat): cards no post uses, untouched for a week, and their images go; in batches, within the slice."""
+    purged = 0
+    budget = Slice()
+    while True:
+        done = link_cards.purge_unused(batch_size=batch_size)
+        purged += done
+        if done < batch_size or budget.over:
+            return purged  # what is left waits for the next run

@@ -312,14 +312,48 @@ def test_the_data_export_holds_the_drafts_with_their_images(user, other_user):
     picture = upload(user)
     process_image(Media._meta.label, picture.pk)  # what the worker does after commit
     draft = draft_services_create(user, "for later", media_ids=[picture.pk])
-    scheduled = draft_services_create(user, "tomorrow", scheduled_at=timezone.now() + timedelta(days=1))
+    scheduled = draft_services_create(
+        user, "tomorrow", scheduled_at=timezone.now() + timedelta(days=1), link_card=False
+    )
     draft_services_create(other_user, "not hers")
     files = ExportFiles()
     found = dict(export_user(user=user, files=files))["drafts.json"]
     assert [(d["id"], d["text"]) for d in found] == [(str(draft.pk), "for later"), (str(scheduled.pk), "tomorrow")]
     assert found[0]["media"][0]["file"] == f"media/drafts/{draft.pk}-1.png"
     assert found[1]["scheduledAt"] is not None and found[1]["status"] == "pending"
+    assert (found[0]["linkCard"], found[1]["linkCard"]) == (True, False)
 
 
 def draft_services_create(author, text, **kwargs):
     return draft_services.draft_create(author=author, text_input=text, **kwargs)
+
+
+def test_a_draft_remembers_that_the_card_was_removed(user, user_api, link_server, django_capture_on_commit_callbacks):
+    url = link_server.url("/article")
+    kept = user_api.post("/api/v1/drafts", {"text": f"card {url}"}, format="json").json()["draft"]
+    assert kept["linkCard"] is True  # the default
+    answer = user_api.post("/api/v1/drafts", {"text": f"no card {url}", "linkCard": False}, format="json")
+    assert answer.status_code == 201, answer.json()
+    removed = answer.json()["draft"]
+    assert removed["linkCard"] is False and Draft.objects.get(pk=removed["id"]).link_card is False
+    # A PATCH without it leaves it alone; with it, changes it.
+    changed = user_api.patch(f"/api/v1/drafts/{kept['id']}", {"text": f"still {url}"}, format="json").json()
+    assert changed["draft"]["linkCard"] is True
+    bad = user_api.patch(f"/api/v1/drafts/{kept['id']}", {"linkCard": "no"}, format="json")
+    assert bad.status_code == 400 and Draft.objects.get(pk=kept["id"]).link_card is True
+    with django_capture_on_commit_callbacks(execute=True):
+        published = user_api.post(f"/api/v1/drafts/{removed['id']}/publish").json()
+    assert published["tweetData"]["card"] is None and Tweet.objects.get(pk=published["tweetId"]).link_card_id is None
+    assert link_server.requests["/article"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        published = user_api.post(f"/api/v1/drafts/{kept['id']}/publish").json()
+    assert Tweet.objects.get(pk=published["tweetId"]).link_card.title == "Rust & Django: a love story"
+
+
+def test_a_scheduled_post_takes_link_card_false(user_api):
+    answer = user_api.post(
+        "/api/v1/scheduled", {"text": "later, no card", "scheduledAt": ahead(hours=2), "linkCard": False}, format="json"
+    )
+    assert answer.status_code == 201 and answer.json()["draft"]["linkCard"] is False
+    turned = user_api.patch(f"/api/v1/scheduled/{answer.json()['draft']['id']}", {"linkCard": True}, format="json")
+    assert turned.status_code == 200 and turned.json()["draft"]["linkCard"] is True

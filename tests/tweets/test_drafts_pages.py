@@ -182,3 +182,18 @@ def test_a_failed_scheduled_post_says_why_on_the_page(client_logged_in, user, ot
     assert "Not posted:" in page and "late reply" in page and "deleted" in page
     edit = client_logged_in.get(f"/drafts/{draft.pk}/edit").content.decode()
     assert "It couldn't be posted" in edit
+
+
+def test_the_compose_forms_removed_card_is_kept_by_the_draft_and_its_edit_page(client_logged_in, user):
+    compose(client_logged_in, later="draft", text="no card https://example.com/a", no_card="True")
+    compose(client_logged_in, later="draft", text="a card https://example.com/b", no_card="False")
+    removed, kept = Draft.objects.filter(author=user).order_by("created_at", "id")
+    assert (removed.link_card, kept.link_card) == (False, True)
+    page = client_logged_in.get(f"/drafts/{removed.pk}/edit").content.decode()
+    assert 'name="link_card"' in page and "Show a link preview" in page
+    # Ticking the box brings the card back; leaving it unticked removes it.
+    client_logged_in.post(f"/drafts/{removed.pk}/edit", {"text": "no card https://example.com/a", "link_card": "on"})
+    client_logged_in.post(f"/drafts/{kept.pk}/edit", {"text": "a card https://example.com/b"})
+    removed.refresh_from_db()
+    kept.refresh_from_db()
+    assert (removed.link_card, kept.link_card) == (True, False)

@@ -346,3 +346,47 @@ def test_card_fetches_run_on_the_media_queue_acked_late_within_the_visibility_ti
     for task in (tasks.attach_link_card, tasks.refresh_link_card):
         assert app.amqp.router.route({}, task.name)["queue"].name == "media"
         assert task.acks_late and task.time_limit < settings.CELERY_VISIBILITY_TIMEOUT
+
+
+def test_cards_no_post_uses_are_purged_after_a_week_with_their_images(user, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    week_ago = timezone.now() - timedelta(days=8)
+
+    def card(name, *, fetched_at, requested_at=week_ago, state="ok", **extra):
+        made = LinkCard(url_hash=link_cards.url_hash(name), url=name, state=state, title=name, fetched_at=fetched_at,
+                        requested_at=requested_at, **extra)  # fmt: skip
+        made.image.save("card.webp", ContentFile(images.image_bytes("WEBP", (40, 20), (1, 2, 3))), save=False)
+        made.save()
+        return made
+
+    unused = card("https://example.com/unused", fetched_at=week_ago)
+    never_fetched = card("https://example.com/pending", fetched_at=None, state="pending")
+    used = card("https://example.com/used", fetched_at=week_ago)
+    recent = card("https://example.com/recent", fetched_at=timezone.now() - timedelta(days=2))
+    asked = card("https://example.com/asked", fetched_at=week_ago, requested_at=timezone.now())  # a compose box
+    fetching = card("https://example.com/fetching", fetched_at=week_ago, fetching_since=timezone.now())
+    Tweet.objects.filter(pk=post(user, "linked").pk).update(link_card=used)
+    storage = unused.image.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.purge_link_cards() == 2
+    assert set(LinkCard.objects.values_list("pk", flat=True)) == {used.pk, recent.pk, asked.pk, fetching.pk}
+    assert not storage.exists(unused.image.name) and not storage.exists(never_fetched.image.name)
+    assert all(storage.exists(kept.image.name) for kept in (used, recent, asked, fetching))
+    assert Tweet.objects.get(text="linked").link_card_id == used.pk
+
+
+def test_the_purge_goes_in_bounded_batches(django_capture_on_commit_callbacks):
+    old = timezone.now() - timedelta(days=8)
+    LinkCard.objects.bulk_create(
+        LinkCard(url_hash=link_cards.url_hash(f"https://e.com/{i}"), url=f"https://e.com/{i}", fetched_at=old,
+                 requested_at=old) for i in range(5)
+    )  # fmt: skip
+    assert link_cards.purge_unused(batch_size=2) == 2 and LinkCard.objects.count() == 3
+    assert tasks.purge_link_cards(batch_size=2) == 3 and not LinkCard.objects.exists()
+    assert tasks.refresh_link_card(10**12) == "gone"  # a compose box's fetch queued before its card was purged
+
+
+def test_the_card_purge_runs_hourly_on_the_maintenance_queue():
+    assert app.amqp.router.route({}, tasks.purge_link_cards.name)["queue"].name == "maintenance"
+    assert app.conf.beat_schedule["purge-link-cards"] == {"task": "tweets.tasks.purge_link_cards", "schedule": 3600}

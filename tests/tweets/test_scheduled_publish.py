@@ -195,3 +195,17 @@ def test_a_scheduled_reply_after_a_block_fails_and_posts_nothing(ann, ben):
     assert draft.status == Draft.Status.FAILED and draft.last_error
     parent.refresh_from_db()
     assert parent.reply_count == 0 and not Tweet.objects.filter(author=ann).exists()
+
+
+@pytest.mark.django_db
+def test_a_scheduled_post_keeps_the_authors_choice_of_link_card(ann, link_server, django_capture_on_commit_callbacks):
+    removed = schedule(ann, f"no card {link_server.url('/article')}", link_card=False)
+    kept = schedule(ann, f"a card {link_server.url('/plain')}")
+    assert (removed.link_card, kept.link_card) == (False, True)
+    make_due(removed, kept)
+    with django_capture_on_commit_callbacks(execute=True):  # the card's task runs after the commit, as a worker would
+        assert publish_scheduled_posts() == 2
+    assert Tweet.objects.get(text__startswith="no card").link_card_id is None
+    assert link_server.requests["/article"] == 0  # the page was never fetched
+    with_card = Tweet.objects.select_related("link_card").get(text__startswith="a card")
+    assert with_card.link_card.title == "Just a title" and link_server.requests["/plain"] == 1
