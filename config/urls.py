@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from accounts.views import LoginView
 from config import metrics, views
+from config.kernel.ranges import ranged
 
 # The admin's own login had no failed-login limit: staff sign in through the site's login instead.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -38,7 +39,12 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+
+    def serve_media(request, path):
+        """Public media from local storage, with byte ranges so a video can be seeked before it has loaded."""
+        return ranged(request, serve(request, path, document_root=settings.MEDIA_ROOT))
+
+    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve_media))
 
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

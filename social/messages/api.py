@@ -19,6 +19,7 @@ from config.kernel.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from config.kernel.api.input import ChoiceParam, valid, valid_query
 from config.kernel.api.pagination import PageRequest, page_body
 from config.kernel.api.schema import PAGE_PARAMETERS, errors, list_schema
+from config.kernel.ranges import ranged
 from config.kernel.timefmt import iso_z
 from social.messages import images, selectors, services
 from social.messages.models import Conversation, Message, MessageImage
@@ -346,11 +347,13 @@ class MessageMediaView(APIView):
         responses={
             (200, "image/*"): bytes,
             (200, "video/mp4"): bytes,
+            (206, "video/mp4"): bytes,
             302: None,
             **errors(s404="No such image (or not one of your conversations')."),
         },
         description="The image or video (an MP4; `size=thumb`: its poster) itself, or (with S3) a redirect to a "
-        "URL signed for five minutes. 404 to others.",
+        "URL signed for five minutes. 404 to others. A single `Range: bytes=start-end` gets 206 with that part "
+        "(how players seek); a range past the end 416.",
         tags=TAGS,
     )
     def get(self, request, image_id: str):
@@ -358,7 +361,7 @@ class MessageMediaView(APIView):
         image = selectors.image_for_viewer(request.user, parse_id(image_id))
         if image is None or not image.is_ready:  # processing, or failed: nothing to show yet
             raise NotFound("No such image.")
-        return images.response(image, thumbnail=size == "thumb")
+        return ranged(request, images.response(image, thumbnail=size == "thumb"))  # a video seeks by ranges
 
 
 # --- uploads: one endpoint for post images and message images (above both apps) -----------

@@ -81,3 +81,31 @@ def test_the_chat_shows_a_player_from_the_access_checked_view(client, ann, ben, 
     client.force_login(UserFactory(username="eve"))
     assert client.get(f"/messages/images/{image.pk}").status_code == 404
     assert MessageImage.objects.count() == 1
+
+
+def test_a_message_video_is_served_by_byte_ranges_to_members_only(api_as, ann, ben, django_capture_on_commit_callbacks):
+    """Players seek with `Range`: 206 with that part, 416 past the end, and still 404 to anyone else."""
+    with django_capture_on_commit_callbacks(execute=True):
+        media_id = api_as(ann).post(
+            "/api/v1/media/upload", {"file": videos.upload("clip.mp4", videos.clip()), "purpose": "message"},
+            format="multipart",
+        ).json()["mediaId"]  # fmt: skip
+    api_as(ann).post("/api/v1/messages", {"recipientId": str(ben.pk), "mediaId": media_id}, format="json")
+    url = f"/api/v1/messages/media/{media_id}"
+    whole = api_as(ben).get(url)
+    everything = body_of(whole)
+    assert whole["Accept-Ranges"] == "bytes"
+
+    part = api_as(ben).get(url, HTTP_RANGE="bytes=100-299")
+    assert part.status_code == 206 and part["Content-Range"] == f"bytes 100-299/{len(everything)}"
+    assert body_of(part) == everything[100:300] and part["Content-Length"] == "200"
+    assert part["Cache-Control"].startswith("private") and part["Content-Type"] == "video/mp4"
+    rest = api_as(ben).get(url, HTTP_RANGE="bytes=1000-")
+    assert rest.status_code == 206 and body_of(rest) == everything[1000:]
+    tail = api_as(ben).get(url, HTTP_RANGE="bytes=-10")
+    assert tail.status_code == 206 and body_of(tail) == everything[-10:]
+    past = api_as(ben).get(url, HTTP_RANGE=f"bytes={len(everything)}-")
+    assert past.status_code == 416 and past["Content-Range"] == f"bytes */{len(everything)}"
+    several = api_as(ben).get(url, HTTP_RANGE="bytes=0-1,5-9")  # not a single range: the whole file
+    assert several.status_code == 200 and body_of(several) == everything
+    assert api_as(UserFactory(username="eve")).get(url, HTTP_RANGE="bytes=0-9").status_code == 404
