@@ -35,7 +35,9 @@ def ranged(request, response):
         start, end = max(size - int(last), 0), size - 1
     else:
         return response
-    if start >= size or start > end:
+    if first and last and int(last) < start:  # not a valid range: ignored, as the RFC allows
+        return response
+    if start >= size:
         response.file_to_stream.close()  # not response.close(): that would signal the request's end
         refused = HttpResponse(status=416)
         refused["Content-Range"] = f"bytes */{size}"

@@ -223,3 +223,5 @@ def test_a_video_served_by_the_app_can_be_seeked_by_byte_ranges(user_api, client
     assert b"".join(part.streaming_content) == everything[10:20] and part["Content-Type"] == "video/mp4"
     assert client.get(item.file.url, HTTP_RANGE=f"bytes={item.size + 5}-").status_code == 416
     assert client.get(item.file.url, HTTP_RANGE="bytes=oops").status_code == 200  # malformed: the whole file
+    assert client.get(item.file.url, HTTP_RANGE="bytes=9-3").status_code == 200  # backwards: ignored
+    assert client.get(item.file.url, HTTP_RANGE="bytes=" + "9" * 40 + "-").status_code == 416
