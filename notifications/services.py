@@ -19,7 +19,7 @@ from accounts.models import User
 from config.kernel.errors import NotFound, ServiceError
 from config.kernel.sql import insert_once
 from config.kernel.tasks import after_commit, enqueue
-from notifications import presence, selectors
+from notifications import channels, preferences, presence, selectors
 from notifications.models import ConversationMute, Notification
 from social.graph.muted_words import hides
 from social.graph.visibility import RelationSet
@@ -31,14 +31,21 @@ MENTION_LIMIT = 10  # people notified per post, so one post can't page a crowd
 
 
 def wants(user: User, verb: str) -> bool:
-    return user.notification_prefs.get(verb, True) is not False
+    """The in-app notification of `verb` is on (push and email go with it: notifications.preferences)."""
+    return preferences.of(user).in_app(verb)
 
 
 def _deliverable(recipient: User, actor: User, verb: str, tweet=None, quoted=None) -> bool:
-    if recipient.pk == actor.pk or not recipient.is_active or not wants(recipient, verb):
+    if recipient.pk == actor.pk or not recipient.is_active:
+        return False
+    prefs = preferences.of(recipient)
+    if not prefs.in_app(verb):
         return False
     relations = RelationSet.for_viewer(recipient, [actor.pk] + ([tweet.author_id] if tweet is not None else []))
     if relations.is_blocked(actor) or relations.is_muted(actor):
+        return False
+    strangers_off = prefs.only_from_following and verb not in preferences.ALWAYS_FROM_ANYONE
+    if strangers_off and actor.pk not in relations.following:
         return False
     if tweet is None:
         return True
@@ -67,7 +74,7 @@ def notify(*, recipient: User, actor: User, verb: str, tweet=None, quoted=None) 
         return None  # the same action already notified them
     notification = Notification(pk=pk, recipient=recipient, actor=actor, verb=verb, tweet=tweet, created_at=now)
     notification._state.adding = False  # it is in the table, as if loaded from it
-    _push(recipient.pk, pk)
+    _created(recipient, pk, verb)
     return notification
 
 
@@ -77,7 +84,7 @@ def _bump(recipient: User, actor: User, verb: str) -> Notification:
         recipient=recipient, actor=actor, verb=verb, tweet=None,
         defaults={"created_at": timezone.now(), "read_at": None},
     )  # fmt: skip
-    _push(recipient.pk, notification.pk)
+    _created(recipient, notification.pk, verb)
     return notification
 
 
@@ -129,7 +136,7 @@ def _notify_once(recipient: User, actor: User, tweet) -> int:
     values = {"recipient_id": recipient.pk, "actor_id": actor.pk, "verb": Verb.POLL_ENDED, "tweet_id": tweet.pk}
     pk = insert_once(Notification, **values, created_at=timezone.now())
     if pk is not None:
-        _push(recipient.pk, pk)
+        _created(recipient, pk, Verb.POLL_ENDED)
     return int(pk is not None)
 
 
@@ -206,12 +213,20 @@ def mark_all_read(*, recipient: User) -> int:
 
 
 def update_preferences(*, user: User, preferences: dict[str, bool]) -> User:
-    known = set(Verb.values)
-    unknown = set(preferences) - known
+    """The in-app column alone, as `PUT /account/privacy` and its `notificationPrefs` set it."""
+    unknown = set(preferences) - set(Verb.values)
     if unknown:
         raise ServiceError(f"Unknown notification types: {', '.join(sorted(unknown))}.", field="notificationPrefs")
-    prefs = {**user.notification_prefs, **{verb: bool(on) for verb, on in preferences.items()}}
-    user.notification_prefs = {verb: on for verb, on in prefs.items() if on is False}  # store only what's off
+    changes = {verb: {"inApp": bool(on)} for verb, on in preferences.items() if verb != Verb.POST_REMOVED}
+    return update_settings(user=user, changes={"types": changes})
+
+
+def update_settings(*, user: User, changes: dict) -> User:
+    """Any part of the notification settings (notifications.preferences has the shape); 400 naming the part."""
+    try:
+        user.notification_prefs = preferences.changed(user.notification_prefs or {}, changes)
+    except preferences.InvalidPreferences as error:
+        raise ServiceError(error.message, field=error.field) from None
     user.save(update_fields=["notification_prefs"])
     return user
 
@@ -253,6 +268,12 @@ def conversation_unmute(*, user: User, tweet_id: int) -> int:
 # The events describe committed state and the notification's HTML takes a render,
 # so a worker builds them after the commit, off the request path, and only for
 # someone with a socket open to receive them.
+
+
+def _created(recipient: User, notification_id: int, verb: str) -> None:
+    """A notification was made (or brought back to the top): to the open pages, then the other channels."""
+    _push(recipient.pk, notification_id)
+    after_commit(channels.dispatch, recipient, notification_id, verb)
 
 
 def _push(recipient_id: int, notification_id: int) -> None:

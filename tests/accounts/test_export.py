@@ -64,7 +64,7 @@ def _process_uploads() -> None:
 def world(user, bob, carol):
     """Alice's data: a post with an image (edited), a reply, a retweet, a like, follows, messages."""
     user.bio, user.location, user.website = "Down the rabbit hole", "Wonderland", "https://example.com"
-    user.notification_prefs = {"like": False}
+    user.notification_prefs = {"app": {"like": False}}
     user.save()
     bobs = post(bob, "Bob's post")
     hers = post(user, "Hello #World @bob", uploads=[(images.png_upload(), "a red square")])
@@ -399,7 +399,7 @@ def test_the_owner_is_notified_and_emailed(user, client_logged_in, django_captur
 
 
 def test_the_notification_follows_the_preferences(user, django_capture_on_commit_callbacks):
-    user.notification_prefs = {"export_ready": False}
+    user.notification_prefs = {"app": {"export_ready": False}}
     user.save()
     export = build(user, django_capture_on_commit_callbacks)
     assert export.status == Status.READY

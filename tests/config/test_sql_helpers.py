@@ -42,11 +42,11 @@ def test_insert_once_respects_partial_unique_indexes():
 
 
 def test_select_rows_loads_row_and_parent_as_the_orm_would(django_assert_num_queries):
-    bob = UserFactory(notification_prefs={"like": False})
+    bob = UserFactory(notification_prefs={"app": {"like": False}})
     tweet = Tweet.objects.create(author=bob, text="hello")
     with django_assert_num_queries(1):
         [found] = select_rows(Tweet, "author", id=tweet.pk)
-        assert found.author.notification_prefs == {"like": False}  # a JSON column, decoded
+        assert found.author.notification_prefs == {"app": {"like": False}}  # a JSON column, decoded
     orm = Tweet.objects.select_related("author").get(pk=tweet.pk)
     for field in Tweet._meta.concrete_fields:
         assert getattr(found, field.attname) == getattr(orm, field.attname), field.name

@@ -98,7 +98,7 @@ def test_privacy_page_sets_preferences(client_logged_in, user):
         "/settings/privacy", {"who_can_message": "everyone", "notify_follow": "on", "notify_mention": "on"}
     )
     user.refresh_from_db()
-    assert user.notification_prefs.get("like") is False and "mention" not in user.notification_prefs
+    assert user.notification_prefs["app"].get("like") is False and "mention" not in user.notification_prefs["app"]
 
 
 def test_a_live_notification_renders_off_any_request_without_a_token(ann, ben, settings, recwarn):

@@ -181,7 +181,7 @@ def test_a_message_notifies_once_per_sender_and_respects_preferences(ann, ben):
     send(ann, "three", conversation_id=conversation.pk)
     assert notes.get().read_at is None  # a new message makes it unread again
 
-    ann.notification_prefs = {"message": False}
+    ann.notification_prefs = {"app": {"message": False}}
     ann.save()
     send(ben, "hi ann", conversation_id=conversation.pk)
     assert not Notification.objects.filter(recipient=ann, verb="message").exists()

@@ -77,7 +77,7 @@ def test_a_poll_ending_within_the_minute_gets_a_task_timed_to_its_end(poll, sett
 def test_voters_who_may_no_longer_see_it_or_turned_it_off_are_not_told(poll, people):
     olga, vera, walt = people
     graph.block_create(blocker=olga, blocked=vera)
-    walt.notification_prefs = {"poll_ended": False}
+    walt.notification_prefs = {"app": {"poll_ended": False}}
     walt.save()
     end(poll)
     tasks.end_polls_pending()
