@@ -50,21 +50,6 @@ class ProfileForm(forms.ModelForm):
             self.fields[name].widget.attrs["accept"] = "image/jpeg,image/png,image/gif,image/webp"
 
 
-NOTIFICATION_LABELS = {
-    "follow": "New followers",
-    "follow_request": "Follow requests",
-    "follow_accepted": "Accepted follow requests",
-    "like": "Likes",
-    "retweet": "Retweets",
-    "quote": "Quotes",
-    "reply": "Replies",
-    "mention": "Mentions",
-    "message": "Direct messages",
-    "export_ready": "Data exports ready to download",
-    "poll_ended": "Polls that ended (yours and those you voted in)",
-}
-
-
 class PrivacyForm(forms.ModelForm):
     class Meta:
         model = User
@@ -72,16 +57,10 @@ class PrivacyForm(forms.ModelForm):
         widgets = {"who_can_message": forms.RadioSelect}
         labels = {"who_can_message": "Who can message you"}
 
+    # Which notifications, and how they come, is on Settings -> Notifications (notifications/forms.py).
+
     def __init__(self, *args, instance: User, **kwargs):
         super().__init__(*args, instance=copy.copy(instance), **kwargs)
-        off = {verb for verb, on in instance.notification_prefs.items() if on is False}
-        for verb, label in NOTIFICATION_LABELS.items():
-            self.fields[f"notify_{verb}"] = forms.BooleanField(
-                label=f"Notify me of {label.lower()}", required=False, initial=verb not in off
-            )
-
-    def notification_prefs(self) -> dict[str, bool]:
-        return {verb: self.cleaned_data[f"notify_{verb}"] for verb in NOTIFICATION_LABELS}
 
 
 class DisplayForm(forms.ModelForm):

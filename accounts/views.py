@@ -48,7 +48,6 @@ def settings_privacy(request):
             user=request.user,
             is_private=form.cleaned_data["is_private"],
             who_can_message=form.cleaned_data["who_can_message"],
-            notification_prefs=form.notification_prefs(),
         )
         messages.success(request, "Your privacy settings were saved.")
         return redirect("settings-privacy")

@@ -79,6 +79,11 @@ urlpatterns = [
     path("messages/media/<str:image_id>", dm_api.MessageMediaView.as_view(), name="api-message-media"),
     path("messages/<str:message_id>", dm_api.MessageView.as_view(), name="api-message"),
     path("account/privacy", notifications_api.PrivacySettingsView.as_view(), name="api-privacy"),
+    path(
+        "account/notification-settings",
+        notifications_api.NotificationSettingsView.as_view(),
+        name="api-notification-settings",
+    ),
     path("account/export", accounts_api.AccountExportView.as_view(), name="api-account-export"),
     path("account", accounts_api.AccountView.as_view(), name="api-account"),
     path("filters", filters_api.FiltersView.as_view(), name="api-filters"),

@@ -466,6 +466,22 @@ SPECTACULAR_SETTINGS = {
         "MediaStateEnum": ["processing", "ready", "failed"],
         "MediaTypeEnum": ["image", "gif", "video"],
         "FollowStateEnum": ["following", "requested", "none"],
+        "NotificationEmailEnum": ["never", "immediately", "hourly", "daily"],
+        # notifications.models.Notification.Verb's values (a notification's and a group's `type`)
+        "NotificationTypeEnum": [
+            "follow",
+            "follow_request",
+            "follow_accepted",
+            "like",
+            "retweet",
+            "quote",
+            "reply",
+            "mention",
+            "message",
+            "export_ready",
+            "post_removed",
+            "poll_ended",
+        ],
     },
     # The docs page's scripts come from drf-spectacular-sidecar's static files, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

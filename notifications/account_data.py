@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from accounts.models import User
+from notifications import preferences
 from notifications.models import Notification
 from notifications.services import wants, withdraw
 
@@ -14,5 +15,14 @@ def erase_user(*, user: User) -> None:
 
 
 def export_user(*, user: User, files) -> list[tuple[str, dict]]:
-    """Their preferences, every kind spelled out, as part of profile.json."""
-    return [("profile.json", {"notificationPrefs": {verb: wants(user, verb) for verb in Notification.Verb.values}})]
+    """Their preferences, as part of profile.json: the in-app switches (as before), and every type by
+    channel as the API's GET /account/notification-settings answers it."""
+    return [
+        (
+            "profile.json",
+            {
+                "notificationPrefs": {verb: wants(user, verb) for verb in Notification.Verb.values},
+                "notificationSettings": preferences.of(user).as_json(),
+            },
+        )
+    ]

@@ -1,6 +1,12 @@
 """API views for notifications."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -13,7 +19,7 @@ from config.kernel.api.fields import FlagField, StrictChoiceField, parse_id
 from config.kernel.api.input import ChoiceParam, valid, valid_query
 from config.kernel.api.pagination import PageRequest, page_body
 from config.kernel.api.schema import PAGE_PARAMETERS, errors
-from notifications import selectors, services
+from notifications import preferences, selectors, services
 from notifications.models import Notification
 from tweets.serializers import AuthorSerializer, TweetSerializer
 
@@ -40,8 +46,39 @@ NOTIFICATION_LIST = inline_serializer(
 MESSAGE = inline_serializer("NotificationMessage", {"message": serializers.CharField()})
 
 
+class NotificationGroupSerializer(serializers.Serializer):
+    """For the schema; `selectors.group_json` writes it."""
+
+    groupKey = serializers.CharField(
+        help_text="The same on every page: a group split across pages is one line (merge by this key)."
+    )
+    type = serializers.ChoiceField(Notification.Verb.values)
+    tweet = TweetSerializer(allow_null=True)
+    actors = AuthorSerializer(many=True, help_text="The latest people in the group, newest first, up to 3.")
+    count = serializers.IntegerField(help_text="How many people are in the group (on this page).")
+    latestAt = serializers.DateTimeField()
+    read = serializers.BooleanField(help_text="Every notification of the group is read.")
+    notificationIds = serializers.ListField(child=serializers.CharField())
+
+
+NOTIFICATION_GROUPS = inline_serializer(
+    "NotificationGroupList",
+    {
+        "groups": NotificationGroupSerializer(many=True),
+        "nextCursor": serializers.CharField(allow_null=True),
+        "unreadCount": serializers.IntegerField(),
+    },
+)
+NOTIFICATIONS_OR_GROUPS = PolymorphicProxySerializer(
+    component_name="NotificationListOrGroups",
+    serializers=[NOTIFICATION_LIST, NOTIFICATION_GROUPS],
+    resource_type_field_name=None,
+)
+
+
 class TabQuerySerializer(serializers.Serializer):
     tab = ChoiceParam(selectors.TABS, message="Choose all or mentions.", default="all")
+    grouped = ChoiceParam(("true", "false"), message="Choose true or false.", default="false")
 
 
 class NotificationsView(APIView):
@@ -49,14 +86,28 @@ class NotificationsView(APIView):
 
     @extend_schema(
         operation_id="notifications",
-        parameters=[*PAGE_PARAMETERS, OpenApiParameter("tab", str, enum=list(selectors.TABS))],
-        responses=NOTIFICATION_LIST,
+        parameters=[
+            *PAGE_PARAMETERS,
+            OpenApiParameter("tab", str, enum=list(selectors.TABS)),
+            OpenApiParameter(
+                "grouped", str, enum=["true", "false"],
+                description="true: `groups` as the page shows them (likes, retweets and follows of one post on "
+                "one day are one group) instead of `notifications`. `cursor` and `limit` count notifications.",
+            ),
+        ],
+        responses=NOTIFICATIONS_OR_GROUPS,
+        description="`unreadCount` is the Notifications badge: unread notifications but direct messages "
+        "(the Messages badge counts those).",
         tags=["notifications"],
-    )
+    )  # fmt: skip
     def get(self, request):
-        tab = valid_query(TabQuerySerializer, request.query_params)["tab"]
-        rows, cursor = selectors.notifications_page(request.user, PageRequest.from_query(request.query_params), tab)
-        body = page_body("notifications", [selectors.notification_json(r, request) for r in rows], cursor)
+        query = valid_query(TabQuerySerializer, request.query_params)
+        page = PageRequest.from_query(request.query_params)
+        rows, cursor = selectors.notifications_page(request.user, page, query["tab"])
+        if query["grouped"] == "true":
+            body = page_body("groups", [selectors.group_json(g, request) for g in selectors.group(rows)], cursor)
+        else:
+            body = page_body("notifications", [selectors.notification_json(r, request) for r in rows], cursor)
         body["unreadCount"] = selectors.unread_count(request.user.pk)
         return Response(body)
 
@@ -131,6 +182,92 @@ class PrivacySettingsView(APIView):
             notification_prefs=data.get("notificationPrefs"),
         )
         return self._answer(user)
+
+
+# --- notification settings: every type by channel (notifications/preferences.py) ----------------
+
+STRICT = {"additionalProperties": False}  # the server refuses a name it doesn't know: the schema says so
+
+
+def _settings_serializers(suffix: str, required: bool):
+    """The settings object for the schema: as answered (every part there), or as sent (any part of it)."""
+    cells = type(
+        f"NotificationTypeSettings{suffix}Serializer",
+        (serializers.Serializer,),
+        {
+            "schema_rules": STRICT,
+            "inApp": serializers.BooleanField(required=required, help_text="In the list, its badge and live."),
+            "push": serializers.BooleanField(required=required, help_text="Web Push (with inApp only)."),
+            "email": serializers.ChoiceField(preferences.EMAIL_CHOICES, required=required,
+                                             help_text="Mail: never, at once, or in a digest (with inApp only)."),
+        },
+    )  # fmt: skip
+    types = type(
+        f"NotificationTypes{suffix}Serializer",
+        (serializers.Serializer,),
+        {"schema_rules": STRICT, **{verb: cells(required=required) for verb in preferences.TYPES}},
+    )
+    return type(
+        f"NotificationSettings{suffix}Serializer",
+        (serializers.Serializer,),
+        {
+            "schema_rules": STRICT,
+            "types": types(required=required),
+            "onlyFromFollowing": serializers.BooleanField(
+                required=required, help_text="Only from people you follow (follow requests, your export and "
+                "polls that ended come from anyone)."
+            ),
+            "weeklyDigest": serializers.BooleanField(required=required, help_text="The weekly email."),
+        },
+    )  # fmt: skip
+
+
+NotificationSettingsSerializer = _settings_serializers("", required=True)
+_Change = _settings_serializers("Change", required=False)
+NotificationSettingsUpdateSerializer = type(
+    "NotificationSettingsUpdateSerializer",
+    (_Change,),
+    {"notificationSettings": _Change(required=False, help_text="The same, wrapped as GET answers it.")},
+)
+NOTIFICATION_SETTINGS = inline_serializer(
+    "NotificationSettingsAnswer", {"notificationSettings": NotificationSettingsSerializer()}
+)
+
+
+class NotificationSettingsView(APIView):
+    """Every notification type by channel. PUT and PATCH both change only the parts sent."""
+
+    permission_classes = [IsAuthenticated]
+
+    def _answer(self, user):
+        return Response({"notificationSettings": preferences.of(user).as_json()})
+
+    @extend_schema(operation_id="notification_settings_get", responses=NOTIFICATION_SETTINGS, tags=["accounts"])
+    def get(self, request):
+        return self._answer(request.user)
+
+    @extend_schema(
+        operation_id="notification_settings_update",
+        request=NotificationSettingsUpdateSerializer,
+        responses=NOTIFICATION_SETTINGS,
+        description="Any part of the settings (a wrapped `notificationSettings` part applies first); the answer "
+        "is the whole new object. Bad input: 400 naming the part, and nothing changes.",
+        tags=["accounts"],
+    )
+    def put(self, request):
+        # The strict checks (true or false, not "true"; a known type) are the service's: the API and the
+        # settings page refuse the same things.
+        return self._answer(services.update_settings(user=request.user, changes=request.data))
+
+    @extend_schema(
+        operation_id="notification_settings_patch",
+        request=NotificationSettingsUpdateSerializer,
+        responses=NOTIFICATION_SETTINGS,
+        description="The same as PUT.",
+        tags=["accounts"],
+    )
+    def patch(self, request):
+        return self.put(request)
 
 
 # --- muting a conversation (the thread of a post) ---------------------------------------

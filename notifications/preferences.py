@@ -34,6 +34,21 @@ DIGESTS = ("hourly", "daily")
 EMAIL_DEFAULTS = dict.fromkeys(
     (Verb.MESSAGE, Verb.MENTION, Verb.REPLY, Verb.FOLLOW, Verb.FOLLOW_REQUEST), "immediately"
 )
+# The rows of Settings -> Notifications. A type added later without a label here shows its verb's own.
+LABELS = {
+    Verb.FOLLOW: "New followers",
+    Verb.FOLLOW_REQUEST: "Follow requests",
+    Verb.FOLLOW_ACCEPTED: "Accepted follow requests",
+    Verb.LIKE: "Likes",
+    Verb.RETWEET: "Retweets",
+    Verb.QUOTE: "Quotes",
+    Verb.REPLY: "Replies",
+    Verb.MENTION: "Mentions",
+    Verb.MESSAGE: "Direct messages",
+    Verb.POLL_ENDED: "Polls that ended",
+    Verb.EXPORT_READY: "Data export ready",
+}
+EMAIL_LABELS = {"never": "Never", "immediately": "Immediately", "hourly": "Hourly digest", "daily": "Daily digest"}
 # Arrive whatever `onlyFromFollowing` says: about the person's own doing, or needing their answer.
 ALWAYS_FROM_ANYONE = frozenset({Verb.FOLLOW_REQUEST, Verb.EXPORT_READY, Verb.POST_REMOVED, Verb.POLL_ENDED})
 
@@ -95,11 +110,25 @@ def of(user) -> Preferences:
     return Preferences(user.notification_prefs or {})
 
 
+def label(verb: str) -> str:
+    return LABELS.get(verb) or Verb(verb).label.capitalize()
+
+
 def changed(current: dict, changes: dict) -> dict:
     """`current` (stored) with `changes` (the API's shape, any part of it) applied; only non-defaults kept.
 
     InvalidPreferences, naming the part, for an unknown type or channel or a value of the wrong kind.
+    The API's answer may come back wrapped, `{"notificationSettings": {...}}`: that part applies first.
     """
+    if not isinstance(changes, dict):
+        raise InvalidPreferences("Send an object of settings.", "notificationSettings")
+    changes = dict(changes)
+    if "notificationSettings" in changes:
+        wrapped = changes.pop("notificationSettings")
+        if not isinstance(wrapped, dict) or "notificationSettings" in wrapped:
+            raise InvalidPreferences("Give the settings as an object of types, onlyFromFollowing and weeklyDigest.",
+                                     "notificationSettings")  # fmt: skip
+        current = changed(current, wrapped)
     unknown = set(changes) - {"types", "onlyFromFollowing", "weeklyDigest"}
     if unknown:
         raise InvalidPreferences(f"Unknown settings: {', '.join(sorted(unknown))}.", sorted(unknown)[0])

@@ -49,7 +49,8 @@ def _with_cards(rows: list[Notification], user) -> list[Notification]:
 
     Notifications whose post the recipient's muted words hide drop out (their own posts never do).
     """
-    tweets = hydrate([n.tweet for n in rows if n.tweet is not None], user)
+    # One instance per post: many likes of one post carry copies, and each copy would load its author alone.
+    tweets = hydrate(list({n.tweet_id: n.tweet for n in rows if n.tweet is not None}.values()), user)
     by_id = {t.pk: t for t in tweets}
     words = matcher(user, "notifications")
     if words:
@@ -61,12 +62,16 @@ def _with_cards(rows: list[Notification], user) -> list[Notification]:
 
 
 def unread_count(user_id: int) -> int:
-    # Only what the list shows: a suspended or deleted actor's notifications don't count. Written out:
-    # every page's navigation asks, and building the ORM's query cost more than running it.
+    """The Notifications badge: unread notifications, but not direct messages (the Messages badge counts those).
+
+    Only what the list shows: a suspended or deleted actor's notifications don't count. Written out:
+    every page's navigation asks, and building the ORM's query cost more than running it. The partial
+    index notification_unread (recipient, where unread) finds the rows; the verb is checked on them.
+    """
     return one_value(
         f"SELECT count(*) FROM {Notification._meta.db_table} n JOIN {User._meta.db_table} a ON a.id = n.actor_id "  # noqa: S608 - table names
-        "WHERE n.recipient_id = %s AND n.read_at IS NULL AND a.is_active",
-        [user_id],
+        "WHERE n.recipient_id = %s AND n.read_at IS NULL AND n.verb <> %s AND a.is_active",
+        [user_id, Verb.MESSAGE],
     )
 
 
@@ -77,6 +82,7 @@ class Group:
     verb: str
     card: object | None
     created_at: datetime
+    key: str = ""
     actors: list = field(default_factory=list)
     ids: list[int] = field(default_factory=list)
     unread: bool = False
@@ -86,21 +92,49 @@ class Group:
         return max(len(self.actors) - 2, 0)
 
 
+def group_key(row: Notification) -> str:
+    """What a line on the page stands for, the same on every page a group spreads over.
+
+    "like:<post id>:<UTC day>" (follows: "follow:-:<day>"), or "n:<notification id>" for one alone.
+    """
+    if row.verb not in GROUPED:
+        return f"n:{row.pk}"
+    return f"{row.verb}:{row.tweet_id or '-'}:{row.created_at.date().isoformat()}"
+
+
 def group(rows: list[Notification]) -> list[Group]:
     """Likes, retweets and follows of the same post on the same day become one line."""
     groups: list[Group] = []
-    index: dict[tuple, Group] = {}
+    index: dict[str, Group] = {}
     for row in rows:
-        key = (row.verb, row.tweet_id, row.created_at.date()) if row.verb in GROUPED else ("single", row.pk)
+        key = group_key(row)
         found = index.get(key)
         if found is None:
-            found = index[key] = Group(verb=row.verb, card=getattr(row, "card", None), created_at=row.created_at)
+            card = getattr(row, "card", None)
+            found = index[key] = Group(verb=row.verb, card=card, created_at=row.created_at, key=key)
             groups.append(found)
         if row.actor not in found.actors:
             found.actors.append(row.actor)
         found.ids.append(row.pk)
+        found.created_at = max(found.created_at, row.created_at)
         found.unread = found.unread or row.read_at is None
     return groups
+
+
+GROUP_ACTORS = 3  # the faces an API client shows; `count` says how many people in all
+
+
+def group_json(found: Group, request=None) -> dict:
+    return {
+        "groupKey": found.key,
+        "type": found.verb,
+        "tweet": tweet_json(found.card, request) if found.card is not None else None,
+        "actors": [author_json(actor, request) for actor in found.actors[:GROUP_ACTORS]],
+        "count": len(found.actors),
+        "latestAt": iso_z(found.created_at),
+        "read": not found.unread,
+        "notificationIds": [str(pk) for pk in found.ids],
+    }
 
 
 def notification_json(row: Notification, request=None) -> dict:

@@ -10,6 +10,7 @@ recipient's open sockets after the transaction commits.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -206,9 +207,17 @@ def mark_read(*, recipient: User, notification_ids: Iterable[int]) -> int:
     return updated
 
 
-def mark_all_read(*, recipient: User) -> int:
-    updated = Notification.objects.filter(recipient=recipient, read_at__isnull=True).update(read_at=timezone.now())
-    _push_unread(recipient.pk)
+def mark_all_read(*, recipient: User, seen_at: datetime | None = None) -> int:
+    """Everything read (what arrived, or was brought back to the top, up to `seen_at`, when given).
+
+    The person's open sockets get the new counts, so every tab's badge clears. Nothing to mark: no event.
+    """
+    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+    if seen_at is not None:
+        unread = unread.filter(created_at__lte=seen_at)
+    updated = unread.update(read_at=timezone.now())
+    if updated or seen_at is None:
+        _push_unread(recipient.pk)
     return updated
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("notifications/mentions", views.notifications_page, {"tab": "mentions"}, name="notifications-mentions"),
     path("notifications/read", views.mark_read, name="notifications-read"),
     path("notifications/read-all", views.mark_all_read, name="notifications-read-all"),
+    path("settings/notifications", views.settings_notifications, name="settings-notifications"),
     path("tweets/<int:tweet_id>/mute-conversation", views.mute_conversation, name="conversation-mute"),
     path("tweets/<int:tweet_id>/unmute-conversation", views.unmute_conversation, name="conversation-unmute"),
 ]

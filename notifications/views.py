@@ -1,4 +1,4 @@
-"""The notifications page, and muting a post's conversation from its menu."""
+"""The notifications page, Settings -> Notifications, and muting a post's conversation from its menu."""
 
 from contextlib import suppress
 
@@ -7,13 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from config.kernel.api.pagination import PageRequest
 from config.kernel.errors import ServiceError
-from config.kernel.http import error_toast, safe_next
+from config.kernel.http import add_form_error, error_toast, safe_next
 from notifications import selectors, services
+from notifications.forms import NotificationSettingsForm
 from tweets import cards
 from tweets import selectors as tweet_selectors
 
@@ -21,10 +23,15 @@ from tweets import selectors as tweet_selectors
 @login_required
 def notifications_page(request, tab: str = "all"):
     page = PageRequest.from_query_or_first(request.GET)
+    seen_at = timezone.now()
     rows, next_cursor = selectors.notifications_page(request.user, page, tab)
     context = {"groups": selectors.group(rows), "next_cursor": next_cursor, "tab": tab}
     if request.htmx and page.cursor:
         return render(request, "notifications/_page.html", context)
+    # Opening the page reads everything: the rows above keep their unread highlight for this view, the
+    # badge (counted while rendering) shows 0, and the other tabs' badges clear by the live `unread` event.
+    # Only what arrived before the rows were loaded: what comes during this request stays unread.
+    services.mark_all_read(recipient=request.user, seen_at=seen_at)
     return render(request, "notifications/list.html", context)
 
 
@@ -43,6 +50,26 @@ def mark_read(request):
 def mark_all_read(request):
     services.mark_all_read(recipient=request.user)
     return redirect(safe_next(request, "/notifications"))
+
+
+# --- Settings -> Notifications ------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_notifications(request):
+    form = NotificationSettingsForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_settings(user=request.user, changes=form.changes())
+        except ServiceError as error:
+            add_form_error(form, error)
+        else:
+            messages.success(request, "Your notification settings were saved.")
+            return redirect("settings-notifications")
+    status = 400 if form.errors else 200
+    context = {"form": form, "rows": form.rows(), "section": "notifications"}
+    return render(request, "notifications/settings.html", context, status=status)
 
 
 # --- muting a conversation from a post's "More options" menu -------------------------------

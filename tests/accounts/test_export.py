@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from accounts import lifecycle
 from accounts.models import AccountExport
+from notifications import preferences
+from notifications import services as notification_services
 from notifications.models import Notification
 from social.graph import services as social
 from social.messages import services as dm
@@ -153,6 +155,7 @@ def test_the_zip_holds_exactly_her_data(user, bob, carol, world, django_capture_
         "isPrivate": False,
         "whoCanMessage": "everyone",
         "notificationPrefs": prefs,
+        "notificationSettings": preferences.of(user).as_json(),
         "createdAt": stamp(user.date_joined),
         "followersCount": 1,
         "followingCount": 1,
@@ -285,6 +288,17 @@ def test_the_zip_holds_exactly_her_data(user, bob, carol, world, django_capture_
         assert archive.read(f"media/tweets/{hers.pk}-1.png") == original.read()
     with mine.image.file.open("rb") as original:
         assert archive.read(f"media/messages/{mine.pk}.png") == original.read()
+
+
+def test_the_notification_settings_are_in_the_profile(user, django_capture_on_commit_callbacks):
+    changes = {"types": {"like": {"push": False, "email": "daily"}}, "weeklyDigest": True}
+    notification_services.update_settings(user=user, changes=changes)
+    with build(user, django_capture_on_commit_callbacks).file.open("rb") as stored:
+        settings = read_json(open_zip(stored.read()), "profile.json")["notificationSettings"]
+    assert settings["types"]["like"] == {"inApp": True, "push": False, "email": "daily"}
+    assert settings["types"]["mention"] == {"inApp": True, "push": True, "email": "immediately"}
+    assert set(settings["types"]) == set(preferences.TYPES)
+    assert settings["weeklyDigest"] is True and settings["onlyFromFollowing"] is False
 
 
 def test_profile_pictures_are_included(user, django_capture_on_commit_callbacks):

@@ -93,12 +93,14 @@ def test_list_queries_do_not_grow(user_api, user, django_assert_max_num_queries)
     assert counts[0] == counts[1]
 
 
-def test_privacy_page_sets_preferences(client_logged_in, user):
-    client_logged_in.post(
-        "/settings/privacy", {"who_can_message": "everyone", "notify_follow": "on", "notify_mention": "on"}
-    )
+def test_the_privacy_page_no_longer_sets_notifications_and_links_to_their_page(client_logged_in, user):
+    user.notification_prefs = {"app": {"like": False}}
+    user.save()
+    html = client_logged_in.get("/settings/privacy").content.decode()
+    assert 'name="notify_' not in html and 'href="/settings/notifications"' in html
+    client_logged_in.post("/settings/privacy", {"who_can_message": "everyone"})
     user.refresh_from_db()
-    assert user.notification_prefs["app"].get("like") is False and "mention" not in user.notification_prefs["app"]
+    assert user.notification_prefs == {"app": {"like": False}}  # saving privacy leaves them as they were
 
 
 def test_a_live_notification_renders_off_any_request_without_a_token(ann, ben, settings, recwarn):
