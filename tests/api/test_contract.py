@@ -56,6 +56,23 @@ def test_notification_prefs_take_known_types_and_flags(user_api):
     assert answer.status_code == 200 and answer.json()["privacySettings"]["notificationPrefs"]["like"] is False
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"types": {"like": {"inApp": "false"}}},
+        {"types": {"like": {"email": None}}},
+        {"types": {"like": None}},
+        {"types": {"poke": {}}},
+        {"onlyFromFollowing": None},
+        {"notificationSettings": {"notificationSettings": {}}},
+    ],
+)
+def test_notification_settings_take_known_types_and_flags(user_api, user, body):
+    assert fields(user_api.put("/api/v1/account/notification-settings", body, format="json"), 400)
+    user.refresh_from_db()
+    assert user.notification_prefs == {}
+
+
 def test_bodies_are_json(user_api):
     form = user_api.post("/api/v1/tweets", {"text": "hi"}, format="multipart")
     assert form.status_code == 415 and form.json()["error"]
@@ -79,6 +96,8 @@ def test_text_lengths_count_what_was_sent(user_api, user):
         ("/api/v1/timeline/home", "rank=", "rank"),
         ("/api/v1/timeline/user/alice", "tab=", "tab"),
         ("/api/v1/notifications", "tab=", "tab"),
+        ("/api/v1/notifications", "grouped=", "grouped"),
+        ("/api/v1/notifications", "grouped=yes", "grouped"),
         ("/api/v1/notifications", "limit=", "limit"),
         ("/api/v1/notifications", "limit=-865", "limit"),
         ("/api/v1/notifications", "cursor=0", "cursor"),
