@@ -7,9 +7,14 @@
   function sync(row) {
     var on = row.querySelector("[data-notify-app]").checked;
     row.classList.toggle("notify-row-off", !on);
-    row.querySelectorAll("[data-notify-follows]").forEach(function (control) { control.disabled = !on; });
     var note = row.querySelector(".notify-note");
     if (note) note.hidden = on;
+    row.querySelectorAll("[data-notify-follows]").forEach(function (control) {
+      control.disabled = !on;
+      // The note explains the disabled cell to a screen reader; a hidden note would still be read out.
+      if (on || !note) control.removeAttribute("aria-describedby");
+      else control.setAttribute("aria-describedby", note.id);
+    });
   }
 
   function setUp(form) {

@@ -12,6 +12,7 @@ from tweets.services import like_create
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE_390 = {"width": 390, "height": 844}
+NOTE = "Off in the app, so no push or email either."
 
 
 def screenshots(page, name: str) -> None:
@@ -44,7 +45,9 @@ def test_cells_are_set_saved_and_kept_and_follow_the_in_app_switch(page, live_se
     page.get_by_label("Quotes: in app").uncheck()
     expect(page.get_by_label("Quotes: push")).to_be_disabled()
     expect(page.get_by_label("Quotes: email")).to_be_disabled()
-    expect(page.locator("#notify-note-quote")).to_have_text("Off in the app, so no push or email either.")
+    expect(page.get_by_label("Quotes: email")).to_have_accessible_description(NOTE)
+    expect(page.get_by_label("Likes: email")).to_have_accessible_description("")
+    expect(page.locator("#notify-note-quote")).to_have_text(NOTE)
     expect(page.get_by_label("Likes: email")).to_be_enabled()
     page.get_by_role("button", name="Save").click()
 
