@@ -145,3 +145,12 @@ def test_the_schema_lists_every_type(client):
     assert components["NotificationTypeEnum"]["enum"] == list(Notification.Verb.values)
     path = schema["paths"]["/api/v1/account/notification-settings"]
     assert set(path) >= {"get", "put", "patch"}
+
+
+def test_the_page_and_the_api_take_a_few_queries(client_logged_in, user_api, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        assert client_logged_in.get(URL).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert user_api.get(API).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert user_api.patch(API, {"weeklyDigest": True}, format="json").status_code == 200
