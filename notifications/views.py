@@ -69,6 +69,8 @@ def settings_notifications(request):
             return redirect("settings-notifications")
     status = 400 if form.errors else 200
     context = {"form": form, "rows": form.rows(), "section": "notifications"}
+    # MERGE: the Web Push section's context (feat-push) joins here; its partial goes in the template's
+    # `push_settings` block.
     return render(request, "notifications/settings.html", context, status=status)
 
 
