@@ -1,6 +1,7 @@
 from django.urls import path
 
 from notifications import views
+from notifications.mail import views as mail_views
 
 urlpatterns = [
     path("notifications", views.notifications_page, name="notifications"),
@@ -9,4 +10,5 @@ urlpatterns = [
     path("notifications/read-all", views.mark_all_read, name="notifications-read-all"),
     path("tweets/<int:tweet_id>/mute-conversation", views.mute_conversation, name="conversation-mute"),
     path("tweets/<int:tweet_id>/unmute-conversation", views.unmute_conversation, name="conversation-unmute"),
+    path("unsubscribe/<str:token>", mail_views.unsubscribe_page, name="email-unsubscribe"),
 ]
