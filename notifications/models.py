@@ -83,6 +83,8 @@ class EmailState(models.Model):
     brings its one row per sender back to the top, unread, under the same id.
     `follow_up_at`: when the window closes and what arrived inside it goes out in one mail.
     `due_at`: a digest's next look (an hour, a day or a week after the last, mail or not).
+    `failures`: tries the mail server refused in a row; the next is at `follow_up_at` (a type's
+    mail) or `due_at` (a digest), further off each time, until EMAIL_SEND_RETRIES is spent.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -91,6 +93,7 @@ class EmailState(models.Model):
     mailed_until = models.DateTimeField(null=True, blank=True)
     follow_up_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="email_state_once")]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.db import transaction
@@ -36,18 +37,53 @@ def window() -> timedelta:
 def deliver(user_id: int, kind: str) -> str:
     """Send the mail of `kind` to the person if it is due; what happened, in a word or two (for logs and tests).
 
-    SMTP errors are raised (after the state has rolled back) for the task to retry.
+    A server that refuses or can't be reached: the state rolls back, the failure is
+    counted, and the minute's sweep tries again later (backing off), until given up.
     """
     if kind not in kinds.KINDS:
         return "unknown kind"
     insert_once(EmailState, user_id=user_id, kind=kind)
-    with transaction.atomic():
-        state = EmailState.objects.select_for_update(of=("self",)).select_related("user").get(user=user_id, kind=kind)
-        now = timezone.now()
-        outcome = _periodic(state, now) if kind in kinds.PERIODIC else _immediate(state, now)
-        state.save()
+    try:
+        with transaction.atomic():
+            locked = EmailState.objects.select_for_update(of=("self",)).select_related("user")
+            state = locked.get(user=user_id, kind=kind)
+            now = timezone.now()
+            outcome = _periodic(state, now) if kind in kinds.PERIODIC else _immediate(state, now)
+            if outcome == "sent":
+                state.failures = 0
+            state.save()
+    except (SMTPException, OSError) as error:
+        return _refused(user_id, kind, error)
     logger.info("email %s to user %s: %s", kind, user_id, outcome)
     return outcome
+
+
+def _refused(user_id: int, kind: str, error: Exception) -> str:
+    """Count a refusal; try again after EMAIL_RETRY_BACKOFF seconds, doubling, EMAIL_SEND_RETRIES times.
+
+    Kept in the row rather than in a Celery retry: a countdown longer than the broker's
+    visibility timeout would run twice, and this way a Redis restart loses no retry.
+    Given up, what the mail held is skipped (it stays in the app), and the next mail starts afresh.
+    """
+    with transaction.atomic():
+        state = EmailState.objects.select_for_update().get(user=user_id, kind=kind)
+        now, tries = timezone.now(), state.failures + 1
+        if tries > settings.EMAIL_SEND_RETRIES:
+            logger.error("email %s to user %s given up after %d tries: %r", kind, user_id, tries, error)
+            state.failures, state.follow_up_at, state.mailed_until = 0, None, now
+            if kind in kinds.PERIODIC:
+                state.due_at = now + kinds.PERIOD[kind]
+            state.save()
+            return "given up"
+        later = now + timedelta(seconds=settings.EMAIL_RETRY_BACKOFF * 2 ** (tries - 1))
+        state.failures = tries
+        if kind in kinds.PERIODIC:
+            state.due_at = later
+        else:
+            state.follow_up_at = later
+        state.save()
+    logger.warning("email %s to user %s refused (try %d), again at %s: %r", kind, user_id, tries, later, error)
+    return "refused"
 
 
 def _immediate(state: EmailState, now) -> str:
@@ -55,6 +91,8 @@ def _immediate(state: EmailState, now) -> str:
     if not user.is_active or preferences.of(user).email(kind) != "immediately":
         state.follow_up_at = None
         return "off"
+    if state.failures and state.follow_up_at and now < state.follow_up_at:
+        return "later"  # the server refused the last try: wait for the next one, which takes this too
     if state.last_sent_at and now < state.last_sent_at + window():
         # One mail per window: what arrives now waits for its end, then goes in one mail (the sweep sends it).
         state.follow_up_at = state.follow_up_at or state.last_sent_at + window()

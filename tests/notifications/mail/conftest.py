@@ -56,7 +56,6 @@ def smtp(settings):
         }
     }
     settings.SITE_URL = "https://chirp.example"
-    settings.EMAIL_RETRY_BACKOFF = 0
     yield inbox
     controller.stop()
 

@@ -33,20 +33,6 @@ def act(django_capture_on_commit_callbacks):
     return run
 
 
-@pytest.fixture
-def eager_retries():
-    """Let Celery's eager mode run a task's retries in place, as a worker would from the queue.
-
-    With `task_eager_propagates` (the suite's setting) the first `Retry` escapes instead.
-    """
-    from config.celery import app
-
-    saved = app.conf.task_eager_propagates
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = saved
-
-
 def reply(act, author, to, text="nice one"):
     return act(post, author, text, reply_to_id=to.pk)
 
@@ -217,31 +203,73 @@ def test_weekly_digest_is_off_by_default_and_lists_the_most_liked_posts_when_cho
     assert "you turned on the weekly" in text
 
 
-def test_a_refusing_server_is_retried_then_given_up_and_logged_and_the_notification_stays(
-    smtp, act, ann, ben, settings, caplog, eager_retries
+def retry_now(user, kind):
+    """As if the time of the next try had come."""
+    past = timezone.now() - timedelta(seconds=1)
+    EmailState.objects.filter(user=user, kind=kind).update(follow_up_at=past, due_at=past)
+
+
+def test_a_refusing_server_is_retried_with_backoff_then_given_up_and_logged_and_the_notification_stays(
+    smtp, act, ann, ben, settings, caplog
 ):
-    settings.EMAIL_SEND_RETRIES = 2
+    settings.EMAIL_SEND_RETRIES, settings.EMAIL_RETRY_BACKOFF = 2, 60
     verify(ann)
     smtp.refuse = "451 4.3.0 Try again later"
-    with caplog.at_level(logging.WARNING, logger="notifications.mail.tasks"):
+    with caplog.at_level(logging.WARNING, logger="notifications.mail.delivery"):
         reply(act, ben, post(ann))
+        assert smtp.attempts == 1
+        state = EmailState.objects.get(user=ann, kind="reply")
+        assert state.failures == 1 and state.last_sent_at is None  # not counted as sent
+        assert timedelta(seconds=55) < state.follow_up_at - timezone.now() <= timedelta(seconds=60)
+        reply(act, UserFactory(username="cat"), post(ann))  # meanwhile: waits for the retry
+        tasks.sweep_email.delay()  # the retry isn't due yet
+        assert smtp.attempts == 1
+        retry_now(ann, "reply")
+        tasks.sweep_email.delay()
+        assert smtp.attempts == 2
+        state.refresh_from_db()
+        assert state.failures == 2
+        assert timedelta(seconds=115) < state.follow_up_at - timezone.now() <= timedelta(seconds=120)  # doubled
+        retry_now(ann, "reply")
+        tasks.sweep_email.delay()
     assert smtp.attempts == 3  # the first try and two retries
-    assert any("given up after 3 tries" in r.getMessage() for r in caplog.records)
-    assert Notification.objects.filter(recipient=ann, verb="reply", read_at__isnull=True).exists()
-    assert EmailState.objects.get(user=ann, kind="reply").last_sent_at is None  # not counted as sent
+    assert any("given up after 3 tries" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    state.refresh_from_db()
+    assert state.failures == 0 and state.follow_up_at is None
+    tasks.sweep_email.delay()
+    assert smtp.attempts == 3  # given up: not tried again
+    assert Notification.objects.filter(recipient=ann, verb="reply", read_at__isnull=True).count() == 2  # in the app
     smtp.refuse = None
-    tasks.mail_notifications.delay(ann.pk, "reply")  # the server is back: the same notification goes out
-    assert len(smtp.messages) == 1
+    reply(act, UserFactory(username="dan"), post(ann), "after the outage")
+    [mail] = smtp.messages  # the next one goes out, alone
+    assert "after the outage" in parts(mail)["text/plain"]
 
 
-def test_a_permanent_refusal_is_given_up_too(smtp, ann, ben, settings, caplog, eager_retries):
-    settings.EMAIL_SEND_RETRIES = 1
+def test_a_refused_digest_is_retried_by_the_sweep(smtp, ann, ben, settings):
+    settings.EMAIL_SEND_RETRIES, settings.EMAIL_RETRY_BACKOFF = 1, 60
     verify(ann)
-    reply_post = post(ben, "hi", reply_to_id=post(ann).pk)
+    services.update_settings(user=ann, changes={"types": {"reply": {"email": "daily"}}})
+    post(ben, "hi", reply_to_id=post(ann).pk)
     smtp.refuse = "550 5.1.1 No such mailbox"
-    with caplog.at_level(logging.ERROR, logger="notifications.mail.tasks"):
-        assert tasks.mail_notifications.delay(ann.pk, "reply").get() == "given up"
-    assert smtp.attempts == 2 and reply_post
+    assert tasks.mail_notifications.delay(ann.pk, "daily").get() == "refused"
+    tasks.sweep_email.delay()
+    assert smtp.attempts == 1  # not yet
+    smtp.refuse = None
+    retry_now(ann, "daily")
+    tasks.sweep_email.delay()
+    assert [m["Subject"] for m in smtp.messages] == ["Your daily Chirp digest: 1 new notification"]
+
+
+def test_an_unreachable_server_counts_as_a_refusal(act, ann, ben, settings):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed once the block ends: nothing listens there
+    settings.MAILERS = {"default": {"OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 2}}}
+    verify(ann)
+    reply(act, ben, post(ann))
+    assert EmailState.objects.get(user=ann, kind="reply").failures == 1
 
 
 def test_inactive_people_get_no_mail(smtp, act, ann, ben):
