@@ -28,9 +28,10 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def verified_address(user) -> str | None:
+def verified_address(user_id: int) -> str | None:
     """The person's primary address if it is verified: mail goes nowhere else."""
-    return EmailAddress.objects.filter(user=user, primary=True, verified=True).values_list("email", flat=True).first()
+    found = EmailAddress.objects.filter(user_id=user_id, primary=True, verified=True)
+    return found.values_list("email", flat=True).first()
 
 
 @dataclass

@@ -42,13 +42,17 @@ def deliver(user_id: int, kind: str) -> str:
     """
     if kind not in kinds.KINDS:
         return "unknown kind"
+    address = content.verified_address(user_id)
+    if address is None and kind not in kinds.PERIODIC:
+        return "no verified address"  # most people without one: no row, no lock
     insert_once(EmailState, user_id=user_id, kind=kind)
     try:
         with transaction.atomic():
             locked = EmailState.objects.select_for_update(of=("self",)).select_related("user")
             state = locked.get(user=user_id, kind=kind)
             now = timezone.now()
-            outcome = _periodic(state, now) if kind in kinds.PERIODIC else _immediate(state, now)
+            deliver_kind = _periodic if kind in kinds.PERIODIC else _immediate
+            outcome = deliver_kind(state, now, address)
             if outcome == "sent":
                 state.failures = 0
             state.save()
@@ -86,7 +90,7 @@ def _refused(user_id: int, kind: str, error: Exception) -> str:
     return "refused"
 
 
-def _immediate(state: EmailState, now) -> str:
+def _immediate(state: EmailState, now, address: str) -> str:
     user, kind = state.user, state.kind
     if not user.is_active or preferences.of(user).email(kind) != "immediately":
         state.follow_up_at = None
@@ -104,16 +108,12 @@ def _immediate(state: EmailState, now) -> str:
     if presence.is_online(user.pk):
         state.mailed_until = batch.newest  # seen in the site as it came: not mailed later either
         return "online"
-    address = content.verified_address(user)
-    if address is None:
-        state.mailed_until = batch.newest
-        return "no verified address"
     compose.notifications_mail(user=user, kind=kind, to=address, batch=batch).send()
     state.last_sent_at, state.mailed_until = now, batch.newest
     return "sent"
 
 
-def _periodic(state: EmailState, now) -> str:
+def _periodic(state: EmailState, now, address: str | None) -> str:
     user, kind = state.user, state.kind
     if state.due_at and state.due_at > now:
         return "not due"
@@ -124,7 +124,6 @@ def _periodic(state: EmailState, now) -> str:
     verbs = prefs.digest_types(kind) if kind in kinds.DIGESTS else []
     if not user.is_active or (kind == kinds.WEEKLY and not prefs.weekly_digest) or (kind != kinds.WEEKLY and not verbs):
         return "off"
-    address = content.verified_address(user)
     if address is None:
         return "no verified address"
     if kind == kinds.WEEKLY:

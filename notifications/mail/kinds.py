@@ -74,5 +74,6 @@ def reason(prefs: preferences.Preferences, kind: str) -> str:
         return "you turned on the weekly “what you missed” email"
     if kind in DIGESTS:
         names = ", ".join(plural_label(v) for v in preferences.TYPES if prefs.email_cell(v) == kind)
-        return f"you chose a {kind} digest for {names}" if names else f"you chose a {kind} digest"
+        digest = f"{'an' if kind == 'hourly' else 'a'} {kind} digest"
+        return f"you chose {digest} for {names}" if names else f"you chose {digest}"
     return f"you chose to get an email right away about new {plural_label(kind)}"

@@ -15,7 +15,7 @@ INVALID = "This unsubscribe link isn't valid"
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe_page(request, token: str):
     found = unsubscribe.read(token)
     if found is None:  # never which part was wrong

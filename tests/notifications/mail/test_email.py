@@ -154,7 +154,7 @@ def test_hourly_digest_collects_the_types_chosen_and_says_nothing_when_nothing_h
     text = parts(digest)["text/plain"]
     assert "a reply for the digest" in text
     assert f"{cat.display_name} and {ben.display_name} liked your post" in text  # grouped as on the page
-    assert "you chose a hourly digest for likes, replies" in text or "hourly digest for" in text
+    assert "you chose an hourly digest for likes, replies" in text
     tasks.sweep_email.delay()
     assert len(smtp.messages) == 1  # not due again for an hour
     EmailState.objects.filter(user=ann, kind="hourly").update(due_at=timezone.now() - timedelta(seconds=1))
