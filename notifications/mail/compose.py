@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import re
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from notifications.mail.content import Batch, Post, absolute
 from notifications.mail.unsubscribe import token_for
 
 SUBJECT_MAX = 120
+LINE_MAX = 998  # RFC 5322's hard limit for a line
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -24,11 +26,19 @@ def one_line(text: str, limit: int = SUBJECT_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+class Mail(EmailMultiAlternatives):
+    """Headers left unfolded (up to RFC 5322's 998 characters): Python's folder turns a word longer than a
+    line, as a List-Unsubscribe URL is, into RFC 2047 encoded words, which mail clients don't take for a URL."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=LINE_MAX))
+
+
 def unsubscribe_url(user_id: int, kind: str) -> str:
     return absolute(reverse("email-unsubscribe", args=[token_for(user_id, kind)]))
 
 
-def message(*, user, kind: str, to: str, subject: str, template: str, context: dict) -> EmailMultiAlternatives:
+def message(*, user, kind: str, to: str, subject: str, template: str, context: dict) -> Mail:
     unsubscribe = unsubscribe_url(user.pk, kind)
     context = {
         **context,
@@ -40,7 +50,7 @@ def message(*, user, kind: str, to: str, subject: str, template: str, context: d
         "stops": kinds.describe(kind),
         "subject": subject,
     }
-    mail = EmailMultiAlternatives(
+    mail = Mail(
         subject=one_line(subject),
         body=render_to_string(f"email/{template}.txt", context),
         to=[to],
@@ -54,7 +64,7 @@ def message(*, user, kind: str, to: str, subject: str, template: str, context: d
     return mail
 
 
-def notifications_mail(*, user, kind: str, to: str, batch: Batch) -> EmailMultiAlternatives:
+def notifications_mail(*, user, kind: str, to: str, batch: Batch) -> Mail:
     """A type's own mail (`kind` a type) or a digest (`kind` "hourly" or "daily")."""
     if kind in kinds.DIGESTS:
         noun = "notification" if batch.count == 1 else "notifications"
@@ -69,7 +79,7 @@ def notifications_mail(*, user, kind: str, to: str, batch: Batch) -> EmailMultiA
     return message(user=user, kind=kind, to=to, subject=subject, template="notifications", context=context)
 
 
-def weekly_mail(*, user, to: str, posts: list[Post]) -> EmailMultiAlternatives:
+def weekly_mail(*, user, to: str, posts: list[Post]) -> Mail:
     context = {"posts": posts, "heading": "What you missed this week", "home_url": absolute(reverse("home"))}
     subject = "What you missed on Chirp this week"
     return message(user=user, kind=kinds.WEEKLY, to=to, subject=subject, template="weekly", context=context)

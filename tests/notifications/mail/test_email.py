@@ -53,6 +53,8 @@ def test_a_reply_is_mailed_at_once_with_both_parts_and_the_unsubscribe_headers(s
     assert mail["List-Unsubscribe"].startswith("<https://chirp.example/unsubscribe/")
     assert mail["List-Unsubscribe"].endswith(">")
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    raw = smtp.envelopes[0].original_content.decode()
+    assert f"List-Unsubscribe: {mail['List-Unsubscribe']}\r\n" in raw  # as is: not folded into encoded words
     body = parts(mail)
     assert set(body) == {"text/plain", "text/html"}
     for text in body.values():
