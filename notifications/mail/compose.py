@@ -70,9 +70,9 @@ def notifications_mail(*, user, kind: str, to: str, batch: Batch) -> Mail:
         noun = "notification" if batch.count == 1 else "notifications"
         subject = f"Your {kind} Chirp digest: {batch.count} new {noun}"
         heading = f"Your {kind} digest"
-    elif batch.count == 1 and batch.lines and batch.lines[0].who:
+    elif batch.count == 1 and batch.lines:
         line = batch.lines[0]
-        subject = heading = f"{line.who} {line.what}"
+        subject = heading = f"{line.who} {line.what}".strip()
     else:
         subject = heading = kinds.counted(kind, batch.count).capitalize()
     context = {"batch": batch, "heading": one_line(heading), "notifications_url": absolute(reverse("notifications"))}

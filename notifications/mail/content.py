@@ -79,7 +79,7 @@ def pending(user, verbs: list[str], since: datetime, limit: int | None = None) -
     for row in rows:
         row.card = row.tweet
     conversations = _conversations(user, [r.actor_id for r in rows if r.verb == Verb.MESSAGE])
-    lines = [_line(g, conversations) for g in group(rows)]
+    lines = [_line(g, conversations, user.pk) for g in group(rows)]
     return Batch(lines=lines, count=total, more=max(total - len(rows), 0), newest=newest)
 
 
@@ -104,7 +104,7 @@ def names(actors: list) -> str:
     return " and ".join(shown)
 
 
-def _line(found: Group, conversations: dict[int, int]) -> Line:
+def _line(found: Group, conversations: dict[int, int], user_id: int) -> Line:
     actor, tweet = found.actors[0], found.card
     who, what = names(found.actors), Verb(found.verb).label
     excerpt = ""
@@ -120,6 +120,9 @@ def _line(found: Group, conversations: dict[int, int]) -> Line:
         who, what, url = "", "Your data export is ready", reverse("settings-account") + "#export"
     elif found.verb == Verb.POST_REMOVED:
         who, what, url = "", "The moderators removed a post of yours", reverse("moderation-notices")
+    elif found.verb == Verb.POLL_ENDED:  # the author is the actor: say whose poll instead
+        who, what = "", "Your poll has ended" if actor.pk == user_id else "A poll you voted in has ended"
+        url = reverse("tweet", kwargs={"username": tweet.author.username, "tweet_id": tweet.pk}) if tweet else "/"
     elif tweet is not None:
         url = reverse("tweet", kwargs={"username": tweet.author.username, "tweet_id": tweet.pk})
         if found.verb in (Verb.REPLY, Verb.MENTION, Verb.QUOTE):

@@ -331,3 +331,13 @@ def test_a_tampered_token_is_refused(client, ann):
     assert page.status_code == 400 and "This unsubscribe link isn&#x27;t valid" in page.content.decode()
     ann.refresh_from_db()
     assert ann.notification_prefs == {}
+
+
+def test_a_poll_ending_says_whose_poll(smtp, ann, ben):
+    from notifications.mail import content
+
+    verify(ann)
+    poll = post(ann, "tea or coffee?")
+    services.notify_poll_ended(tweet=poll, voter_ids=[ben.pk])
+    batch = content.pending(ann, ["poll_ended"], timezone.now() - timedelta(hours=1))
+    assert [(line.who, line.what) for line in batch.lines] == [("", "Your poll has ended")]
