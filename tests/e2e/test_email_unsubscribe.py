@@ -26,6 +26,16 @@ def test_the_mail_and_its_one_click_unsubscribe_page(page, live_server_url, shoo
     expect(page.get_by_role("heading", name="2 new replies")).to_be_visible()
     shoot(page, "95-email-replies")
 
+    weekly = compose.weekly_mail(user=ada, to="ada@example.com", posts=[
+        content.Post(author="Grace Hopper", handle="grace", excerpt="It's easier to ask forgiveness than permission.",
+                     likes=128, url=live_server_url + "/@grace"),
+        content.Post(author="Alan Turing", handle="alan", excerpt="We can only see a short distance ahead.",
+                     likes=1, url=live_server_url + "/@alan"),
+    ])  # fmt: skip
+    page.set_content(weekly.alternatives[0].content)
+    expect(page.get_by_role("heading", name="What you missed this week")).to_be_visible()
+    shoot(page, "95-email-weekly")
+
     page.goto(mail.extra_headers["List-Unsubscribe"][1:-1])
     expect(page.get_by_text("Stop emails about new replies?")).to_be_visible()
     shoot(page, "95-email-unsubscribe-ask")
