@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -94,6 +95,8 @@ class User(AbstractUser):
             models.Index(
                 fields=["pinned_tweet"], name="user_pinned_tweet", condition=models.Q(pinned_tweet__isnull=False)
             ),
+            # Who chose an email digest (`notification_prefs @> ...`, notifications/mail): asked every minute.
+            GinIndex(fields=["notification_prefs"], opclasses=["jsonb_path_ops"], name="user_notification_prefs"),
         ]
         constraints = [
             # Serves both uniqueness regardless of case and `username__iexact` lookups.

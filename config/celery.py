@@ -63,6 +63,7 @@ app.conf.task_routes = {
     "config.kernel.media_tasks.process_video": {"queue": "media"},
     "tweets.tasks.*_link_card": {"queue": "media"},  # fetches pages: kept off the timelines' way
     "notifications.tasks.*": {"queue": "notifications"},
+    "notifications.mail.tasks.*": {"queue": "notifications"},
     "*.tasks.reconcile_*": {"queue": "maintenance"},
     "*.tasks.purge_*": {"queue": "maintenance"},
     "*.tasks.*_pending": {"queue": "maintenance"},
@@ -85,12 +86,15 @@ app.conf.beat_schedule = {
     "end-polls-pending": {"task": "tweets.tasks.end_polls_pending", "schedule": 60},
     "process-pending-images": {"task": "config.kernel.media_tasks.process_pending_images", "schedule": 60},
     "resume-account-work": {"task": "accounts.tasks.resume_account_work", "schedule": 300},
+    # Email: follow-ups at the end of a window, hourly/daily digests, the weekly one (notifications/mail).
+    "sweep-email": {"task": "notifications.mail.tasks.sweep_email", "schedule": 60},
     "forget-stale-presence": {"task": "notifications.tasks.purge_stale_presence", "schedule": 300},
     "publish-scheduled-posts": {"task": "tweets.tasks.publish_scheduled_posts", "schedule": 60},
     "refresh-trends": {"task": "search.tasks.refresh_trends", "schedule": 60},
     "reconcile-trend-authors": {"task": "search.tasks.reconcile_trend_authors", "schedule": 600},
 }
 app.autodiscover_tasks()
+app.autodiscover_tasks(["notifications.mail"])  # a package inside the notifications app
 app.autodiscover_tasks(["config.kernel"], related_name="media_tasks")  # the kernel is no app with a tasks module
 
 

@@ -328,8 +328,17 @@ if PRODUCTION or env.str("SMTP_HOST", default=""):
             "username": env.str("SMTP_USERNAME", default=""),
             "password": env.str("SMTP_PASSWORD", default=""),
             "use_tls": env.bool("SMTP_USE_TLS", default=True),
+            "timeout": env.int("SMTP_TIMEOUT", default=20),  # a worker holds a row lock while it sends
         },
     }
+
+# Email notifications (notifications/mail). One mail per kind per person per window: what
+# arrives inside it goes out in one follow-up when it closes (the sweep runs every minute).
+EMAIL_NOTIFICATION_WINDOW = env.int("EMAIL_NOTIFICATION_WINDOW", default=15 * 60)  # seconds
+EMAIL_SEND_RETRIES = env.int("EMAIL_SEND_RETRIES", default=4)  # a refusing server: tries again this many times
+EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=60)  # seconds before the first retry, doubling
+EMAIL_DIGEST_MAX_ITEMS = 50  # notifications listed in one mail; the rest are counted ("and 12 more")
+EMAIL_BATCH = env.int("EMAIL_BATCH", default=2000)  # people one sweep (every minute) takes on, at most
 
 # --- Media and static files -----------------------------------------------
 

@@ -7,10 +7,11 @@ the user (no query), and leaves the sending to a task on the `notifications` que
 
 from __future__ import annotations
 
-from notifications import preferences
+from notifications import mail, preferences
 
 
 def dispatch(recipient, notification_id: int, verb: str) -> None:
     prefs = preferences.of(recipient)
     if not prefs.in_app(verb):
         return
+    mail.schedule(recipient, notification_id, verb)

@@ -71,3 +71,35 @@ class ConversationMute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} muted {self.conversation_id}"
+
+
+class EmailState(models.Model):
+    """Where one person's mail of one kind stands (notifications/mail): kept in PostgreSQL so the
+    windows and digests survive a Redis restart, and locked per row so two workers never both send.
+
+    `kind`: a notification type (its immediate mail), or "hourly", "daily", "weekly" (the digests).
+    `mailed_until`: the watermark, the newest notification's `created_at` already mailed (or seen
+    in the site); only what came after goes into the next mail. By time, not id: a direct message
+    brings its one row per sender back to the top, unread, under the same id.
+    `follow_up_at`: when the window closes and what arrived inside it goes out in one mail.
+    `due_at`: a digest's next look (an hour, a day or a week after the last, mail or not).
+    `failures`: tries the mail server refused in a row; the next is at `follow_up_at` (a type's
+    mail) or `due_at` (a digest), further off each time, until EMAIL_SEND_RETRIES is spent.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=20)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    mailed_until = models.DateTimeField(null=True, blank=True)
+    follow_up_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0, db_default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="email_state_once")]
+        indexes = [
+            models.Index(fields=["follow_up_at"], name="email_follow_up_due", condition=Q(follow_up_at__isnull=False))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} mailed {self.last_sent_at}"

@@ -51,6 +51,8 @@ CATCH_UP = {
     "notifications.tasks.announce_entry": "safe to lose: the post is in the timeline; only the banner is missed",
     "tweets.tasks.attach_link_card": "safe to lose: the post shows without its link card (docs/DECISIONS.md)",
     "tweets.tasks.refresh_link_card": "safe to lose: the compose box asks again, and queues it a minute later",
+    "notifications.mail.tasks.mail_notifications": "notifications.mail.tasks.sweep_email for digests, follow-ups and "
+    "retries (EmailState); a type's mail at once: the next mail of that type carries it (the watermark stayed)",
 }
 PERIODIC = {entry["task"] for entry in app.conf.beat_schedule.values()}
 
