@@ -8,9 +8,12 @@ the user (no query), and leaves the sending to a task on the `notifications` que
 from __future__ import annotations
 
 from notifications import preferences
+from notifications.webpush import schedule as webpush
 
 
 def dispatch(recipient, notification_id: int, verb: str) -> None:
     prefs = preferences.of(recipient)
     if not prefs.in_app(verb):
         return
+    if prefs.push(verb):
+        webpush.schedule(recipient, notification_id, verb)
