@@ -58,6 +58,7 @@ LIST = inline_serializer(
         "pushAvailable": serializers.BooleanField(),
     },
 )
+MESSAGE = inline_serializer("PushSubscriptionRemoved", {"message": serializers.CharField()})
 ONE = inline_serializer("PushSubscriptionAnswer", {"pushSubscription": SubscriptionSerializer()})
 
 
@@ -113,7 +114,7 @@ class PushSubscriptionView(APIView):
 
     @extend_schema(
         operation_id="push_subscription_delete",
-        responses={204: None, **errors(s404=GONE)},
+        responses={200: MESSAGE, **errors(s404=GONE)},
         description="Stop push notifications to that browser.",
         tags=TAGS,
     )
@@ -122,7 +123,7 @@ class PushSubscriptionView(APIView):
         if found is None:
             raise NotFound(GONE)
         subscriptions.unsubscribe(user=request.user, subscription_id=found)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response({"message": "Push notifications turned off for that browser."})
 
 
 class VapidKeyView(APIView):
