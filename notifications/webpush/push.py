@@ -23,21 +23,16 @@ logger = logging.getLogger(__name__)
 SEND_TASK = "notifications.tasks.webpush_send"
 
 
-def _unread(recipient_id: int):
-    user = User.objects.filter(pk=recipient_id, is_active=True).first()
-    if user is None:
-        return None, Notification.objects.none()
-    rows = selectors.visible_notifications(user).filter(read_at__isnull=True).select_related("tweet__author")
-    return user, rows
+def _unread(user):
+    return selectors.visible_notifications(user).filter(read_at__isnull=True).select_related("tweet__author")
 
 
 def push_notification(notification_id: int) -> int:
     """One notification (a reply, a mention, a message...), if still there and unread; pushes sent."""
-    recipient_id = Notification.objects.filter(pk=notification_id).values_list("recipient_id", flat=True).first()
-    if recipient_id is None:
+    user = User.objects.filter(notifications__pk=notification_id, is_active=True).first()
+    if user is None:
         return 0  # withdrawn meanwhile
-    user, rows = _unread(recipient_id)
-    found = list(rows.filter(pk=notification_id)) if user else []
+    found = list(_unread(user).filter(pk=notification_id))
     return push_rows(user, found) if found else 0
 
 
@@ -51,10 +46,10 @@ def push_group(recipient_id: int, verb: str, first_id: int) -> int:
     redis = get_redis()
     redis.delete(schedule.waiting_key(recipient_id, verb))  # from now on a new one opens the next window
     pushed_up_to = int(redis.get(done_key(recipient_id, verb)) or 0)
-    user, rows = _unread(recipient_id)
+    user = User.objects.filter(pk=recipient_id, is_active=True).first()
     if user is None:
         return 0
-    found = list(rows.filter(verb=verb, pk__gte=first_id, pk__gt=pushed_up_to).order_by("-pk")[:1000])
+    found = list(_unread(user).filter(verb=verb, pk__gte=first_id, pk__gt=pushed_up_to).order_by("-pk")[:1000])
     if not found:
         return 0
     by_id = {row.pk: row for row in found}
@@ -72,14 +67,14 @@ def push_rows(user, rows: list[Notification]) -> int:
     urgency = delivery.urgency_of(rows[0].verb)
     expires_at = time.time() + settings.WEBPUSH_TTL
     sent = 0
-    for subscription_id in PushSubscription.objects.filter(user=user).values_list("pk", flat=True):
-        sent += attempt(subscription_id, data, urgency, expires_at, tries=0)
+    for subscription in PushSubscription.objects.filter(user=user):
+        sent += attempt(subscription.pk, data, urgency, expires_at, tries=0, subscription=subscription)
     return sent
 
 
-def attempt(subscription_id: int, data: dict, urgency: str, expires_at: float, tries: int) -> int:
+def attempt(subscription_id: int, data: dict, urgency: str, expires_at: float, tries: int, subscription=None) -> int:
     """Try one browser once; on a passing failure, queue the next try. 1 if it took the push."""
-    subscription = PushSubscription.objects.filter(pk=subscription_id).first()
+    subscription = subscription or PushSubscription.objects.filter(pk=subscription_id).first()
     if subscription is None:
         return 0  # removed meanwhile
     left = expires_at - time.time()
