@@ -74,6 +74,20 @@ def test_a_person_keeps_at_most_so_many_browsers(user_api, user, loopback, setti
     assert PushSubscription.objects.filter(user=user).count() == 3
 
 
+def test_a_person_known_to_have_no_browser_is_known_to_have_one_once_subscribed(
+    user_api, user, loopback, django_capture_on_commit_callbacks
+):
+    from notifications.webpush import subscriptions
+
+    assert subscriptions.has_any(user.pk) is False  # now remembered in Redis
+    with django_capture_on_commit_callbacks(execute=True):
+        made = user_api.post(URL, browser().subscription(), format="json").json()["pushSubscription"]
+    assert subscriptions.has_any(user.pk) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        user_api.delete(f"{URL}/{made['id']}")
+    assert subscriptions.has_any(user.pk) is False
+
+
 def test_anonymous_callers_get_401(api_client):
     assert api_client.get(URL).status_code == 401
     assert api_client.post(URL, {}, format="json").status_code == 401
