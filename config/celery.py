@@ -86,6 +86,7 @@ app.conf.beat_schedule = {
     "process-pending-images": {"task": "config.kernel.media_tasks.process_pending_images", "schedule": 60},
     "resume-account-work": {"task": "accounts.tasks.resume_account_work", "schedule": 300},
     "forget-stale-presence": {"task": "notifications.tasks.purge_stale_presence", "schedule": 300},
+    "web-push-due": {"task": "notifications.tasks.webpush_due", "schedule": 5},  # windows ended, retries due
     "publish-scheduled-posts": {"task": "tweets.tasks.publish_scheduled_posts", "schedule": 60},
     "refresh-trends": {"task": "search.tasks.refresh_trends", "schedule": 60},
     "reconcile-trend-authors": {"task": "search.tasks.reconcile_trend_authors", "schedule": 600},

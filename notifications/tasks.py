@@ -63,6 +63,12 @@ def webpush_group(recipient_id: int, verb: str, first_id: int) -> int:
 
 
 @shared_task(acks_late=True)
+def webpush_due() -> int:
+    """Every few seconds (beat): the grouping windows that have ended and the retries that are due."""
+    return webpush.run_due()
+
+
+@shared_task(acks_late=True)
 def webpush_send(subscription_id: int, data: dict, urgency: str, expires_at: float, tries: int) -> int:
     """Another try for one browser, after a 429, a 5xx or no answer."""
     return webpush.attempt(subscription_id, data, urgency, expires_at, tries)

@@ -14,12 +14,13 @@ from django.conf import settings
 
 from accounts.models import User
 from config.kernel.redis import get_redis
-from config.kernel.tasks import task_named
+from config.kernel.tasks import enqueue
 from notifications import selectors
 from notifications.models import Notification, PushSubscription
-from notifications.webpush import delivery, schedule, subscriptions
+from notifications.webpush import delivery, due, schedule, subscriptions
 
 logger = logging.getLogger(__name__)
+GROUP_TASK = "notifications.tasks.webpush_group"
 SEND_TASK = "notifications.tasks.webpush_send"
 
 
@@ -99,5 +100,19 @@ def attempt(subscription_id: int, data: dict, urgency: str, expires_at: float, t
             outcome.status or outcome.reason,
         )  # fmt: skip
         return 0
-    task_named(SEND_TASK).apply_async((subscription_id, data, urgency, expires_at, tries + 1), countdown=delay)
+    job = {"kind": "send", "subscription": subscription_id, "data": data, "urgency": urgency,
+           "expires": expires_at, "tries": tries + 1}  # fmt: skip
+    due.add(job, time.time() + delay)
     return 0
+
+
+def run_due(now: float | None = None) -> int:
+    """Queue a task for each waiting job that is due (the beat task `webpush_due`); how many."""
+    queued = 0
+    for job in due.take(now):
+        if job["kind"] == "group":
+            enqueue(GROUP_TASK, job["recipient"], job["verb"], job["first"])
+        else:
+            enqueue(SEND_TASK, job["subscription"], job["data"], job["urgency"], job["expires"], job["tries"])
+        queued += 1
+    return queued

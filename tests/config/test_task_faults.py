@@ -51,6 +51,9 @@ CATCH_UP = {
     "notifications.tasks.announce_entry": "safe to lose: the post is in the timeline; only the banner is missed",
     "tweets.tasks.attach_link_card": "safe to lose: the post shows without its link card (docs/DECISIONS.md)",
     "tweets.tasks.refresh_link_card": "safe to lose: the compose box asks again, and queues it a minute later",
+    "notifications.tasks.webpush_notification": "safe to lose: a push; the notification is in the list",
+    "notifications.tasks.webpush_group": "safe to lose: a push; the next like opens a new window",
+    "notifications.tasks.webpush_send": "safe to lose: a retried push, within its TTL at most",
 }
 PERIODIC = {entry["task"] for entry in app.conf.beat_schedule.values()}
 

@@ -5,12 +5,10 @@ import email.utils
 import time
 
 import pytest
-from celery import current_app as celery_app
-from celery.signals import before_task_publish
 
 from notifications import services as notifications
 from notifications.models import Notification, PushSubscription
-from notifications.webpush import delivery, keys, push, subscriptions
+from notifications.webpush import delivery, due, keys, push, subscriptions
 from notifications.webpush.schedule import schedule
 from tests.factories import UserFactory
 from tests.notifications.push_server import PushServer
@@ -34,6 +32,17 @@ def subscribed(server, user):
     browser = server.browser()
     found, _ = subscriptions.subscribe(user=user, endpoint=browser.endpoint, keys_given=browser.subscription()["keys"])
     return browser, found
+
+
+def later(seconds: float) -> int:
+    """What the beat task would queue `seconds` from now, run (tasks are eager here); how many, until none."""
+    ran = 0
+    for _ in range(20):
+        found = push.run_due(now=time.time() + seconds)
+        if not found:
+            return ran
+        ran += found
+    raise AssertionError("jobs keep coming")
 
 
 def reply_to(
@@ -101,6 +110,8 @@ def test_busy_failing_or_silent_services_are_tried_again_and_it_arrives(
     browser, row = subscribed(push_server, ann)
     push_server.script(browser, answers)
     reply_to(ann, ben, django_capture_on_commit_callbacks)
+    assert [r.answered for r in push_server.received] == answers[:1]  # the next try waits
+    later(3600)
     assert [r.answered for r in push_server.received] == answers
     assert len(push_server.delivered(browser)) == 1
     assert PushSubscription.objects.filter(pk=row.pk).exists()
@@ -111,6 +122,7 @@ def test_nothing_is_tried_forever(push_server, ann, ben, settings, django_captur
     browser, row = subscribed(push_server, ann)
     push_server.script(browser, [500] * 10)
     reply_to(ann, ben, django_capture_on_commit_callbacks)
+    later(3600)
     assert [r.answered for r in push_server.received] == [500] * 4  # the first try and three more
     assert PushSubscription.objects.filter(pk=row.pk).exists()  # a sick service doesn't lose the browser
 
@@ -121,13 +133,28 @@ def test_no_retry_past_the_ttl(push_server, ann, ben, settings, django_capture_o
     browser, _ = subscribed(push_server, ann)
     push_server.script(browser, [429, 201])
     reply_to(ann, ben, django_capture_on_commit_callbacks)
+    assert due.waiting() == []  # no next try: it would be past the push's life
+    later(3600)
     assert [r.answered for r in push_server.received] == [429]
+
+
+def test_retry_after_is_waited_for(push_server, ann, ben, django_capture_on_commit_callbacks):
+    push_server.retry_after = "30"
+    browser, _ = subscribed(push_server, ann)
+    push_server.script(browser, [429, 201])
+    reply_to(ann, ben, django_capture_on_commit_callbacks)
+    [(job, at)] = due.waiting()
+    assert job["kind"] == "send" and job["tries"] == 1 and 28 <= at - time.time() <= 30
+    assert later(20) == 0 and len(push_server.received) == 1  # not yet
+    assert later(31) == 1
+    assert len(push_server.delivered(browser)) == 1
 
 
 def test_another_client_error_gives_up_at_once(push_server, ann, ben, django_capture_on_commit_callbacks):
     browser, row = subscribed(push_server, ann)
     push_server.script(browser, [413, 201])
     reply_to(ann, ben, django_capture_on_commit_callbacks)
+    later(3600)
     assert [r.answered for r in push_server.received] == [413]
     assert PushSubscription.objects.filter(pk=row.pk).exists()
 
@@ -154,40 +181,37 @@ def test_an_endpoint_that_now_resolves_privately_is_not_sent_to(
 
 
 def test_ten_likes_make_one_push_that_says_so(push_server, ann, settings, django_capture_on_commit_callbacks):
-    """Grouping: the first like opens a window (one task, due after it); the other nine join it."""
+    """Grouping: the first like opens a window (one job, due at its end); the other nine join it."""
     browser, _ = subscribed(push_server, ann)
     tweet = post(ann, "the post everybody likes")
-    fans = [UserFactory(username=f"fan{n}", name=f"Fan {n}") for n in range(10)]
-    published = []
-
-    def record(sender=None, headers=None, body=None, **kwargs):
-        if sender == "notifications.tasks.webpush_group":
-            published.append((body[0], headers.get("eta")))
-
-    before_task_publish.connect(record)
-    celery_app.conf.task_always_eager = False  # queued for real (on the test Redis), as in production
-    try:
-        for fan in fans:
-            with django_capture_on_commit_callbacks(execute=True):
-                tweets.like_create(user=fan, tweet_id=tweet.pk)
-    finally:
-        celery_app.conf.task_always_eager = True
-        before_task_publish.disconnect(record)
-    assert len(published) == 1, published
-    (args, eta) = published[0]
-    assert eta is not None  # due at the end of the window
-    assert push_server.received == []  # nothing yet
-    push.push_group(*args)  # the worker runs it when due
+    for n in range(10):
+        fan = UserFactory(username=f"fan{n}", name=f"Fan {n}")
+        with django_capture_on_commit_callbacks(execute=True):
+            tweets.like_create(user=fan, tweet_id=tweet.pk)
+    [(job, at)] = due.waiting()
+    assert job["kind"] == "group" and 58 <= at - time.time() <= 60  # WEBPUSH_GROUP_WINDOW
+    assert later(30) == 0 and push_server.received == []  # nothing yet
+    assert later(61) == 1
     [got] = push_server.delivered(browser)
-    assert got.payload["body"] == "Fan 9 and 9 others liked your post: “the post everybody likes”"
+    assert got.payload["body"] == "Fan 9 and 9 others liked your post: “the post everybody likes”"  # newest first
     assert got.payload["tag"] == f"like:{tweet.pk}"
     assert got.payload["url"] == f"https://chirp.example/@{ann.username}/status/{tweet.pk}"
     assert got.headers["Urgency"] == "normal"
-    push.push_group(*args)  # redelivered: nothing twice
+    push.push_group(ann.pk, "like", job["first"])  # the same job again (a redelivered task): nothing twice
     assert len(push_server.received) == 1
     with django_capture_on_commit_callbacks(execute=True):  # a like after the window opens a new one
         tweets.like_create(user=UserFactory(username="late", name="Late Comer"), tweet_id=tweet.pk)
+    later(61)
     assert push_server.delivered()[-1].payload["body"] == "Late Comer liked your post: “the post everybody likes”"
+    assert len(push_server.received) == 2
+
+
+def test_due_jobs_are_claimed_once():
+    due.add({"kind": "group", "recipient": 1, "verb": "like", "first": 5}, time.time() - 1)
+    due.add({"kind": "group", "recipient": 1, "verb": "like", "first": 5}, time.time() + 50)
+    assert due.take() == [{"kind": "group", "recipient": 1, "verb": "like", "first": 5}]
+    assert due.take() == []  # taken: another sweeper gets nothing
+    assert len(due.waiting()) == 1  # the later one waits
 
 
 def test_likes_already_read_are_not_pushed(push_server, ann, ben):
