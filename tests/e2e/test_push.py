@@ -7,7 +7,7 @@ on 127.0.0.1 (tests/notifications/push_server.py), with real keys the test made.
 Everything else is the page's own code: push.js asks for permission on the
 click, subscribes with the site's VAPID key, POSTs the subscription, and the
 settings list shows the browser. A reply then arrives at that push service,
-signed and decrypted.
+signed and decrypted, and handed to the service worker (DevTools' push) it shows as a notification.
 """
 
 import json
@@ -90,6 +90,31 @@ def test_install_turn_push_on_see_the_browser_get_a_push_and_remove_it(
     post(bob, "Count me in!", reply_to_id=mine.pk)
     [got] = push_server.delivered(browser)
     assert got.payload["body"] == "Bob Stone replied to your post: “Count me in!”"
+
+    # What the browser's push service would hand the service worker (DevTools' push): it shows it.
+    devtools = context.new_cdp_session(page)
+    registrations = []
+    devtools.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    devtools.send("ServiceWorker.enable")
+    page.wait_for_timeout(200)
+    [registration] = [r for r in registrations if r["scopeURL"] == live_server_url + "/" and not r["isDeleted"]]
+    devtools.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": live_server_url, "registrationId": registration["registrationId"], "data": json.dumps(got.payload)},
+    )
+    shown = page.evaluate(
+        """async () => {
+          const registration = await navigator.serviceWorker.ready;
+          for (let i = 0; i < 50; i++) {
+            const found = await registration.getNotifications();
+            if (found.length) return found.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url}));
+            await new Promise(r => setTimeout(r, 100));
+          }
+          return [];
+        }"""
+    )
+    expected = {key: got.payload[key] for key in ("body", "tag", "url")}
+    assert shown == [{"title": "Chirp", **expected}]
 
     # Remove: gone from the list and from the browser's push service.
     row.get_by_role("button", name="Remove Chrome on Linux").click()
