@@ -7,7 +7,8 @@ on 127.0.0.1 (tests/notifications/push_server.py), with real keys the test made.
 Everything else is the page's own code: push.js asks for permission on the
 click, subscribes with the site's VAPID key, POSTs the subscription, and the
 settings list shows the browser. A reply then arrives at that push service,
-signed and decrypted, and handed to the service worker (DevTools' push) it shows as a notification.
+signed and decrypted; handed to the service worker (DevTools' push), it
+shows as a notification.
 """
 
 import json

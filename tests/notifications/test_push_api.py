@@ -156,3 +156,12 @@ def test_the_embedded_default_makes_one_pair_and_keeps_it(tmp_path):
     second = subprocess.run(run, cwd=root, env=env, capture_output=True, text=True, check=True).stdout.split()[-1]
     assert first == second and keys.valid_p256dh(first)
     assert stat.S_IMODE((tmp_path / "vapid.json").stat().st_mode) == 0o600
+
+
+def test_deleting_the_account_removes_its_browsers(user_api, user, loopback, django_capture_on_commit_callbacks):
+    from tests.factories import PASSWORD
+
+    user_api.post(URL, browser().subscription(), format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert user_api.delete("/api/v1/account", {"password": PASSWORD}, format="json").status_code in (200, 202)
+    assert not PushSubscription.objects.exists()
