@@ -7,6 +7,7 @@ import time
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config.kernel import fetch
@@ -70,24 +71,20 @@ def subscribe(*, user, endpoint, keys_given, user_agent: str = "") -> tuple[Push
         raise ServiceError("Push notifications aren't set up on this site.", status=503)
     p256dh, auth = check_keys(keys_given)
     endpoint = check_endpoint(endpoint)
-    previous = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
+    previous_owner = PushSubscription.objects.filter(endpoint=endpoint).values_list("user_id", flat=True).first()
     values = {"user": user, "p256dh": p256dh, "auth": auth, "user_agent": (user_agent or "")[:300]}
-    if previous is None:
-        found, created = PushSubscription.objects.create(endpoint=endpoint, **values), True
-    else:
-        for name, value in values.items():
-            setattr(previous, name, value)
-        previous.save(update_fields=[*values])
-        found, created = previous, False
-        if previous.user_id != user.pk:
-            after_commit(_forget_has_any, previous.user_id)
+    # Locks the row; two tabs subscribing at once make one row (the loser of the insert reads it back).
+    found, created = PushSubscription.objects.update_or_create(endpoint=endpoint, defaults=values)
+    if previous_owner is not None and previous_owner != user.pk:
+        after_commit(_forget_has_any, previous_owner)
     _trim(user)
     after_commit(_forget_has_any, user.pk)  # the next read finds the row
     return found, created
 
 
 def _trim(user) -> None:
-    extra = PushSubscription.objects.filter(user=user).order_by("-last_used_at", "-created_at", "-pk")
+    used_last = Coalesce("last_used_at", "created_at")  # a new browser counts as just used
+    extra = PushSubscription.objects.filter(user=user).order_by(used_last.desc(), "-pk")
     stale = list(extra.values_list("pk", flat=True)[settings.WEBPUSH_MAX_SUBSCRIPTIONS :])
     if stale:
         PushSubscription.objects.filter(pk__in=stale).delete()

@@ -67,11 +67,16 @@ def test_someone_elses_browser_is_not_yours_to_remove_and_an_endpoint_moves_with
     assert api_as(other).get(URL).json()["pushSubscriptions"] == []
 
 
-def test_a_person_keeps_at_most_so_many_browsers(user_api, user, loopback, settings):
+def test_a_person_keeps_at_most_so_many_browsers_the_least_recently_used_goes(user_api, user, loopback, settings):
+    from django.utils import timezone
+
     settings.WEBPUSH_MAX_SUBSCRIPTIONS = 3
-    for _ in range(5):
+    made = [user_api.post(URL, browser().subscription(), format="json").json()["pushSubscription"] for _ in range(3)]
+    PushSubscription.objects.filter(pk=made[0]["id"]).update(last_used_at=timezone.now())  # the oldest, but in use
+    for _ in range(2):
         assert user_api.post(URL, browser().subscription(), format="json").status_code == 201
-    assert PushSubscription.objects.filter(user=user).count() == 3
+    kept = set(PushSubscription.objects.filter(user=user).values_list("pk", flat=True))
+    assert len(kept) == 3 and int(made[0]["id"]) in kept and int(made[1]["id"]) not in kept
 
 
 def test_a_person_known_to_have_no_browser_is_known_to_have_one_once_subscribed(
