@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import card_cache, cpu, memory, searching, services, video
+from bench import card_cache, cpu, memory, push, searching, services, video
 from bench import lists as bench_lists
 from bench.build import ScaleError, add_size_options, parameters, size_argv, size_options, stored_parameters
 
@@ -386,6 +386,8 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
     results["id_reads"] = id_reads()
     say("a tweet cache at its best: a page's cards from Redis against the query")
     results["card_cache"] = card_cache.measure(rounds=300 if args.scale == "full" else 60)
+    say("web push: one worker encrypting, signing and sending to a local push service (bench/push.py)")
+    results["push"] = push.measure(count=1000 if args.scale == "full" else 150)
     say(f"live events: a like over HTTP to the frame, {len(data['recipients']):,} open sockets")
     results["live_event"] = live_events(stack, data, work_dir, actions=300 if args.scale == "full" else 60)
     say("memory: each process kind's peak, and what the home timelines cost in Redis")
@@ -750,6 +752,7 @@ def report(results: dict, args, record: dict | None = None, record_path: str = "
         card_cache_line(results),
         upload_line(results["upload_contention"]),
         video.line(results["video"]),
+        push.line(results["push"]),
         f"- Live event, a like over HTTP to the `notification` frame at the recipient, "
         f"{live['sockets']:,} sockets open: p50 {live['ms']['p50']} ms, p95 {live['ms']['p95']} ms, "
         f"p99 {live['ms']['p99']} ms over {live['actions']} likes, {live['failures']} failed "

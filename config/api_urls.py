@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import api as accounts_api
 from config.instance import InstanceView
 from notifications import api as notifications_api
+from notifications.webpush import api as push_api
 from search import api as search_api
 from social.graph import api as social_api
 from social.graph import filters_api
@@ -84,6 +85,9 @@ urlpatterns = [
         notifications_api.NotificationSettingsView.as_view(),
         name="api-notification-settings",
     ),
+    path("account/push-subscriptions", push_api.PushSubscriptionsView.as_view(), name="api-push-subscriptions"),
+    path("account/push-subscriptions/vapid-key", push_api.VapidKeyView.as_view(), name="api-push-vapid-key"),
+    path("account/push-subscriptions/<str:subscription_id>", push_api.PushSubscriptionView.as_view()),
     path("account/export", accounts_api.AccountExportView.as_view(), name="api-account-export"),
     path("account", accounts_api.AccountView.as_view(), name="api-account"),
     path("filters", filters_api.FiltersView.as_view(), name="api-filters"),

@@ -89,6 +89,7 @@ app.conf.beat_schedule = {
     # Email: follow-ups at the end of a window, hourly/daily digests, the weekly one (notifications/mail).
     "sweep-email": {"task": "notifications.mail.tasks.sweep_email", "schedule": 60},
     "forget-stale-presence": {"task": "notifications.tasks.purge_stale_presence", "schedule": 300},
+    "web-push-due": {"task": "notifications.tasks.webpush_due", "schedule": 5},  # windows ended, retries due
     "publish-scheduled-posts": {"task": "tweets.tasks.publish_scheduled_posts", "schedule": 60},
     "refresh-trends": {"task": "search.tasks.refresh_trends", "schedule": 60},
     "reconcile-trend-authors": {"task": "search.tasks.reconcile_trend_authors", "schedule": 600},

@@ -14,6 +14,7 @@ import jinja2
 from django.utils.csp import CSP
 
 from config import embedded
+from config.embedded import vapid as embedded_vapid
 from config.kernel.redis import celery_broker_url
 from config.kernel.sql import check_pooled_connection
 
@@ -534,6 +535,20 @@ TIMELINE_FANOUT_BATCH = env.int("TIMELINE_FANOUT_BATCH", default=1000)
 TIMELINE_INACTIVE_AFTER = timedelta(days=env.int("TIMELINE_INACTIVE_DAYS", default=30))
 # Read every home timeline from SQL: an operator's switch, and the benchmark's baseline.
 TIMELINE_READ_FROM_SQL = env.bool("TIMELINE_READ_FROM_SQL", default=False)
+
+# Web Push (notifications/webpush). The VAPID pair names this site to the push services; every
+# browser subscribed for its public key, so keep it. Unset outside production: a pair made once and
+# kept in the data folder (config/embedded/vapid.py). Unset in production: no push (the page says so).
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
+if not VAPID_PRIVATE_KEY and not PRODUCTION:
+    VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY = embedded_vapid.kept_pair(DATA_DIR)
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:push@chirp.invalid")  # who the push services may contact
+WEBPUSH_TTL = env.int("WEBPUSH_TTL", default=24 * 60 * 60)  # seconds a push service keeps one; retries stop then too
+WEBPUSH_GROUP_WINDOW = env.int("WEBPUSH_GROUP_WINDOW", default=60)  # likes, retweets, follows: one push per window
+WEBPUSH_TIMEOUT = env.float("WEBPUSH_TIMEOUT", default=10.0)  # connect and answer, per push
+WEBPUSH_MAX_RETRIES = env.int("WEBPUSH_MAX_RETRIES", default=5)  # 429, 5xx and timeouts, with backoff
+WEBPUSH_MAX_SUBSCRIPTIONS = env.int("WEBPUSH_MAX_SUBSCRIPTIONS", default=20)  # browsers per person
 
 # --- Security --------------------------------------------------------------
 

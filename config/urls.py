@@ -27,6 +27,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics.metrics_view, name="metrics"),  # Prometheus; 404 unless allowed (config/metrics.py)
     path("favicon.ico", views.favicon),
+    path("", include("notifications.webpush.urls")),  # /sw.js, /manifest.webmanifest, push settings
     path("", include("timelines.urls")),
     path("", include("tweets.urls")),
     path("", include("search.urls")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts.models import User
 from notifications import preferences
-from notifications.models import Notification
+from notifications.models import Notification, PushSubscription
 from notifications.services import wants, withdraw
 
 
@@ -12,6 +12,7 @@ def erase_user(*, user: User) -> None:
     """What they did leaves others' lists (and their unread counts); their own list goes."""
     withdraw(actor=user, verbs=Notification.Verb.values)
     Notification.objects.filter(recipient=user).delete()
+    PushSubscription.objects.filter(user=user).delete()  # their browsers hear nothing more
 
 
 def export_user(*, user: User, files) -> list[tuple[str, dict]]:

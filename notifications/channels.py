@@ -8,6 +8,7 @@ the user (no query), and leaves the sending to a task on the `notifications` que
 from __future__ import annotations
 
 from notifications import mail, preferences
+from notifications.webpush import schedule as webpush
 
 
 def dispatch(recipient, notification_id: int, verb: str) -> None:
@@ -15,3 +16,5 @@ def dispatch(recipient, notification_id: int, verb: str) -> None:
     if not prefs.in_app(verb):
         return
     mail.schedule(recipient, notification_id, verb)
+    if prefs.push(verb):
+        webpush.schedule(recipient, notification_id, verb)

@@ -103,3 +103,24 @@ class EmailState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} mailed {self.last_sent_at}"
+
+
+class PushSubscription(models.Model):
+    """One browser that asked for Web Push for its person (notifications/webpush).
+
+    `endpoint` is the push service's URL for that browser: unique, since a
+    browser that subscribes again (or another person signing in on it) takes
+    the row over. `p256dh` and `auth` are the browser's keys (base64url) that
+    each payload is encrypted for.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=2048, unique=True)
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=40)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} push {self.endpoint[:60]}"

@@ -4,6 +4,7 @@ from accounts.models import User
 from notifications import catalogue, presence
 from notifications.events import send_event_on_commit
 from notifications.selectors import live_notification_event, live_unread_event
+from notifications.webpush import push as webpush
 from social.graph.muted_words import spared
 from tweets.selectors import entry_for_muted_words
 
@@ -44,3 +45,30 @@ def _not_muting(entry_id: int, user_ids: list[int]) -> list[int]:
 def purge_stale_presence() -> int:
     """Drop people whose last heartbeat is long gone (their socket died without closing)."""
     return presence.forget_stale()
+
+
+# --- Web Push (notifications/webpush) -------------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def webpush_notification(notification_id: int) -> int:
+    """Push one notification to its recipient's browsers."""
+    return webpush.push_notification(notification_id)
+
+
+@shared_task(acks_late=True)
+def webpush_group(recipient_id: int, verb: str, first_id: int) -> int:
+    """The end of a grouping window: one push per group of likes, retweets or follows."""
+    return webpush.push_group(recipient_id, verb, first_id)
+
+
+@shared_task(acks_late=True)
+def webpush_due() -> int:
+    """Every few seconds (beat): the grouping windows that have ended and the retries that are due."""
+    return webpush.run_due()
+
+
+@shared_task(acks_late=True)
+def webpush_send(subscription_id: int, data: dict, urgency: str, expires_at: float, tries: int) -> int:
+    """Another try for one browser, after a 429, a 5xx or no answer."""
+    return webpush.attempt(subscription_id, data, urgency, expires_at, tries)

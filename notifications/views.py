@@ -16,6 +16,7 @@ from config.kernel.errors import ServiceError
 from config.kernel.http import add_form_error, error_toast, safe_next
 from notifications import selectors, services
 from notifications.forms import NotificationSettingsForm
+from notifications.webpush.views import push_settings_context
 from tweets import cards
 from tweets import selectors as tweet_selectors
 
@@ -69,8 +70,7 @@ def settings_notifications(request):
             return redirect("settings-notifications")
     status = 400 if form.errors else 200
     context = {"form": form, "rows": form.rows(), "section": "notifications"}
-    # MERGE: the Web Push section's context (feat-push) joins here; its partial goes in the template's
-    # `push_settings` block.
+    context.update(push_settings_context(request))  # the Web Push section below the form
     return render(request, "notifications/settings.html", context, status=status)
 
 

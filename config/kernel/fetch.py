@@ -50,6 +50,10 @@ class FetchRefused(Exception):
     """The URL, an address it leads to, or its answer is not one we fetch; the message says why (for logs)."""
 
 
+class Unreachable(FetchRefused):
+    """No answer: the name didn't resolve, the connection failed or the time ran out (worth trying again)."""
+
+
 @dataclass(frozen=True)
 class Fetched:
     url: str  # after redirects
@@ -115,9 +119,9 @@ def resolve(host: str, port: int, deadline: float) -> str:
         try:
             found = future.result(timeout=_left(deadline))
         except FutureTimeout:
-            raise FetchRefused("DNS timed out") from None
+            raise Unreachable("DNS timed out") from None
         except (OSError, UnicodeError) as error:
-            raise FetchRefused(f"DNS: {error}") from None
+            raise Unreachable(f"DNS: {error}") from None
         addresses = list(dict.fromkeys(info[4][0] for info in found))
     if not addresses:
         raise FetchRefused("no address")
@@ -130,7 +134,7 @@ def resolve(host: str, port: int, deadline: float) -> str:
 def _left(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise FetchRefused("timed out")
+        raise Unreachable("timed out")
     return left
 
 
@@ -197,6 +201,42 @@ def fetch(url: str, *, types: tuple[str, ...] = HTML_TYPES, max_bytes: int | Non
         finally:
             pool.close()
     raise FetchRefused(f"more than {settings.LINK_PREVIEW_MAX_REDIRECTS} redirects")
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: dict[str, str]  # names in lower case
+
+
+def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> Answer:
+    """POST `body` to `url` under the same address rules (Web Push): no redirect is followed, at most
+    64 KB of the answer is read, all within `timeout`. FetchRefused for a URL or address we don't
+    send to; Unreachable when there is no answer in time (or no connection)."""
+    deadline = time.monotonic() + timeout
+    scheme, host, port = check_url(url)
+    address = resolve(host, port, deadline)
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    sent = {"Host": _host_header(scheme, host, port), "User-Agent": f"Chirp (+{settings.SITE_URL})", **headers}
+    pool = _pool(scheme, host, address, port, deadline)
+    try:
+        response = pool.urlopen(
+            "POST", target, body=body, headers=sent, redirect=False, preload_content=False,
+            assert_same_host=False,
+        )  # fmt: skip
+        try:
+            _read(response, 64 * 1024, deadline)
+        except FetchRefused:
+            pass  # an answer's body tells us nothing we act on; its status does
+        finally:
+            response.release_conn()
+            response.close()
+        return Answer(response.status, {name.lower(): value for name, value in response.headers.items()})
+    except (HTTPError, HTTPException, OSError, ValueError) as error:
+        raise Unreachable(f"{type(error).__name__}: {error}") from None
+    finally:
+        pool.close()
 
 
 def _read(response, max_bytes: int, deadline: float) -> bytes:

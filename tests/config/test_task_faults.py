@@ -53,6 +53,9 @@ CATCH_UP = {
     "tweets.tasks.refresh_link_card": "safe to lose: the compose box asks again, and queues it a minute later",
     "notifications.mail.tasks.mail_notifications": "notifications.mail.tasks.sweep_email for digests, follow-ups and "
     "retries (EmailState); a type's mail at once: the next mail of that type carries it (the watermark stayed)",
+    "notifications.tasks.webpush_notification": "safe to lose: a push; the notification is in the list",
+    "notifications.tasks.webpush_group": "safe to lose: a push; the next like opens a new window",
+    "notifications.tasks.webpush_send": "safe to lose: a retried push, within its TTL at most",
 }
 PERIODIC = {entry["task"] for entry in app.conf.beat_schedule.values()}
 
