@@ -139,14 +139,9 @@ def session_forget(session_key: str | None) -> None:
         UserSession.objects.filter(session_key=session_key).delete()
 
 
-@transaction.atomic
-def sessions_end(*, user: User, request: HttpRequest, session_id: int | None = None) -> int:
-    """End the person's other sessions (or one of them): they are signed out, and their live sockets close.
-
-    The session making the request is never ended here (that is logging out).
-    API tokens are not sessions: Settings > Account revokes those.
-    """
-    rows = UserSession.objects.filter(user=user).exclude(session_key=request.session.session_key or "")
+def sessions_drop(*, user: User, keep_key: str | None, session_id: int | None = None) -> int:
+    """Delete the person's sessions but `keep_key` (or only the one `session_id`): Django's and their rows."""
+    rows = UserSession.objects.filter(user=user).exclude(session_key=keep_key or "")
     if session_id is not None:
         rows = rows.filter(pk=session_id)
     keys = list(rows.values_list("session_key", flat=True))
@@ -154,10 +149,19 @@ def sessions_end(*, user: User, request: HttpRequest, session_id: int | None = N
     for key in keys:
         store(session_key=key).delete()  # the database row and its cached copy
     rows.delete()
-    if keys:
-        event_record(
-            user=user, kind=Kind.SESSIONS_ENDED, request=request,
-            detail=f"{len(keys)} session{'s' if len(keys) != 1 else ''}",
-        )  # fmt: skip
-        hooks.credentials_changed(user_id=user.pk, keep_session=None, moved_session=None)
     return len(keys)
+
+
+@transaction.atomic
+def sessions_end(*, user: User, request: HttpRequest, session_id: int | None = None) -> int:
+    """End the person's other sessions (or one of them): they are signed out, and their live sockets close.
+
+    The session making the request is never ended here (that is logging out).
+    API tokens are not sessions: Settings > Account revokes those.
+    """
+    ended = sessions_drop(user=user, keep_key=request.session.session_key, session_id=session_id)
+    if ended:
+        plural = "s" if ended != 1 else ""
+        event_record(user=user, kind=Kind.SESSIONS_ENDED, request=request, detail=f"{ended} session{plural}")
+        hooks.credentials_changed(user_id=user.pk, keep_session=None, moved_session=None)
+    return ended

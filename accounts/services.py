@@ -96,6 +96,8 @@ def password_set(
     user.set_password(password)
     user.save(update_fields=["password"])
     AuthToken.objects.filter(user=user).delete()
+    # Django would refuse the other sessions at their next request; ending them now also unlists them.
+    security.sessions_drop(user=user, keep_key=keep_session)
     kind = security.Kind.PASSWORD_RESET if reset else security.Kind.PASSWORD_CHANGED
     security.event_record(user=user, kind=kind, request=request)  # in the person's security log
     hooks.credentials_changed(user_id=user.pk, keep_session=keep_session, moved_session=None)
