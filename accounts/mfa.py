@@ -23,6 +23,7 @@ from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
+from allauth.mfa.webauthn.forms import AddWebAuthnForm as AllauthAddWebAuthnForm
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -128,6 +129,19 @@ class AuthenticateForm(_LimitedCode, AllauthAuthenticateForm):
 
 class ReauthenticateForm(_LimitedCode, AllauthReauthenticateForm):
     pass
+
+
+class AddPasskeyForm(AllauthAddWebAuthnForm):
+    """allauth's form, in the site's words; a passkey logs in alone unless the person says otherwise."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Name"
+        self.fields["name"].help_text = "So you can tell your passkeys apart, e.g. “Work laptop”."
+        if "passwordless" in self.fields:
+            self.fields["passwordless"].label = "Log in with this passkey alone, without a password"
+            self.fields["passwordless"].help_text = "Your device asks for your fingerprint, face or PIN."
+            self.fields["passwordless"].initial = True
 
 
 def login_finish(*, request: HttpRequest, token: str, code: str) -> User:
