@@ -75,6 +75,11 @@ class MFAAdapter(DefaultMFAAdapter):
     def _get_site_name(self) -> str:
         return settings.MFA_TOTP_ISSUER  # what authenticator apps and passkey prompts call us
 
+    def get_public_key_credential_rp_entity(self) -> dict[str, str]:
+        # Passkeys are bound to this id: the request's host unless the operator names the site's domain.
+        entity = super().get_public_key_credential_rp_entity()
+        return {**entity, "id": settings.MFA_WEBAUTHN_RP_ID or entity["id"]}
+
     def get_totp_label(self, user) -> str:
         return f"@{user.username}"  # public anyway; an email address in the app would show it to onlookers
 

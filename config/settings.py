@@ -297,6 +297,7 @@ MFA_FORMS = {
 }
 # WebAuthn binds passkeys to the site's host (the relying party id, from the request's host) and
 # needs https, except on http://localhost or 127.0.0.1 in development and the tests.
+MFA_WEBAUTHN_RP_ID = env.str("MFA_WEBAUTHN_RP_ID", default="")  # e.g. chirp.example.com; empty: the request's host
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=not PRODUCTION)
 # Wrong second-factor codes (accounts/mfa.py), pages and API alike: per account, and per address over all accounts.
 MFA_LIMIT_ACCOUNT = env.str("MFA_LIMIT_ACCOUNT", default="5/15m")
