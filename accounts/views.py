@@ -1,5 +1,6 @@
 """Settings pages (the profile page is a timeline: timelines/views.py)."""
 
+from allauth.account.models import EmailAddress
 from allauth.account.views import LoginView as AllauthLoginView
 from allauth.mfa.base.views import AuthenticateView as AllauthAuthenticateView
 from allauth.mfa.models import Authenticator
@@ -185,6 +186,8 @@ def settings_security(request):
         "events": events,
         "older": older,
         "paged": "before" in request.GET,
+        # allauth turns nothing on for an unverified address (it might be someone else's): say so up front.
+        "email_verified": EmailAddress.objects.filter(user=request.user, verified=True).exists(),
     }
     return render(request, "accounts/settings_security.html", context)
 

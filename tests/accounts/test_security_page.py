@@ -205,3 +205,13 @@ def test_people_who_are_not_staff_are_not_redirected(client, user, settings):
     client.force_login(user)
     assert client.get("/admin/").status_code == 302
     assert "/settings/security" not in client.get("/admin/")["Location"]
+
+
+def test_an_unverified_address_is_asked_to_verify_first(client, user):
+    client.force_login(user)
+    html = client.get("/settings/security").content.decode()
+    assert "verify your email address" in html
+    from tests.accounts.mfa_helpers import verified
+
+    verified(user)
+    assert "verify your email address" not in client.get("/settings/security").content.decode()
