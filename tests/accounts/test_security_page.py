@@ -215,3 +215,31 @@ def test_an_unverified_address_is_asked_to_verify_first(client, user):
 
     verified(user)
     assert "verify your email address" not in client.get("/settings/security").content.decode()
+
+
+def test_allauths_2fa_pages_render_in_the_site_without_inline_script_or_style(client, user):
+    import re
+
+    from allauth.mfa.models import Authenticator
+
+    secret, _ = turn_on_totp(user)
+    password_step(client)
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    pages = ["/accounts/2fa/reauthenticate/", "/accounts/reauthenticate/"]
+    for path in pages:
+        assert client.get(path).status_code == 200, path
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})  # changing 2FA asks for it first
+    assert client.get("/accounts/2fa/webauthn/add/").status_code == 200  # (before the stand-in passkey below)
+    passkey = Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "Phone"})
+    pages += [
+        "/accounts/2fa/totp/deactivate/", "/accounts/2fa/recovery-codes/", "/accounts/2fa/recovery-codes/generate/",
+        "/accounts/2fa/webauthn/", f"/accounts/2fa/webauthn/keys/{passkey.pk}/edit/",
+        f"/accounts/2fa/webauthn/keys/{passkey.pk}/remove/",
+    ]  # fmt: skip
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.get("Location"))
+        html = response.content.decode()
+        assert 'class="tabs"' in html or "auth-card" in html, path  # the settings layout, or the login card
+        assert not re.search(r'<script(?![^>]*\b(?:src=|type="application/json"))[^>]*>', html), path
+        assert not re.search(r"\sstyle=|\son[a-z]+=", html), path
