@@ -25,6 +25,7 @@ urlpatterns = [
     # Before allauth's: the second step answers 429 past the wrong-code limits; 2FA's overview is Settings > Security.
     path("accounts/2fa/authenticate/", MFAAuthenticateView.as_view(), name="mfa_authenticate"),
     path("accounts/2fa/", RedirectView.as_view(pattern_name="settings-security"), name="mfa_index"),
+    path("accounts/2fa/webauthn/", RedirectView.as_view(url="/settings/security#passkeys"), name="mfa_list_webauthn"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api_urls")),
     path("healthz", views.healthz, name="healthz"),

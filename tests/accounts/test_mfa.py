@@ -60,6 +60,7 @@ def test_turning_on_the_app_with_a_code_from_its_qr_code(client, user, django_ca
 def test_the_2fa_overview_is_settings_security(client, user):
     client.force_login(user)
     assert client.get("/accounts/2fa/")["Location"] == "/settings/security"
+    assert client.get("/accounts/2fa/webauthn/")["Location"] == "/settings/security#passkeys"  # after a removal
 
 
 def test_regenerating_recovery_codes_voids_the_old_ones(client, user, django_capture_on_commit_callbacks):

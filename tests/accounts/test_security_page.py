@@ -233,7 +233,7 @@ def test_allauths_2fa_pages_render_in_the_site_without_inline_script_or_style(cl
     passkey = Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "Phone"})
     pages += [
         "/accounts/2fa/totp/deactivate/", "/accounts/2fa/recovery-codes/", "/accounts/2fa/recovery-codes/generate/",
-        "/accounts/2fa/webauthn/", f"/accounts/2fa/webauthn/keys/{passkey.pk}/edit/",
+        f"/accounts/2fa/webauthn/keys/{passkey.pk}/edit/",
         f"/accounts/2fa/webauthn/keys/{passkey.pk}/remove/",
     ]  # fmt: skip
     for path in pages:

@@ -19,9 +19,11 @@ def log_in_with_password(page, base: str, username: str) -> None:
     page.get_by_role("button", name="Log in", exact=True).click()
 
 
-def confirm_password_if_asked(page) -> None:
+def confirm_password_if_asked(page, shoot=None) -> None:
     """allauth asks for the password again before changing how the account logs in."""
     if "/reauthenticate/" in page.url:
+        if shoot:
+            shoot(page, "89-reauthenticate")
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name=re.compile("Confirm")).click()
 
@@ -45,7 +47,7 @@ def test_turn_on_an_authenticator_app_then_log_in_with_it(page, live_server_url,
     page.goto(live_server_url + "/settings/security")
     expect(page.get_by_role("heading", name="Two-factor login")).to_be_visible()
     page.get_by_role("link", name="Turn on", exact=True).click()
-    confirm_password_if_asked(page)
+    confirm_password_if_asked(page, shoot)
     expect(page.get_by_role("heading", name="Turn on an authenticator app")).to_be_visible()
     expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
     shoot(page, "90-2fa-turn-on")
@@ -130,4 +132,9 @@ def test_register_a_passkey_then_log_in_with_it_alone(page, live_server_url, sho
     page.goto(base + "/settings/security")
     expect(page.get_by_text("Logged in with a passkey")).to_be_visible()
     shoot(page, "95-settings-security-passkey")
+    page.get_by_role("link", name="Remove Test laptop").click()
+    confirm_password_if_asked(page)
+    page.get_by_role("button", name="Remove").click()
+    expect(page).to_have_url(re.compile(r"/settings/security#passkeys$"))
+    expect(page.get_by_text("No passkeys yet.")).to_be_visible()
     assert console_errors == []
