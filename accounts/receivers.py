@@ -19,6 +19,12 @@ def _name(authenticator: Authenticator) -> str:
     return authenticator.data.get("name", "") if authenticator.type == Type.WEBAUTHN else ""
 
 
+def session_signed_in(sender, request, user, **kwargs) -> None:
+    """Django's login (allauth's pages, and tests' force_login): the session gets its row before its first page."""
+    if request is not None:
+        security.session_start(request=request, user=user)
+
+
 def logged_in(sender, request, user, response=None, **kwargs) -> None:
     kind = Kind.LOGIN_PASSKEY if did_use_passwordless_login(request, user) else Kind.LOGIN
     security.login_record(request=request, user=user, kind=kind, response=response)

@@ -60,10 +60,7 @@ def login_record(*, request: HttpRequest, user: User, kind: str = Kind.LOGIN, re
 
     `response`, when given (pages), carries the browser's id cookie if it had none.
     """
-    event = event_record(user=user, kind=kind, request=request)
-    session = getattr(request, "session", None)
-    if session is not None and session.session_key and session.get("_auth_user_id") == str(user.pk):
-        session_start(request=request, user=user)  # a page login (an API login makes a token, not a session)
+    event = event_record(user=user, kind=kind, request=request)  # (its session's row: session_start, at login)
     browser_id = request.COOKIES.get(BROWSER_COOKIE, "")
     if response is not None and not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", browser_id):
         browser_id = secrets.token_urlsafe(24)
@@ -103,6 +100,9 @@ def new_browser_email(event_id: int) -> bool:
 
 
 def session_start(*, request: HttpRequest, user: User) -> None:
+    """A session was signed in (Django's login, which every page login goes through): list it."""
+    if getattr(request, "session", None) is None or not request.session.session_key:
+        return
     now = timezone.now()
     UserSession.objects.update_or_create(
         session_key=request.session.session_key,
