@@ -277,7 +277,11 @@ def test_api_mfa_token_that_opens_nothing_is_401(api_client, user, how, settings
     assert not AuthToken.objects.exists()
 
 
-@pytest.mark.parametrize("body", [{}, {"mfaToken": "x"}, {"code": "123456"}, {"mfaToken": 5, "code": "1"}])
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"mfaToken": "x"}, {"code": "123456"}, {"mfaToken": 5, "code": "1"}, {"mfaToken": "x", "code": "1" * 33},
+     {"mfaToken": "x" * 1001, "code": "123456"}, {"mfaToken": "x", "code": ["123456"]}],
+)  # fmt: skip
 def test_api_mfa_bad_input_is_400(api_client, user, body):
     response = api_client.post("/api/v1/login/mfa", body, format="json")
     assert response.status_code == 400 and "error" in response.json()
@@ -299,3 +303,17 @@ def test_passkey_only_account_answers_recovery_codes_over_the_api(api_client, us
     assert body["methods"] == ["recovery_codes"]
     done = api_client.post("/api/v1/login/mfa", {"mfaToken": body["mfaToken"], "code": codes[0]})
     assert done.status_code == 200
+
+
+def test_turning_the_app_off_is_logged_and_login_is_one_step_again(client, user, django_capture_on_commit_callbacks):
+    secret, _ = turn_on_totp(user)
+    password_step(client)
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/2fa/totp/deactivate/")
+    assert response.status_code == 302
+    assert not mfa.required(user)
+    assert SecurityEvent.objects.filter(user=user, kind=Kind.TOTP_OFF).exists()
+    client.post("/accounts/logout/")
+    assert password_step(client)["Location"] == "/"

@@ -137,4 +137,5 @@ def test_register_a_passkey_then_log_in_with_it_alone(page, live_server_url, sho
     page.get_by_role("button", name="Remove").click()
     expect(page).to_have_url(re.compile(r"/settings/security#passkeys$"))
     expect(page.get_by_text("No passkeys yet.")).to_be_visible()
+    expect(page.get_by_test_id("security-log").get_by_text("Passkey removed")).to_be_visible()
     assert console_errors == []
