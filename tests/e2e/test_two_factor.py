@@ -127,6 +127,7 @@ def test_register_a_passkey_then_log_in_with_it_alone(page, live_server_url, sho
     expect(page.get_by_text("Passkey added")).to_be_visible()
 
     log_out(page)
+    shoot(page, "96-login-with-passkey")
     page.get_by_role("button", name="Use a passkey").click()  # "Log in" alone stays one button for other tests
     expect(page.get_by_role("heading", name="Home", exact=True)).to_be_visible()
     page.goto(base + "/settings/security")
