@@ -56,7 +56,7 @@ def event_record(*, user: User, kind: str, request: HttpRequest | None = None, d
 
 @transaction.atomic
 def login_record(*, request: HttpRequest, user: User, kind: str = Kind.LOGIN, response=None) -> SecurityEvent:
-    """A login, pages or API: logged, its session listed, and emailed about if the browser is new to the account.
+    """A login, pages or API: logged, and emailed about if the browser is new to the account.
 
     `response`, when given (pages), carries the browser's id cookie if it had none.
     """
