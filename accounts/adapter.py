@@ -1,6 +1,9 @@
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 
 from accounts import login_limits, services
 from config.kernel.request_context import address_of
@@ -18,7 +21,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def set_password(self, user, password) -> None:
         # Both the reset and the change flows land here, in pages and API alike.
-        services.password_set(user=user, password=password, keep_session=_session_kept(user))
+        request = context.request
+        match = getattr(request, "resolver_match", None)
+        changed = match is not None and match.url_name in KEEPING_VIEWS
+        services.password_set(
+            user=user, password=password, keep_session=_session_kept(user), request=request, reset=not changed
+        )
 
     def logout(self, request) -> None:
         services.user_logout(request=request)
@@ -59,3 +67,22 @@ def _session_kept(user) -> str | None:
     if app_settings.LOGOUT_ON_PASSWORD_CHANGE or request.user.pk != user.pk:
         return None
     return request.session.session_key
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """allauth.mfa's hooks: the name apps and passkeys show, and passkeys' names."""
+
+    def _get_site_name(self) -> str:
+        return settings.MFA_TOTP_ISSUER  # what authenticator apps and passkey prompts call us
+
+    def get_public_key_credential_rp_entity(self) -> dict[str, str]:
+        # Passkeys are bound to this id: the request's host unless the operator names the site's domain.
+        entity = super().get_public_key_credential_rp_entity()
+        return {**entity, "id": settings.MFA_WEBAUTHN_RP_ID or entity["id"]}
+
+    def get_totp_label(self, user) -> str:
+        return f"@{user.username}"  # public anyway; an email address in the app would show it to onlookers
+
+    def generate_authenticator_name(self, user, type) -> str:
+        count = Authenticator.objects.filter(user_id=user.pk, type=type).count()
+        return f"Passkey {count + 1}"

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     inline_serializer,
 )
@@ -15,11 +16,13 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import lifecycle, services
+from accounts import lifecycle, mfa, security, services
 from accounts.models import User
 from accounts.serializers import (
+    LoginMFARequestSerializer,
     LoginRequestSerializer,
     LoginResponseSerializer,
+    MFARequiredSerializer,
     NoticeSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetRequestSerializer,
@@ -85,6 +88,20 @@ class SignupView(APIView):
         return Response({"userId": str(user.pk), "token": token, "profile": profile}, status=status.HTTP_201_CREATED)
 
 
+LOGIN_ANSWER = PolymorphicProxySerializer(
+    component_name="LoginAnswer",
+    serializers=[LoginResponseSerializer, MFARequiredSerializer],
+    resource_type_field_name=None,
+)
+
+
+def _logged_in(request, user) -> Response:
+    """The answer to a finished login: a new bearer token and the profile (logged in the person's security log)."""
+    security.login_record(request=request._request, user=user)
+    token = services.token_create(user=user)
+    return Response({"token": token, "user": UserSerializer(user, context={"request": request}).data})
+
+
 class LoginView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -94,7 +111,16 @@ class LoginView(APIView):
         operation_id="login",
         request=LoginRequestSerializer,
         responses={
-            200: LoginResponseSerializer,
+            200: OpenApiResponse(
+                LOGIN_ANSWER,
+                description="`{token, user}`; or, for an account with two-factor login, "
+                "`{mfaRequired: true, mfaToken, methods}`: send a code to `/login/mfa` to get the token.",
+                examples=[
+                    OpenApiExample(
+                        "mfa", {"mfaRequired": True, "mfaToken": "eyJ1Ijo...", "methods": ["totp", "recovery_codes"]}
+                    ),
+                ],
+            ),
             **errors(s401="Wrong username, email or password.", s403="The account is inactive."),
         },
         tags=["accounts"],
@@ -102,8 +128,39 @@ class LoginView(APIView):
     def post(self, request):
         data = valid(LoginRequestSerializer, request.data)
         user = services.user_authenticate(request=request._request, login=data["login"], password=data["password"])
-        token = services.token_create(user=user)
-        return Response({"token": token, "user": UserSerializer(user, context={"request": request}).data})
+        if mfa.required(user):
+            return Response({"mfaRequired": True, "mfaToken": mfa.login_token(user), "methods": mfa.code_methods(user)})
+        return _logged_in(request, user)
+
+
+class LoginMFAView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_scope = "login"
+
+    @extend_schema(
+        operation_id="login_mfa",
+        request=LoginMFARequestSerializer,
+        responses={
+            200: LoginResponseSerializer,
+            **errors(
+                s401="The code is wrong, used already (a recovery code, or an app's code within its 30 s), or the "
+                "`mfaToken` is forged, older than 5 minutes or from before a password change.",
+                s429="Too many wrong codes for this account or from this address; see `Retry-After`.",
+            ),
+        },
+        description=(
+            "The second step of logging in to an account with two-factor login: the `mfaToken` from `/login` and "
+            "a code (the authenticator app's, or an unused recovery code, which is then spent). Answers as `/login` "
+            "does. Wrong codes are limited per account and per address; past the limit every code is refused "
+            "(429) until `Retry-After` passes."
+        ),
+        tags=["accounts"],
+    )
+    def post(self, request):
+        data = valid(LoginMFARequestSerializer, request.data)
+        user = mfa.login_finish(request=request._request, token=data["mfaToken"], code=data["code"])
+        return _logged_in(request, user)
 
 
 class LogoutView(APIView):

@@ -181,3 +181,70 @@ class ProfileImage(ProcessedImage):
         else:
             content, width, height = images.cover_webp(source, settings.HEADER_SIZE)
         return Rendered(content, "WEBP", width, height)
+
+
+class SecurityEvent(models.Model):
+    """A line of someone's security log (Settings > Security): what happened to their account, when, from where."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "Logged in"
+        LOGIN_PASSKEY = "login_passkey", "Logged in with a passkey"
+        MFA_FAILED = "mfa_failed", "Wrong two-factor code"
+        TOTP_ON = "totp_on", "Authenticator app turned on"
+        TOTP_OFF = "totp_off", "Authenticator app turned off"
+        RECOVERY_CODES = "recovery_codes", "New recovery codes made"
+        RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+        PASSKEY_ADDED = "passkey_added", "Passkey added"
+        PASSKEY_REMOVED = "passkey_removed", "Passkey removed"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET = "password_reset", "Password reset by email"
+        SESSIONS_ENDED = "sessions_ended", "Logged out other sessions"
+        APP_APPROVED = "app_approved", "App approved"  # the OAuth half of issue 21 records these
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    ip = models.CharField(max_length=45, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=200, blank=True)  # e.g. the passkey's name
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-id"], name="security_event_user")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class UserSession(models.Model):
+    """A signed-in browser session of someone's, so they can see and end it (Django's sessions aren't by user).
+
+    The row follows its session's key (a password change moves it) and is
+    touched at most every SESSION_TOUCH_SECONDS (accounts/middleware.py).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_index=False)
+    session_key = models.CharField(max_length=40, unique=True)
+    ip = models.CharField(max_length=45, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-last_seen_at"], name="user_session_user")]
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id} from {self.ip}"
+
+
+class KnownBrowser(models.Model):
+    """A browser someone has logged in from before: a login from any other is emailed about."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_index=False)
+    fingerprint = models.CharField(max_length=64)  # sha256 of the browser's family and its long-lived cookie id
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "fingerprint"], name="known_browser_unique")]
+
+    def __str__(self) -> str:
+        return f"browser {self.fingerprint[:8]} of {self.user_id}"

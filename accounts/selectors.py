@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.contrib.sessions.models import Session
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import SecurityEvent, User, UserSession
 from config.kernel.api.fields import parse_id
 from config.kernel.sql import select_rows, unique_or_none
 
@@ -33,3 +35,20 @@ def user_by_handle(handle: str) -> User | None:
 
 def newest_users(*, limit: int = 20) -> list[User]:
     return list(active_users().order_by("-date_joined")[:limit])
+
+
+def security_events(
+    user: User, *, before: int | None = None, limit: int = 20
+) -> tuple[list[SecurityEvent], int | None]:
+    """A page of someone's security log, newest first, and the id to read older ones from (None: no more)."""
+    events = SecurityEvent.objects.filter(user=user)
+    if before is not None:
+        events = events.filter(pk__lt=before)
+    page = list(events.order_by("-id")[: limit + 1])
+    return page[:limit], (page[limit - 1].pk if len(page) > limit else None)
+
+
+def live_sessions(user: User) -> list[UserSession]:
+    """Someone's signed-in sessions, most recently used first: those whose Django session still holds."""
+    alive = Session.objects.filter(session_key=OuterRef("session_key"), expire_date__gt=timezone.now())
+    return list(UserSession.objects.filter(user=user).filter(Exists(alive)).order_by("-last_seen_at")[:50])

@@ -172,6 +172,21 @@ class LoginResponseSerializer(serializers.Serializer):
     user = UserSerializer()
 
 
+class MFARequiredSerializer(serializers.Serializer):
+    mfaRequired = serializers.BooleanField(help_text="Always true: the password was right; now a second factor.")
+    mfaToken = serializers.CharField(help_text="Send it to `/login/mfa` with a code, within 5 minutes.")
+    methods = serializers.ListField(
+        child=serializers.ChoiceField(choices=["totp", "recovery_codes"]),
+        help_text="What `/login/mfa` accepts for this account: `totp` (an authenticator app's 6-digit code) and/or "
+        "`recovery_codes` (one of the 8-digit recovery codes, each usable once).",
+    )
+
+
+class LoginMFARequestSerializer(serializers.Serializer):
+    mfaToken = TextField(max_length=1000, help_text="From the `/login` answer.")
+    code = TextField(max_length=32, help_text="The authenticator app's current code, or an unused recovery code.")
+
+
 class UserResponseSerializer(serializers.Serializer):
     user = UserSerializer()
 

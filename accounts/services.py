@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from knox.models import AuthToken
 
-from accounts import hooks
+from accounts import hooks, security
 from accounts.models import ProfileImage, User
 from config.kernel import abuse, images, media
 from config.kernel.errors import ServiceError
@@ -77,17 +77,29 @@ def tokens_revoke_all(*, user: AbstractBaseUser) -> int:
 
 
 @transaction.atomic
-def password_set(*, user: AbstractBaseUser, password: str, keep_session: str | None = None) -> None:
+def password_set(
+    *,
+    user: AbstractBaseUser,
+    password: str,
+    keep_session: str | None = None,
+    request: HttpRequest | None = None,
+    reset: bool = False,
+) -> None:
     """Change a password and revoke every API token issued under the old one.
 
     Django drops sessions whose password hash no longer matches; live sockets
     check theirs once this commits, so those of other sessions and every
     token close. `keep_session` is the key of the session that made the
     change and stays signed in: its sockets wait for `session_moved`.
+    `reset`: set from a reset link rather than changed by its owner (the log says which).
     """
     user.set_password(password)
     user.save(update_fields=["password"])
     AuthToken.objects.filter(user=user).delete()
+    # Django would refuse the other sessions at their next request; ending them now also unlists them.
+    security.sessions_drop(user=user, keep_key=keep_session)
+    kind = security.Kind.PASSWORD_RESET if reset else security.Kind.PASSWORD_CHANGED
+    security.event_record(user=user, kind=kind, request=request)  # in the person's security log
     hooks.credentials_changed(user_id=user.pk, keep_session=keep_session, moved_session=None)
 
 
@@ -97,6 +109,7 @@ def session_moved(*, request: HttpRequest) -> None:
     if not old_key or not request.user.is_authenticated or request.session.session_key == old_key:
         return
     request.session.save()  # the new key, with the new password's hash, before the sockets look it up
+    security.session_moved(old_key=old_key, new_key=request.session.session_key)
     hooks.credentials_changed(
         user_id=request.user.pk, keep_session=None, moved_session=(old_key, request.session.session_key)
     )
@@ -105,6 +118,7 @@ def session_moved(*, request: HttpRequest) -> None:
 def user_logout(*, request: HttpRequest) -> None:
     """End the request's session (pages, and API calls made with it) and close its live sockets."""
     user_id = request.user.pk if request.user.is_authenticated else None
+    security.session_forget(request.session.session_key)
     logout(request)
     if user_id is not None:
         hooks.credentials_changed(user_id=user_id, keep_session=None, moved_session=None)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
-from accounts import lifecycle
+from accounts import lifecycle, security
 from accounts.models import AccountExport, User
 from config.kernel.models import IdempotencyKey
 from config.kernel.tasks import RETRY_WHILE_AWAY, enqueue, single_flight
@@ -63,3 +63,9 @@ def resume_account_work() -> int:
 def purge_account_exports() -> int:
     """Beat, hourly: exports past their seven days, and failed or lost ones, with their files."""
     return lifecycle.exports_purge()
+
+
+@shared_task(acks_late=True)
+def send_new_browser_email(event_id: int) -> bool:
+    """Tell someone their account was logged into from a browser it hadn't used before (accounts.security)."""
+    return security.new_browser_email(event_id)

@@ -13,5 +13,8 @@ urlpatterns = [
     path("settings/account/tokens/<str:digest>/revoke", views.token_revoke, name="token-revoke"),
     path("settings/account/export", views.account_export, name="account-export"),
     path("settings/account/export/<int:export_id>", views.account_export_download, name="account-export-download"),
+    path("settings/security", views.settings_security, name="settings-security"),
+    path("settings/security/sessions/end", views.sessions_end, name="sessions-end"),
+    path("settings/security/sessions/<int:session_id>/end", views.session_end, name="session-end"),
     path("settings/account/delete", views.account_delete, name="account-delete"),
 ]

@@ -1,6 +1,10 @@
 """Settings pages (the profile page is a timeline: timelines/views.py)."""
 
+from allauth.account.models import EmailAddress
 from allauth.account.views import LoginView as AllauthLoginView
+from allauth.mfa.base.views import AuthenticateView as AllauthAuthenticateView
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -9,8 +13,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from knox.models import AuthToken
 
-from accounts import lifecycle, services
+from accounts import lifecycle, security, selectors, services
 from accounts.forms import AccountDeleteForm, DisplayForm, PrivacyForm, ProfileForm
+from config.kernel.api.fields import parse_id
 from config.kernel.errors import ServiceError
 from config.kernel.http import add_form_error
 
@@ -145,3 +150,60 @@ class LoginView(AllauthLoginView):
             response.status_code = 429
             response["Retry-After"] = str(retry_after)
         return response
+
+
+class MFAAuthenticateView(AllauthAuthenticateView):
+    """allauth's second-factor step of the login page, answering 429 with Retry-After past the wrong-code limits."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        retry_after = getattr(self.request, "mfa_retry_after", None)
+        if retry_after:
+            response.status_code = 429
+            response["Retry-After"] = str(retry_after)
+        return response
+
+
+@login_required
+def settings_security(request):
+    """Two-factor login, passkeys and recovery codes (allauth's pages do the work), sessions, the security log."""
+    authenticators = {Authenticator.Type.TOTP: None, Authenticator.Type.RECOVERY_CODES: None}
+    passkeys = []
+    for authenticator in Authenticator.objects.filter(user=request.user).order_by("created_at"):
+        if authenticator.type == Authenticator.Type.WEBAUTHN:
+            passkeys.append(authenticator)
+        else:
+            authenticators[authenticator.type] = authenticator
+    codes = authenticators[Authenticator.Type.RECOVERY_CODES]
+    events, older = selectors.security_events(request.user, before=parse_id(request.GET.get("before", "")))
+    context = {
+        "section": "security",
+        "totp": authenticators[Authenticator.Type.TOTP],
+        "passkeys": passkeys,
+        "recovery_codes_left": len(RecoveryCodes(codes).get_unused_codes()) if codes else None,
+        "sessions": selectors.live_sessions(request.user),
+        "events": events,
+        "older": older,
+        "paged": "before" in request.GET,
+        # allauth turns nothing on for an unverified address (it might be someone else's): say so up front.
+        "email_verified": EmailAddress.objects.filter(user=request.user, verified=True).exists(),
+    }
+    return render(request, "accounts/settings_security.html", context)
+
+
+@login_required
+@require_POST
+def sessions_end(request):
+    ended = security.sessions_end(user=request.user, request=request)
+    plural = "s" if ended != 1 else ""
+    messages.success(request, f"Logged out {ended} other session{plural}." if ended else "No other sessions.")
+    return redirect(reverse("settings-security") + "#sessions")
+
+
+@login_required
+@require_POST
+def session_end(request, session_id: int):
+    if not security.sessions_end(user=request.user, request=request, session_id=session_id):
+        raise Http404("No such session of yours.")  # someone else's, this one, or already gone: nothing happens
+    messages.success(request, "That session was logged out.")
+    return redirect(reverse("settings-security") + "#sessions")

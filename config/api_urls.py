@@ -20,6 +20,7 @@ from tweets import draft_api, link_card_api, poll_api
 urlpatterns = [
     path("signup", accounts_api.SignupView.as_view(), name="api-signup"),
     path("login", accounts_api.LoginView.as_view(), name="api-login"),
+    path("login/mfa", accounts_api.LoginMFAView.as_view(), name="api-login-mfa"),
     path("logout", accounts_api.LogoutView.as_view(), name="api-logout"),
     path("password-reset/request", accounts_api.PasswordResetRequestView.as_view(), name="api-password-reset"),
     path("password-reset/confirm", accounts_api.PasswordResetConfirmView.as_view(), name="api-password-reset-confirm"),

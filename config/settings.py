@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "config.kernel",
     "accounts",
     "tweets",
@@ -87,7 +88,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Last, so it wraps the view alone: a GET whose database connection died is run once more.
+    # After auth: records the session (Settings > Security), sends staff without 2FA away from the admin.
+    "accounts.middleware.SecurityMiddleware",
+    # Last, so its process_exception is asked first: a GET whose database connection died is run once more.
     "config.kernel.middleware.RetryReadMiddleware",
 ]
 
@@ -282,6 +285,27 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "confirm_email": "1/180s/key",
 }
+
+# Two-factor login and passkeys (allauth.mfa; docs/DECISIONS.md "Two-factor login and passkeys").
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Chirp")
+MFA_FORMS = {
+    "authenticate": "accounts.mfa.AuthenticateForm",  # behind the wrong-code limits
+    "reauthenticate": "accounts.mfa.ReauthenticateForm",
+    "add_webauthn": "accounts.mfa.AddPasskeyForm",
+}
+# WebAuthn binds passkeys to the site's host (the relying party id, from the request's host) and
+# needs https, except on http://localhost or 127.0.0.1 in development and the tests.
+MFA_WEBAUTHN_RP_ID = env.str("MFA_WEBAUTHN_RP_ID", default="")  # e.g. chirp.example.com; empty: the request's host
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=not PRODUCTION)
+# Wrong second-factor codes (accounts/mfa.py), pages and API alike: per account, and per address over all accounts.
+MFA_LIMIT_ACCOUNT = env.str("MFA_LIMIT_ACCOUNT", default="5/15m")
+MFA_LIMIT_ADDRESS = env.str("MFA_LIMIT_ADDRESS", default="20/15m")
+MFA_LOGIN_TOKEN_SECONDS = 300  # the API's second step (`mfaToken`) must follow the password within this
+# Staff (moderators and superusers) reach the admin only with two-factor login turned on.
+ADMIN_REQUIRE_MFA = env.bool("ADMIN_REQUIRE_MFA", default=not DEBUG)
 
 # Failed logins (accounts/login_limits.py), counted apart: an account from one address,
 # an account from anywhere, and an address over all accounts (high: many people share one).

@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
-from accounts.views import LoginView
+from accounts.views import LoginView, MFAAuthenticateView
 from config import metrics, views
 from config.kernel.ranges import ranged
 
@@ -22,6 +22,10 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("accounts/login/", LoginView.as_view(), name="account_login"),  # before allauth's: 429 when limited
+    # Before allauth's: the second step answers 429 past the wrong-code limits; 2FA's overview is Settings > Security.
+    path("accounts/2fa/authenticate/", MFAAuthenticateView.as_view(), name="mfa_authenticate"),
+    path("accounts/2fa/", RedirectView.as_view(pattern_name="settings-security"), name="mfa_index"),
+    path("accounts/2fa/webauthn/", RedirectView.as_view(url="/settings/security#passkeys"), name="mfa_list_webauthn"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api_urls")),
     path("healthz", views.healthz, name="healthz"),

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from accounts.agents import describe_agent
+
 register = template.Library()
 
 AVATAR_HUES = (204, 262, 330, 14, 38, 142, 172, 222)
@@ -68,3 +70,9 @@ def short_time(value) -> str:
     if local.year == timezone.localtime(now).year:
         return f"{local:%b} {local.day}"
     return f"{local:%b} {local.day}, {local.year}"
+
+
+@register.filter
+def agent(user_agent: str) -> str:
+    """ "Firefox on Linux" from a User-Agent header (Settings > Security)."""
+    return describe_agent(user_agent or "")

@@ -51,7 +51,7 @@ class RetryReadMiddleware:
     as it hands them out, so the retry gets a live one. Only safe methods are
     retried, and only when the connection itself is broken (not for an error
     in the SQL, or a statement timeout), outside any transaction. Placed last
-    in MIDDLEWARE so that it wraps the view alone.
+    in MIDDLEWARE so that its process_exception is asked first.
     """
 
     def __init__(self, get_response):
@@ -60,20 +60,21 @@ class RetryReadMiddleware:
     def __call__(self, request):
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method not in ("GET", "HEAD"):
+    def process_exception(self, request, exception):
+        # Not process_view running the view itself: then any exception of a GET view (allauth's
+        # ReauthenticationRequired, say) skipped every other middleware's process_exception.
+        if request.method not in ("GET", "HEAD") or not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        try:
-            return view_func(request, *view_args, **view_kwargs)
-        except (OperationalError, InterfaceError) as error:
-            lost = _lost_connections()
-            if not lost:
-                raise
-            logger.warning("database connection lost during %s %s; retrying once", request.method, request.path,
-                           exc_info=error)  # fmt: skip
-            for wrapper in lost:
-                wrapper.close()  # back to the pool, which discards it; the retry checks out a live one
-            return view_func(request, *view_args, **view_kwargs)
+        lost = _lost_connections()
+        if not lost or getattr(request, "_read_retried", False):
+            return None
+        logger.warning("database connection lost during %s %s; retrying once", request.method, request.path,
+                       exc_info=exception)  # fmt: skip
+        for wrapper in lost:
+            wrapper.close()  # back to the pool, which discards it; the retry checks out a live one
+        request._read_retried = True
+        match = request.resolver_match
+        return match.func(request, *match.args, **match.kwargs)
 
 
 def _lost_connections() -> list:
