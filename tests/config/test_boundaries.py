@@ -80,6 +80,7 @@ LATE_IMPORTS = {
     ("config.apps", "config.wiring"),  # wiring imports every app: only once the app registry is ready
     ("config.run", "config.settings"),  # the supervisor reads one constant without configuring Django first
     ("accounts.apps", "accounts.services"),  # an AppConfig module loads before the app's models
+    ("accounts.apps", "accounts.receivers"),  # the same: the security log's receivers use the models
     ("accounts.services", "accounts.forms"),  # allauth's forms read settings on import
 }
 

@@ -41,6 +41,7 @@ CATCH_UP = {
     "config.kernel.media_tasks.process_video": "config.kernel.media_tasks.process_pending_images",
     "accounts.tasks.build_account_export": "accounts.tasks.resume_account_work",
     "accounts.tasks.delete_account": "accounts.tasks.resume_account_work",
+    "accounts.tasks.send_new_browser_email": "safe to lose: a courtesy mail; the login is in the security log",
     "social.moderation.tasks.recount_around": "the hourly reconcile_follow_counts and reconcile_tweet_counts",
     "tweets.tasks.reconcile_tweet_counts": "periodic (its continuation: the next hourly run)",
     "social.graph.tasks.reconcile_follow_counts": "periodic (its continuation: the next hourly run)",
