@@ -51,7 +51,7 @@ def test_cells_are_set_saved_and_kept_and_follow_the_in_app_switch(page, live_se
     expect(page.get_by_label("Likes: email")).to_be_enabled()
     page.get_by_role("button", name="Save").click()
 
-    expect(page.get_by_role("status")).to_contain_text("Your notification settings were saved.")
+    expect(page.locator(".flash-list")).to_contain_text("Your notification settings were saved.")
     expect(page.get_by_label("Likes: push")).not_to_be_checked()
     expect(page.get_by_label("Retweets: email")).to_have_value("daily")
     expect(page.get_by_label("Only from people I follow")).to_be_checked()
