@@ -357,9 +357,21 @@
     if (chat) markRead(chat);
   });
 
+  // A row of tabs wider than a phone scrolls sideways: bring the current one into view.
+  function showCurrentTabs() {
+    document.querySelectorAll(".tabs").forEach(function (tabs) {
+      var current = tabs.querySelector('[aria-current="page"]');
+      if (current && tabs.scrollWidth > tabs.clientWidth) {
+        var left = current.getBoundingClientRect().left - tabs.getBoundingClientRect().left;
+        tabs.scrollLeft += left - (tabs.clientWidth - current.offsetWidth) / 2;
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     connectLive();
     initCompose();
+    showCurrentTabs();
     var chat = openChat();
     if (chat) {
       markSeen(chat);

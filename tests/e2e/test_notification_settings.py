@@ -91,3 +91,15 @@ def test_opening_notifications_in_one_tab_clears_the_badge_in_the_other(browser,
     expect(badge).to_be_hidden(timeout=3000)  # and the other tab's, live, without a reload
     assert home.url == live_server_url + "/"
     context.close()
+
+
+def test_on_a_phone_the_current_settings_tab_is_scrolled_into_view(page, live_server_url, sign_in, console_errors):
+    """Six settings tabs are wider than 390 px: the row scrolls, and opens on the page's own tab."""
+    sign_in(page.context, UserFactory(username="ada"))
+    page.set_viewport_size(PHONE_390)
+    page.goto(live_server_url + "/settings/security")
+    tab = page.get_by_role("navigation", name="Settings sections").get_by_role("link", name="Security")
+    expect(tab).to_have_attribute("aria-current", "page")
+    box = tab.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE_390["width"] + 1, box
+    page.screenshot(path=ARTIFACTS / "95-settings-tabs-phone.png")
