@@ -482,6 +482,14 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+
+def _oauth_pkce_required(client_id: str) -> bool:
+    from accounts.oauth import pkce_required  # DOT imports no dotted path for this one; apps load after settings
+
+    return pkce_required(client_id)
+
+
 # The OAuth 2 provider (django-oauth-toolkit; accounts/oauth.py, docs/DECISIONS.md "OAuth 2 provider").
 OAUTH2_PROVIDER = {
     "SCOPES": oauth_scopes.SCOPES,
@@ -494,7 +502,7 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_GENERATOR": "accounts.oauth.new_refresh_token",
     "ROTATE_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,  # a refresh token used twice revokes its whole family
-    "PKCE_REQUIRED": "accounts.oauth.pkce_required",  # public clients must; confidential ones may
+    "PKCE_REQUIRED": _oauth_pkce_required,  # public clients must; confidential ones may
     "REQUEST_APPROVAL_PROMPT": "force",  # the consent page every time: an approval is never silent
     # RFC 9700: no implicit or password grant, S256 only, tokens stored as their SHA-256 only.
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,

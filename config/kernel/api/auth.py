@@ -1,6 +1,7 @@
 from datetime import timedelta
 from hmac import compare_digest
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
@@ -68,12 +69,14 @@ class OAuthTokenAuthentication(OAuth2Authentication):
         if not header.startswith("Bearer " + OAUTH_TOKEN_PREFIX):
             return None
         result = super().authenticate(request)
-        if result is not None:
-            token = result[1]
-            now = timezone.now()
-            if token.updated is None or now - token.updated > LAST_USED_EVERY:
-                type(token).objects.filter(pk=token.pk).update(updated=now)
-        return result
+        if result is None:
+            return None
+        user, token = result
+        now = timezone.now()
+        if token.updated is None or now - token.updated > LAST_USED_EVERY:
+            type(token).objects.filter(pk=token.pk).update(updated=now)
+        # An app-only token (client credentials) has no person: it reads as an anonymous visitor would.
+        return (user if user is not None else AnonymousUser()), token
 
     def authenticate_header(self, request):
         if getattr(request, "oauth2_error", None):
