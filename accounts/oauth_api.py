@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import oauth
+from accounts.serializers import NoticeSerializer
 from config.kernel.api.auth import BearerTokenAuthentication
 from config.kernel.api.input import valid
 from config.kernel.api.oauth_scopes import SCOPES
@@ -95,7 +96,7 @@ class DeveloperAppView(APIView):
         return Response(app_json(oauth.app_of(request.user, _app_id(app_id))))
 
     @extend_schema(operation_id="developer_apps_delete", tags=["developer"],
-                   responses={204: None, **errors(401, 404)})  # fmt: skip
+                   responses={200: NoticeSerializer, **errors(401, 404)})  # fmt: skip
     def delete(self, request, app_id: str):
         oauth.app_delete(user=request.user, app_id=_app_id(app_id))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response({"message": "App deleted. Its tokens no longer work."})
