@@ -516,6 +516,9 @@ OAUTH2_PROVIDER = {
     "ALLOW_LOCALHOST_LOOPBACK": True,
 }
 
+# DOT's own models (not swapped: docs/DECISIONS.md "OAuth 2 provider"); named so migrations can refer to them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Bearer",
     "TOKEN_TTL": None,  # tokens live until logout or revocation from settings
