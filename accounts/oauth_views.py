@@ -35,24 +35,30 @@ STATE_MISSING = (
 )
 
 
+PLAIN_PKCE = "This app asked for PKCE without S256 (the “plain” method isn't accepted). Nothing was approved."
+
+
 class AuthorizeView(dot.AuthorizationView):
-    """The consent page. A request without `state` is refused here, on a page, never redirected."""
+    """The consent page. A request without `state`, or with plain PKCE, is refused here, on a page, never redirected."""
 
     template_name = "accounts/oauth_authorize.html"
 
     def get(self, request, *args, **kwargs):
-        if not request.GET.get("state"):
-            return self._state_missing(request)
-        return super().get(request, *args, **kwargs)
+        return self._refusal(request.GET) or super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if not request.POST.get("state"):
-            return self._state_missing(request)
-        return super().post(request, *args, **kwargs)
+        return self._refusal(request.POST) or super().post(request, *args, **kwargs)
 
-    def _state_missing(self, request):
-        context = {"error": {"error": "invalid_request", "description": STATE_MISSING}}
-        return render(request, self.template_name, context, status=400)
+    def _refusal(self, params):
+        """No `state`, or PKCE other than S256 (a challenge without a method means `plain`): an error page."""
+        if not params.get("state"):
+            description = STATE_MISSING
+        elif params.get("code_challenge") and params.get("code_challenge_method") != "S256":
+            description = PLAIN_PKCE
+        else:
+            return None
+        context = {"error": {"error": "invalid_request", "description": description}}
+        return render(self.request, self.template_name, context, status=400)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

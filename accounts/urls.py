@@ -21,7 +21,7 @@ urlpatterns = [
     path(
         "settings/developer/connected/<int:app_id>/revoke",
         oauth_views.connected_app_revoke,
-        name="connected-app-revoke",
+        name="app-revoke",
     ),
     path("settings/account/delete", views.account_delete, name="account-delete"),
 ]
