@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -44,7 +47,15 @@ class AuthorizeView(dot.AuthorizationView):
     template_name = "accounts/oauth_authorize.html"
 
     def get(self, request, *args, **kwargs):
-        return self._refusal(request.GET) or super().get(request, *args, **kwargs)
+        response = self._refusal(request.GET) or super().get(request, *args, **kwargs)
+        redirect_uri = (getattr(response, "context_data", None) or {}).get("redirect_uri")
+        if response.status_code == 200 and redirect_uri:
+            # The consent form's answer redirects to the app, and browsers hold a form's redirects to
+            # form-action: allow the app's (registered, just checked) origin on this page only.
+            parts = urlsplit(redirect_uri)
+            form_action = [CSP.SELF, f"{parts.scheme}://{parts.netloc}" if parts.netloc else f"{parts.scheme}:"]
+            response._csp_config = {**settings.SECURE_CSP, "form-action": form_action}
+        return response
 
     def post(self, request, *args, **kwargs):
         return self._refusal(request.POST) or super().post(request, *args, **kwargs)

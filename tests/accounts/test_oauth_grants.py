@@ -53,6 +53,8 @@ def test_consent_page_names_the_app_its_website_and_each_scope(client_logged_in,
          "state": "x", "code_challenge": challenge, "code_challenge_method": "S256"},
     )  # fmt: skip
     text = page.content.decode()
+    # The answer redirects to the app: this page's form-action allows the app's origin (and no other).
+    assert "form-action 'self' https://app.example;" in page["Content-Security-Policy"]
     assert "Test App" in text and "https://app.example" in text
     assert "Read everything your account can see" in text
     assert "See and change whom you follow, block and mute" in text
