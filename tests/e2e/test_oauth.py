@@ -15,13 +15,20 @@ from authlib.integrations.requests_client import OAuth2Session
 from playwright.sync_api import expect
 
 from accounts import services
-from tests.e2e.conftest import assert_controls_labelled
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, assert_controls_labelled
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 # Nothing listens here: the browser's visit to the app's callback is answered by Playwright.
 CALLBACK = "http://127.0.0.1:9/callback"
+
+
+def _shoot_390(page, name: str) -> None:
+    """The brief's phone width, besides the suite's 360 px."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=ARTIFACTS / f"{name}-390.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +74,7 @@ def test_third_party_app_from_registration_to_revocation(page, live_server_url, 
     expect(scopes).to_contain_text("Read everything your account can see")
     expect(scopes).to_contain_text("Change anything on your account")
     shoot(page, "oauth-consent")
+    _shoot_390(page, "oauth-consent")
     page.get_by_role("button", name="Allow").click()
     page.wait_for_url(re.compile(r"^http://127\.0\.0\.1:9/callback\?"))
     assert f"state={state}" in page.url
@@ -91,6 +99,7 @@ def test_third_party_app_from_registration_to_revocation(page, live_server_url, 
     expect(connected).to_contain_text("last used")
     assert_controls_labelled(page)
     shoot(page, "oauth-developer-apps")
+    _shoot_390(page, "oauth-developer-apps")
     connected.get_by_role("button", name=re.compile("Remove access")).click()
     expect(page.get_by_test_id("connected-apps")).to_contain_text("No apps have access")
     after = session.get(base + "/api/v1/timeline/home", timeout=10)
