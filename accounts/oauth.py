@@ -16,6 +16,7 @@ get_application_model() / get_access_token_model() / get_refresh_token_model().
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -116,10 +117,19 @@ class Validator(OAuth2Validator):
 # --- developers' apps ---------------------------------------------------------------------------
 
 
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PATH = r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]"
+# What a redirect URI may be (the API schema says the same): http(s), a host name or the loopback
+# address, an optional port, a path and query; no fragment, no spaces, no user:password@.
+REDIRECT_URI = (
+    rf"^https?://(localhost|127\.0\.0\.1|{_LABEL}(\.{_LABEL})?\.[A-Za-z]{{2,63}})(:[0-9]{{2,4}})?"
+    rf"(/{_PATH}*)?(\?({_PATH}|\?)*)?$"
+)
+
+
 def _clean_redirect_uri(uri: str) -> str:
     uri = uri.strip()
-    parts = urlsplit(uri)
-    if not parts.scheme or not parts.netloc or parts.fragment or any(c.isspace() for c in uri):
+    if not re.fullmatch(REDIRECT_URI, uri):
         raise ServiceError(f"“{uri[:100]}” is not an absolute URL without a #fragment.", field="redirectUris")
     return uri
 

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts import oauth
 from accounts.serializers import NoticeSerializer
+from config.kernel.api import patterns
 from config.kernel.api.auth import BearerTokenAuthentication
 from config.kernel.api.input import valid
 from config.kernel.api.oauth_scopes import SCOPES
@@ -29,6 +30,13 @@ class AppCreateSerializer(serializers.Serializer):
     website = serializers.URLField(max_length=300, required=False, allow_blank=True, default="")
     clientType = serializers.ChoiceField(choices=["confidential", "public"], required=False, default="confidential")
 
+    schema_rules = {
+        "properties": {
+            "name": {"pattern": patterns.NOT_BLANK},
+            "redirectUris": {"items": {"type": "string", "maxLength": 500, "pattern": oauth.REDIRECT_URI}},
+        }
+    }
+
 
 class AppSerializer(serializers.Serializer):
     id = serializers.CharField()
@@ -39,6 +47,10 @@ class AppSerializer(serializers.Serializer):
     scopes = serializers.ListField(child=serializers.CharField())
     website = serializers.CharField()
     createdAt = serializers.CharField()
+
+
+class AppListSerializer(serializers.Serializer):
+    apps = AppSerializer(many=True)
 
 
 class AppCreatedSerializer(AppSerializer):
@@ -70,7 +82,7 @@ class DeveloperAppsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="developer_apps_list", tags=["developer"],
-                   responses={200: OpenApiResponse(AppSerializer(many=True), description="Your apps, newest first."),
+                   responses={200: OpenApiResponse(AppListSerializer, description="Your apps, newest first."),
                               **errors(401)})  # fmt: skip
     def get(self, request):
         return Response({"apps": [app_json(app) for app in oauth.apps_of(request.user)]})

@@ -21,7 +21,7 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 # Nothing listens here: the browser's visit to the app's callback is answered by Playwright.
-CALLBACK = "http://127.0.0.1:9/callback"
+CALLBACK = "http://127.0.0.1:9999/callback"
 
 
 def _shoot_390(page, name: str) -> None:
@@ -62,7 +62,7 @@ def test_third_party_app_from_registration_to_revocation(page, live_server_url, 
     assert "code_challenge=" in authorize_url and state
 
     # 2. The person's browser: log in, then the consent page.
-    page.route(re.compile(r"^http://127\.0\.0\.1:9/callback"), lambda route: route.fulfill(body="Birdwatch says hi"))
+    page.route(re.compile(r"^http://127\.0\.0\.1:9999/callback"), lambda route: route.fulfill(body="Birdwatch says hi"))
     page.goto(authorize_url)
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     page.get_by_label("Username or email").fill("reader")
@@ -76,7 +76,7 @@ def test_third_party_app_from_registration_to_revocation(page, live_server_url, 
     shoot(page, "oauth-consent")
     _shoot_390(page, "oauth-consent")
     page.get_by_role("button", name="Allow").click()
-    page.wait_for_url(re.compile(r"^http://127\.0\.0\.1:9/callback\?"))
+    page.wait_for_url(re.compile(r"^http://127\.0\.0\.1:9999/callback\?"))
     assert f"state={state}" in page.url
 
     # 3. The app exchanges the code (with its PKCE verifier) and calls the API.
