@@ -15,6 +15,7 @@ from accounts import oauth
 from accounts.serializers import NoticeSerializer
 from config.kernel.api import patterns
 from config.kernel.api.auth import BearerTokenAuthentication
+from config.kernel.api.fields import TextField
 from config.kernel.api.input import valid
 from config.kernel.api.oauth_scopes import SCOPES
 from config.kernel.api.schema import errors
@@ -24,8 +25,8 @@ FIRST_PARTY = [BearerTokenAuthentication, SessionAuthentication]
 
 
 class AppCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    redirectUris = serializers.ListField(child=serializers.CharField(max_length=500), min_length=1, max_length=10)
+    name = TextField(max_length=100)
+    redirectUris = serializers.ListField(child=TextField(max_length=500), min_length=1, max_length=10)
     scopes = serializers.ListField(child=serializers.ChoiceField(choices=list(SCOPES)), min_length=1, max_length=40)
     website = serializers.URLField(max_length=300, required=False, allow_blank=True, default="")
     clientType = serializers.ChoiceField(choices=["confidential", "public"], required=False, default="confidential")
