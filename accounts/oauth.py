@@ -20,7 +20,6 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.db import transaction
@@ -126,6 +125,8 @@ REDIRECT_URI = (
     rf"(/{_PATH}*)?(\?({_PATH}|\?)*)?$"
 )
 
+WEBSITE = rf"^(https?://{_LABEL}(\.{_LABEL})?\.[A-Za-z]{{2,63}}(/{_PATH}*)?)?$"  # or empty
+
 
 def _clean_redirect_uri(uri: str) -> str:
     uri = uri.strip()
@@ -152,7 +153,7 @@ def app_create(
         raise ServiceError(f"Unknown scope: {', '.join(unknown[:5])}.", field="scopes")
     if not scopes:
         raise ServiceError("Ask for at least one scope.", field="scopes")
-    if website and urlsplit(website).scheme not in ("http", "https"):
+    if website and not re.fullmatch(WEBSITE, website):
         raise ServiceError("The website is an http or https address.", field="website")
     if Application.objects.filter(user=user).count() >= MAX_APPS:
         raise ServiceError(f"You have {MAX_APPS} apps already; delete one first.", status=409)

@@ -28,12 +28,15 @@ class AppCreateSerializer(serializers.Serializer):
     name = TextField(max_length=100)
     redirectUris = serializers.ListField(child=TextField(max_length=500), min_length=1, max_length=10)
     scopes = serializers.ListField(child=serializers.ChoiceField(choices=list(SCOPES)), min_length=1, max_length=40)
-    website = serializers.URLField(max_length=300, required=False, allow_blank=True, default="")
+    website = TextField(
+        max_length=300, required=False, allow_blank=True, default="", help_text="An http(s) URL, or empty."
+    )
     clientType = serializers.ChoiceField(choices=["confidential", "public"], required=False, default="confidential")
 
     schema_rules = {
         "properties": {
             "name": {"pattern": patterns.NOT_BLANK},
+            "website": {"pattern": oauth.WEBSITE},
             "redirectUris": {"items": {"type": "string", "maxLength": 500, "pattern": oauth.REDIRECT_URI}},
         }
     }
