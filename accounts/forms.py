@@ -5,6 +5,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
 from accounts.models import User
+from config.kernel.api.oauth_scopes import SCOPES
 
 
 class SignupForm(AllauthSignupForm):
@@ -95,3 +96,29 @@ class AccountDeleteForm(forms.Form):
         label="I understand that my account, posts, likes and messages will be deleted for good.",
         error_messages={"required": "Tick the box to confirm."},
     )
+
+
+class DeveloperAppForm(forms.Form):
+    """Registering an OAuth app (Settings → Developer apps); accounts/oauth.py judges the values."""
+
+    name = forms.CharField(max_length=100)
+    website = forms.URLField(required=False, max_length=300, assume_scheme="https")
+    redirect_uris = forms.CharField(
+        label="Redirect URIs",
+        widget=forms.Textarea(attrs={"rows": 2, "autocapitalize": "none", "spellcheck": "false"}),
+        help_text="One per line. People come back to one of these after approving.",
+    )
+    scopes = forms.MultipleChoiceField(
+        choices=[(name, name) for name in SCOPES], initial=["read"], widget=forms.CheckboxSelectMultiple
+    )
+    client_type = forms.ChoiceField(
+        label="Client type",
+        choices=[
+            ("confidential", "Confidential: a server that can keep a secret"),
+            ("public", "Public: a mobile or browser app (PKCE required)"),
+        ],
+        initial="confidential",
+    )
+
+    def clean_redirect_uris(self):
+        return [line.strip() for line in self.cleaned_data["redirect_uris"].splitlines() if line.strip()]

@@ -6,6 +6,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
+from oauth2_provider.settings import oauth2_settings
 
 from accounts.validators import USERNAME_HELP, validate_username
 from config.kernel import images
@@ -248,3 +249,20 @@ class KnownBrowser(models.Model):
 
     def __str__(self) -> str:
         return f"browser {self.fingerprint[:8]} of {self.user_id}"
+
+
+class DeveloperApp(models.Model):
+    """What Chirp keeps about an OAuth app beyond django-oauth-toolkit's Application (accounts/oauth.py)."""
+
+    application = models.OneToOneField(
+        oauth2_settings.APPLICATION_MODEL, on_delete=models.CASCADE, related_name="chirp", primary_key=True
+    )
+    website = models.URLField(max_length=300, blank=True)
+    scopes = models.CharField(max_length=1000)  # space-separated, what the app may ask for
+
+    def __str__(self) -> str:
+        return f"app {self.application_id}"
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()

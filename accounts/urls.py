@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from accounts import views
+from accounts import oauth_views, views
 
 urlpatterns = [
     path("settings/", RedirectView.as_view(pattern_name="settings-profile"), name="settings"),
@@ -16,5 +16,12 @@ urlpatterns = [
     path("settings/security", views.settings_security, name="settings-security"),
     path("settings/security/sessions/end", views.sessions_end, name="sessions-end"),
     path("settings/security/sessions/<int:session_id>/end", views.session_end, name="session-end"),
+    path("settings/developer", oauth_views.settings_developer, name="settings-developer"),
+    path("settings/developer/apps/<int:app_id>/delete", oauth_views.developer_app_delete, name="developer-app-delete"),
+    path(
+        "settings/developer/connected/<int:app_id>/revoke",
+        oauth_views.connected_app_revoke,
+        name="app-revoke",
+    ),
     path("settings/account/delete", views.account_delete, name="account-delete"),
 ]

@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
+from accounts import oauth_api
 from config.instance import InstanceView
 from notifications import api as notifications_api
 from notifications.webpush import api as push_api
@@ -20,6 +21,9 @@ from tweets import draft_api, link_card_api, poll_api
 urlpatterns = [
     path("signup", accounts_api.SignupView.as_view(), name="api-signup"),
     path("login", accounts_api.LoginView.as_view(), name="api-login"),
+    # OAuth apps (issue 21); /api/v1/apps stays free for Mastodon's app registration.
+    path("developer/apps", oauth_api.DeveloperAppsView.as_view(), name="api-developer-apps"),
+    path("developer/apps/<str:app_id>", oauth_api.DeveloperAppView.as_view(), name="api-developer-app"),
     path("login/mfa", accounts_api.LoginMFAView.as_view(), name="api-login-mfa"),
     path("logout", accounts_api.LogoutView.as_view(), name="api-logout"),
     path("password-reset/request", accounts_api.PasswordResetRequestView.as_view(), name="api-password-reset"),

@@ -15,6 +15,7 @@ from django.utils.csp import CSP
 
 from config import embedded
 from config.embedded import vapid as embedded_vapid
+from config.kernel.api import oauth_scopes
 from config.kernel.redis import celery_broker_url
 from config.kernel.sql import check_pooled_connection
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "oauth2_provider",
     "config.kernel",
     "accounts",
     "tweets",
@@ -452,6 +454,8 @@ FILE_UPLOAD_HANDLERS = [
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Bearer first, so an anonymous API call gets 401 with WWW-Authenticate.
+        # OAuth 2 access tokens (accounts/oauth.py): only those with its prefix, so knox's cost nothing more.
+        "config.kernel.api.auth.OAuthTokenAuthentication",
         "config.kernel.api.auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -478,6 +482,43 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+
+def _oauth_pkce_required(client_id: str) -> bool:
+    from accounts.oauth import pkce_required  # DOT imports no dotted path for this one; apps load after settings
+
+    return pkce_required(client_id)
+
+
+# The OAuth 2 provider (django-oauth-toolkit; accounts/oauth.py, docs/DECISIONS.md "OAuth 2 provider").
+OAUTH2_PROVIDER = {
+    "SCOPES": oauth_scopes.SCOPES,
+    "DEFAULT_SCOPES": ["read"],
+    "OAUTH2_VALIDATOR_CLASS": "accounts.oauth.Validator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=2 * 3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_REFRESH_TOKEN_SECONDS", default=90 * 24 * 3600),
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_GENERATOR": "accounts.oauth.new_access_token",
+    "REFRESH_TOKEN_GENERATOR": "accounts.oauth.new_refresh_token",
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,  # a refresh token used twice revokes its whole family
+    "PKCE_REQUIRED": _oauth_pkce_required,  # public clients must; confidential ones may
+    "REQUEST_APPROVAL_PROMPT": "force",  # the consent page every time: an approval is never silent
+    # RFC 9700: no implicit or password grant, S256 only, tokens stored as their SHA-256 only.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # header only, never ?access_token=
+    "ALLOWED_REDIRECT_URI_SCHEMES": env.list(
+        "OAUTH_REDIRECT_SCHEMES", default=["https"] if PRODUCTION else ["https", "http"]
+    ),
+    "ALLOW_LOCALHOST_LOOPBACK": True,
+}
+
+# DOT's own models (not swapped: docs/DECISIONS.md "OAuth 2 provider"); named so migrations can refer to them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Bearer",
     "TOKEN_TTL": None,  # tokens live until logout or revocation from settings

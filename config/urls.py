@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/2fa/webauthn/", RedirectView.as_view(url="/settings/security#passkeys"), name="mfa_list_webauthn"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api_urls")),
+    path("", include("accounts.oauth_urls")),  # /oauth/... and /.well-known/oauth-authorization-server
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics.metrics_view, name="metrics"),  # Prometheus; 404 unless allowed (config/metrics.py)
     path("favicon.ico", views.favicon),
