@@ -2,11 +2,10 @@
 
 import pytest
 from asgiref.sync import sync_to_async
-from oauth2_provider.models import get_access_token_model
 
 from tests.factories import UserFactory
 from tests.notifications.live import closed_with, listening, refusal, still_listening
-from tests.oauth.tokens import make_app, make_token
+from tests.oauth.tokens import make_app, make_token, token_row
 
 pytestmark = [
     pytest.mark.asyncio,
@@ -38,7 +37,7 @@ async def test_revoking_an_oauth_token_closes_its_sockets_and_no_others():
     revoked, kept = await make(make_token, alice, "read", app=app), await make(make_token, alice, "read", app=app)
     closing, staying = await listening(token=revoked, origin=None), await listening(token=kept, origin=None)
 
-    await sync_to_async(lambda: get_access_token_model().objects.get(token=revoked).revoke())()
+    await sync_to_async(lambda: token_row(revoked).revoke())()
     assert await closed_with(closing) == 4401
     assert await still_listening(staying, alice.pk)
     assert await refusal(token=revoked, origin=None) == 4401

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from config.kernel.api.endpoint_scopes import CLOSED, ENDPOINT_SCOPES, OPEN, SAFE_METHODS, scope_needed, view_key
 from config.kernel.api.oauth_scopes import SCOPES, covers
 from tests.factories import UserFactory
-from tests.oauth.tokens import bearer, make_app, make_token
+from tests.oauth.tokens import bearer, make_app, make_token, token_row
 from tests.tweets.helpers import post
 from tweets.models import Tweet
 
@@ -149,12 +149,10 @@ def test_client_credentials_tokens_read_public_data_only(people):
 def test_a_bad_expired_or_revoked_oauth_token_gets_401_with_www_authenticate(people):
     from datetime import timedelta
 
-    from oauth2_provider.models import get_access_token_model
-
     me = people[0]
     expired = make_token(me, "read", expires_in=timedelta(seconds=-1))
     revoked = make_token(me, "read")
-    get_access_token_model().objects.get(token=revoked).revoke()
+    token_row(revoked).revoke()
     for token in (expired, revoked, "made-up-token", "f" * 64):
         response = bearer(token).get("/api/v1/timeline/home")
         assert response.status_code == 401, token
@@ -224,3 +222,14 @@ def test_covers():
     assert not covers({"follow"}, "read:statuses")
     assert covers({"push"}, "push") and not covers({"read:statuses"}, "read:messages")
     assert all(scope_needed(None, m) == CLOSED for m in SAFE_METHODS)
+
+
+def test_the_schema_declares_oauth2_and_each_operations_scope(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    oauth2 = schema["components"]["securitySchemes"]["oauth2"]
+    assert oauth2["type"] == "oauth2"
+    assert oauth2["flows"]["authorizationCode"]["scopes"] == SCOPES
+    paths = schema["paths"]
+    assert {"oauth2": ["write:statuses"]} in paths["/api/v1/tweets"]["post"]["security"]
+    assert {"oauth2": ["read:messages"]} in paths["/api/v1/conversations"]["get"]["security"]
+    assert not any("oauth2" in s for s in paths["/api/v1/account"]["delete"]["security"])  # closed to apps

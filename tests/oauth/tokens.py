@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -32,3 +33,8 @@ def bearer(token: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client
+
+
+def token_row(value: str):
+    """The stored token with this value (found by checksum: the value itself may be stored hashed)."""
+    return get_access_token_model().objects.get(token_checksum=hashlib.sha256(value.encode()).hexdigest())

@@ -67,22 +67,38 @@ class OAuthTokenAuthentication(OAuth2Authentication):
     view's permission classes (which views set themselves): a view can't be
     forgotten, and one missing from ENDPOINT_SCOPES is closed to apps.
     A token for no one (client credentials) may only read what anyone may.
+
+    The token is looked up with DOT's own validator, from the header only:
+    DOT's `verify_request` would also read the body (a form-encoded token),
+    parsing every upload before its view could refuse it.
     """
 
     def authenticate(self, request):
-        found = super().authenticate(request)
-        if found is None:
-            if _bearer(request):  # neither knox nor OAuth knows it: revoked, expired or made up
-                raise exceptions.AuthenticationFailed("Invalid token.")
+        token = _bearer_token(request)
+        if token is None:
             return None
-        user, token = found
+        access_token = valid_access_token(token, request.build_absolute_uri(request.path))
+        if access_token is None:  # neither knox nor OAuth knows it: revoked, expired or made up
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        user = access_token.user
         if user is not None and not user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
         view = (getattr(request, "parser_context", None) or {}).get("view")
-        require_scope(token, type(view) if view is not None else None, request.method)
+        require_scope(access_token, type(view) if view is not None else None, request.method)
         if user is None and request.method not in SAFE_METHODS:
             raise exceptions.PermissionDenied("This token acts for no one: it may only read public data.")
-        return (user or AnonymousUser(), token)
+        return (user or AnonymousUser(), access_token)
+
+
+def valid_access_token(token: str, uri: str):
+    """The OAuth access token with this value if it is valid now (not expired, its app usable), else None.
+
+    DOT's validator looks it up by checksum, so this holds for tokens stored hashed too.
+    """
+    request = OAuthlibRequest(uri)
+    if not oauth2_settings.OAUTH2_VALIDATOR_CLASS().validate_bearer_token(token, [], request):
+        return None
+    return request.access_token
 
 
 def token_scopes(token) -> set[str]:
@@ -104,9 +120,11 @@ def _knox_length() -> int:
     return knox_settings.AUTH_TOKEN_CHARACTER_LENGTH + len(knox_settings.TOKEN_PREFIX)
 
 
-def _bearer(request) -> bool:
-    scheme, _, _ = get_authorization_header(request).partition(b" ")
-    return scheme.lower() == b"bearer"
+def _bearer_token(request) -> str | None:
+    parts = get_authorization_header(request).split()
+    if len(parts) != 2 or parts[0].lower() != b"bearer":
+        return None  # no bearer token (knox has refused a malformed header already)
+    return parts[1].decode("latin1")
 
 
 def is_oauth_token(auth) -> bool:
@@ -152,14 +170,10 @@ class OAuthTokenScheme(OpenApiAuthenticationExtension):
 def oauth_token_user(token: str, needed: str):
     """The active user an OAuth access token acts for, if it is valid now and covers `needed`; else None.
 
-    For sockets, which have no DRF request: DOT's own validator does the lookup
-    (by checksum, so it works for tokens stored hashed) and the expiry check.
+    For sockets, which have no DRF request.
     """
-    request = OAuthlibRequest("/ws/")
-    if not oauth2_settings.OAUTH2_VALIDATOR_CLASS().validate_bearer_token(token, [], request):
-        return None
-    access_token = request.access_token
-    user = access_token.user
+    access_token = valid_access_token(token, "/ws/")
+    user = access_token.user if access_token is not None else None
     if user is None or not user.is_active or not covers(token_scopes(access_token), needed):
         return None
     return user
