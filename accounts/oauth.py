@@ -237,6 +237,15 @@ def connected_app_revoke(*, user: User, application_id: int) -> bool:
     return bool(refreshed or deleted)
 
 
+def connected_apps_revoke_all(*, user: User) -> int:
+    """End every app's access to `user`'s account (a password reset: an intruder may have approved one)."""
+    with transaction.atomic():
+        RefreshToken.objects.filter(user=user, revoked__isnull=True).update(revoked=timezone.now(), access_token=None)
+        deleted, _ = AccessToken.objects.filter(user=user).delete()
+        Grant.objects.filter(user=user).delete()
+    return deleted
+
+
 def approval_record(*, user: User, application, request, scopes: str) -> None:
     """The person approved an app: a line in their security log."""
     security.event_record(user=user, kind=SecurityEvent.Kind.APP_APPROVED, request=request,

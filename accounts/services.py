@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from knox.models import AuthToken
 
-from accounts import hooks, security
+from accounts import hooks, oauth, security
 from accounts.models import ProfileImage, User
 from config.kernel import abuse, images, media
 from config.kernel.errors import ServiceError
@@ -85,7 +85,7 @@ def password_set(
     request: HttpRequest | None = None,
     reset: bool = False,
 ) -> None:
-    """Change a password and revoke every API token issued under the old one.
+    """Change a password and revoke every API token issued under the old one (and, on a reset, every app's).
 
     Django drops sessions whose password hash no longer matches; live sockets
     check theirs once this commits, so those of other sessions and every
@@ -96,6 +96,8 @@ def password_set(
     user.set_password(password)
     user.save(update_fields=["password"])
     AuthToken.objects.filter(user=user).delete()
+    if reset:  # apps never saw the password, but whoever had the account may have approved one (DECISIONS)
+        oauth.connected_apps_revoke_all(user=user)
     # Django would refuse the other sessions at their next request; ending them now also unlists them.
     security.sessions_drop(user=user, keep_key=keep_session)
     kind = security.Kind.PASSWORD_RESET if reset else security.Kind.PASSWORD_CHANGED

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
+from oauth2_provider import models as oauth_models
 
 from accounts import lifecycle, security
 from accounts.models import AccountExport, User
@@ -69,3 +70,9 @@ def purge_account_exports() -> int:
 def send_new_browser_email(event_id: int) -> bool:
     """Tell someone their account was logged into from a browser it hadn't used before (accounts.security)."""
     return security.new_browser_email(event_id)
+
+
+@shared_task(acks_late=True)
+def clear_expired_oauth_tokens() -> None:
+    """Drop expired OAuth tokens and old revoked refresh tokens (DOT's cleartokens), so the tables don't grow."""
+    oauth_models.clear_expired()

@@ -68,11 +68,13 @@ app.conf.task_routes = {
     "*.tasks.purge_*": {"queue": "maintenance"},
     "*.tasks.*_pending": {"queue": "maintenance"},
     "accounts.tasks.resume_account_work": {"queue": "maintenance"},
+    "accounts.tasks.clear_expired_oauth_tokens": {"queue": "maintenance"},
     "search.tasks.refresh_trends": {"queue": "maintenance"},
 }
 app.conf.beat_schedule = {
     "purge-idempotency-keys": {"task": "accounts.tasks.purge_idempotency_keys", "schedule": 60 * 60},
     "purge-account-exports": {"task": "accounts.tasks.purge_account_exports", "schedule": 60 * 60},
+    "clear-expired-oauth-tokens": {"task": "accounts.tasks.clear_expired_oauth_tokens", "schedule": 60 * 60},
     "reconcile-tweet-counts": {"task": "tweets.tasks.reconcile_tweet_counts", "schedule": 60 * 60},
     "purge-unattached-media": {"task": "tweets.tasks.purge_unattached_media", "schedule": 60 * 60},
     "purge-link-cards": {"task": "tweets.tasks.purge_link_cards", "schedule": 60 * 60},

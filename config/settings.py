@@ -50,13 +50,13 @@ INSTALLED_APPS = [
     "channels",
     "rest_framework",
     "knox",
+    "oauth2_provider",  # OAuth 2 for third-party apps (issue 21)
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "oauth2_provider",
     "config.kernel",
     "accounts",
     "tweets",
@@ -454,9 +454,10 @@ FILE_UPLOAD_HANDLERS = [
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Bearer first, so an anonymous API call gets 401 with WWW-Authenticate.
-        # OAuth 2 access tokens (accounts/oauth.py): only those with its prefix, so knox's cost nothing more.
-        "config.kernel.api.auth.OAuthTokenAuthentication",
         "config.kernel.api.auth.BearerTokenAuthentication",
+        # OAuth 2 access tokens (accounts/oauth.py), held to their scopes (config/kernel/api/endpoint_scopes.py);
+        # after knox, which lets a bearer value it doesn't know through to this one.
+        "config.kernel.api.auth.OAuthTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -473,6 +474,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "ip": env.str("API_RATE_IP", default="1200/min"),
         "user": env.str("API_RATE_USER", default="1200/min"),
+        "app": env.str("API_RATE_APP", default="3000/min"),  # all of one OAuth app's tokens together
         "signup": env.str("API_RATE_SIGNUP", default="20/hour"),
         "login": env.str("API_RATE_LOGIN", default="30/min"),
         "password_reset": env.str("API_RATE_PASSWORD_RESET", default="10/hour"),

@@ -8,6 +8,9 @@ config/kernel/hooks.py says why this isn't signals.
 
 from __future__ import annotations
 
+from django.db.models.signals import post_delete
+from oauth2_provider.models import get_access_token_model
+
 from accounts import hooks as accounts
 from notifications import account_data as notifications_data
 from notifications import receivers as notifications
@@ -31,6 +34,7 @@ def connect() -> None:
     _graph()
     _messages()
     _account_lifecycle()
+    _oauth()
 
 
 def _accounts() -> None:
@@ -96,3 +100,12 @@ def _account_lifecycle() -> None:
     export.connect(timelines_data.export_user)  # lists.json
 
     accounts.export_ready.connect(notification_services.notify_export_ready)
+
+
+def _oauth() -> None:
+    """django-oauth-toolkit deletes access tokens itself (POST /oauth/revoke, refresh rotation, an app or
+    its approval removed), so a Django signal is the one place to hear of it: the person's sockets recheck,
+    and those opened with that token close."""
+    post_delete.connect(
+        notifications.oauth_token_deleted, sender=get_access_token_model(), weak=False, dispatch_uid="oauth-sockets"
+    )

@@ -3,7 +3,9 @@
 Browsers can't set headers on a WebSocket, so pages use their cookie, and
 such sockets must come from an allowed origin (or any site could open one
 with the visitor's cookie). API clients send `Authorization: Bearer <token>`
-on the handshake and need not send an Origin.
+on the handshake and need not send an Origin: a first-party (knox) token, or an
+OAuth token granted `read` or `read:notifications` (one acting for no one,
+from client credentials, is refused: a socket is somebody's).
 
 The middleware only finds out who is asking and puts it in the scope; the
 consumer accepts every handshake and then closes refused ones with a code,
@@ -25,7 +27,7 @@ from django.http.request import split_domain_port, validate_host
 from django.utils.http import is_same_domain
 from rest_framework.exceptions import AuthenticationFailed
 
-from config.kernel.api.auth import BearerTokenAuthentication
+from config.kernel.api.auth import BearerTokenAuthentication, oauth_token_user
 from notifications.events import session_fingerprint
 
 FOREIGN_ORIGIN = 4403  # a cookie socket from a page of another site: retrying won't help
@@ -65,12 +67,16 @@ async def user_for(credentials: Credentials | None):
     return await get_user({"session": session})
 
 
+SOCKET_SCOPE = "read:notifications"  # `read` covers it
+
+
 @database_sync_to_async
 def _user_for_token(token: str):
     try:
         user, _ = BearerTokenAuthentication().authenticate_credentials(token.encode("latin1"))
     except AuthenticationFailed:
-        return AnonymousUser()
+        # Not a knox token: an OAuth one? Its expiry, revocation and scope are checked again at each recheck.
+        return oauth_token_user(token, SOCKET_SCOPE) or AnonymousUser()
     return user
 
 

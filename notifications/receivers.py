@@ -85,6 +85,11 @@ def credentials_changed(*, user_id, keep_session, moved_session) -> None:
     events.recheck_sockets_on_commit(user_id, keep_session=keep_session, moved_session=moved_session)
 
 
+def oauth_token_deleted(*, instance, **_signal) -> None:
+    if instance.user_id is not None:  # a client-credentials token opens no socket
+        events.recheck_sockets_on_commit(instance.user_id)
+
+
 def notification_prefs_set(*, user, preferences) -> None:
     services.update_preferences(user=user, preferences=preferences)
 

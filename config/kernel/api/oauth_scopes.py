@@ -25,6 +25,7 @@ SCOPES: dict[str, str] = {
     "read:bookmarks": "See your bookmarks",
     "read:favourites": "See the posts you liked",
     "read:search": "Search on your behalf",
+    "read:filters": "See your muted words",
     # Finer write scopes
     "write:accounts": "Change your profile and account settings",
     "write:statuses": "Post, reply, repost and delete posts as you",
@@ -37,6 +38,8 @@ SCOPES: dict[str, str] = {
     "write:lists": "Create, change and delete your lists",
     "write:bookmarks": "Add and remove bookmarks",
     "write:favourites": "Like and unlike posts as you",
+    "write:filters": "Add, change and remove your muted words",
+    "write:reports": "Report posts and people as you",
 }
 
 # Mastodon's legacy `follow` scope.

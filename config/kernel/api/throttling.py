@@ -1,9 +1,10 @@
-"""API rate limits on fixed-window counters (config/kernel/ratelimit.py): per address and account, and per action."""
+"""API rate limits on fixed-window counters (config/kernel/ratelimit.py): per address, account, OAuth app and action."""
 
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
 from config.kernel import ratelimit
+from config.kernel.api.auth import is_oauth_token
 
 
 def _rate(scope: str) -> ratelimit.Rate | None:
@@ -12,9 +13,10 @@ def _rate(scope: str) -> ratelimit.Rate | None:
 
 
 class ClientThrottle(BaseThrottle):
-    """Every request counts against its address, and signed-in ones against the account too.
+    """Every request counts against its address, signed-in ones against the account too, and an
+    OAuth token's against its app (all the people using that app together).
 
-    Both counters move in one round trip to Redis.
+    The counters move in one round trip to Redis.
     """
 
     def allow_request(self, request, view) -> bool:
@@ -23,6 +25,8 @@ class ClientThrottle(BaseThrottle):
             limits.append((f"api:ip:{self.get_ident(request)}", rate))
         if (rate := _rate("user")) and request.user and request.user.is_authenticated:
             limits.append((f"api:user:{request.user.pk}", rate))
+        if (rate := _rate("app")) and is_oauth_token(request.auth):
+            limits.append((f"api:app:{request.auth.application_id}", rate))
         if not limits:
             return True
         allowed, self._wait = ratelimit.hit_many(limits)
