@@ -259,6 +259,9 @@ class DeveloperApp(models.Model):
     )
     website = models.URLField(max_length=300, blank=True)
     scopes = models.CharField(max_length=1000)  # space-separated, what the app may ask for
+    # Which API the app's tokens get where a path exists in both (docs/DECISIONS.md "Mastodon API"):
+    # apps registered through Mastodon's POST /api/v1/apps are "mastodon".
+    api = models.CharField(max_length=10, choices=[("chirp", "Chirp"), ("mastodon", "Mastodon")], default="chirp")
 
     def __str__(self) -> str:
         return f"app {self.application_id}"

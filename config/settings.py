@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "social.graph",
     "social.messages",
     "social.moderation",
+    "social.mastodon",  # Mastodon's client API (issue 22)
     "timelines",
     "notifications",
     "search",

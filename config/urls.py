@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/2fa/", RedirectView.as_view(pattern_name="settings-security"), name="mfa_index"),
     path("accounts/2fa/webauthn/", RedirectView.as_view(url="/settings/security#passkeys"), name="mfa_list_webauthn"),
     path("accounts/", include("allauth.urls")),
+    path("api/", include("social.mastodon.urls")),  # Mastodon's client API; shared paths go by the token
     path("api/v1/", include("config.api_urls")),
     path("", include("accounts.oauth_urls")),  # /oauth/... and /.well-known/oauth-authorization-server
     path("healthz", views.healthz, name="healthz"),

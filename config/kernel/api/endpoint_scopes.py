@@ -5,7 +5,8 @@ Each view (by module and class name, since some URLs have no name) maps to
  - a dict of method -> scope, where the rule above doesn't fit;
  - OPEN: no scope (the view reads no credentials, or serves only public facts);
  - CLOSED: never with an OAuth token (the account's own keys: log out, delete, export).
-A view missing here is CLOSED to OAuth tokens (and tests/api/test_oauth_scopes.py fails).
+A view may instead declare `oauth_scopes` (same forms) on its class, as the Mastodon API's do.
+A view missing here (and declaring none) is CLOSED to OAuth tokens (and tests/api/test_oauth_scopes.py fails).
 First-party tokens (knox, from /login) and browser sessions are never checked against it.
 """
 
@@ -109,7 +110,9 @@ def view_key(view_class: type) -> str:
 
 def scope_needed(view_class: type | None, method: str) -> str:
     """The scope an OAuth token needs for `method` on this view, or OPEN, or CLOSED."""
-    entry = ENDPOINT_SCOPES.get(view_key(view_class)) if view_class is not None else None
+    entry = None
+    if view_class is not None:  # a view may declare its own (the Mastodon API's do), else the table's
+        entry = getattr(view_class, "oauth_scopes", None) or ENDPOINT_SCOPES.get(view_key(view_class))
     if entry is None:
         return CLOSED
     if isinstance(entry, dict):

@@ -1,0 +1,8 @@
+"""Mastodon's client API paths (issue 22), included under /api/ before Chirp's own /api/v1/.
+
+Paths that exist in both APIs are dispatched by the caller's token (docs/DECISIONS.md "Mastodon API").
+"""
+
+from django.urls import path  # noqa: F401 (the endpoint groups add their paths here)
+
+urlpatterns: list = []
