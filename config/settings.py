@@ -513,6 +513,7 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # header only, never ?access_token=
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,  # RFC 9207: the code's redirect names its issuer
     "ALLOWED_REDIRECT_URI_SCHEMES": env.list(
         "OAUTH_REDIRECT_SCHEMES", default=["https"] if PRODUCTION else ["https", "http"]
     ),

@@ -82,6 +82,7 @@ LATE_IMPORTS = {
     ("accounts.apps", "accounts.services"),  # an AppConfig module loads before the app's models
     ("accounts.apps", "accounts.receivers"),  # the same: the security log's receivers use the models
     ("accounts.services", "accounts.forms"),  # allauth's forms read settings on import
+    ("config.settings", "accounts.oauth"),  # DOT takes PKCE_REQUIRED as a callable; settings load before apps
 }
 
 
