@@ -44,6 +44,7 @@ def approve(client, app, challenge=None, **kwargs) -> str:
     assert answer.status_code == 302, answer.content[:500]
     query = parse_qs(urlsplit(answer["Location"]).query)
     assert query["state"] == [params.get("state")]
+    assert query["iss"] == ["http://testserver"]  # RFC 9207: which server issued the code
     return query["code"][0]
 
 

@@ -175,6 +175,7 @@ def test_server_metadata(client):
     assert data["revocation_endpoint"] == base + "/oauth/revoke"
     assert data["introspection_endpoint"] == base + "/oauth/introspect"
     assert data["code_challenge_methods_supported"] == ["S256"]
+    assert data["authorization_response_iss_parameter_supported"] is True
     assert data["response_types_supported"] == ["code"]
     assert set(data["grant_types_supported"]) == {"authorization_code", "refresh_token", "client_credentials"}
     assert {"read", "write", "follow", "push", "read:statuses", "write:media"} <= set(data["scopes_supported"])
