@@ -44,6 +44,11 @@ def notifications_page(user, page: PageRequest, tab: str = "all") -> tuple[list[
     return _with_cards(rows, user), next_cursor
 
 
+def with_posts(rows: list[Notification], user) -> list[Notification]:
+    """The rows with their posts hydrated for the recipient (`card`), muted-word hits left out."""
+    return _with_cards(rows, user)
+
+
 def _with_cards(rows: list[Notification], user) -> list[Notification]:
     """Each notification's post, hydrated for the recipient (a fixed number of queries).
 

@@ -196,6 +196,17 @@ def forget_between(one: User, other: User) -> int:
     return deleted
 
 
+def dismiss(*, recipient: User, notification_ids: Iterable[int] | None = None) -> int:
+    """Remove the recipient's notifications (these ids, or all of them): Mastodon's dismiss and clear."""
+    found = Notification.objects.filter(recipient=recipient)
+    if notification_ids is not None:
+        found = found.filter(pk__in=list(notification_ids))
+    deleted, _ = found.delete()
+    if deleted:
+        _push_unread(recipient.pk)
+    return deleted
+
+
 def mark_read(*, recipient: User, notification_ids: Iterable[int]) -> int:
     ids = list(notification_ids)
     if not Notification.objects.filter(recipient=recipient, pk__in=ids).exists():
