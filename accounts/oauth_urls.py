@@ -9,7 +9,7 @@ app_name = "oauth2_provider"
 
 urlpatterns = [
     path("oauth/authorize", oauth_views.AuthorizeView.as_view(), name="authorize"),
-    path("oauth/token", dot.TokenView.as_view(), name="token"),
+    path("oauth/token", oauth_views.TokenView.as_view(), name="token"),
     path("oauth/revoke", dot.RevokeTokenView.as_view(), name="revoke-token"),
     path("oauth/introspect", oauth_views.IntrospectView.as_view(), name="introspect"),
     path(".well-known/oauth-authorization-server", oauth_views.MetadataView.as_view(), name="oauth-server-metadata"),

@@ -3,6 +3,8 @@
 Paths that exist in both APIs are dispatched by the caller's token (docs/DECISIONS.md "Mastodon API").
 """
 
-from django.urls import path  # noqa: F401 (the endpoint groups add their paths here)
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("social.mastodon.urls_core")),  # apps, v2 instance, preferences, markers, verify_credentials
+]
