@@ -138,6 +138,18 @@ class TokenView(dot.TokenView):
 
 @method_decorator(csrf_exempt, name="dispatch")
 @method_decorator(login_not_required, name="dispatch")
+class RevokeView(dot.RevokeTokenView):
+    """RFC 7009's revocation; a success answers `{}` (Mastodon's clients parse the answer as JSON)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 200 and not response.content:
+            return JsonResponse({})
+        return response
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(login_not_required, name="dispatch")
 class IntrospectView(dot.IntrospectTokenView):
     """RFC 7662 for the app that owns the token: it authenticates as itself (Basic or body credentials).
 

@@ -17,6 +17,16 @@ from social.mastodon.base import MastodonView
 from social.mastodon.credentials import account_json, privacy_of
 
 
+class InstanceSlashView(instance.InstanceView):
+    """/api/v1/instance/ (Mastodon.py asks with the slash): Chirp's view, answering both APIs' keys."""
+
+    oauth_scopes = "open"
+
+    @extend_schema(exclude=True)  # the same as /api/v1/instance, which the schema describes
+    def get(self, request):
+        return super().get(request)
+
+
 class InstanceV2View(MastodonView):
     """Mastodon's v2 Instance entity; anyone may ask, with or without a token."""
 
