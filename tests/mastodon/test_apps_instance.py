@@ -177,6 +177,22 @@ def test_the_token_endpoint_takes_json_too(client, api_client, user):
     assert bad.status_code == 400
 
 
+def test_asking_no_scope_grants_all_the_app_registered(client, api_client, user):
+    body = mastodon_app(api_client, redirect_uris=LOOPBACK, scopes="read follow")
+    client.force_login(user)
+    params = {"response_type": "code", "client_id": body["client_id"], "redirect_uri": LOOPBACK}
+    page = client.get("/oauth/authorize", params)
+    assert page.status_code == 200
+    scope = page.context["form"].initial["scope"]  # what the consent form sends back
+    assert set(scope.split()) == {"read", "follow"}
+    answer = client.post("/oauth/authorize", {**params, "scope": scope, "allow": "Authorize"})
+    code = answer["Location"].split("code=")[1].split("&")[0]
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": LOOPBACK,
+            "client_id": body["client_id"], "client_secret": body["client_secret"]}  # fmt: skip
+    token = client.post("/oauth/token", urlencode(data), content_type="application/x-www-form-urlencoded").json()
+    assert set(token["scope"].split()) == {"read", "follow"}
+
+
 def test_chirp_apps_still_need_state(client, user):
     from tests.accounts.oauth_helpers import REDIRECT, make_app
 
