@@ -66,6 +66,11 @@ def _code_key(code: str) -> str:
     return "oauth:code-used:" + hashlib.sha256(code.encode()).hexdigest()
 
 
+def is_mastodon_client(client_id: str) -> bool:
+    """Whether the app was registered through Mastodon's API (its clients send no `state`)."""
+    return bool(client_id) and DeveloperApp.objects.filter(application__client_id=client_id, api="mastodon").exists()
+
+
 def allowed_scopes(application) -> set[str]:
     details = DeveloperApp.objects.filter(application=application).first()
     return set(details.scope_list) if details else set()
@@ -128,24 +133,42 @@ REDIRECT_URI = (
 WEBSITE = rf"^(https?://{_LABEL}(\.{_LABEL})?\.[A-Za-z]{{2,63}}(/{_PATH}*)?)?$"  # or empty
 
 
-def _clean_redirect_uri(uri: str) -> str:
+# Out-of-band: the consent page shows the code for the person to paste (Mastodon apps only).
+OOB_REDIRECT_URI = "urn:ietf:wg:oauth:2.0:oob"
+
+
+def _clean_redirect_uri(uri: str, allow_oob: bool = False) -> str:
     uri = uri.strip()
+    if allow_oob and uri == OOB_REDIRECT_URI:
+        return uri
     if not re.fullmatch(REDIRECT_URI, uri):
         raise ServiceError(f"“{uri[:100]}” is not an absolute URL without a #fragment.", field="redirectUris")
     return uri
 
 
 def app_create(
-    *, user: User, name: str, redirect_uris: list[str], scopes: list[str], website: str = "", client_type: str = ""
+    *,
+    user: User | None,
+    name: str,
+    redirect_uris: list[str],
+    scopes: list[str],
+    website: str = "",
+    client_type: str = "",
+    api: str = "chirp",
 ) -> tuple:
-    """A new app of `user`'s and its client secret (shown once: only its hash is kept)."""
+    """A new app of `user`'s and its client secret (shown once: only its hash is kept).
+
+    Apps registered through Mastodon's POST /api/v1/apps (api="mastodon") belong to no one, as
+    Mastodon's do, and may use the out-of-band redirect URI.
+    """
+    mastodon = api == "mastodon"
     name = name.strip()
     client_type = client_type or Application.CLIENT_CONFIDENTIAL
     if not name or len(name) > 100:
         raise ServiceError("Give the app a name of 1 to 100 characters.", field="name")
     if client_type not in CLIENT_TYPES:
         raise ServiceError("The client type is confidential or public.", field="clientType")
-    uris = [_clean_redirect_uri(uri) for uri in redirect_uris]
+    uris = list(dict.fromkeys(_clean_redirect_uri(uri, allow_oob=mastodon) for uri in redirect_uris))
     if not uris or len(uris) > MAX_REDIRECT_URIS:
         raise ServiceError(f"Give 1 to {MAX_REDIRECT_URIS} redirect URIs.", field="redirectUris")
     unknown = [scope for scope in scopes if scope not in SCOPES]
@@ -155,7 +178,7 @@ def app_create(
         raise ServiceError("Ask for at least one scope.", field="scopes")
     if website and not re.fullmatch(WEBSITE, website):
         raise ServiceError("The website is an http or https address.", field="website")
-    if Application.objects.filter(user=user).count() >= MAX_APPS:
+    if user is not None and Application.objects.filter(user=user).count() >= MAX_APPS:
         raise ServiceError(f"You have {MAX_APPS} apps already; delete one first.", status=409)
     secret = secrets.token_urlsafe(48)
     app = Application(
@@ -163,18 +186,21 @@ def app_create(
         name=name,
         client_type=client_type,
         authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
-        redirect_uris=" ".join(uris),
+        redirect_uris=" ".join(uri for uri in uris if uri != OOB_REDIRECT_URI),
         client_secret=secret if client_type == Application.CLIENT_CONFIDENTIAL else "",
         algorithm=Application.NO_ALGORITHM,
     )
     try:
-        app.clean()  # DOT's checks of the redirect URIs (allowed schemes)
+        if app.redirect_uris:
+            app.clean()  # DOT's checks of the redirect URIs (allowed schemes)
     except Exception as error:  # ValidationError; DOT names its own fields
         raise ServiceError("A redirect URI isn't allowed (https only, or http on this machine).",
                            field="redirectUris") from error  # fmt: skip
+    app.redirect_uris = " ".join(uris)  # DOT's check knows no URN scheme: the OOB URI is added after it
     with transaction.atomic():
         app.save()
-        DeveloperApp.objects.create(application=app, website=website[:300], scopes=" ".join(dict.fromkeys(scopes)))
+        DeveloperApp.objects.create(application=app, website=website[:300], scopes=" ".join(dict.fromkeys(scopes)),
+                                    api="mastodon" if mastodon else "chirp")  # fmt: skip
     return app, (secret if client_type == Application.CLIENT_CONFIDENTIAL else None)
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from urllib.parse import urlsplit
+import time
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
@@ -61,8 +62,9 @@ class AuthorizeView(dot.AuthorizationView):
         return self._refusal(request.POST) or super().post(request, *args, **kwargs)
 
     def _refusal(self, params):
-        """No `state`, or PKCE other than S256 (a challenge without a method means `plain`): an error page."""
-        if not params.get("state"):
+        """No `state` (required of Chirp apps; Mastodon's clients send none: docs/DECISIONS.md "Mastodon API"),
+        or PKCE other than S256 (a challenge without a method means `plain`): an error page."""
+        if not params.get("state") and not oauth.is_mastodon_client(params.get("client_id", "")):
             description = STATE_MISSING
         elif params.get("code_challenge") and params.get("code_challenge_method") != "S256":
             description = PLAIN_PKCE
@@ -79,6 +81,17 @@ class AuthorizeView(dot.AuthorizationView):
         context["website"] = getattr(getattr(application, "chirp", None), "website", "")
         return context
 
+    def redirect(self, redirect_to, application):
+        """The out-of-band redirect URI (Mastodon apps): the code, or the refusal, on a page of ours."""
+        if redirect_to.startswith(oauth.OOB_REDIRECT_URI):
+            query = parse_qs(urlsplit(redirect_to).query)
+            context = {"oob_code": query.get("code", [""])[0], "application": application}
+            if "error" in query:
+                context["error"] = {"error": query["error"][0], "description": query.get("error_description", [""])[0]
+                                    or "You didn't allow the app. Nothing was shared with it."}  # fmt: skip
+            return render(self.request, "accounts/oauth_oob.html", context, status=400 if "error" in query else 200)
+        return super().redirect(redirect_to, application)
+
     def error_response(self, error, application, **kwargs):
         response = super().error_response(error, application, **kwargs)
         if response.status_code == 200 and not response.has_header("Location"):
@@ -92,6 +105,46 @@ class AuthorizeView(dot.AuthorizationView):
             application = oauth.Application.objects.get(client_id=form.cleaned_data["client_id"])
             oauth.approval_record(user=self.request.user, application=application, request=self.request,
                                   scopes=form.cleaned_data.get("scope", ""))  # fmt: skip
+        return response
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(login_not_required, name="dispatch")
+class TokenView(dot.TokenView):
+    """DOT's token endpoint, also taking a JSON body (masto.js sends one) and answering Mastodon's `created_at`."""
+
+    def post(self, request, *args, **kwargs):
+        if request.content_type == "application/json":
+            try:
+                data = json.loads(request.body or b"{}")
+            except ValueError:
+                data = None
+            if not isinstance(data, dict):
+                return JsonResponse({"error": "invalid_request", "error_description": "The body isn't a JSON object."},
+                                    status=400)  # fmt: skip
+            form = QueryDict(mutable=True)
+            for key, value in data.items():
+                if isinstance(value, str | int):
+                    form[key] = str(value)
+            request._post = form  # what DOT's backend reads the parameters from
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("application/json"):
+            body = json.loads(response.content)
+            if "access_token" in body and "created_at" not in body:
+                body["created_at"] = int(time.time())
+                response.content = json.dumps(body)
+        return response
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(login_not_required, name="dispatch")
+class RevokeView(dot.RevokeTokenView):
+    """RFC 7009's revocation; a success answers `{}` (Mastodon's clients parse the answer as JSON)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 200 and not response.content:
+            return JsonResponse({})
         return response
 
 

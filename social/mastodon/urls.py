@@ -5,7 +5,18 @@ Paths that exist in both APIs are dispatched by the caller's token (docs/DECISIO
 
 from django.urls import include, path
 
+from notifications import api as chirp_notifications
+from social.mastodon import notifications_api
+from social.mastodon.dispatch import shared
+
 urlpatterns: list = [
+    path("", include("social.mastodon.urls_core")),  # apps, v2 instance, preferences, markers, verify_credentials
     path("", include("social.mastodon.urls_statuses")),  # statuses, accounts, timelines
     path("", include("social.mastodon.urls_live")),  # notifications, streaming
+    # Shared with Chirp's own API: the caller's token decides which answers.
+    path(
+        "v1/notifications",
+        shared(notifications_api.NotificationsView.as_view(), chirp_notifications.NotificationsView.as_view()),
+        name="api-notifications",
+    ),
 ]

@@ -9,7 +9,8 @@ def test_anyone_learns_where_live_events_are_and_the_limits(api_client):
     response = api_client.get("/api/v1/instance")
     assert response.status_code == 200
     body = response.json()
-    assert body["name"] == "Chirp" and body["version"]
+    assert body["name"] == "Chirp" and body["apiVersion"]
+    assert body["version"] == f"4.3.0 (compatible; Chirp {body['apiVersion']})"  # Mastodon's clients read this
     assert body["liveEventsUrl"] == "ws://testserver/ws/"  # no LIVE_EVENTS_URL: this host's /ws/
     assert body["limits"]["tweetLength"] == 280
     assert body["limits"]["tweetImages"] == 4
@@ -34,4 +35,6 @@ def test_it_is_in_the_schema(client):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
     answer = schema["paths"]["/api/v1/instance"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     instance = schema["components"]["schemas"][answer["$ref"].rsplit("/", 1)[1]]
-    assert {"name", "version", "liveEventsUrl", "limits"} <= set(instance["properties"])
+    assert {"name", "version", "apiVersion", "liveEventsUrl", "limits", "uri", "configuration"} <= set(
+        instance["properties"]
+    )
