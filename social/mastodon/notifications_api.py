@@ -9,6 +9,8 @@ client shows direct messages as conversations.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.http import Http404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -203,7 +205,7 @@ def _group_rows(request, key: str) -> list[Notification]:
         rows = list(found.filter(pk=parse_id(rest) or 0, verb__in=list(TYPES)))
     elif kind in GROUPED_TYPES:
         tweet_id, _, day = rest.partition("-")
-        found = found.filter(verb__in=VERBS[kind], created_at__date=day or None)
+        found = found.filter(verb__in=VERBS[kind], created_at__date=date.fromisoformat(day))
         tweet = parse_id(tweet_id)
         rows = list(found.filter(tweet_id=tweet) if tweet else found.filter(tweet__isnull=True))
     else:

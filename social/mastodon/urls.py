@@ -17,6 +17,6 @@ urlpatterns: list = [
     path(
         "v1/notifications",
         shared(notifications_api.NotificationsView.as_view(), chirp_notifications.NotificationsView.as_view()),
-        name="api-notifications",
+        name="mastodon-notifications",
     ),
 ]
