@@ -41,4 +41,9 @@ def shared(mastodon_view, chirp_view):
     if not getattr(chirp_view, "login_required", True) or not getattr(mastodon_view, "login_required", True):
         view.login_required = False
     view.mastodon_view, view.chirp_view = mastodon_view, chirp_view
+    # Chirp's OpenAPI schema and the scope table's test read the view class off the URL's callback:
+    # they see Chirp's view (the schema documents Chirp's API; Mastodon's view declares its own scopes).
+    for name in ("cls", "initkwargs", "view_class", "view_initkwargs"):
+        if hasattr(chirp_view, name):
+            setattr(view, name, getattr(chirp_view, name))
     return view

@@ -338,3 +338,11 @@ def _the_token_decides(api_client, user, mastodon_token, chirp_app, knox, django
         assert bearer(knox).get("/shared").content == b"chirp"  # knox: no query
         assert api_client.get("/shared").content == b"chirp"
     assert bearer("chirp_oat_unknown").get("/shared").content == b"chirp"
+
+
+def test_the_dispatcher_shows_chirps_view_to_the_schema():
+    from config.instance import InstanceView
+    from social.mastodon.core_api import InstanceV2View
+
+    view = shared(InstanceV2View.as_view(), InstanceView.as_view())
+    assert view.cls is InstanceView and view.mastodon_view.cls is InstanceV2View and view.csrf_exempt

@@ -185,6 +185,9 @@ def _api_views(resolver: URLResolver, prefix: str = ""):
         elif isinstance(entry, URLPattern) and route.startswith("api/v1/"):
             view_class = getattr(entry.callback, "cls", None) or getattr(entry.callback, "view_class", None)
             yield route, view_class
+            mastodon = getattr(entry.callback, "mastodon_view", None)  # a path both APIs share (mastodon/dispatch.py)
+            if mastodon is not None:
+                yield route, getattr(mastodon, "cls", None)
 
 
 def _methods(view_class) -> list[str]:
