@@ -197,12 +197,14 @@ def test_every_api_view_has_a_scope_for_each_of_its_methods():
     missing, unknown = [], []
     for route, view_class in views:
         assert view_class is not None, f"{route}: not a class-based view"
-        if view_key(view_class) not in ENDPOINT_SCOPES:
+        # A view may declare its own `oauth_scopes` (the Mastodon API's do), else the table names it.
+        entry = getattr(view_class, "oauth_scopes", None) or ENDPOINT_SCOPES.get(view_key(view_class))
+        if entry is None:
             missing.append(f"{route} ({view_key(view_class)})")
             continue
         for method in _methods(view_class):
             needed = scope_needed(view_class, method)
-            if needed == CLOSED and isinstance(ENDPOINT_SCOPES[view_key(view_class)], dict):
+            if needed == CLOSED and isinstance(entry, dict):
                 missing.append(f"{method} {route}")
             elif needed not in (OPEN, CLOSED) and needed not in SCOPES:
                 unknown.append(f"{method} {route}: {needed}")
