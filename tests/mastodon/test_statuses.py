@@ -214,3 +214,32 @@ def test_anonymous_may_read_a_public_status(api_client, user):
     tweet = post(user, "open")
     assert api_client.get(f"/api/v1/statuses/{tweet.pk}").json()["content"] == "<p>open</p>"
     assert api_client.post("/api/v1/statuses", {"status": "x"}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        ["a", "list"],
+        "just text",
+        {"status": {"nested": 1}},
+        {"status": "p", "poll": "yes"},
+        {"status": "p", "poll": {"options": ["a", "b"], "expires_in": 10**30}},
+        {"status": "p", "poll": {"options": ["a", {"b": 1}], "expires_in": 600}},
+        {"status": "p", "poll": {"options": ["a", "b"], "expires_in": True}},
+        {"status": "s", "scheduled_at": "2026-13-45T00:00:00Z"},
+        {"status": "s", "scheduled_at": "2000-01-01T00:00:00Z"},
+        {"status": "m", "media_ids": {"a": 1}},
+    ],
+)
+def test_odd_json_bodies_are_refused_never_500(user, data):
+    response = masto(user).post("/api/v1/statuses", data, format="json")
+    assert response.status_code == 422, response.content
+    assert not Tweet.objects.exists() and not Draft.objects.exists()
+
+
+def test_writes_need_a_signed_in_caller(api_client, user):
+    tweet = post(user, "x")
+    assert api_client.post(f"/api/v1/statuses/{tweet.pk}/favourite").status_code == 401
+    assert api_client.delete(f"/api/v1/statuses/{tweet.pk}").status_code == 401
+    assert api_client.get("/api/v1/timelines/home").status_code == 401
+    assert api_client.post(f"/api/v1/accounts/{user.pk}/follow").status_code == 401
