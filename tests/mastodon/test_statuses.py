@@ -109,6 +109,13 @@ def test_scheduled_status_is_a_scheduled_draft(user):
     body = response.json()
     draft = Draft.objects.get(pk=body["id"])
     assert draft.scheduled_at is not None and body["params"]["text"] == "later" and not Tweet.objects.exists()
+    item = tweet_services.media_upload(owner=user, upload=images.png_upload())
+    later = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")  # as clients write it
+    with_media = masto(user).post(
+        "/api/v1/statuses", {"status": "pic later", "media_ids": [str(item.pk)], "scheduled_at": later}, format="json"
+    )
+    assert with_media.status_code == 200, with_media.content
+    assert with_media.json()["params"]["media_ids"] == [str(item.pk)] and with_media.json()["scheduled_at"]
 
 
 def test_idempotency_key_replays_the_first_answer(user):
