@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import Http404
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -22,6 +23,20 @@ class MastodonWriteView(MastodonView):
     """Mastodon clients send forms (Mastodon.py) or JSON (masto.js): both are read."""
 
     parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+
+def form(request):
+    """The body as a mapping (a JSON list or string is a 422, never a 500)."""
+    if not hasattr(request.data, "get"):
+        raise ValidationError({"error": "The body must be an object"})
+    return request.data
+
+
+def text_field(data, name: str) -> str:
+    value = data.get(name) or ""
+    if not isinstance(value, str):
+        raise ValidationError({"error": f"{name} must be text"})
+    return value
 
 
 def flag(value) -> bool:

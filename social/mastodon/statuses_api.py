@@ -21,7 +21,7 @@ from notifications import services as notification_services
 from social.graph.visibility import tweets_visible_to
 from social.mastodon import entities
 from social.mastodon.base import MastodonView, page_params
-from social.mastodon.reading import MastodonWriteView, flag, linked, many, status_or_404
+from social.mastodon.reading import MastodonWriteView, flag, form, linked, many, status_or_404, text_field
 from tweets import draft_services, services
 from tweets import selectors as tweet_selectors
 from tweets.models import Tweet
@@ -66,9 +66,12 @@ def _poll_input(data) -> tuple[list[str], timedelta | None]:
         raise _invalid("Chirp polls are single-choice: poll[multiple] must be false")
     try:
         seconds = int(expires_in)
-    except (TypeError, ValueError):
+        duration = timedelta(seconds=seconds)
+    except (TypeError, ValueError, OverflowError):
         raise _invalid("poll[expires_in] must be a number of seconds") from None
-    return [str(o) for o in options], timedelta(seconds=seconds)
+    if not all(isinstance(o, str) for o in options):
+        raise _invalid("poll[options] must be text")
+    return options, duration
 
 
 def _visibility(data, user) -> None:
@@ -121,7 +124,7 @@ class StatusesView(MastodonWriteView):
 
     @idempotent
     def post(self, request):
-        data = request.data
+        data = form(request)
         _visibility(data, request.user)
         media_ids = _ids(many(data, "media_ids"), "media_ids")
         choices, duration = _poll_input(data)
@@ -131,16 +134,19 @@ class StatusesView(MastodonWriteView):
             raise exceptions.NotFound("Record not found")
         common = {
             "author": request.user,
-            "text_input": str(data.get("status") or ""),
+            "text_input": text_field(data, "status"),
             "media_ids": media_ids,
             "reply_to_id": reply_to_id,
-            "content_warning": str(data.get("spoiler_text") or ""),
+            "content_warning": text_field(data, "spoiler_text"),
             "sensitive": flag(data.get("sensitive", False)),
             "poll_choices": choices,
             "poll_duration": duration,
         }
         if data.get("scheduled_at"):
-            when = parse_datetime(str(data["scheduled_at"]))
+            try:
+                when = parse_datetime(str(data["scheduled_at"]))
+            except ValueError:  # well-formed but impossible, like month 13
+                when = None
             if when is None or when.tzinfo is None:
                 raise _invalid("scheduled_at must be an ISO 8601 date and time with its zone")
             draft = draft_services.draft_create(scheduled_at=when, **common)
@@ -158,12 +164,12 @@ class StatusView(MastodonWriteView):
 
     def put(self, request, status_id: str):
         tweet = status_or_404(status_id, request.user)
-        data = request.data
+        data = form(request)
         services.tweet_edit(
             actor=request.user,
             tweet=tweet,
-            text_input=str(data.get("status") or ""),
-            content_warning=str(data.get("spoiler_text") or "") if "spoiler_text" in data else None,
+            text_input=text_field(data, "status"),
+            content_warning=text_field(data, "spoiler_text") if "spoiler_text" in data else None,
             sensitive=flag(data["sensitive"]) if "sensitive" in data else None,
         )
         return Response(_fresh(request, tweet.pk))

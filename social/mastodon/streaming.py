@@ -102,6 +102,9 @@ async def health(request):
     return HttpResponse("OK", content_type="text/plain")
 
 
+health.oauth_scopes = "open"
+
+
 async def sse(request, stream: str = "user"):
     """`GET /api/v1/streaming/<stream>`: the person's events as `event:`/`data:` lines, until they hang up."""
     name = stream.replace("/", ":")
@@ -118,6 +121,9 @@ async def sse(request, stream: str = "user"):
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"  # nginx must not hold the stream back
     return response
+
+
+sse.oauth_scopes = {"GET": "read:notifications"}  # checked by notifications.auth, as for /ws/ (`read` covers it)
 
 
 async def _sse_events(user, token: str, subscribed: set[tuple[str, ...]], request: StreamRequest):

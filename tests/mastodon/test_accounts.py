@@ -78,7 +78,7 @@ def test_account_statuses_query_count(user, django_assert_max_num_queries):
         post(user, f"post {i} #tag @{authors[0].username}", quote_of_id=quoted.pk)
         tweet_services.retweet_create(user=user, tweet_id=quoted.pk)
     api = masto(authors[0])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         response = api.get(f"/api/v1/accounts/{user.pk}/statuses", {"limit": 40})
     assert len(response.json()) == 30
 

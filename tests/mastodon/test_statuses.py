@@ -34,8 +34,8 @@ def test_post_a_status_and_read_it(user):
     response = api.post("/api/v1/statuses", {"status": "hi @ann #birds", "spoiler_text": "cw", "sensitive": "true"})
     assert response.status_code == 200, response.content
     body = response.json()
-    assert STATUS_KEYS <= set(body)
-    assert ACCOUNT_KEYS <= set(body["account"])
+    assert set(body) >= STATUS_KEYS
+    assert set(body["account"]) >= ACCOUNT_KEYS
     assert body["spoiler_text"] == "cw" and body["sensitive"] is True and body["visibility"] == "public"
     assert body["mentions"][0]["id"] == str(ann.pk) and body["tags"][0]["name"] == "birds"
     assert 'class="mention"' in body["content"] and "#birds" in body["content"]
@@ -109,6 +109,13 @@ def test_scheduled_status_is_a_scheduled_draft(user):
     body = response.json()
     draft = Draft.objects.get(pk=body["id"])
     assert draft.scheduled_at is not None and body["params"]["text"] == "later" and not Tweet.objects.exists()
+    item = tweet_services.media_upload(owner=user, upload=images.png_upload())
+    later = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")  # as clients write it
+    with_media = masto(user).post(
+        "/api/v1/statuses", {"status": "pic later", "media_ids": [str(item.pk)], "scheduled_at": later}, format="json"
+    )
+    assert with_media.status_code == 200, with_media.content
+    assert with_media.json()["params"]["media_ids"] == [str(item.pk)] and with_media.json()["scheduled_at"]
 
 
 def test_idempotency_key_replays_the_first_answer(user):
@@ -214,3 +221,32 @@ def test_anonymous_may_read_a_public_status(api_client, user):
     tweet = post(user, "open")
     assert api_client.get(f"/api/v1/statuses/{tweet.pk}").json()["content"] == "<p>open</p>"
     assert api_client.post("/api/v1/statuses", {"status": "x"}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        ["a", "list"],
+        "just text",
+        {"status": {"nested": 1}},
+        {"status": "p", "poll": "yes"},
+        {"status": "p", "poll": {"options": ["a", "b"], "expires_in": 10**30}},
+        {"status": "p", "poll": {"options": ["a", {"b": 1}], "expires_in": 600}},
+        {"status": "p", "poll": {"options": ["a", "b"], "expires_in": True}},
+        {"status": "s", "scheduled_at": "2026-13-45T00:00:00Z"},
+        {"status": "s", "scheduled_at": "2000-01-01T00:00:00Z"},
+        {"status": "m", "media_ids": {"a": 1}},
+    ],
+)
+def test_odd_json_bodies_are_refused_never_500(user, data):
+    response = masto(user).post("/api/v1/statuses", data, format="json")
+    assert response.status_code == 422, response.content
+    assert not Tweet.objects.exists() and not Draft.objects.exists()
+
+
+def test_writes_need_a_signed_in_caller(api_client, user):
+    tweet = post(user, "x")
+    assert api_client.post(f"/api/v1/statuses/{tweet.pk}/favourite").status_code == 401
+    assert api_client.delete(f"/api/v1/statuses/{tweet.pk}").status_code == 401
+    assert api_client.get("/api/v1/timelines/home").status_code == 401
+    assert api_client.post(f"/api/v1/accounts/{user.pk}/follow").status_code == 401
