@@ -7,7 +7,6 @@ belonging to no one, as Mastodon's apps do. Its secret is shown in this answer o
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -70,7 +69,6 @@ class AppsView(MastodonView):
     permission_classes = [AllowAny]
     parser_classes = PARSERS
 
-    @extend_schema(exclude=True)  # Mastodon's API is documented by Mastodon (docs/API.md lists what we answer)
     def post(self, request):
         data = request.data
         name = _text(data, "client_name")
@@ -90,7 +88,6 @@ class AppVerifyView(MastodonView):
 
     oauth_scopes = "open"  # any token of the app's, whatever its scopes
 
-    @extend_schema(exclude=True)
     def get(self, request):
         if not is_oauth_token(request.auth) or request.auth.application is None:
             raise exceptions.NotAuthenticated("The access token is invalid")

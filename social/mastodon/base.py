@@ -7,10 +7,13 @@ doesn't exist or can't be seen); its lists page with a `Link` header
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from urllib.parse import urlencode
 
 from django.http import Http404
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -50,12 +53,37 @@ def _first(detail) -> str:
     return str(detail)
 
 
+class MastodonSchema(AutoSchema):
+    """Mastodon's endpoints in Chirp's OpenAPI schema: each path, method and the scope it needs (tag `mastodon`).
+
+    Their bodies are Mastodon's documented entities (docs/API.md lists what Chirp answers), so the
+    schema names them as JSON objects rather than copying Mastodon's reference.
+    """
+
+    def get_tags(self) -> list[str]:
+        return ["mastodon"]
+
+    def get_operation_id(self) -> str:
+        words = [w for w in re.split(r"[^A-Za-z0-9]+", self.path) if w and w != "api"]
+        return "_".join(["mastodon", self.method.lower(), *words])
+
+    def get_description(self) -> str:
+        return (self.view.__class__.__doc__ or "").strip() or "Mastodon's endpoint of this path (docs/API.md)."
+
+    def get_request_serializer(self):
+        return OpenApiTypes.OBJECT if self.method in ("POST", "PUT", "PATCH") else None
+
+    def get_response_serializers(self):
+        return OpenApiTypes.OBJECT
+
+
 class MastodonView(APIView):
     """Base for Mastodon endpoints. `oauth_scopes` (read by config/kernel/api/endpoint_scopes.py) names
     the scope each method needs, as Mastodon documents it: a group ("statuses": GET read:statuses,
     others write:statuses), a dict of method -> scope, OPEN or CLOSED."""
 
     authentication_classes = [BearerTokenAuthentication, OAuthTokenAuthentication]
+    schema = MastodonSchema()
     oauth_scopes: str | dict[str, str] = "closed"
 
     def get_exception_handler(self):
