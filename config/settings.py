@@ -568,6 +568,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Mastodon's client API has its own document, /api/v1/schema/mastodon/ (social/mastodon/schema.py).
+    "PREPROCESSING_HOOKS": ["social.mastodon.schema.without_mastodon"],
 }
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
 

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.http import Http404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -74,7 +74,16 @@ class MastodonSchema(AutoSchema):
         return OpenApiTypes.OBJECT if self.method in ("POST", "PUT", "PATCH") else None
 
     def get_response_serializers(self):
-        return OpenApiTypes.OBJECT
+        answers = {200: OpenApiTypes.OBJECT, 401: MastodonErrorSerializer, 403: MastodonErrorSerializer}
+        if "{" in self.path:
+            answers[404] = MastodonErrorSerializer
+        if self.method in ("POST", "PUT", "PATCH"):
+            answers[422] = MastodonErrorSerializer
+        return answers
+
+
+class MastodonErrorSerializer(serializers.Serializer):
+    error = serializers.CharField(help_text="What went wrong, for people.")
 
 
 class MastodonView(APIView):

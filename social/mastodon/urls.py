@@ -8,8 +8,10 @@ from django.urls import include, path
 from notifications import api as chirp_notifications
 from social.mastodon import notifications_api
 from social.mastodon.dispatch import shared
+from social.mastodon.schema import MastodonSchemaView
 
 urlpatterns: list = [
+    path("v1/schema/mastodon/", MastodonSchemaView, name="mastodon-schema"),  # before Chirp's /api/v1/schema/
     path("", include("social.mastodon.urls_core")),  # apps, v2 instance, preferences, markers, verify_credentials
     path("", include("social.mastodon.urls_statuses")),  # statuses, accounts, timelines
     path("", include("social.mastodon.urls_live")),  # notifications, streaming
