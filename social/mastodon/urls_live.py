@@ -9,9 +9,9 @@ urlpatterns = [
     # /api/v1/notifications itself is a shared path: social/mastodon/urls.py dispatches it by token.
     path("v1/notifications/clear", n.ClearView.as_view(), name="mastodon-notifications-clear"),
     path("v1/notifications/unread_count", n.UnreadCountView.as_view(), name="mastodon-notifications-unread"),
-    path("v1/notifications/<str:notification_id>", n.NotificationView.as_view(), name="mastodon-notification"),
+    path("v1/notifications/<int:notification_id>", n.NotificationView.as_view(), name="mastodon-notification"),
     path(
-        "v1/notifications/<str:notification_id>/dismiss", n.DismissView.as_view(), name="mastodon-notification-dismiss"
+        "v1/notifications/<int:notification_id>/dismiss", n.DismissView.as_view(), name="mastodon-notification-dismiss"
     ),
     path("v2/notifications", n.GroupedNotificationsView.as_view(), name="mastodon-notifications-v2"),
     path("v2/notifications/unread_count", n.UnreadCountView.as_view(), name="mastodon-notifications-unread-v2"),
