@@ -7,4 +7,5 @@ from django.urls import include, path
 
 urlpatterns: list = [
     path("", include("social.mastodon.urls_statuses")),  # statuses, accounts, timelines
+    path("", include("social.mastodon.urls_more")),  # media, collections, lists, filters and more
 ]

@@ -1,0 +1,24 @@
+"""Mastodon's media, collections, lists, filters and more (under /api/).
+
+`urlpatterns` holds paths Chirp's own API doesn't have. `SHARED_ROUTES` are paths that exist in
+both APIs (Chirp's under config/api_urls.py): they are not mounted here, where they would shadow
+Chirp's, but wired through the token dispatcher (docs/DECISIONS.md "Mastodon API").
+"""
+
+from django.urls import path
+
+from social.mastodon import collections_api as c
+
+urlpatterns = [
+    path("v1/favourites", c.FavouritesView.as_view()),
+    path("v1/blocks", c.BlocksView.as_view()),
+    path("v1/mutes", c.MutesView.as_view()),
+    path("v2/suggestions", c.SuggestionsV2View.as_view()),
+    path("v1/suggestions", c.SuggestionsV1View.as_view()),
+    path("v1/suggestions/<str:account_id>", c.SuggestionView.as_view()),
+]
+
+# (route under /api/, Mastodon view, name)
+SHARED_ROUTES = [
+    ("v1/bookmarks", c.BookmarksView, "mastodon-bookmarks"),
+]
