@@ -8,6 +8,7 @@ Chirp's, but wired through the token dispatcher (docs/DECISIONS.md "Mastodon API
 from django.urls import path
 
 from social.mastodon import collections_api as c
+from social.mastodon import lists_api as lists
 
 urlpatterns = [
     path("v1/favourites", c.FavouritesView.as_view()),
@@ -16,9 +17,14 @@ urlpatterns = [
     path("v2/suggestions", c.SuggestionsV2View.as_view()),
     path("v1/suggestions", c.SuggestionsV1View.as_view()),
     path("v1/suggestions/<str:account_id>", c.SuggestionView.as_view()),
+    path("v1/accounts/<str:account_id>/lists", lists.AccountListsView.as_view()),
+    path("v1/timelines/list/<str:list_id>", lists.ListTimelineView.as_view()),
 ]
 
 # (route under /api/, Mastodon view, name)
 SHARED_ROUTES = [
     ("v1/bookmarks", c.BookmarksView, "mastodon-bookmarks"),
+    ("v1/lists", lists.ListsView, "mastodon-lists"),
+    ("v1/lists/<str:list_id>", lists.ListView, "mastodon-list"),
+    ("v1/lists/<str:list_id>/accounts", lists.ListAccountsView, "mastodon-list-accounts"),
 ]
