@@ -9,8 +9,11 @@ from django.urls import path
 
 from social.mastodon import collections_api as c
 from social.mastodon import lists_api as lists
+from social.mastodon import media_api as media
 
 urlpatterns = [
+    path("v2/media", media.MediaUploadView.as_view()),
+    path("v1/media", media.MediaUploadView.as_view()),  # legacy; same answer as v2
     path("v1/favourites", c.FavouritesView.as_view()),
     path("v1/blocks", c.BlocksView.as_view()),
     path("v1/mutes", c.MutesView.as_view()),
@@ -23,6 +26,7 @@ urlpatterns = [
 
 # (route under /api/, Mastodon view, name)
 SHARED_ROUTES = [
+    ("v1/media/<str:media_id>", media.MediaView, "mastodon-media"),  # Chirp's GET media/<id> (its poll)
     ("v1/bookmarks", c.BookmarksView, "mastodon-bookmarks"),
     ("v1/lists", lists.ListsView, "mastodon-lists"),
     ("v1/lists/<str:list_id>", lists.ListView, "mastodon-list"),
