@@ -8,6 +8,7 @@ Chirp's, but wired through the token dispatcher (docs/DECISIONS.md "Mastodon API
 from django.urls import path
 
 from social.mastodon import collections_api as c
+from social.mastodon import filters_api as filters
 from social.mastodon import lists_api as lists
 from social.mastodon import media_api as media
 
@@ -22,6 +23,9 @@ urlpatterns = [
     path("v1/suggestions/<str:account_id>", c.SuggestionView.as_view()),
     path("v1/accounts/<str:account_id>/lists", lists.AccountListsView.as_view()),
     path("v1/timelines/list/<str:list_id>", lists.ListTimelineView.as_view()),
+    path("v2/filters", filters.FiltersView.as_view()),
+    path("v2/filters/<str:filter_id>", filters.FilterView.as_view()),
+    path("v2/filters/<str:filter_id>/keywords", filters.FilterKeywordsView.as_view()),
 ]
 
 # (route under /api/, Mastodon view, name)
