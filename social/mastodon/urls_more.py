@@ -11,6 +11,7 @@ from social.mastodon import collections_api as c
 from social.mastodon import filters_api as filters
 from social.mastodon import lists_api as lists
 from social.mastodon import media_api as media
+from social.mastodon import misc_api as misc
 
 urlpatterns = [
     path("v2/media", media.MediaUploadView.as_view()),
@@ -26,12 +27,20 @@ urlpatterns = [
     path("v2/filters", filters.FiltersView.as_view()),
     path("v2/filters/<str:filter_id>", filters.FilterView.as_view()),
     path("v2/filters/<str:filter_id>/keywords", filters.FilterKeywordsView.as_view()),
+    path("v1/polls/<str:poll_id>", misc.PollView.as_view()),
+    path("v1/polls/<str:poll_id>/votes", misc.PollVotesView.as_view()),
+    path("v1/trends", misc.TrendTagsView.as_view()),  # the older path of trends/tags
+    path("v1/trends/tags", misc.TrendTagsView.as_view()),
+    path("v1/trends/statuses", misc.TrendStatusesView.as_view()),
+    path("v1/trends/links", misc.TrendLinksView.as_view()),
+    path("v2/search", misc.SearchView.as_view()),
 ]
 
 # (route under /api/, Mastodon view, name)
 SHARED_ROUTES = [
     ("v1/media/<str:media_id>", media.MediaView, "mastodon-media"),  # Chirp's GET media/<id> (its poll)
     ("v1/bookmarks", c.BookmarksView, "mastodon-bookmarks"),
+    ("v1/reports", misc.ReportsView, "mastodon-reports"),
     ("v1/lists", lists.ListsView, "mastodon-lists"),
     ("v1/lists/<str:list_id>", lists.ListView, "mastodon-list"),
     ("v1/lists/<str:list_id>/accounts", lists.ListAccountsView, "mastodon-list-accounts"),
