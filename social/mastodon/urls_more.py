@@ -12,6 +12,7 @@ from social.mastodon import filters_api as filters
 from social.mastodon import lists_api as lists
 from social.mastodon import media_api as media
 from social.mastodon import misc_api as misc
+from social.mastodon import scheduled_api as scheduled
 
 urlpatterns = [
     path("v2/media", media.MediaUploadView.as_view()),
@@ -34,6 +35,8 @@ urlpatterns = [
     path("v1/trends/statuses", misc.TrendStatusesView.as_view()),
     path("v1/trends/links", misc.TrendLinksView.as_view()),
     path("v2/search", misc.SearchView.as_view()),
+    path("v1/scheduled_statuses", scheduled.ScheduledStatusesView.as_view()),
+    path("v1/scheduled_statuses/<str:scheduled_id>", scheduled.ScheduledStatusView.as_view()),
 ]
 
 # (route under /api/, Mastodon view, name)
