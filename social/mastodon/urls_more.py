@@ -8,6 +8,7 @@ Chirp's, but wired through the token dispatcher (docs/DECISIONS.md "Mastodon API
 from django.urls import path
 
 from social.mastodon import collections_api as c
+from social.mastodon import conversations_api as conversations
 from social.mastodon import filters_api as filters
 from social.mastodon import lists_api as lists
 from social.mastodon import media_api as media
@@ -44,6 +45,9 @@ SHARED_ROUTES = [
     ("v1/media/<str:media_id>", media.MediaView, "mastodon-media"),  # Chirp's GET media/<id> (its poll)
     ("v1/bookmarks", c.BookmarksView, "mastodon-bookmarks"),
     ("v1/reports", misc.ReportsView, "mastodon-reports"),
+    ("v1/conversations", conversations.ConversationsView, "mastodon-conversations"),
+    ("v1/conversations/<str:conversation_id>", conversations.ConversationView, "mastodon-conversation"),
+    ("v1/conversations/<str:conversation_id>/read", conversations.ConversationReadView, "mastodon-conversation-read"),
     ("v1/lists", lists.ListsView, "mastodon-lists"),
     ("v1/lists/<str:list_id>", lists.ListView, "mastodon-list"),
     ("v1/lists/<str:list_id>/accounts", lists.ListAccountsView, "mastodon-list-accounts"),
