@@ -6,6 +6,6 @@ Paths that exist in both APIs are dispatched by the caller's token (docs/DECISIO
 from django.urls import include, path
 
 urlpatterns: list = [
+    path("", include("social.mastodon.urls_more")),  # media, lists, filters and more; update_credentials first
     path("", include("social.mastodon.urls_statuses")),  # statuses, accounts, timelines
-    path("", include("social.mastodon.urls_more")),  # media, collections, lists, filters and more
 ]

@@ -13,9 +13,12 @@ from social.mastodon import filters_api as filters
 from social.mastodon import lists_api as lists
 from social.mastodon import media_api as media
 from social.mastodon import misc_api as misc
+from social.mastodon import profile_api as profile
 from social.mastodon import scheduled_api as scheduled
 
 urlpatterns = [
+    # before urls_statuses' v1/accounts/<account_id> (social/mastodon/urls.py includes this file first)
+    path("v1/accounts/update_credentials", profile.UpdateCredentialsView.as_view()),
     path("v2/media", media.MediaUploadView.as_view()),
     path("v1/media", media.MediaUploadView.as_view()),  # legacy; same answer as v2
     path("v1/favourites", c.FavouritesView.as_view()),
