@@ -34,7 +34,6 @@ urlpatterns = [
     path("v2/filters/<str:filter_id>/keywords", filters.FilterKeywordsView.as_view()),
     path("v1/polls/<str:poll_id>", misc.PollView.as_view()),
     path("v1/polls/<str:poll_id>/votes", misc.PollVotesView.as_view()),
-    path("v1/trends", misc.TrendTagsView.as_view()),  # the older path of trends/tags
     path("v1/trends/tags", misc.TrendTagsView.as_view()),
     path("v1/trends/statuses", misc.TrendStatusesView.as_view()),
     path("v1/trends/links", misc.TrendLinksView.as_view()),
@@ -48,6 +47,7 @@ SHARED_ROUTES = [
     ("v1/media/<str:media_id>", media.MediaView, "mastodon-media"),  # Chirp's GET media/<id> (its poll)
     ("v1/bookmarks", c.BookmarksView, "mastodon-bookmarks"),
     ("v1/reports", misc.ReportsView, "mastodon-reports"),
+    ("v1/trends", misc.TrendTagsView, "mastodon-trends"),  # Mastodon's older path of trends/tags
     ("v1/conversations", conversations.ConversationsView, "mastodon-conversations"),
     ("v1/conversations/<str:conversation_id>", conversations.ConversationView, "mastodon-conversation"),
     ("v1/conversations/<str:conversation_id>/read", conversations.ConversationReadView, "mastodon-conversation-read"),
