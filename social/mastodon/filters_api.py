@@ -56,8 +56,9 @@ def filter_json(word: MutedWord) -> dict:
 
 
 def _context(data) -> str:
-    asked = set(many(data, "context"))
-    if not asked or not asked <= MASTODON_CONTEXTS:
+    raw = many(data, "context")
+    asked = {c for c in raw if isinstance(c, str)}
+    if not asked or len(asked) != len(set(map(str, raw))) or not asked <= MASTODON_CONTEXTS:
         raise ValidationError({"context": [f"Choose among {', '.join(sorted(MASTODON_CONTEXTS))}."]})
     if asked == {"home"}:
         return Context.HOME
@@ -104,7 +105,7 @@ def _phrase(data, required: bool):
 
 def _action(data) -> None:
     action = data.get("filter_action", "hide")
-    if action not in ACTIONS:
+    if not isinstance(action, str) or action not in ACTIONS:
         raise ValidationError({"filter_action": ["hide, warn or blur."]})
 
 

@@ -86,7 +86,7 @@ class ReportsView(MastodonWriteView):
     def post(self, request):
         data = request.data
         category = data.get("category", "other")
-        if category not in CATEGORIES:
+        if not isinstance(category, str) or category not in CATEGORIES:
             raise ValidationError({"category": [f"One of {', '.join(CATEGORIES)}."]})
         comment = data.get("comment", "")
         if not isinstance(comment, str):

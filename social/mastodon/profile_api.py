@@ -33,7 +33,7 @@ def _source(data, name: str):
 
 def _flag(value, name: str) -> bool:
     found = value.lower() if isinstance(value, str) else value
-    if found not in FLAGS:
+    if not isinstance(found, str | bool) or found not in FLAGS:
         raise ValidationError({name: ["Must be true or false."]})
     return found in TRUE
 
@@ -67,7 +67,7 @@ class UpdateCredentialsView(MastodonWriteView):
         if "locked" in data:
             wanted["isPrivate"] = _flag(data.get("locked"), "locked")
         privacy = _source(data, "privacy")
-        if privacy is not None and privacy not in PRIVACIES:
+        if privacy is not None and (not isinstance(privacy, str) or privacy not in PRIVACIES):
             raise ValidationError({"source[privacy]": [f"One of {', '.join(sorted(PRIVACIES))}."]})
         if (sensitive := _source(data, "sensitive")) is not None:
             _flag(sensitive, "source[sensitive]")

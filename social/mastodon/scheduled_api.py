@@ -48,7 +48,10 @@ class ScheduledStatusView(MastodonWriteView):
     def put(self, request, scheduled_id: str):
         draft = _own(request, scheduled_id)
         raw = request.data.get("scheduled_at")
-        when = parse_datetime(raw) if isinstance(raw, str) else None
+        try:
+            when = parse_datetime(raw) if isinstance(raw, str) else None
+        except ValueError:  # well-formed but no such date: 2030-13-45
+            when = None
         if when is None or when.tzinfo is None:
             raise ValidationError({"scheduled_at": ["An ISO 8601 date and time with its zone."]})
         draft_services.draft_update(actor=request.user, draft_id=draft.pk, scheduled_at=when)

@@ -61,6 +61,11 @@ def test_form_input_list_get_update_delete(user, django_assert_max_num_queries):
         {"title": "x", "context": ["home"], "keywords_attributes": [{"keyword": "a"}, {"keyword": "b"}]},
         {"title": "x" * 101, "context": ["home"]},
         {"title": "x", "context": ["home"], "keywords_attributes": "nope"},
+        {"title": "x", "context": [["home"]]},
+        {"title": "x", "context": ["home", 1]},
+        {"title": "x", "context": ["home"], "filter_action": ["hide"]},
+        {"title": ["x"], "context": ["home"]},
+        {"title": "x", "context": ["home"], "expires_in": "2.5"},
     ],
 )
 def test_bad_input_is_422_and_mutes_nothing(user, body):

@@ -77,6 +77,8 @@ def test_report_bad_input_changes_nothing(user):
         {"account_id": bad.pk, "status_ids": [theirs.pk, elses.pk]},  # a post not the account's
         {"account_id": bad.pk, "status_ids": ["x"]},
         {"account_id": bad.pk, "comment": "x" * 1001},
+        {"account_id": bad.pk, "category": ["spam"]},
+        {"account_id": bad.pk, "comment": ["x"]},
     ]
     for body in cases:
         assert api.post("/api/v1/reports", body, format="json").status_code == 422, body
@@ -119,5 +121,7 @@ def test_search(user, django_assert_max_num_queries):
     assert [t["name"] for t in tags] == ["birdsong"]
     assert api.get("/api/v2/search", {"q": "bird", "type": "people"}).status_code == 422
     assert api.get("/api/v2/search", {"q": ""}).status_code == 422
+    for odd in ("@", "#", "from:", '"', "-", "%", "\\"):
+        assert api.get("/api/v2/search", {"q": odd, "limit": "x", "offset": "-5"}).status_code == 200, odd
     assert api.get("/api/v2/search", {"q": "bird", "offset": 1, "type": "accounts"}).status_code == 200
     assert masto(user, "read:accounts").get("/api/v2/search", {"q": "bird"}).status_code == 403

@@ -34,6 +34,9 @@ def test_update_names_note_lock_and_images(user):
         {"locked": "maybe"},
         {"source": {"privacy": "secret"}},
         {"display_name": "Fine", "avatar": "not a file"},
+        {"locked": ["true"]},
+        {"source": {"privacy": ["public"]}},
+        {"note": None},
     ],
 )
 def test_bad_input_is_422_and_changes_nothing(user, body):

@@ -42,7 +42,13 @@ def test_bad_times_are_422_and_change_nothing(user):
     draft = _scheduled(user, "soon", hours=1)
     before = draft.scheduled_at
     api = masto(user)
-    for value in ["tomorrow", "2030-01-01T10:00:00", (timezone.now() + timedelta(minutes=1)).isoformat(), 5]:
+    for value in [
+        "tomorrow",
+        "2030-01-01T10:00:00",
+        "2030-13-45T10:00:00Z",
+        (timezone.now() + timedelta(minutes=1)).isoformat(),
+        5,
+    ]:
         response = api.put(f"/api/v1/scheduled_statuses/{draft.pk}", {"scheduled_at": value}, format="json")
         assert response.status_code == 422, value
     draft.refresh_from_db()
