@@ -65,7 +65,9 @@ class MediaView(MastodonWriteView):
         return _answer(_own(request, media_id), request, 206)
 
     def put(self, request, media_id: str):
-        description = request.data.get("description", "")
+        if "description" not in request.data:  # only `focus`, say: nothing Chirp keeps changes
+            return _answer(_own(request, media_id), request, 206)
+        description = request.data.get("description")
         if not isinstance(description, str):
             return Response({"error": "description: Must be a string."}, status=422)
         item = media_services.media_describe(owner=request.user, media_id=parse_id(media_id), alt_text=description)

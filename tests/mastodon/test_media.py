@@ -35,6 +35,8 @@ def test_upload_processed_is_200_and_can_be_posted(user, django_capture_on_commi
     assert ready.json()["url"].startswith("http") and ready.json()["meta"]["original"]["width"] == 64
     described = api.put(f"/api/v1/media/{made.json()['id']}", {"description": "Now described"}, format="json")
     assert described.status_code == 200 and described.json()["description"] == "Now described"
+    focus_only = api.put(f"/api/v1/media/{made.json()['id']}", {"focus": "0.5,0.5"}, format="json")
+    assert focus_only.json()["description"] == "Now described"
     status = api.post("/api/v1/statuses", {"status": "look", "media_ids": [made.json()["id"]]}, format="json")
     assert status.status_code == 200
     assert status.json()["media_attachments"][0]["description"] == "Now described"
