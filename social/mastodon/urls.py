@@ -5,20 +5,32 @@ Paths that exist in both APIs are dispatched by the caller's token (docs/DECISIO
 
 from django.urls import include, path
 
-from notifications import api as chirp_notifications
+from config import api_urls as chirp_urls
 from social.mastodon import notifications_api
 from social.mastodon.dispatch import shared
 from social.mastodon.schema import MastodonSchemaView
+from social.mastodon.urls_more import SHARED_ROUTES
+
+
+def _shared(route: str, view_class, name: str):
+    """`route` dispatched by token where Chirp's API has the same path; mounted plainly where it hasn't."""
+    chirp = next((p for p in chirp_urls.urlpatterns if "v1/" + str(p.pattern) == route), None)
+    mastodon_view = view_class.as_view()
+    return path(route, shared(mastodon_view, chirp.callback) if chirp else mastodon_view, name=name)
+
 
 urlpatterns: list = [
     path("v1/schema/mastodon/", MastodonSchemaView, name="mastodon-schema"),  # before Chirp's /api/v1/schema/
     path("", include("social.mastodon.urls_core")),  # apps, v2 instance, preferences, markers, verify_credentials
+    path("", include("social.mastodon.urls_more")),  # media, lists, filters and more; update_credentials first
     path("", include("social.mastodon.urls_statuses")),  # statuses, accounts, timelines
     path("", include("social.mastodon.urls_live")),  # notifications, streaming
     # Shared with Chirp's own API: the caller's token decides which answers.
-    path(
-        "v1/notifications",
-        shared(notifications_api.NotificationsView.as_view(), chirp_notifications.NotificationsView.as_view()),
-        name="mastodon-notifications",
+    *(
+        _shared(route, view_class, name)
+        for route, view_class, name in [
+            *SHARED_ROUTES,
+            ("v1/notifications", notifications_api.NotificationsView, "mastodon-notifications"),
+        ]
     ),
 ]
