@@ -16,8 +16,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from notifications.auth import TokenOrSessionAuth  # noqa: E402
 from notifications.routing import websocket_urlpatterns  # noqa: E402
-from social.mastodon.streaming import StreamingTokenHeader  # noqa: E402
 from social.mastodon.routing import websocket_urlpatterns as mastodon_websocket_urlpatterns  # noqa: E402
+from social.mastodon.streaming import StreamingTokenHeader  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -26,7 +26,7 @@ def inbox():
 
 
 def test_v1_lists_newest_first_with_mastodon_types_and_entities(inbox, django_assert_max_num_queries):
-    ann, post, fans, follower, reply = inbox
+    ann, post, _fans, follower, reply = inbox
     client = masto(ann)
     client.get("/api/v1/notifications")  # the token's first use marks it; count the second call
     with django_assert_max_num_queries(16):

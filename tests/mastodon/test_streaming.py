@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from django.utils import timezone
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.utils import timezone
 
 from config.asgi import application
 from social.graph import services as graph
