@@ -3,7 +3,7 @@
 Paths that exist in both APIs are dispatched by the caller's token (docs/DECISIONS.md "Mastodon API").
 """
 
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from config import api_urls as chirp_urls
 from social.mastodon import notifications_api
@@ -12,11 +12,27 @@ from social.mastodon.schema import MastodonSchemaView
 from social.mastodon.urls_more import SHARED_ROUTES
 
 
+class Digits:
+    """An id segment of digits, kept a string: a shared id route mustn't catch Chirp's `media/upload`."""
+
+    regex = "[0-9]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(Digits, "digits")
+
+
 def _shared(route: str, view_class, name: str):
     """`route` dispatched by token where Chirp's API has the same path; mounted plainly where it hasn't."""
     chirp = next((p for p in chirp_urls.urlpatterns if "v1/" + str(p.pattern) == route), None)
     mastodon_view = view_class.as_view()
-    return path(route, shared(mastodon_view, chirp.callback) if chirp else mastodon_view, name=name)
+    digits_only = route.replace("<str:", "<digits:")
+    return path(digits_only, shared(mastodon_view, chirp.callback) if chirp else mastodon_view, name=name)
 
 
 urlpatterns: list = [

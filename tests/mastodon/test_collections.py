@@ -32,7 +32,6 @@ def test_favourites_page_by_like_and_hide_what_the_caller_cannot_see(user, djang
     assert masto(user, "read:favourites").get("/api/v1/favourites").status_code == 200
 
 
-@pytest.mark.urls("tests.mastodon.urls_shared")
 def test_bookmarks(user, django_assert_max_num_queries):
     posts = [post(UserFactory(), f"b{i}") for i in range(3)]
     for p in posts:

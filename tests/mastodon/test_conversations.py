@@ -7,7 +7,7 @@ from social.messages.models import Participant
 from tests.factories import UserFactory
 from tests.mastodon.helpers import link_of, masto
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.mastodon.urls_shared")]
+pytestmark = pytest.mark.django_db
 
 
 def test_list_with_last_message_as_a_direct_status(user, django_assert_max_num_queries):

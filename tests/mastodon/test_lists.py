@@ -9,7 +9,7 @@ from tests.tweets.helpers import post
 from timelines import lists_services
 from timelines.models import List, ListMember
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.mastodon.urls_shared")]
+pytestmark = pytest.mark.django_db
 
 
 def test_create_read_rename_delete(user):

@@ -9,7 +9,7 @@ from tests.tweets.helpers import post
 from tweets import services as tweet_services
 from tweets.models import Media
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.mastodon.urls_shared")]
+pytestmark = pytest.mark.django_db
 
 
 def test_upload_is_202_while_processing_then_ready(user, django_capture_on_commit_callbacks):

@@ -12,7 +12,7 @@ from tests.tweets.helpers import post
 from tweets import services as tweet_services
 from tweets.models import PollVote
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.mastodon.urls_shared")]
+pytestmark = pytest.mark.django_db
 
 
 def _poll(author):
