@@ -20,6 +20,7 @@ from search import receivers as search
 from social.graph import account_data as graph_data
 from social.graph import hooks as graph
 from social.graph import receivers as graph_receivers
+from social.mastodon import receivers as mastodon
 from social.messages import account_data as messages_data
 from social.messages import hooks as messages
 from timelines import account_data as timelines_data
@@ -53,6 +54,9 @@ def _tweets() -> None:
     tweets.posted.connect(timelines.entry_posted)
     tweets.edited.connect(search.tweet_edited)
     tweets.edited.connect(notifications.tweet_edited)
+    tweets.posted.connect(mastodon.tweet_posted)  # Mastodon's public and hashtag streams
+    tweets.edited.connect(mastodon.tweet_edited)
+    tweets.deleted.connect(mastodon.tweet_deleted)
     tweets.deleted.connect(search.tweet_deleted)
     tweets.deleted.connect(timelines.tweet_deleted)
     tweets.liked.connect(notifications.liked)

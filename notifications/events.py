@@ -44,6 +44,11 @@ def send_event_on_commit(user_ids: Iterable[int], event: dict) -> None:
         after_commit(_send, [(user_id, message) for user_id in user_ids])
 
 
+def send_to_group_on_commit(group: str, message: dict) -> None:
+    """Send a channel message to a group that isn't one person's (Mastodon's public stream), once committed."""
+    after_commit(_send_groups, [(group, message)])
+
+
 def session_fingerprint(session_key: str) -> str:
     """How control messages name a session without carrying its key."""
     return hashlib.sha256(session_key.encode()).hexdigest()
@@ -65,18 +70,22 @@ def recheck_sockets_on_commit(
 
 def _send(messages: list[tuple[int, dict]]) -> None:
     """Send (user id, channel message) pairs; best effort, so failures are logged, not raised."""
+    _send_groups([(user_group(user_id), message) for user_id, message in messages])
+
+
+def _send_groups(messages: list[tuple[str, dict]]) -> None:
     layer = get_channel_layer()
     if layer is None or not messages:
         return
     try:
         asyncio.run_coroutine_threadsafe(_send_all(layer, messages), _sender_loop()).result(SEND_TIMEOUT)
     except Exception:
-        logger.warning("live events to users %s not sent", [u for u, _ in messages], exc_info=True)
+        logger.warning("live events to %s not sent", [g for g, _ in messages], exc_info=True)
 
 
-async def _send_all(layer, messages: list[tuple[int, dict]]) -> None:
-    for user_id, message in messages:
-        await layer.group_send(user_group(user_id), message)
+async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
+    for group, message in messages:
+        await layer.group_send(group, message)
 
 
 # One long-lived loop per process: the Redis layer's connections stay open

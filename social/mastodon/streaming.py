@@ -30,10 +30,11 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from notifications import presence
 from notifications import selectors as notification_selectors
 from notifications.auth import Credentials, user_for
-from notifications.consumers import EventsConsumer
+from notifications.consumers import LAYER_TIMEOUT, EventsConsumer
 from notifications.events import user_group
 from social.mastodon import entities
 from social.mastodon.notifications_api import TYPES, notifications_json
+from social.mastodon.receivers import PUBLIC_GROUP
 from tweets.selectors import tweet_for_viewer
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,33 @@ class StreamRequest:
 
     def build_absolute_uri(self, location: str = "/") -> str:
         return location if "://" in location else f"{self.scheme}://{self.host}{location}"
+
+
+PUBLIC_STREAMS = ("public", "public:local", "public:media")
+
+
+def render_public(message: dict, request: StreamRequest, subscribed: set) -> list[tuple[list[str], str, str]]:
+    """A `mastodon.public` group message (social/mastodon/receivers.py) for this connection's streams."""
+    kind = message.get("type")
+    if kind == "mastodon.delete":
+        streams = [list(s) for s in subscribed] or [["user"]]
+        return [(streams[0], "delete", entry_id) for entry_id in message["entryIds"]]
+    wanted = [[name] for name in PUBLIC_STREAMS if (name,) in subscribed]
+    if kind == "mastodon.public":
+        wanted += [["hashtag", tag] for tag in message.get("tags", []) if ("hashtag", tag) in subscribed]
+    elif kind == "mastodon.edit" and ("user",) in subscribed:
+        wanted.append(["user"])  # Mastodon sends it where the post may be shown; the render checks visibility
+    if not wanted:
+        return []  # nothing subscribed cares: no query
+    tweet = tweet_for_viewer(int(message["entryId"]), request.user)
+    if tweet is None:  # blocked, muted, deleted since
+        return []
+    status = entities.statuses_json([tweet], request)[0]
+    if ["public:media"] in wanted and not status["media_attachments"]:
+        wanted.remove(["public:media"])
+    payload = json.dumps(status)
+    name = "update" if kind == "mastodon.public" else "status.update"
+    return [(stream, name, payload) for stream in wanted]
 
 
 def render(event: dict, request: StreamRequest) -> list[tuple[list[str], str, str]]:
@@ -132,6 +160,7 @@ async def _sse_events(user, token: str, subscribed: set[tuple[str, ...]], reques
     group = user_group(user.pk)
     socket_id = uuid.uuid4().hex
     await layer.group_add(group, channel)
+    await layer.group_add(PUBLIC_GROUP, channel)
     await database_sync_to_async(presence.connected)(user.pk, socket_id)
     try:
         yield ":)\n\n"
@@ -147,6 +176,10 @@ async def _sse_events(user, token: str, subscribed: set[tuple[str, ...]], reques
                 if not again.is_authenticated or not again.is_active or again.pk != user.pk:
                     return
                 continue
+            if message.get("type", "").startswith("mastodon."):
+                for _, name, payload in await database_sync_to_async(render_public)(message, request, subscribed):
+                    yield f"event: {name}\ndata: {payload}\n\n"
+                continue
             if message.get("type") != "event.forward":
                 continue
             for stream, name, payload in await database_sync_to_async(render)(message["event"], request):
@@ -155,6 +188,8 @@ async def _sse_events(user, token: str, subscribed: set[tuple[str, ...]], reques
     finally:
         with contextlib.suppress(Exception):
             await layer.group_discard(group, channel)
+        with contextlib.suppress(Exception):
+            await layer.group_discard(PUBLIC_GROUP, channel)
         with contextlib.suppress(Exception):
             await database_sync_to_async(presence.disconnected)(user.pk, socket_id)
 
@@ -182,7 +217,37 @@ class StreamingConsumer(EventsConsumer):
         await super().accept(subprotocol=offered[0] if offered else None, headers=headers)
 
     async def _catch_up(self):
-        """Mastodon's stream sends nothing on connecting (Chirp's sends the unread counts)."""
+        """Nothing is sent on connecting (Chirp's socket sends unread counts); the public group is joined."""
+        try:
+            await asyncio.wait_for(self.channel_layer.group_add(PUBLIC_GROUP, self.channel_name), LAYER_TIMEOUT)
+            self.public = True
+        except Exception:
+            logger.warning("Mastodon stream of user %s: public group unavailable", self.user_id, exc_info=True)
+
+    async def _leave(self):
+        if getattr(self, "public", False):
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.channel_layer.group_discard(PUBLIC_GROUP, self.channel_name), LAYER_TIMEOUT)
+        await super()._leave()
+
+    async def _public(self, message):
+        if self.closing or not self.subscribed:
+            return
+        request = StreamRequest(self.scope["user"], self._scheme(), self.host)
+        for stream, name, payload in await database_sync_to_async(render_public)(message, request, self.subscribed):
+            await self.send_json({"stream": stream, "event": name, "payload": payload})
+
+    async def mastodon_public(self, message):
+        await self._public(message)
+
+    async def mastodon_edit(self, message):
+        await self._public(message)
+
+    async def mastodon_delete(self, message):
+        await self._public(message)
+
+    def _scheme(self) -> str:
+        return "https" if self.scope.get("scheme") == "wss" else "http"
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if self.closing:

@@ -101,3 +101,35 @@ async def test_a_bad_token_is_closed_with_4401_and_a_blocked_authors_post_never_
     await run(tweets.tweet_create, author=author, text_input="Blocked away")
     assert await socket.receive_nothing(timeout=1)
     await socket.disconnect()
+
+
+async def test_public_and_hashtag_streams_get_public_posts_edits_and_deletes_but_not_private_or_blocked_ones():
+    def setup():
+        reader = UserFactory()
+        stranger, private, blocked = UserFactory(), UserFactory(is_private=True), UserFactory()
+        graph.block_create(blocker=reader, blocked=blocked)
+        return reader, stranger, private, blocked, make_token(reader, "read", app=mastodon_app())
+
+    reader, stranger, private, blocked, token = await run(setup)
+    socket = await streaming(f"/api/v1/streaming?stream=public&access_token={token}")
+    await socket.send_json_to({"type": "subscribe", "stream": "hashtag", "tag": "Birds"})
+    await socket.send_json_to({"type": "subscribe", "stream": "user"})
+
+    await run(tweets.tweet_create, author=private, text_input="Followers only #birds")
+    await run(tweets.tweet_create, author=blocked, text_input="Blocked #birds")
+    posted = await run(tweets.tweet_create, author=stranger, text_input="Out in the open #birds")
+    frames = [await next_frame(socket), await next_frame(socket)]
+    assert sorted(tuple(f["stream"]) for f in frames) == [("hashtag", "birds"), ("public",)]
+    assert {f["event"] for f in frames} == {"update"}
+    assert {json.loads(f["payload"])["id"] for f in frames} == {str(posted.pk)}  # neither the private nor the blocked
+
+    await run(tweets.tweet_edit, actor=stranger, tweet=posted, text_input="Out in the open, edited #birds")
+    edited = [await next_frame(socket) for _ in range(2)]
+    assert {f["event"] for f in edited} == {"status.update"}
+    assert "edited" in json.loads(edited[0]["payload"])["content"]
+
+    posted_id = str(posted.pk)  # deleting clears the instance's pk
+    await run(tweets.tweet_delete, actor=stranger, tweet=posted)
+    deleted = await next_frame(socket)
+    assert deleted["event"] == "delete" and deleted["payload"] == posted_id
+    await socket.disconnect()
