@@ -39,7 +39,8 @@ async function journey() {
 
   step = "verify_credentials";
   const me = await rest.v1.accounts.verifyCredentials();
-  check(me.id && me.username, "no id or username");
+  check(me.id && me.username && me.acct, "no id, username or acct");
+  check(me.source && me.source.privacy, "no source.privacy (clients read the default visibility there)");
   results.me = { id: me.id, username: me.username };
 
   step = "instance_v2";
@@ -47,11 +48,15 @@ async function journey() {
   check(instance.domain, "no domain");
   const streamingUrl = instance.configuration?.urls?.streaming;
   check(streamingUrl, "no configuration.urls.streaming");
+  check(instance.configuration.statuses?.maxCharacters > 0, "no configuration.statuses.max_characters");
+  check(instance.configuration.mediaAttachments?.supportedMimeTypes?.includes("image/png"), "PNG not supported");
   results.instance = { domain: instance.domain, streaming: streamingUrl };
 
   step = "status_post";
   const first = await rest.v1.statuses.create({ status: "Hello from masto.js", visibility: "public" });
   check(first.content.includes("Hello from masto.js"), `content ${first.content}`);
+  check(first.account.id === me.id && first.visibility === "public", "wrong account or visibility");
+  check(first.uri && first.url && !Number.isNaN(Date.parse(first.createdAt)), "no uri, url or created_at");
   results.posted = first.id;
 
   step = "media_upload_v2";
@@ -69,6 +74,9 @@ async function journey() {
   step = "reply";
   const reply = await rest.v1.statuses.create({ status: "A reply", inReplyToId: first.id });
   check(reply.inReplyToId === first.id, `in_reply_to_id ${reply.inReplyToId}`);
+  step = "context";
+  const context = await rest.v1.statuses.$select(first.id).context.fetch();
+  check(context.descendants.some((s) => s.id === reply.id), "reply not among the descendants");
 
   step = "favourite";
   const faved = await rest.v1.statuses.$select(first.id).favourite();
