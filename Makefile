@@ -33,6 +33,12 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install --quiet --quiet -r requirements.txt
 	touch $@
 
+# The e2e tests' Node packages (package.json: masto.js, tests/e2e/masto_journey.mjs). Only the
+# tests need them: `make run` doesn't. Reinstalled when the lock file is newer than the install.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 # Everything in one process tree (config/run.py): embedded PostgreSQL and Redis, migrations,
 # demo data on the first run, web + WebSockets on PORT, a Celery worker and beat.
 run: $(VENV)/.installed
@@ -65,7 +71,7 @@ test-faults: $(VENV)/.installed
 
 # The browser tests fork a live server from the test process; a connection pool's
 # threads must not be forked, so that run uses plain connections.
-test-e2e: $(VENV)/.installed
+test-e2e: $(VENV)/.installed node_modules/.package-lock.json
 	DATABASE_POOL=false $(PY) -m pytest tests/e2e -p no:xdist
 
 # Django's checks and the migrations check run in the suite (tests/config/test_checks.py),
@@ -98,4 +104,4 @@ migrate: $(VENV)/.installed
 	$(PY) manage.py migrate
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
