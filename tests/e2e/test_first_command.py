@@ -195,8 +195,12 @@ def test_a_fresh_data_folder_serves_the_whole_product(first_run, browser):
 def main_process(run: Run, program: str) -> psutil.Process:
     """The supervisor's own child for `program`: uvicorn for web, the Celery worker (not its pool or beat)."""
     for child in psutil.Process(run.process.pid).children(recursive=True):
-        line = " ".join(child.cmdline())
-        if child.parent().name() == "python" and (("uvicorn" in line) if program == "web" else (" worker " in line)):
+        try:
+            line, parent = " ".join(child.cmdline()), child.parent()
+            ours = parent is not None and parent.name() == "python"
+        except psutil.NoSuchProcess:  # one that ended while we looked (a worker's pool child, a killed one)
+            continue
+        if ours and (("uvicorn" in line) if program == "web" else (" worker " in line)):
             return child
     raise AssertionError(f"no {program} process")
 
