@@ -29,8 +29,11 @@ def is_mastodon_token(request) -> bool:
     return get_access_token_model().objects.filter(token_checksum=checksum, application__chirp__api="mastodon").exists()
 
 
-def shared(mastodon_view, chirp_view):
-    """A view sending each call to `mastodon_view` or `chirp_view` by its token (both are `as_view()` results)."""
+def shared(mastodon_view, chirp_view, *, documented=None):
+    """A view sending each call to `mastodon_view` or `chirp_view` by its token (both are `as_view()` results).
+
+    `documented` is the view whose class the schemas see (Chirp's unless said otherwise).
+    """
 
     def view(request, *args, **kwargs):
         target = mastodon_view if is_mastodon_token(request) else chirp_view
@@ -43,7 +46,8 @@ def shared(mastodon_view, chirp_view):
     view.mastodon_view, view.chirp_view = mastodon_view, chirp_view
     # Chirp's OpenAPI schema and the scope table's test read the view class off the URL's callback:
     # they see Chirp's view (the schema documents Chirp's API; Mastodon's view declares its own scopes).
+    documented = documented or chirp_view
     for name in ("cls", "initkwargs", "view_class", "view_initkwargs"):
-        if hasattr(chirp_view, name):
-            setattr(view, name, getattr(chirp_view, name))
+        if hasattr(documented, name):
+            setattr(view, name, getattr(documented, name))
     return view

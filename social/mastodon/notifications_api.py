@@ -160,7 +160,7 @@ def grouped_json(rows, request) -> dict:
         if found is None:
             found = groups[key] = {
                 "group_key": key,
-                "notification_count": 0,
+                "notifications_count": 0,
                 "type": TYPES[row.verb],
                 "most_recent_notification_id": str(row.pk),
                 "page_min_id": str(row.pk),
@@ -170,7 +170,7 @@ def grouped_json(rows, request) -> dict:
                 "status_id": str(row.tweet_id) if row.tweet_id else None,
             }
             samples[key] = []
-        found["notification_count"] += 1
+        found["notifications_count"] += 1
         found["page_min_id"] = str(min(int(found["page_min_id"]), row.pk))
         if row.actor_id not in samples[key]:
             samples[key].append(row.actor_id)

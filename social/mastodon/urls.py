@@ -29,10 +29,15 @@ register_converter(Digits, "digits")
 
 def _shared(route: str, view_class, name: str):
     """`route` dispatched by token where Chirp's API has the same path; mounted plainly where it hasn't."""
-    chirp = next((p for p in chirp_urls.urlpatterns if "v1/" + str(p.pattern) == route), None)
+    chirp_route = route.removesuffix("/")  # Mastodon.py asks some paths with a trailing slash
+    chirp = next((p for p in chirp_urls.urlpatterns if "v1/" + str(p.pattern) == chirp_route), None)
     mastodon_view = view_class.as_view()
     digits_only = route.replace("<str:", "<digits:")
-    return path(digits_only, shared(mastodon_view, chirp.callback) if chirp else mastodon_view, name=name)
+    if not chirp:
+        return path(digits_only, mastodon_view, name=name)
+    # A trailing-slash alias is Mastodon.py's spelling, not Chirp's API: Mastodon's schema lists it, Chirp's doesn't.
+    documented = mastodon_view if route.endswith("/") else None
+    return path(digits_only, shared(mastodon_view, chirp.callback, documented=documented), name=name)
 
 
 urlpatterns: list = [

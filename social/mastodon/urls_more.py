@@ -47,8 +47,10 @@ SHARED_ROUTES = [
     ("v1/media/<str:media_id>", media.MediaView, "mastodon-media"),  # Chirp's GET media/<id> (its poll)
     ("v1/bookmarks", c.BookmarksView, "mastodon-bookmarks"),
     ("v1/reports", misc.ReportsView, "mastodon-reports"),
+    ("v1/reports/", misc.ReportsView, "mastodon-reports-slash"),  # Mastodon.py's report() asks with the slash
     ("v1/trends", misc.TrendTagsView, "mastodon-trends"),  # Mastodon's older path of trends/tags
     ("v1/conversations", conversations.ConversationsView, "mastodon-conversations"),
+    ("v1/conversations/", conversations.ConversationsView, "mastodon-conversations-slash"),  # Mastodon.py's spelling
     ("v1/conversations/<str:conversation_id>", conversations.ConversationView, "mastodon-conversation"),
     ("v1/conversations/<str:conversation_id>/read", conversations.ConversationReadView, "mastodon-conversation-read"),
     ("v1/lists", lists.ListsView, "mastodon-lists"),

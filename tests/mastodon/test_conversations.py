@@ -53,3 +53,18 @@ def test_someone_elses_conversation_is_404_and_scopes(user):
     assert Participant.objects.filter(conversation_id=theirs).count() == 2
     assert masto(user, "read:statuses").get("/api/v1/conversations").status_code == 403
     assert masto(user, "read:messages").get("/api/v1/conversations").status_code == 200
+
+
+def test_mastodon_py_trailing_slash_is_the_same_list_and_chirp_tokens_keep_chirps(user, user_api):
+    """Mastodon.py asks GET /api/v1/conversations/ (and POST /api/v1/reports/) with a trailing slash."""
+    friend = UserFactory()
+    dm_services.message_send(sender=friend, recipient_id=user.pk, text="hi")
+    api = masto(user)
+    slashed = api.get("/api/v1/conversations/")
+    assert slashed.status_code == 200 and slashed.json() == api.get("/api/v1/conversations").json()
+    assert slashed.json()[0]["accounts"][0]["id"] == str(friend.pk)
+    chirp = user_api.get("/api/v1/conversations/")  # the token decides here too
+    assert chirp.status_code == 200 and chirp.json() == user_api.get("/api/v1/conversations").json()
+    assert not isinstance(chirp.json(), list)
+    report = api.post("/api/v1/reports/", {"account_id": friend.pk, "category": "spam"})
+    assert report.status_code == 200 and report.json()["target_account"]["id"] == str(friend.pk)

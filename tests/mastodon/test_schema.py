@@ -37,3 +37,12 @@ def test_chirps_document_has_no_mastodon_path(client):
     paths = schema(client, "/api/v1/schema/")["paths"]
     assert "/api/v1/statuses" not in paths and "/api/v2/instance" not in paths
     assert "/api/v1/notifications" in paths and "notifications" in paths["/api/v1/notifications"]["get"]["tags"]
+
+
+def test_mastodon_py_slash_aliases_are_in_mastodons_document_only(client):
+    """/api/v1/conversations/ and /api/v1/reports/ are Mastodon.py's spelling, dispatched by token, not Chirp's API."""
+    chirp = schema(client, "/api/v1/schema/")["paths"]
+    mastodon = schema(client, "/api/v1/schema/mastodon/")["paths"]
+    for alias in ("/api/v1/conversations/", "/api/v1/reports/"):
+        assert alias not in chirp and alias in mastodon, alias
+    assert "/api/v1/conversations" in chirp
