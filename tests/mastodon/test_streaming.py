@@ -110,7 +110,7 @@ async def test_public_and_hashtag_streams_get_public_posts_edits_and_deletes_but
         graph.block_create(blocker=reader, blocked=blocked)
         return reader, stranger, private, blocked, make_token(reader, "read", app=mastodon_app())
 
-    reader, stranger, private, blocked, token = await run(setup)
+    _reader, stranger, private, blocked, token = await run(setup)
     socket = await streaming(f"/api/v1/streaming?stream=public&access_token={token}")
     await socket.send_json_to({"type": "subscribe", "stream": "hashtag", "tag": "Birds"})
     await socket.send_json_to({"type": "subscribe", "stream": "user"})
