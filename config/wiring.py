@@ -54,11 +54,12 @@ def _tweets() -> None:
     tweets.posted.connect(timelines.entry_posted)
     tweets.edited.connect(search.tweet_edited)
     tweets.edited.connect(notifications.tweet_edited)
-    tweets.posted.connect(mastodon.tweet_posted)  # Mastodon's public and hashtag streams
-    tweets.edited.connect(mastodon.tweet_edited)
-    tweets.deleted.connect(mastodon.tweet_deleted)
     tweets.deleted.connect(search.tweet_deleted)
     tweets.deleted.connect(timelines.tweet_deleted)
+    # Last, once the writes above are queued: Mastodon's public and hashtag streams are told.
+    tweets.posted.connect(mastodon.tweet_posted)
+    tweets.edited.connect(mastodon.tweet_edited)
+    tweets.deleted.connect(mastodon.tweet_deleted)
     tweets.liked.connect(notifications.liked)
     tweets.unliked.connect(notifications.unliked)
     tweets.retweeted.connect(notifications.retweeted)

@@ -8,6 +8,7 @@ from notifications import receivers as notifications
 from search import receivers as search
 from social.graph import hooks as graph
 from social.graph import receivers as graph_receivers
+from social.mastodon import receivers as mastodon
 from timelines import receivers as timelines
 from tweets import hooks as tweets
 
@@ -33,8 +34,14 @@ def test_a_hook_runs_its_receivers_in_order_once_each_and_lets_errors_through():
 
 
 def test_the_wiring_connects_every_hook_in_the_order_the_writes_need():
-    assert tweets.posted.receivers == (search.tweet_posted, notifications.tweet_posted, timelines.entry_posted)
-    assert tweets.deleted.receivers == (search.tweet_deleted, timelines.tweet_deleted)
+    assert tweets.posted.receivers == (
+        search.tweet_posted,
+        notifications.tweet_posted,
+        timelines.entry_posted,
+        mastodon.tweet_posted,
+    )
+    assert tweets.deleted.receivers == (search.tweet_deleted, timelines.tweet_deleted, mastodon.tweet_deleted)
+    assert tweets.edited.receivers == (search.tweet_edited, notifications.tweet_edited, mastodon.tweet_edited)
     assert tweets.retweeted.receivers == (notifications.retweeted, timelines.retweeted)
     assert tweets.liked.receivers == (notifications.liked,)
     assert graph.timelines_stale.receivers == (timelines.graph_changed,)
