@@ -64,6 +64,7 @@ app.conf.task_routes = {
     "tweets.tasks.*_link_card": {"queue": "media"},  # fetches pages: kept off the timelines' way
     "notifications.tasks.*": {"queue": "notifications"},
     "notifications.mail.tasks.*": {"queue": "notifications"},
+    "social.mastodon.tasks.*": {"queue": "notifications"},  # live events, as Chirp's own
     "*.tasks.reconcile_*": {"queue": "maintenance"},
     "*.tasks.purge_*": {"queue": "maintenance"},
     "*.tasks.*_pending": {"queue": "maintenance"},
