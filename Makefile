@@ -15,7 +15,7 @@ STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chirp
 STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_WORKERS ?= 2
 
-.PHONY: help run stop reset stack test test-unit test-faults test-e2e lint format bench bench-small migrate clean
+.PHONY: help run stop reset stack test test-unit test-faults test-e2e lint format bench bench-small migrate clean messages
 
 help:
 	@echo "make run    - the whole product at http://$(HOST):$(PORT), with embedded PostgreSQL and Redis"
@@ -63,16 +63,24 @@ stack: $(VENV)/.installed
 test: test-unit test-faults test-e2e
 
 test-unit: $(VENV)/.installed
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=tests/e2e --ignore=tests/faults
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=tests/e2e --ignore=tests/faults --durations=20
 
 # The fault suite kills, pauses and restarts real processes and times their answers: one at a time.
 test-faults: $(VENV)/.installed
-	$(PY) -m pytest tests/faults -p no:xdist
+	$(PY) -m pytest tests/faults -p no:xdist --durations=10
 
 # The browser tests fork a live server from the test process; a connection pool's
 # threads must not be forked, so that run uses plain connections.
 test-e2e: $(VENV)/.installed node_modules/.package-lock.json
-	DATABASE_POOL=false $(PY) -m pytest tests/e2e -p no:xdist
+	DATABASE_POOL=false $(PY) -m pytest tests/e2e -p no:xdist --durations=15
+
+# The translation catalogues (docs/I18N.md): gather every message of the code into locale/<lang>/,
+# keeping what is translated; translate the new ones, then run it again to compile the .mo files.
+# Needs GNU gettext's xgettext (apt: gettext); compiling doesn't.
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages --all
+	$(PY) manage.py makemessages --all -d djangojs
+	$(PY) manage.py compilemessages
 
 # Django's checks and the migrations check run in the suite (tests/config/test_checks.py),
 # against its servers, so linting needs none.

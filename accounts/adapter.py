@@ -4,6 +4,7 @@ from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from accounts import login_limits, services
 from config.kernel.request_context import address_of
@@ -85,4 +86,4 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def generate_authenticator_name(self, user, type) -> str:
         count = Authenticator.objects.filter(user_id=user.pk, type=type).count()
-        return f"Passkey {count + 1}"
+        return _("Passkey %(number)s") % {"number": count + 1}

@@ -2,6 +2,7 @@
 
 from contextlib import contextmanager
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -172,7 +173,7 @@ class LogoutView(APIView):
             services.token_revoke(token=request.auth)
         else:
             services.user_logout(request=request._request)
-        return Response({"message": "Logged out."})
+        return Response({"message": _("Logged out.")})
 
 
 class PasswordResetRequestView(APIView):
@@ -185,7 +186,7 @@ class PasswordResetRequestView(APIView):
     def post(self, request):
         data = valid(PasswordResetRequestSerializer, request.data)
         services.password_reset_request(request=request._request, email=data["email"])
-        return Response({"message": "If an account uses that address, we sent it a link to reset the password."})
+        return Response({"message": _("If an account uses that address, we sent it a link to reset the password.")})
 
 
 class PasswordResetConfirmView(APIView):
@@ -207,7 +208,7 @@ class PasswordResetConfirmView(APIView):
             if "token" in error.fields:  # a well-formed code that opens nothing: refused, not malformed
                 error.status = status.HTTP_403_FORBIDDEN
             raise
-        return Response({"message": "Your password has been changed. Log in with the new one."})
+        return Response({"message": _("Your password has been changed. Log in with the new one.")})
 
 
 EXPORT_PENDING = inline_serializer(
@@ -248,7 +249,7 @@ class AccountExportView(APIView):
         export = lifecycle.ready_export(request.user)
         if export is not None:
             return lifecycle.export_response(export)
-        export, _ = lifecycle.account_export_request(user=request.user, site_url=request.build_absolute_uri("/"))
+        export, _started = lifecycle.account_export_request(user=request.user, site_url=request.build_absolute_uri("/"))
         requested_at = iso_z(export.created_at)
         return Response({"status": "pending", "requestedAt": requested_at}, status=status.HTTP_202_ACCEPTED)
 
@@ -298,4 +299,4 @@ class AccountView(APIView):
         lifecycle.account_delete(user=request.user, password=data["password"])
         if not isinstance(request.auth, AuthToken):
             services.user_logout(request=request._request)
-        return Response({"message": "Your account was deleted. Everything in it is being removed."})
+        return Response({"message": _("Your account was deleted. Everything in it is being removed.")})

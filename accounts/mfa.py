@@ -28,6 +28,8 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from config.kernel import ratelimit
@@ -87,7 +89,7 @@ def login_token(user: User) -> str:
 
 def user_of_token(token: str) -> User:
     """The account a login token names, or ServiceError (401) if it is forged, expired or outdated."""
-    expired = ServiceError("This login step has expired. Log in again with your password.", status=401)
+    expired = ServiceError(_("This login step has expired. Log in again with your password."), status=401)
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=settings.MFA_LOGIN_TOKEN_SECONDS)
         user = User.objects.get(pk=int(data["u"]), is_active=True)
@@ -98,7 +100,7 @@ def user_of_token(token: str) -> User:
     return user
 
 
-TOO_MANY = "Too many wrong codes. Wait a few minutes, then try again."
+TOO_MANY = gettext_lazy("Too many wrong codes. Wait a few minutes, then try again.")
 
 
 class _LimitedCode:
@@ -155,7 +157,7 @@ def login_finish(*, request: HttpRequest, token: str, code: str) -> User:
         retry_after = getattr(request, "mfa_retry_after", None)
         if retry_after:
             raise ServiceError(TOO_MANY, status=429, retry_after=retry_after)
-        raise ServiceError("Incorrect code.", field="code", status=401)
+        raise ServiceError(_("Incorrect code."), field="code", status=401)
     authenticator = form.authenticator
     authenticator.record_usage()  # no session to record it in: what allauth's post_authentication does, less that
     signals.authenticator_used.send(

@@ -6,6 +6,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
 
 from accounts.validators import USERNAME_HELP, validate_username
@@ -40,32 +41,36 @@ class ChirpUserManager(UserManager):
 
 class User(AbstractUser):
     class WhoCanMessage(models.TextChoices):
-        EVERYONE = "everyone", "Everyone"
-        FOLLOWING = "following", "Only people I follow"
+        EVERYONE = "everyone", _("Everyone")
+        FOLLOWING = "following", _("Only people I follow")
 
     username = models.CharField(
         max_length=15,
         unique=True,
         validators=[validate_username],
         help_text=USERNAME_HELP,
-        error_messages={"unique": "That username is taken."},
+        error_messages={"unique": _("That username is taken.")},
     )
     email = models.EmailField(blank=True)
-    name = models.CharField("display name", max_length=50, blank=True)
+    name = models.CharField(_("display name"), max_length=50, blank=True)
     bio = models.CharField(max_length=160, blank=True)
     location = models.CharField(max_length=30, blank=True)
     website = models.URLField(max_length=100, blank=True)
     avatar = models.ImageField(upload_to=avatar_path, blank=True)
     header = models.ImageField(upload_to=header_path, blank=True)
     is_private = models.BooleanField(
-        "private account",
+        _("private account"),
         default=False,
-        help_text="Only approved followers see a private account's posts.",
+        help_text=_("Only approved followers see a private account's posts."),
     )
     who_can_message = models.CharField(max_length=10, choices=WhoCanMessage.choices, default=WhoCanMessage.EVERYONE)
     # Kept by social.graph.services in the same transaction as the follow; reconciled hourly.
     followers_count = models.PositiveIntegerField(default=0)
     following_count = models.PositiveIntegerField(default=0)
+    # Kept by a trigger on tweets_tweet (tweets migration 0013), so every insert and delete counts:
+    # services, cascades and bulk loads alike. Mastodon's Account shows both on every post.
+    statuses_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    last_status_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The last home-timeline visit (to the hour): fan-out skips people away for weeks.
     last_seen_at = models.DateTimeField(null=True, blank=True)
     # Notification types switched off, by verb ("like": false); everything else is on.
@@ -79,10 +84,14 @@ class User(AbstractUser):
         "tweets.Tweet", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     # Reading preferences (Settings > Display).
-    show_sensitive_media = models.BooleanField("always show sensitive media", default=False)
-    expand_content_warnings = models.BooleanField("always expand content warnings", default=False)
+    show_sensitive_media = models.BooleanField(_("always show sensitive media"), default=False)
+    expand_content_warnings = models.BooleanField(_("always expand content warnings"), default=False)
     # Muted videos and GIFs play by themselves while in view (never with sound); off: nothing moves.
-    autoplay_videos = models.BooleanField("autoplay videos and GIFs", default=True, db_default=True)
+    autoplay_videos = models.BooleanField(_("autoplay videos and GIFs"), default=True, db_default=True)
+    # Dates shown in this zone (an IANA name); blank: the browser's (config/kernel/timezones.py).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, default="", db_default="")
+    # Pages in this language (settings.LANGUAGES); blank: the browser's (config/kernel/languages.py).
+    language = models.CharField(_("language"), max_length=16, blank=True, default="", db_default="")
     # Whether any muted words are kept (social/graph/muted_words.py): read with the user on every
     # request, so the many who mute nothing never look their words up.
     mutes_words = models.BooleanField(default=False, db_default=False, editable=False)
@@ -126,9 +135,9 @@ class AccountExport(models.Model):
     """A zip of someone's data, built by a task, kept privately for its owner for EXPORT_TTL."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="exports", db_index=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -163,8 +172,8 @@ class ProfileImage(ProcessedImage):
     """
 
     class Kind(models.TextChoices):
-        AVATAR = "avatar", "Avatar"
-        HEADER = "header", "Header"
+        AVATAR = "avatar", _("Avatar")
+        HEADER = "header", _("Header")
 
     id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
     owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
@@ -188,19 +197,19 @@ class SecurityEvent(models.Model):
     """A line of someone's security log (Settings > Security): what happened to their account, when, from where."""
 
     class Kind(models.TextChoices):
-        LOGIN = "login", "Logged in"
-        LOGIN_PASSKEY = "login_passkey", "Logged in with a passkey"
-        MFA_FAILED = "mfa_failed", "Wrong two-factor code"
-        TOTP_ON = "totp_on", "Authenticator app turned on"
-        TOTP_OFF = "totp_off", "Authenticator app turned off"
-        RECOVERY_CODES = "recovery_codes", "New recovery codes made"
-        RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
-        PASSKEY_ADDED = "passkey_added", "Passkey added"
-        PASSKEY_REMOVED = "passkey_removed", "Passkey removed"
-        PASSWORD_CHANGED = "password_changed", "Password changed"
-        PASSWORD_RESET = "password_reset", "Password reset by email"
-        SESSIONS_ENDED = "sessions_ended", "Logged out other sessions"
-        APP_APPROVED = "app_approved", "App approved"  # the OAuth half of issue 21 records these
+        LOGIN = "login", _("Logged in")
+        LOGIN_PASSKEY = "login_passkey", _("Logged in with a passkey")
+        MFA_FAILED = "mfa_failed", _("Wrong two-factor code")
+        TOTP_ON = "totp_on", _("Authenticator app turned on")
+        TOTP_OFF = "totp_off", _("Authenticator app turned off")
+        RECOVERY_CODES = "recovery_codes", _("New recovery codes made")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+        PASSKEY_ADDED = "passkey_added", _("Passkey added")
+        PASSKEY_REMOVED = "passkey_removed", _("Passkey removed")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset by email")
+        SESSIONS_ENDED = "sessions_ended", _("Logged out other sessions")
+        APP_APPROVED = "app_approved", _("App approved")  # the OAuth half of issue 21 records these
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_index=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -24,6 +24,7 @@ from datetime import datetime
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from oauth2_provider.models import (
     get_access_token_model,
     get_application_model,
@@ -142,7 +143,9 @@ def _clean_redirect_uri(uri: str, allow_oob: bool = False) -> str:
     if allow_oob and uri == OOB_REDIRECT_URI:
         return uri
     if not re.fullmatch(REDIRECT_URI, uri):
-        raise ServiceError(f"“{uri[:100]}” is not an absolute URL without a #fragment.", field="redirectUris")
+        raise ServiceError(
+            _("“%(uri)s” is not an absolute URL without a #fragment.") % {"uri": uri[:100]}, field="redirectUris"
+        )
     return uri
 
 
@@ -165,21 +168,21 @@ def app_create(
     name = name.strip()
     client_type = client_type or Application.CLIENT_CONFIDENTIAL
     if not name or len(name) > 100:
-        raise ServiceError("Give the app a name of 1 to 100 characters.", field="name")
+        raise ServiceError(_("Give the app a name of 1 to 100 characters."), field="name")
     if client_type not in CLIENT_TYPES:
-        raise ServiceError("The client type is confidential or public.", field="clientType")
+        raise ServiceError(_("The client type is confidential or public."), field="clientType")
     uris = list(dict.fromkeys(_clean_redirect_uri(uri, allow_oob=mastodon) for uri in redirect_uris))
     if not uris or len(uris) > MAX_REDIRECT_URIS:
-        raise ServiceError(f"Give 1 to {MAX_REDIRECT_URIS} redirect URIs.", field="redirectUris")
+        raise ServiceError(_("Give 1 to %(max)s redirect URIs.") % {"max": MAX_REDIRECT_URIS}, field="redirectUris")
     unknown = [scope for scope in scopes if scope not in SCOPES]
     if unknown:
-        raise ServiceError(f"Unknown scope: {', '.join(unknown[:5])}.", field="scopes")
+        raise ServiceError(_("Unknown scope: %(scopes)s.") % {"scopes": ", ".join(unknown[:5])}, field="scopes")
     if not scopes:
-        raise ServiceError("Ask for at least one scope.", field="scopes")
+        raise ServiceError(_("Ask for at least one scope."), field="scopes")
     if website and not re.fullmatch(WEBSITE, website):
-        raise ServiceError("The website is an http or https address.", field="website")
+        raise ServiceError(_("The website is an http or https address."), field="website")
     if user is not None and Application.objects.filter(user=user).count() >= MAX_APPS:
-        raise ServiceError(f"You have {MAX_APPS} apps already; delete one first.", status=409)
+        raise ServiceError(_("You have %(max)s apps already; delete one first.") % {"max": MAX_APPS}, status=409)
     secret = secrets.token_urlsafe(48)
     app = Application(
         user=user,
@@ -194,7 +197,7 @@ def app_create(
         if app.redirect_uris:
             app.clean()  # DOT's checks of the redirect URIs (allowed schemes)
     except Exception as error:  # ValidationError; DOT names its own fields
-        raise ServiceError("A redirect URI isn't allowed (https only, or http on this machine).",
+        raise ServiceError(_("A redirect URI isn't allowed (https only, or http on this machine)."),
                            field="redirectUris") from error  # fmt: skip
     app.redirect_uris = " ".join(uris)  # DOT's check knows no URN scheme: the OOB URI is added after it
     with transaction.atomic():
@@ -211,7 +214,7 @@ def apps_of(user: User) -> list:
 def app_of(user: User, app_id: int):
     app = Application.objects.filter(user=user, pk=app_id).select_related("chirp").first()
     if app is None:
-        raise ServiceError("No such app.", status=404)
+        raise ServiceError(_("No such app."), status=404)
     return app
 
 
@@ -257,7 +260,7 @@ def connected_app_revoke(*, user: User, application_id: int) -> bool:
         refreshed = RefreshToken.objects.filter(user=user, application_id=application_id, revoked__isnull=True).update(
             revoked=timezone.now(), access_token=None
         )
-        deleted, _ = AccessToken.objects.filter(user=user, application_id=application_id).delete()
+        deleted, _rows = AccessToken.objects.filter(user=user, application_id=application_id).delete()
         Grant.objects.filter(user=user, application_id=application_id).delete()
         hooks.credentials_changed(user_id=user.pk, keep_session=None, moved_session=None)
     return bool(refreshed or deleted)
@@ -267,7 +270,7 @@ def connected_apps_revoke_all(*, user: User) -> int:
     """End every app's access to `user`'s account (a password reset: an intruder may have approved one)."""
     with transaction.atomic():
         RefreshToken.objects.filter(user=user, revoked__isnull=True).update(revoked=timezone.now(), access_token=None)
-        deleted, _ = AccessToken.objects.filter(user=user).delete()
+        deleted, _rows = AccessToken.objects.filter(user=user).delete()
         Grant.objects.filter(user=user).delete()
     return deleted
 

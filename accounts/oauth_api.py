@@ -4,6 +4,7 @@ Only the site's own sign-ins (knox tokens, the session) manage apps: an OAuth
 token can't register more apps or read their ids.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -115,4 +116,4 @@ class DeveloperAppView(APIView):
                    responses={200: NoticeSerializer, **errors(401, 404)})  # fmt: skip
     def delete(self, request, app_id: str):
         oauth.app_delete(user=request.user, app_id=_app_id(app_id))
-        return Response({"message": "App deleted. Its tokens no longer work."})
+        return Response({"message": _("App deleted. Its tokens no longer work.")})

@@ -21,6 +21,7 @@ from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from oauth2_provider import views as dot
@@ -76,7 +77,7 @@ class AuthorizeView(dot.AuthorizationView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         scopes = kwargs.get("scopes") or context.get("scopes") or []
-        context["scope_rows"] = [(scope, SCOPES.get(scope, scope)) for scope in scopes]
+        context["scope_rows"] = [(scope, _(SCOPES[scope]) if scope in SCOPES else scope) for scope in scopes]
         application = context.get("application")
         context["website"] = getattr(getattr(application, "chirp", None), "website", "")
         return context
@@ -221,7 +222,7 @@ def settings_developer(request):
         "created": created,
         "apps": oauth.apps_of(request.user),
         "connected": oauth.connected_apps(request.user),
-        "scope_choices": [(name, words, name in _picked(form)) for name, words in SCOPES.items()],
+        "scope_choices": [(name, _(words), name in _picked(form)) for name, words in SCOPES.items()],
     }
     return render(request, "accounts/settings_developer.html", context, status=400 if form.errors else 200)
 
@@ -234,7 +235,7 @@ def developer_app_delete(request, app_id: int):
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "App deleted. Its tokens no longer work.")
+        messages.success(request, _("App deleted. Its tokens no longer work."))
     return redirect("settings-developer")
 
 
@@ -242,7 +243,7 @@ def developer_app_delete(request, app_id: int):
 @require_POST
 def connected_app_revoke(request, app_id: int):
     if oauth.connected_app_revoke(user=request.user, application_id=app_id):
-        messages.success(request, "Access removed. The app can no longer use your account.")
+        messages.success(request, _("Access removed. The app can no longer use your account."))
     else:
-        messages.error(request, "That app has no access to your account.")
+        messages.error(request, _("That app has no access to your account."))
     return redirect("/settings/developer#connected")

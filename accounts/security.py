@@ -24,7 +24,8 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts import hooks
 from accounts.agents import browser_family, describe_agent
@@ -70,7 +71,7 @@ def login_record(*, request: HttpRequest, user: User, kind: str = Kind.LOGIN, re
         )  # fmt: skip
     fingerprint = hashlib.sha256(f"{browser_family(_agent(request))}|{browser_id}".encode()).hexdigest()
     had_any = KnownBrowser.objects.filter(user=user).exists()
-    _, new = KnownBrowser.objects.get_or_create(user=user, fingerprint=fingerprint)
+    _browser, new = KnownBrowser.objects.get_or_create(user=user, fingerprint=fingerprint)
     if new and had_any and user.email:  # the very first browser (sign-up) is no news
         enqueue_on_commit("accounts.tasks.send_new_browser_email", event.pk)
     return event
@@ -82,17 +83,29 @@ def new_browser_email(event_id: int) -> bool:
     if event is None or not event.user.email or not cache.add(f"security:mailed:{event_id}", 1, 86400):
         return False
     user = event.user
-    body = (
-        f"Hi {user.display_name},\n\n"
-        f"Your Chirp account @{user.username} was just logged into from a browser it hadn't used before:\n\n"
-        f"  {describe_agent(event.user_agent)}\n"
-        f"  from the address {event.ip or 'unknown'}\n"
-        f"  at {event.created_at:%Y-%m-%d %H:%M} UTC\n\n"
-        "If this was you, there is nothing to do.\n\n"
-        "If it wasn't, change your password now, turn on two-factor login, and log out your other sessions:\n"
-        f"{settings.SITE_URL.rstrip('/')}/settings/security\n"
-    )
-    send_mail("New login to your Chirp account", body, None, [user.email])
+    with translation.override(user.language or settings.LANGUAGE_CODE):  # the reader's language, not the worker's
+        words = {
+            "name": user.display_name,
+            "username": user.username,
+            "browser": describe_agent(event.user_agent),
+            "ip": event.ip or _("unknown"),
+            "when": f"{event.created_at:%Y-%m-%d %H:%M}",
+            "url": f"{settings.SITE_URL.rstrip('/')}/settings/security",
+        }
+        body = (
+            _(
+                "Hi %(name)s,\n\n"
+                "Your Chirp account @%(username)s was just logged into from a browser it hadn't used before:\n\n"
+                "  %(browser)s\n"
+                "  from the address %(ip)s\n"
+                "  at %(when)s UTC\n\n"
+                "If this was you, there is nothing to do.\n\n"
+                "If it wasn't, change your password now, turn on two-factor login, and log out your other sessions:\n"
+                "%(url)s\n"
+            )
+            % words
+        )
+        send_mail(_("New login to your Chirp account"), body, None, [user.email])
     return True
 
 

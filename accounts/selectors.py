@@ -15,6 +15,12 @@ def active_users() -> QuerySet[User]:
     return User.objects.filter(is_active=True)
 
 
+def suggestible_users() -> QuerySet[User]:
+    """People the site may put forward to follow (Explore, who to follow, the APIs' suggestions):
+    active, and never a staff or superuser account (`root`, `moderator`), which exist to run the site."""
+    return active_users().filter(is_staff=False, is_superuser=False)
+
+
 def user_by_username(username: str, *, with_pinned: bool = False) -> User | None:
     """An active user by username, whatever its case; `with_pinned` brings the pinned post in the same query."""
     if not username:
@@ -34,7 +40,8 @@ def user_by_handle(handle: str) -> User | None:
 
 
 def newest_users(*, limit: int = 20) -> list[User]:
-    return list(active_users().order_by("-date_joined")[:limit])
+    """Explore's "New on Chirp": a suggestion too, so staff accounts stay out."""
+    return list(suggestible_users().order_by("-date_joined")[:limit])
 
 
 def security_events(

@@ -11,14 +11,17 @@ from django.contrib.auth import logout
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from accounts import hooks, oauth, security
 from accounts.models import ProfileImage, User
 from config.kernel import abuse, images, media
 from config.kernel.errors import ServiceError
+from config.kernel.languages import supported as supported_language
 from config.kernel.media_tasks import process_image
 from config.kernel.tasks import after_commit
+from config.kernel.timezones import valid_zone
 
 PROFILE_FIELDS = ("name", "bio", "location", "website")
 
@@ -44,7 +47,7 @@ def user_authenticate(*, request: HttpRequest, login: str, password: str) -> Use
     if form.is_valid():
         # allauth hands back inactive users so its pages can explain; the API refuses here.
         if not form.user.is_active:
-            raise ServiceError("This account is inactive.", status=403)
+            raise ServiceError(_("This account is inactive."), status=403)
         return form.user
     error = ServiceError.from_form(form, rename={"login": "username"})
     codes = {e.code for e in form.non_field_errors().as_data()}
@@ -58,7 +61,7 @@ def user_authenticate(*, request: HttpRequest, login: str, password: str) -> Use
 
 def token_create(*, user: User) -> str:
     """A new bearer token; only its hash is stored, so this is the one chance to read it."""
-    _, token = AuthToken.objects.create(user=user)
+    _instance, token = AuthToken.objects.create(user=user)
     return token
 
 
@@ -71,7 +74,7 @@ def token_revoke(*, token: AuthToken) -> None:
 
 @transaction.atomic
 def tokens_revoke_all(*, user: AbstractBaseUser) -> int:
-    deleted, _ = AuthToken.objects.filter(user=user).delete()
+    deleted, _rows = AuthToken.objects.filter(user=user).delete()
     hooks.credentials_changed(user_id=user.pk, keep_session=None, moved_session=None)
     return deleted
 
@@ -143,10 +146,10 @@ def _is_unknown_email_error(form) -> bool:
 @transaction.atomic
 def password_reset_confirm(*, token: str, new_password: str) -> User:
     """Finish a reset with the token from the email (the link's last part)."""
-    uidb36, _, key = token.strip().strip("/").partition("-")
+    uidb36, _dash, key = token.strip().strip("/").partition("-")
     token_form = UserTokenForm(data={"uidb36": uidb36, "key": key})
     if not uidb36 or not key or not token_form.is_valid():
-        raise ServiceError("This reset link is invalid or has expired.", field="token")
+        raise ServiceError(_("This reset link is invalid or has expired."), field="token")
     user = token_form.reset_user
     form = ResetPasswordKeyForm(user=user, temp_key=key, data={"password1": new_password, "password2": new_password})
     if not form.is_valid():
@@ -235,13 +238,31 @@ def _profile_image(user: User, kind: str, upload) -> ProfileImage:
 
 @transaction.atomic
 def display_update(
-    *, user: User, show_sensitive_media: bool, expand_content_warnings: bool, autoplay_videos: bool = True
+    *,
+    user: User,
+    show_sensitive_media: bool,
+    expand_content_warnings: bool,
+    autoplay_videos: bool = True,
+    time_zone: str | None = None,
+    language: str | None = None,
 ) -> User:
-    """The reader's display settings (Settings > Display): sensitive images, content warnings, autoplay."""
+    """The reader's display settings (Settings > Display): sensitive images, content warnings, autoplay,
+    the time zone dates are shown in and the pages' language ("" for the browser's; None leaves it)."""
+    fields = ["show_sensitive_media", "expand_content_warnings", "autoplay_videos"]
     user.show_sensitive_media = bool(show_sensitive_media)
     user.expand_content_warnings = bool(expand_content_warnings)
     user.autoplay_videos = bool(autoplay_videos)
-    user.save(update_fields=["show_sensitive_media", "expand_content_warnings", "autoplay_videos"])
+    if time_zone is not None:
+        if time_zone and not valid_zone(time_zone):
+            raise ServiceError(_("Choose a time zone from the list."), field="time_zone")
+        user.time_zone = time_zone
+        fields.append("time_zone")
+    if language is not None:
+        if language and not supported_language(language):
+            raise ServiceError(_("Choose a language from the list."), field="language")
+        user.language = language
+        fields.append("language")
+    user.save(update_fields=fields)
     return user
 
 
@@ -262,7 +283,7 @@ def privacy_update(
         hooks.privacy_changed(user=user, is_private=is_private)
     if who_can_message is not None and who_can_message != user.who_can_message:
         if who_can_message not in User.WhoCanMessage.values:
-            raise ServiceError("Choose everyone or following.", field="whoCanMessage")
+            raise ServiceError(_("Choose everyone or following."), field="whoCanMessage")
         user.who_can_message = who_can_message
         update_fields.append("who_can_message")
     if update_fields:

@@ -1,11 +1,12 @@
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 
-USERNAME_HELP = "1–15 letters, digits or underscores, starting with a letter."
+USERNAME_HELP = _("1–15 letters, digits or underscores, starting with a letter.")
 
 # ASCII only on purpose: look-alike Unicode letters would allow impersonation.
 validate_username = RegexValidator(
     r"^[A-Za-z][A-Za-z0-9_]{0,14}\Z",
-    message=f"Usernames have {USERNAME_HELP}",
+    message=_("Usernames have 1–15 letters, digits or underscores, starting with a letter."),
     code="invalid_username",
 )
 

@@ -10,6 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from knox.models import AuthToken
 
@@ -38,7 +41,7 @@ def settings_profile(request):
         except ServiceError as error:
             add_form_error(form, error, {name: name for name in form.fields})
         else:
-            messages.success(request, "Your profile was saved.")
+            messages.success(request, _("Your profile was saved."))
             return redirect("settings-profile")
     status = 400 if form.errors else 200
     return render(request, "accounts/settings_profile.html", {"form": form, "section": "profile"}, status=status)
@@ -54,7 +57,7 @@ def settings_privacy(request):
             is_private=form.cleaned_data["is_private"],
             who_can_message=form.cleaned_data["who_can_message"],
         )
-        messages.success(request, "Your privacy settings were saved.")
+        messages.success(request, _("Your privacy settings were saved."))
         return redirect("settings-privacy")
     status = 400 if form.errors else 200
     return render(request, "accounts/settings_privacy.html", {"form": form, "section": "privacy"}, status=status)
@@ -66,7 +69,9 @@ def settings_display(request):
     form = DisplayForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         services.display_update(user=request.user, **form.cleaned_data)
-        messages.success(request, "Your display settings were saved.")
+        # Said in the language just chosen: the next page is in it.
+        with translation.override(request.user.language or translation.get_language()):
+            messages.success(request, _("Your display settings were saved."))
         return redirect("settings-display")
     status = 400 if form.errors else 200
     return render(request, "accounts/settings_display.html", {"form": form, "section": "display"}, status=status)
@@ -100,18 +105,20 @@ def token_create(request):
 def token_revoke(request, digest: str):
     token = get_object_or_404(AuthToken, user=request.user, digest=digest)
     services.token_revoke(token=token)
-    messages.success(request, "The token was revoked. Apps using it are signed out.")
+    messages.success(request, _("The token was revoked. Apps using it are signed out."))
     return redirect("settings-account")
 
 
 @login_required
 @require_POST
 def account_export(request):
-    _, started = lifecycle.account_export_request(user=request.user, site_url=request.build_absolute_uri("/"))
+    _export, started = lifecycle.account_export_request(user=request.user, site_url=request.build_absolute_uri("/"))
     if started:
-        messages.success(request, "We're preparing your data. We'll notify you and email you a link when it's ready.")
+        messages.success(
+            request, _("We're preparing your data. We'll notify you and email you a link when it's ready.")
+        )
     else:
-        messages.info(request, "Your data is already being prepared.")
+        messages.info(request, _("Your data is already being prepared."))
     return redirect(reverse("settings-account") + "#export")
 
 
@@ -134,7 +141,7 @@ def account_delete(request):
             add_form_error(form, error, {"password": "password"})
         else:
             services.user_logout(request=request)
-            messages.success(request, "Your account was deleted. Everything in it is being removed.")
+            messages.success(request, _("Your account was deleted. Everything in it is being removed."))
             return redirect("home")
     status = 400 if form.errors else 200
     return render(request, "accounts/account_delete.html", {"form": form, "section": "account"}, status=status)
@@ -195,8 +202,11 @@ def settings_security(request):
 @require_POST
 def sessions_end(request):
     ended = security.sessions_end(user=request.user, request=request)
-    plural = "s" if ended != 1 else ""
-    messages.success(request, f"Logged out {ended} other session{plural}." if ended else "No other sessions.")
+    if ended:
+        said = ngettext("Logged out %(count)s other session.", "Logged out %(count)s other sessions.", ended)
+        messages.success(request, said % {"count": ended})
+    else:
+        messages.success(request, _("No other sessions."))
     return redirect(reverse("settings-security") + "#sessions")
 
 
@@ -205,5 +215,5 @@ def sessions_end(request):
 def session_end(request, session_id: int):
     if not security.sessions_end(user=request.user, request=request, session_id=session_id):
         raise Http404("No such session of yours.")  # someone else's, this one, or already gone: nothing happens
-    messages.success(request, "That session was logged out.")
+    messages.success(request, _("That session was logged out."))
     return redirect(reverse("settings-security") + "#sessions")

@@ -366,7 +366,7 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
         "post": (web, posts),
     }
     if args.only_home:
-        rows = {"home_api": rows["home_api"]}
+        rows = {name: rows[name] for name in ("home_api", "mastodon_home")}
     if args.only_search:
         rows = {name: rows[name] for name in ("search_tweets", "search_users")}
     results = measure_rows(rows, groups, timing, work_dir, store)
@@ -733,7 +733,9 @@ def report(results: dict, args, record: dict | None = None, record_path: str = "
     searched = [f"- Search query plans (EXPLAIN ANALYZE): bench/results/{args.scale}-plans.txt"] if plans else []
     if plans and "error" in plans:
         searched = [f"- Search query plans: not recorded ({plans['error']})"]
-    if args.only_search or args.only_home:
+    if args.only_home:
+        return "\n".join([*head, bench_mastodon.line(results)])
+    if args.only_search:
         return "\n".join([*head, *searched])
     live = results["live_event"]
     heavy_ratio = mean_p95(results["heavy_sql"]) / max(mean_p95(results["heavy_redis"]) or 1, 0.01)
@@ -851,7 +853,7 @@ def main(argv=None) -> None:
                         help="Save this run's CPU per request as the record later runs compare with "
                              "(bench/baseline/<scale>.json, committed; `make bench` does).")  # fmt: skip
     only = parser.add_mutually_exclusive_group()
-    only.add_argument("--only-home", action="store_true", help="Only the home-timeline API test (servers).")
+    only.add_argument("--only-home", action="store_true", help="Only home_api and mastodon_home.")
     only.add_argument("--only-search", action="store_true", help="Only tweet and user search, and their plans.")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default=None)
@@ -962,7 +964,19 @@ def new_record(results: dict, previous: dict | None) -> dict:
             "others_cpu_pct": [run.get("others_cpu_pct") for run in runs],  # how quiet the machine was
         }
     meta = {**results["meta"], "commit": commit.stdout.strip() or None}
-    return {"meta": meta, "rows": rows}
+    return {"meta": meta, "rows": rows, "extras": {**(previous or {}).get("extras", {}), **capacity_extras(results)}}
+
+
+def capacity_extras(results: dict) -> dict:
+    """What the capacity model (bench/capacity.py) reads besides CPU per request, where this run measured it."""
+    found = {}
+    if (fan := results.get("fanout_throughput")) and fan.get("inserts_per_s"):
+        found["fanout_inserts_per_s"] = fan["inserts_per_s"]
+    if redis := results.get("memory", {}).get("redis_timelines"):
+        found["redis_bytes_per_entry"] = redis["bytes_per_entry"]
+    if live := results.get("live_event"):
+        found["ws_mb_per_1000_sockets"] = live["server_mb_per_1000_sockets"]
+    return found
 
 
 def ensure_data(env: dict, args) -> None:

@@ -96,8 +96,8 @@ def _broker_client(url: str) -> redis.Redis:
 def _broker():
     """A client for the Celery broker when it is Redis (REDIS_URL's own when the same), else None."""
     url = settings.CELERY_BROKER_URL or ""
-    if url in (settings.REDIS_URL, celery_broker_url(settings.REDIS_URL)):
-        return get_redis()
+    if url in (settings.REDIS_URL, celery_broker_url(settings.REDIS_URL)) and not settings.REDIS_CLUSTER_URL:
+        return get_redis()  # (on a cluster, get_redis() is the cluster; the broker stays on REDIS_URL)
     if not url.startswith(("redis://", "rediss://")):
         return None  # another broker (RabbitMQ, say) has exporters of its own
     return _broker_client(url)

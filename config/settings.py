@@ -74,7 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.kernel.middleware.ServerTimingMiddleware",
     "config.kernel.request_context.RequestContextMiddleware",
-    "config.kernel.middleware.DefaultLanguageMiddleware",  # one language: get_language() on its fast path
+    # The visitor's language (cookie, Accept-Language) from the start, so every response is in it.
+    "config.kernel.languages.LanguageMiddleware",
     "config.kernel.guards.RetryAfterMiddleware",  # every 429 says when to come back
     "config.kernel.uploads.UploadLimitMiddleware",  # a file past VIDEO_MAX_BYTES: 413 as it streams in
     "config.kernel.guards.NulByteMiddleware",  # NUL in a path, query or body: 400 before anything looks it up
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "config.kernel.timezones.TimeZoneMiddleware",  # after auth: the reader's own setting first
+    "config.kernel.languages.UserLanguageMiddleware",  # after auth: a signed-in reader's chosen language
     # After auth: records the session (Settings > Security), sends staff without 2FA away from the admin.
     "accounts.middleware.SecurityMiddleware",
     # Last, so its process_exception is asked first: a GET whose database connection died is run once more.
@@ -112,10 +115,12 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE for <html lang> and the JS catalogue
                 "django.template.context_processors.csp",
             ],
             # In every template without a {% load %}: our {% url %} (the same, faster) and {% icon %}.
-            "builtins": ["config.kernel.template_urls", "accounts.templatetags.chirp"],
+            # And i18n's {% translate %} and {% blocktranslate %}: every page's words are translatable.
+            "builtins": ["config.kernel.template_urls", "accounts.templatetags.chirp", "django.templatetags.i18n"],
         },
     },
     {
@@ -190,6 +195,16 @@ def channel_layer(url: str) -> dict:
     return {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [host], "prefix": "chirp:ws"}}
 
 
+def cluster_channel_layer(url: str) -> dict:
+    # channels-redis's RedisChannelLayer keeps keyed lists, which a cluster node answers with MOVED;
+    # its pub/sub layer only PUBLISHes and SUBSCRIBEs, and a cluster delivers a PUBLISH made on any
+    # node to subscribers on every node (docs/DECISIONS.md, "Redis Cluster"). One seed node per shard.
+    hosts = [{"address": f"redis://{node}", "socket_timeout": 15, "socket_connect_timeout": 2}
+             for node in url.partition("://")[2].split("/")[0].split(",")]  # fmt: skip
+    layer = "channels_redis.pubsub.RedisPubSubChannelLayer"
+    return {"BACKEND": layer, "CONFIG": {"hosts": hosts, "prefix": "chirp:ws"}}
+
+
 CHANNEL_LAYERS = {"default": channel_layer(REDIS_URL)}
 SESSION_ENGINE = "config.kernel.sessions"  # cached_db that keeps working while Redis is down
 
@@ -204,24 +219,36 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # One message per pool process at a time: a worker that dies holds nothing beyond what it was running.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Faults (docs/DECISIONS.md, "Failures"). A message delivered to a worker that dies goes back
-# to its queue after CELERY_VISIBILITY_TIMEOUT seconds (kombu's default is an hour); every
-# unacknowledged message is swept every 5 s. No task runs, or waits to be retried, that long:
+# Faults (docs/DECISIONS.md, "Failures"). Which broker decides how a dying worker's task comes back:
+# RabbitMQ (amqp://, docs/OPERATIONS.md "RabbitMQ as the broker") requeues an unacknowledged
+# message the moment the worker's connection closes; Redis has no such signal, so kombu hands it
+# out again after CELERY_VISIBILITY_TIMEOUT seconds. No task runs, or waits to be retried, that long:
 # long ones work in slices of TASK_SLICE_SECONDS or run once at a time (config/kernel/tasks.py),
-# and retries back off to 20 s at most.
+# and retries back off to 20 s at most (also well inside RabbitMQ's 30-minute consumer_timeout).
+CELERY_BROKER_IS_AMQP = CELERY_BROKER_URL.split("://")[0] in ("amqp", "amqps", "pyamqp")
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=30)
 TASK_SLICE_SECONDS = 20
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-    "unacked_restore_interval": 5,
-    "unacked_restore_throttle": 1,
-    "unacked_mutex_expire": 30,  # a worker killed while restoring blocks others this long at most
-    # Publishing and the worker's own calls are bounded: a hung Redis fails them, it doesn't hold them.
-    "socket_timeout": 0.3,
-    "socket_connect_timeout": 0.3,
-    "health_check_interval": 10,
-    "retry_on_timeout": False,
-}
+# With amqp, each publish waits for the broker's ack (publisher confirms): a message RabbitMQ
+# refused or lost raises in enqueue() (logged, caught up) instead of vanishing. That wait is
+# bounded by CELERY_CONFIRM_TIMEOUT (passed by config/kernel/tasks.py) so a hung broker fails
+# the publish rather than holding a request, and opens the broker's breaker like a hung Redis.
+CELERY_CONFIRM_TIMEOUT = 1
+if CELERY_BROKER_IS_AMQP:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+else:
+    # Redis-only: kombu's emulation of acknowledgements. Every unacknowledged message is swept
+    # every 5 s and requeued once it is older than the visibility timeout (kombu's default: an hour).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": 5,
+        "unacked_restore_throttle": 1,
+        "unacked_mutex_expire": 30,  # a worker killed while restoring blocks others this long at most
+        # Publishing and the worker's own calls are bounded: a hung Redis fails them, it doesn't hold them.
+        "socket_timeout": 0.3,
+        "socket_connect_timeout": 0.3,
+        "health_check_interval": 10,
+        "retry_on_timeout": False,
+    }
 CELERY_BROKER_CONNECTION_TIMEOUT = 0.3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for its broker as long as it takes
@@ -274,6 +301,8 @@ ACCOUNT_USERNAME_BLACKLIST = [
     "search", "hashtag", "accounts", "static", "media", "healthz", "metrics",
 ]  # fmt: skip
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# allauth's subjects start "[<site name>] ", which without the sites framework is the request's host and port.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Chirp: "
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -371,7 +400,8 @@ EMAIL_BATCH = env.int("EMAIL_BATCH", default=2000)  # people one sweep (every mi
 # --- Media and static files -----------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes; a front server (deploy/nginx.conf) sends /static/ from here.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
@@ -667,6 +697,7 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -675,7 +706,13 @@ if PRODUCTION:
 
 # --- Locale ----------------------------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# English is written in the code; every other language is a catalogue under locale/ (docs/I18N.md).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "django_language"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -691,9 +728,10 @@ if PRODUCTION:
     # Prometheus scrapes each web process over plain HTTP inside the network, like the /healthz probes.
     SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
 
-# Read replica (config/kernel/routers.py): GET and HEAD requests read from it, outside
-# transactions and unless the request, or the same browser in the last
-# DATABASE_REPLICA_PIN_SECONDS, wrote. Writes and everything else use "default".
+# Read replica (config/kernel/routers.py; docs/OPERATIONS.md "Read replica" says which reads
+# go where): GET and HEAD requests read from it, outside transactions and unless the request,
+# or the same person (on any device) in the last DATABASE_REPLICA_PIN_SECONDS, wrote. Writes
+# and everything else use "default".
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=5)
 if DATABASE_REPLICA_URL:
@@ -715,6 +753,18 @@ if REDIS_CACHE_URL:
 REDIS_CHANNELS_URL = env.str("REDIS_CHANNELS_URL", default="")
 if REDIS_CHANNELS_URL:
     CHANNEL_LAYERS["default"] = channel_layer(REDIS_CHANNELS_URL)
+# A Redis Cluster (docs/OPERATIONS.md, "Redis Cluster"): redis://host:port[,host:port...], seed nodes.
+# Timelines, trends, presence, abuse counters, metrics and the cache (unless REDIS_CACHE_URL) move
+# to it, and the channel layer too (unless REDIS_CHANNELS_URL), as Redis pub/sub, which a cluster
+# carries to every node. Celery's broker can't be a cluster (kombu): it stays on REDIS_URL, a
+# standalone Redis, or CELERY_BROKER_URL (RabbitMQ).
+REDIS_CLUSTER_URL = env.str("REDIS_CLUSTER_URL", default="")
+if REDIS_CLUSTER_URL:
+    if not REDIS_CACHE_URL:
+        CACHES["default"]["BACKEND"] = "config.kernel.cache.FailSoftRedisClusterCache"
+        CACHES["default"]["LOCATION"] = REDIS_CLUSTER_URL
+    if not REDIS_CHANNELS_URL:
+        CHANNEL_LAYERS["default"] = cluster_channel_layer(REDIS_CLUSTER_URL)
 
 # Logs: one JSON object a line (python-json-logger) in production, plain text in
 # development; every record carries the request id, in Celery tasks too (config/celery.py).

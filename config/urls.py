@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from accounts.views import LoginView, MFAAuthenticateView
-from config import metrics, views
+from config import i18n_views, metrics, views
 from config.kernel.ranges import ranged
 
 # The admin's own login had no failed-login limit: staff sign in through the site's login instead.
@@ -33,6 +33,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics.metrics_view, name="metrics"),  # Prometheus; 404 unless allowed (config/metrics.py)
     path("favicon.ico", views.favicon),
+    path("jsi18n/<str:language>.js", i18n_views.catalog, name="javascript-catalog"),  # static/js's words
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the footer's switch for visitors
     path("", include("notifications.webpush.urls")),  # /sw.js, /manifest.webmanifest, push settings
     path("", include("timelines.urls")),
     path("", include("tweets.urls")),

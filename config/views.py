@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -6,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.kernel.api.errors import is_api_request, json_not_found, json_server_error
-from config.kernel.redis import probe
+from config.kernel.redis import probe, probe_cluster
 
 
 @never_cache
@@ -30,6 +31,12 @@ def healthz(request):
         checks["redis"] = "ok"
     except Exception as error:
         checks["redis"] = f"error: {type(error).__name__}"
+    if settings.REDIS_CLUSTER_URL:  # timelines and the rest; REDIS_URL above is then the broker's
+        try:
+            probe_cluster(settings.REDIS_CLUSTER_URL)
+            checks["redis_cluster"] = "ok"
+        except Exception as error:
+            checks["redis_cluster"] = f"error: {type(error).__name__}"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 

@@ -77,6 +77,7 @@ def _graph() -> None:
     graph.request_accepted.connect(notifications.request_accepted)
     graph.request_denied.connect(notifications.request_denied)
     graph.blocked.connect(notifications.blocked)
+    graph.muted_words_changed.connect(mastodon.muted_words_changed)  # Mastodon's `filters_changed`
 
 
 def _messages() -> None:

@@ -93,10 +93,12 @@ SCHEMAS: dict[str, dict] = {
         },
         required=("type",),
     ),
+    # The person's muted words changed; Mastodon's streaming consumers tell their clients (`filters_changed`).
+    "muted_words.changed": _event("muted_words.changed", None),
 }
 PUSHED = frozenset({"notification", "unread", "timeline.new", "message", "message.read"})
 REPLIES = frozenset({"pong", "error"})
-CONTROL = frozenset({"auth.check"})
+CONTROL = frozenset({"auth.check", "muted_words.changed"})
 # The keys each type carries besides `type` and `id` (docs/API.md lists them).
 KEYS = {kind: set(schema["properties"]) - {"type", "id"} for kind, schema in SCHEMAS.items()}
 
@@ -203,3 +205,8 @@ def auth_check(*, keep: str | None = None, moved: tuple[str, str] | None = None)
     if moved:
         event["moved"] = list(moved)
     return validate(event)
+
+
+def muted_words_changed() -> dict:
+    """The person's muted words changed: for Mastodon's streams (Chirp's pages read them on load)."""
+    return validate({"type": "muted_words.changed"})

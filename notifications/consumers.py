@@ -158,6 +158,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if not self.closing:
             await self.send_json(message["event"])
 
+    async def muted_words_changed(self, message):
+        """Chirp's pages read muted words when they load; Mastodon's consumer (a subclass) tells its client."""
+
     async def auth_check(self, message):
         """Logged out, token revoked, password changed, suspended, deleted: do this socket's credentials hold?"""
         if self.closing or self.credentials is None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notifications import preferences
 from notifications.preferences import EMAIL_CHOICES, EMAIL_LABELS, TYPES
@@ -11,13 +13,13 @@ from notifications.preferences import EMAIL_CHOICES, EMAIL_LABELS, TYPES
 class NotificationSettingsForm(forms.Form):
     only_from_following = forms.BooleanField(
         required=False,
-        label="Only from people I follow",
-        help_text="Follow requests, polls that ended and your data export still come from anyone.",
+        label=gettext_lazy("Only from people I follow"),
+        help_text=gettext_lazy("Follow requests, polls that ended and your data export still come from anyone."),
     )
     weekly_digest = forms.BooleanField(
         required=False,
-        label="Weekly “what you missed” email",
-        help_text="Once a week, the posts and activity you may have missed.",
+        label=gettext_lazy("Weekly “what you missed” email"),
+        help_text=gettext_lazy("Once a week, the posts and activity you may have missed."),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -29,13 +31,13 @@ class NotificationSettingsForm(forms.Form):
         for verb in TYPES:
             name = preferences.label(verb)
             self.fields[f"app_{verb}"] = forms.BooleanField(
-                required=False, initial=prefs.in_app(verb), label=f"{name}: in app"
+                required=False, initial=prefs.in_app(verb), label=_("%(type)s: in app") % {"type": name}
             )
             self.fields[f"push_{verb}"] = forms.BooleanField(
-                required=False, initial=prefs.push_cell(verb), label=f"{name}: push"
+                required=False, initial=prefs.push_cell(verb), label=_("%(type)s: push") % {"type": name}
             )
             self.fields[f"email_{verb}"] = forms.ChoiceField(
-                choices=choices, initial=prefs.email_cell(verb), label=f"{name}: email"
+                choices=choices, initial=prefs.email_cell(verb), label=_("%(type)s: email") % {"type": name}
             )
 
     def rows(self) -> list[dict]:

@@ -1,24 +1,25 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
     class Verb(models.TextChoices):
-        FOLLOW = "follow", "followed you"
-        FOLLOW_REQUEST = "follow_request", "asked to follow you"
-        FOLLOW_ACCEPTED = "follow_accepted", "accepted your follow request"
-        LIKE = "like", "liked your post"
-        RETWEET = "retweet", "retweeted your post"
-        QUOTE = "quote", "quoted your post"
-        REPLY = "reply", "replied to your post"
-        MENTION = "mention", "mentioned you"
-        MESSAGE = "message", "sent you a message"
+        FOLLOW = "follow", _("followed you")
+        FOLLOW_REQUEST = "follow_request", _("asked to follow you")
+        FOLLOW_ACCEPTED = "follow_accepted", _("accepted your follow request")
+        LIKE = "like", _("liked your post")
+        RETWEET = "retweet", _("retweeted your post")
+        QUOTE = "quote", _("quoted your post")
+        REPLY = "reply", _("replied to your post")
+        MENTION = "mention", _("mentioned you")
+        MESSAGE = "message", _("sent you a message")
         # About the recipient's own request, so the recipient is also the actor (notify_export_ready).
-        EXPORT_READY = "export_ready", "your data export is ready"
-        POST_REMOVED = "post_removed", "the moderators removed a post of yours"
+        EXPORT_READY = "export_ready", _("your data export is ready")
+        POST_REMOVED = "post_removed", _("the moderators removed a post of yours")
         # To the poll's author (their own actor) and to each voter (the author is the actor).
-        POLL_ENDED = "poll_ended", "a poll has ended"
+        POLL_ENDED = "poll_ended", _("a poll has ended")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False

@@ -22,6 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from notifications.models import Notification
 
 Verb = Notification.Verb
@@ -36,19 +39,24 @@ EMAIL_DEFAULTS = dict.fromkeys(
 )
 # The rows of Settings -> Notifications. A type added later without a label here shows its verb's own.
 LABELS = {
-    Verb.FOLLOW: "New followers",
-    Verb.FOLLOW_REQUEST: "Follow requests",
-    Verb.FOLLOW_ACCEPTED: "Accepted follow requests",
-    Verb.LIKE: "Likes",
-    Verb.RETWEET: "Retweets",
-    Verb.QUOTE: "Quotes",
-    Verb.REPLY: "Replies",
-    Verb.MENTION: "Mentions",
-    Verb.MESSAGE: "Direct messages",
-    Verb.POLL_ENDED: "Polls that ended",
-    Verb.EXPORT_READY: "Data export ready",
+    Verb.FOLLOW: _("New followers"),
+    Verb.FOLLOW_REQUEST: _("Follow requests"),
+    Verb.FOLLOW_ACCEPTED: _("Accepted follow requests"),
+    Verb.LIKE: _("Likes"),
+    Verb.RETWEET: _("Retweets"),
+    Verb.QUOTE: _("Quotes"),
+    Verb.REPLY: _("Replies"),
+    Verb.MENTION: _("Mentions"),
+    Verb.MESSAGE: _("Direct messages"),
+    Verb.POLL_ENDED: _("Polls that ended"),
+    Verb.EXPORT_READY: _("Data export ready"),
 }
-EMAIL_LABELS = {"never": "Never", "immediately": "Immediately", "hourly": "Hourly digest", "daily": "Daily digest"}
+EMAIL_LABELS = {
+    "never": _("Never"),
+    "immediately": _("Immediately"),
+    "hourly": _("Hourly digest"),
+    "daily": _("Daily digest"),
+}
 # Arrive whatever `onlyFromFollowing` says: about the person's own doing, or needing their answer.
 ALWAYS_FROM_ANYONE = frozenset({Verb.FOLLOW_REQUEST, Verb.EXPORT_READY, Verb.POST_REMOVED, Verb.POLL_ENDED})
 
@@ -121,44 +129,56 @@ def changed(current: dict, changes: dict) -> dict:
     The API's answer may come back wrapped, `{"notificationSettings": {...}}`: that part applies first.
     """
     if not isinstance(changes, dict):
-        raise InvalidPreferences("Send an object of settings.", "notificationSettings")
+        raise InvalidPreferences(gettext("Send an object of settings."), "notificationSettings")
     changes = dict(changes)
     if "notificationSettings" in changes:
         wrapped = changes.pop("notificationSettings")
         if not isinstance(wrapped, dict) or "notificationSettings" in wrapped:
-            raise InvalidPreferences("Give the settings as an object of types, onlyFromFollowing and weeklyDigest.",
-                                     "notificationSettings")  # fmt: skip
+            raise InvalidPreferences(
+                gettext("Give the settings as an object of types, onlyFromFollowing and weeklyDigest."),
+                "notificationSettings",
+            )
         current = changed(current, wrapped)
     unknown = set(changes) - {"types", "onlyFromFollowing", "weeklyDigest"}
     if unknown:
-        raise InvalidPreferences(f"Unknown settings: {', '.join(sorted(unknown))}.", sorted(unknown)[0])
+        raise InvalidPreferences(
+            gettext("Unknown settings: %(names)s.") % {"names": ", ".join(sorted(unknown))}, sorted(unknown)[0]
+        )
     raw = {key: dict(value) if isinstance(value, dict) else value for key, value in current.items()}
     types = changes.get("types", {})
     if not isinstance(types, dict):
-        raise InvalidPreferences("Give the types as an object of type: {inApp, push, email}.", "types")
+        raise InvalidPreferences(gettext("Give the types as an object of type: {inApp, push, email}."), "types")
     for verb, cells in types.items():
         _apply_type(raw, verb, cells)
     for key in ("onlyFromFollowing", "weeklyDigest"):
         if key in changes:
             if not isinstance(changes[key], bool):
-                raise InvalidPreferences("Must be true or false.", key)
+                raise InvalidPreferences(gettext("Must be true or false."), key)
             raw[key] = changes[key]
     return _trimmed(raw)
 
 
 def _apply_type(raw: dict, verb: str, cells) -> None:
     if verb not in TYPES:
-        raise InvalidPreferences(f"Unknown notification type: {verb}.", "types")
+        raise InvalidPreferences(gettext("Unknown notification type: %(type)s.") % {"type": verb}, "types")
     if not isinstance(cells, dict) or set(cells) - {"inApp", "push", "email"}:
-        raise InvalidPreferences(f"{verb}: give any of inApp, push (true or false) and email.", "types")
+        raise InvalidPreferences(
+            gettext("%(type)s: give any of inApp, push (true or false) and email.") % {"type": verb}, "types"
+        )
     for key, channel in (("inApp", "app"), ("push", "push")):
         if key in cells:
             if not isinstance(cells[key], bool):
-                raise InvalidPreferences(f"{verb}.{key} must be true or false.", "types")
+                raise InvalidPreferences(
+                    gettext("%(field)s must be true or false.") % {"field": f"{verb}.{key}"}, "types"
+                )
             raw.setdefault(channel, {})[verb] = cells[key]
     if "email" in cells:
         if cells["email"] not in EMAIL_CHOICES:
-            raise InvalidPreferences(f"{verb}.email must be one of {', '.join(EMAIL_CHOICES)}.", "types")
+            raise InvalidPreferences(
+                gettext("%(field)s must be one of %(choices)s.")
+                % {"field": f"{verb}.email", "choices": ", ".join(EMAIL_CHOICES)},
+                "types",
+            )
         raw.setdefault("email", {})[verb] = cells["email"]
 
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
+from config.kernel.languages import supported
 from config.kernel.sql import any_of, one_value
 from config.kernel.timefmt import iso_z
 from notifications import catalogue
@@ -96,6 +104,29 @@ class Group:
     def others(self) -> int:
         return max(len(self.actors) - 2, 0)
 
+    @property
+    def who(self) -> SafeString:
+        """The people, linked, in the reader's language: "A", "A and B", "A, B and 3 others".
+
+        The page's sentence goes around it ("%(who)s liked your post"): the words are the catalogue's,
+        the names escaped here.
+        """
+        links = [
+            format_html(
+                '<a href="{}"><strong><bdi>{}</bdi></strong></a>', reverse("profile", args=[a.username]), a.display_name
+            )
+            for a in self.actors[:2]
+        ]
+        if len(links) < 2:
+            return mark_safe(links[0] if links else "")  # noqa: S308 - format_html escaped the name
+        if not self.others:
+            words = _("%(first)s and %(second)s")
+        else:
+            words = ngettext(
+                "%(first)s, %(second)s and %(count)s other", "%(first)s, %(second)s and %(count)s others", self.others
+            )
+        return mark_safe(conditional_escape(words) % {"first": links[0], "second": links[1], "count": self.others})  # noqa: S308 - the catalogue's words escaped, the names by format_html
+
 
 def group_key(row: Notification) -> str:
     """What a line on the page stands for, the same on every page a group spreads over.
@@ -159,8 +190,10 @@ def live_notification_event(user: User, notification_id: int) -> dict | None:
     if not rows:
         return None
     # Rendered off any request, so no CSRF token: the page puts its own into the forms it inserts.
+    # In the recipient's language (their setting; blank: the site's), not that of whoever acted.
     context = {"group": group(rows)[0], "user": user, "off_request": True}
-    html = render_to_string("notifications/_group.html", context)
+    with translation.override(supported(user.language) or settings.LANGUAGE_CODE):
+        html = render_to_string("notifications/_group.html", context)
     return catalogue.notification(notification_json(rows[0]), html)
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from config.kernel.errors import NotFound, ServiceError
@@ -236,7 +237,10 @@ def update_preferences(*, user: User, preferences: dict[str, bool]) -> User:
     """The in-app column alone, as `PUT /account/privacy` and its `notificationPrefs` set it."""
     unknown = set(preferences) - set(Verb.values)
     if unknown:
-        raise ServiceError(f"Unknown notification types: {', '.join(sorted(unknown))}.", field="notificationPrefs")
+        raise ServiceError(
+            gettext("Unknown notification types: %(types)s.") % {"types": ", ".join(sorted(unknown))},
+            field="notificationPrefs",
+        )
     changes = {verb: {"inApp": bool(on)} for verb, on in preferences.items() if verb != Verb.POST_REMOVED}
     return update_settings(user=user, changes={"types": changes})
 

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.kernel.api.pagination import PageRequest
@@ -66,7 +68,7 @@ def settings_notifications(request):
         except ServiceError as error:
             add_form_error(form, error)
         else:
-            messages.success(request, "Your notification settings were saved.")
+            messages.success(request, _("Your notification settings were saved."))
             return redirect("settings-notifications")
     status = 400 if form.errors else 200
     context = {"form": form, "rows": form.rows(), "section": "notifications"}
@@ -76,8 +78,8 @@ def settings_notifications(request):
 
 # --- muting a conversation from a post's "More options" menu -------------------------------
 
-MUTED = "Conversation muted: you won't be notified about this thread."
-UNMUTED = "Conversation unmuted: you'll be notified about this thread again."
+MUTED = gettext_lazy("Conversation muted: you won't be notified about this thread.")
+UNMUTED = gettext_lazy("Conversation unmuted: you'll be notified about this thread again.")
 
 
 def _conversation_action(request, tweet_id: int, act, done: str):

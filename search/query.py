@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from config.kernel.errors import ServiceError
 from config.kernel.text import hashtag_key
 
@@ -45,12 +47,12 @@ def checked(raw: str | None) -> str:
     """
     text = raw or ""
     if len(text) > MAX_LENGTH:
-        raise ServiceError(f"Search for at most {MAX_LENGTH} characters.", field="q")
+        raise ServiceError(_("Search for at most %(limit)s characters.") % {"limit": MAX_LENGTH}, field="q")
     if _CONTROL.search(text):
-        raise ServiceError("Search text can't contain control characters.", field="q")
+        raise ServiceError(_("Search text can't contain control characters."), field="q")
     text = text.strip()
     if not text:
-        raise ServiceError("Type something to search for.", field="q")
+        raise ServiceError(_("Type something to search for."), field="q")
     return text
 
 
@@ -87,9 +89,9 @@ def parse(raw: str | None) -> TweetQuery:
     found, count = _terms(checked(raw), limit=None)
     query = _query(found)
     if count > MAX_TERMS:
-        raise ServiceError(f"Use at most {MAX_TERMS} search terms.", field="q")
+        raise ServiceError(_("Use at most %(limit)s search terms.") % {"limit": MAX_TERMS}, field="q")
     if not (query.text_terms or query.tags or query.authors):
-        raise ServiceError("Add a word, a phrase, a #tag or from:someone to search for.", field="q")
+        raise ServiceError(_("Add a word, a phrase, a #tag or from:someone to search for."), field="q")
     return query
 
 
@@ -99,6 +101,6 @@ def parse_api(raw: str | None) -> TweetQuery | None:
     Only what the schema can say is refused (empty, too long, control characters): any other
     text is a search, though it may find nothing.
     """
-    found, _ = _terms(checked(raw), limit=MAX_TERMS)
+    found, _count = _terms(checked(raw), limit=MAX_TERMS)
     query = _query(found)
     return query if query.text_terms or query.tags or query.authors else None

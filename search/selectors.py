@@ -9,6 +9,8 @@ private, blocked, suspended and deleted content never comes back.
 from __future__ import annotations
 
 import math
+from contextlib import suppress
+from datetime import timedelta
 from functools import reduce
 from operator import and_
 
@@ -20,15 +22,19 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
-from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Upper
 from django.utils import timezone
 from rapidfuzz.distance import OSA
+from redis.exceptions import RedisError
 
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
+from config.kernel.ids import id_at
+from config.kernel.routers import read_connection
 from config.kernel.text import hashtag_key
 from search.query import TweetQuery
 from social.graph.models import Follow
@@ -188,7 +194,8 @@ def fuzzy_matches(viewer, needle: str, limit: int) -> list[User]:
         .annotate(closeness=closeness)
         .order_by("-closeness", "-followers_count", "id")
     )
-    with transaction.atomic():
+    connection = read_connection(User)  # the replica in a GET: a transaction there only reads
+    with transaction.atomic(using=connection.alias):
         # For this transaction only. The planner prices a trigram comparison
         # like an equality, so it would rather compare every account (40 ms)
         # than ask the index (5 ms); and the stricter bar for long queries is
@@ -199,7 +206,7 @@ def fuzzy_matches(viewer, needle: str, limit: int) -> list[User]:
                 " set_config('pg_trgm.word_similarity_threshold', %s, true)",
                 [str(threshold or settings.SEARCH_WORD_SIMILARITY)],
             )
-        people = list(rows[:limit])
+        people = list(rows.using(connection.alias)[:limit])
     for person in people:
         person.is_prefix = 0
     return people
@@ -300,3 +307,37 @@ def hashtag_timeline(viewer, tag: str, page: PageRequest) -> tuple[list[Tweet], 
     queryset = tweets_with_authors().filter(hashtags__name=hashtag_key(tag)).filter(tweets_visible_to(viewer))
     rows, cursor = keyset_page(queryset, page)
     return hydrate(rows, viewer, muted_in="search"), cursor
+
+
+# Explore's popular posts
+
+POPULAR_POSTS_HOURS = 24
+POPULAR_POSTS_CANDIDATES = 30  # the viewer's blocks and mutes drop some; the rest fill the list
+POPULAR_POSTS_KEY = "explore:popular-posts"
+POPULAR_POSTS_SECONDS = 60
+
+
+def _popular_post_ids(now=None) -> list[int]:
+    """The last day's most engaging posts by public, active people (the same for everyone, so cached)."""
+    since = id_at((now or timezone.now()) - timedelta(hours=POPULAR_POSTS_HOURS))  # ids are time-ordered
+    score = F("like_count") + 2 * F("retweet_count") + 2 * F("quote_count") + F("reply_count")
+    return list(
+        Tweet.objects.filter(pk__gte=since, retweet_of__isnull=True, author__is_active=True, author__is_private=False)
+        .annotate(score=score)
+        .filter(score__gt=0)
+        .order_by("-score", "-id")
+        .values_list("pk", flat=True)[:POPULAR_POSTS_CANDIDATES]
+    )
+
+
+def popular_posts(viewer, limit: int = 5) -> list[Tweet]:
+    """Explore's trending posts, as the viewer may see them (blocks, mutes and muted words applied)."""
+    try:
+        ids = cache.get(POPULAR_POSTS_KEY)
+    except RedisError:  # the cache is an optimisation: work it out afresh
+        ids = None
+    if ids is None:
+        ids = _popular_post_ids()
+        with suppress(RedisError):
+            cache.set(POPULAR_POSTS_KEY, ids, POPULAR_POSTS_SECONDS)
+    return hydrate(load_cards(ids), viewer, hide_muted=True, muted_in="home")[:limit]

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts import selectors as account_selectors
@@ -8,13 +9,19 @@ from config.kernel.errors import ServiceError
 from search import query, selectors, trends
 from social.graph import selectors as social_selectors
 
-TABS = {"top": "Top", "latest": "Latest", "people": "People", "hashtags": "Hashtags"}
+TABS = {
+    "top": pgettext_lazy("search tab", "Top"),
+    "latest": pgettext_lazy("search tab", "Latest"),
+    "people": pgettext_lazy("search tab", "People"),
+    "hashtags": pgettext_lazy("search tab", "Hashtags"),
+}
 
 
 @require_GET
 def explore(request):
     context = {
         "trends": trends.current(),
+        "tweets": selectors.popular_posts(request.user),
         "suggested": social_selectors.who_to_follow(request.user, limit=10),
         "people": social_selectors.with_relations(request.user, account_selectors.newest_users(limit=20)),
     }
@@ -81,3 +88,12 @@ def mention_suggestions(request):
     prefix = request.GET.get("q", "")[:30]
     people = selectors.mention_candidates(request.user, prefix) if prefix.strip("@ ") else []
     return render(request, "search/_mentions.html", {"people": people, "q": prefix})
+
+
+@login_required
+@require_GET
+def hashtag_suggestions(request):
+    """Tags for "#te" in the compose box (most used first), in the same listbox as the mentions'."""
+    prefix = request.GET.get("q", "")[:50]
+    tags, _ = selectors.search_hashtags(request.user, prefix, PageRequest(cursor=None, limit=6))
+    return render(request, "search/_hashtag_options.html", {"tags": tags})

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import User
+from config.kernel.routers import primary_reads
 from notifications import catalogue, presence
 from notifications.events import send_event_on_commit
 from social.graph.models import Block, Follow
@@ -95,8 +96,10 @@ def rebuild(store: TimelineStore, lst: List) -> bool:
     try:
         key = key_of(store, lst)
         store.begin_rebuild(key)
-        ids = member_entries(lst).order_by("-id").values_list("id", flat=True)[: settings.TIMELINE_MAX_ENTRIES]
-        store.finish_rebuild(key, list(ids), _ttl())
+        with primary_reads():  # a fill outlives the request: not from a lagging replica (timelines/rebuild.py)
+            newest = member_entries(lst).order_by("-id").values_list("id", flat=True)
+            ids = list(newest[: settings.TIMELINE_MAX_ENTRIES])
+        store.finish_rebuild(key, ids, _ttl())
     finally:
         store.redis.delete(lock)
     return True

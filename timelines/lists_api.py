@@ -1,5 +1,6 @@
 """API views for lists: /lists, /lists/:id, /lists/:id/members, /lists/:id/timeline (docs/API.md "Lists")."""
 
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotAuthenticated, NotFound
@@ -20,7 +21,7 @@ from timelines import lists_services as services
 from timelines.models import List
 from tweets.serializers import TweetSerializer
 
-NO_LIST = "No such list (or one you can't see)."
+NO_LIST = gettext_noop("No such list (or one you can't see).")
 GONE = errors(s404=NO_LIST)
 NOT_OWNER = errors(s403="Only the list's owner can change it.", s404=NO_LIST)
 
@@ -66,7 +67,7 @@ def _one(lst: List, request) -> dict:
 def _visible(raw_id: str, viewer) -> List:
     found = selectors.list_for_viewer(parse_id(raw_id), viewer)
     if found is None:
-        raise NotFound(NO_LIST)
+        raise NotFound(gettext(NO_LIST))
     return found
 
 
@@ -92,7 +93,7 @@ class ListsView(APIView):
             raise NotAuthenticated()
         owner = request.user if handle is None else account_selectors.user_by_handle(handle)
         if owner is None:
-            raise NotFound("No such user.")
+            raise NotFound(gettext("No such user."))
         rows, cursor = selectors.lists_of(owner, request.user, PageRequest.from_query(request.query_params))
         return Response(page_body("lists", _json(rows, request), cursor))
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from config.kernel import text
@@ -18,17 +20,19 @@ from social.graph.visibility import RelationSet
 from timelines import list_timelines
 from timelines.models import List, ListMember
 
-NO_SUCH_USER = "No such user."
+NO_SUCH_USER = gettext_noop("No such user.")
 # Said when the person blocked the owner: the refusal doesn't say why (as a block is never announced).
-CANT_ADD = "You can't add @{} to lists."
+CANT_ADD = gettext_noop("You can't add @%(username)s to lists.")
 
 
 def _name(raw: str) -> str:
     name = " ".join(text.normalise(raw).split()) if isinstance(raw, str) else ""  # one line
     if text.is_blank(name):
-        raise ServiceError("Give the list a name.", field="name")
+        raise ServiceError(_("Give the list a name."), field="name")
     if len(name) > List.NAME_MAX:
-        raise ServiceError(f"A list's name can be at most {List.NAME_MAX} characters.", field="name")
+        raise ServiceError(
+            _("A list's name can be at most %(limit)s characters.") % {"limit": List.NAME_MAX}, field="name"
+        )
     return name
 
 
@@ -36,7 +40,8 @@ def _description(raw: str) -> str:
     description = " ".join(text.normalise(raw).split()) if isinstance(raw, str) else ""
     if len(description) > List.DESCRIPTION_MAX:
         raise ServiceError(
-            f"A list's description can be at most {List.DESCRIPTION_MAX} characters.", field="description"
+            _("A list's description can be at most %(limit)s characters.") % {"limit": List.DESCRIPTION_MAX},
+            field="description",
         )
     return description
 
@@ -46,13 +51,15 @@ def list_create(*, owner: User, name: str, description: str = "", is_private: bo
     name, description = _name(name), _description(description)
     User.objects.select_for_update().filter(pk=owner.pk).first()  # one create at a time per owner: the cap holds
     if List.objects.filter(owner=owner).count() >= List.MAX_PER_OWNER:
-        raise Conflict(f"You can have at most {List.MAX_PER_OWNER:,} lists. Delete one first.")
+        raise Conflict(
+            _("You can have at most %(limit)s lists. Delete one first.") % {"limit": f"{List.MAX_PER_OWNER:,}"}
+        )
     return List.objects.create(owner=owner, name=name, description=description, is_private=is_private)
 
 
 def _own(actor: User, lst: List) -> None:
     if lst.owner_id != actor.pk:
-        raise Forbidden("Only the list's owner can change it.")
+        raise Forbidden(_("Only the list's owner can change it."))
 
 
 @transaction.atomic
@@ -85,7 +92,7 @@ def _locked(lst: List) -> List:
     """The list's row, locked: adds and removes of one list run one at a time (the member cap holds)."""
     found = List.objects.select_for_update().filter(pk=lst.pk).first()
     if found is None:
-        raise NotFound("No such list.")
+        raise NotFound(_("No such list."))
     return found
 
 
@@ -100,17 +107,22 @@ def list_member_add(*, actor: User, lst: List, member: User | None) -> bool:
     """Add someone to one's list (idempotent). Returns whether they were new."""
     _own(actor, lst)
     if member is None or not member.is_active:
-        raise NotFound(NO_SUCH_USER, field="userId")
+        raise NotFound(_(NO_SUCH_USER), field="userId")
     relations = RelationSet.for_viewer(actor, [member.pk])
     if member.pk in relations.blocked:
-        raise Forbidden(f"You blocked @{member.username}. Unblock them first.", field="userId")
+        raise Forbidden(
+            _("You blocked @%(username)s. Unblock them first.") % {"username": member.username}, field="userId"
+        )
     if member.pk in relations.blocked_by:
-        raise Forbidden(CANT_ADD.format(member.username), field="userId")
+        raise Forbidden(_(CANT_ADD) % {"username": member.username}, field="userId")
     row = _locked(lst)
     if ListMember.objects.filter(list=row, user=member).exists():
         return False
     if row.member_count >= List.MAX_MEMBERS:
-        raise Conflict(f"A list can have at most {List.MAX_MEMBERS:,} members. Remove someone first.", field="userId")
+        raise Conflict(
+            _("A list can have at most %(limit)s members. Remove someone first.") % {"limit": f"{List.MAX_MEMBERS:,}"},
+            field="userId",
+        )
     try:
         with transaction.atomic():
             ListMember.objects.create(list=row, user=member)
@@ -126,7 +138,7 @@ def list_member_remove(*, actor: User, lst: List, member_id: int) -> bool:
     """Take someone off one's list (idempotent). Returns whether they were on it."""
     _own(actor, lst)
     row = _locked(lst)
-    deleted, _ = ListMember.objects.filter(list=row, user_id=member_id).delete()
+    deleted, _rows = ListMember.objects.filter(list=row, user_id=member_id).delete()
     if deleted:
         _moved_on(row, -1)
         lst.refresh_from_db(fields=["member_count", "version"])

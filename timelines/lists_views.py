@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
@@ -20,12 +22,12 @@ from timelines.models import List
 
 
 class ListForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=List.NAME_MAX)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=List.NAME_MAX)
     description = forms.CharField(
-        label="Description (optional)", max_length=List.DESCRIPTION_MAX, required=False,
+        label=gettext_lazy("Description (optional)"), max_length=List.DESCRIPTION_MAX, required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
-    private = forms.BooleanField(label="Private: only you can see this list", required=False)
+    private = forms.BooleanField(label=gettext_lazy("Private: only you can see this list"), required=False)
 
 
 def _save(form, write):
@@ -63,7 +65,7 @@ def lists_page(request):
 
         created = _save(form, create)
         if created is not None:
-            messages.success(request, f"Created the list “{created.name}”.")
+            messages.success(request, _("Created the list “%(name)s”.") % {"name": created.name})
             return redirect("list", created.pk)
     page = PageRequest.from_query_or_first(request.GET, default_limit=50)
     lists, next_cursor = selectors.lists_of(request.user, request.user, page)
@@ -102,7 +104,7 @@ def list_edit(request, list_id: str):
             )
 
         if _save(form, update) is not None:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("list", lst.pk)
     return render(request, "timelines/list_edit.html", {"list": lst, "form": form}, status=400 if form.errors else 200)
 
@@ -112,7 +114,7 @@ def list_edit(request, list_id: str):
 def list_delete(request, list_id: str):
     lst = _owned_or_404(list_id, request.user)
     services.list_delete(actor=request.user, lst=lst)
-    messages.success(request, f"Deleted the list “{lst.name}”.")
+    messages.success(request, _("Deleted the list “%(name)s”.") % {"name": lst.name})
     return redirect("lists")
 
 

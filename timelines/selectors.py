@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 
 from config.kernel.api.pagination import PageRequest, keyset_page
 from config.kernel.redis import log_unavailable
+from config.kernel.routers import primary_reads
 from social.graph.models import Follow
 from timelines import rebuild
 from timelines.store import TimelineStore
@@ -108,7 +109,8 @@ def _from_redis(store: TimelineStore, viewer, page: PageRequest, kind: str | Non
                 found = (*store.home_page(viewer.pk, cursor, want), None)
             home_ids, trimmed, cached = found
             if cached is None:
-                cached = celebrities_followed(viewer.pk)
+                with primary_reads():  # cached past the request: not from a lagging replica
+                    cached = celebrities_followed(viewer.pk)
                 store.cache_celebrities(viewer.pk, cached)
             celebrities = cached
             for author_id in store.missing_recent(celebrities) if celebrities else ():

@@ -17,33 +17,49 @@ notice moves every process to a new generation, in which no timeline is
 built yet, so each is rebuilt from PostgreSQL on its next read. Processes
 look at most `GENERATION_CHECK_SECONDS` apart (the worker before every
 fan-out); old generations expire or are swept by `sweep_generations`.
+
+Redis Cluster (REDIS_CLUSTER_URL): every key of one reader ends in a hash tag
+of their id (`tl:home:<generation>:{42}`, `tl:celebrities:<generation>:{42}`),
+so the page-read script's keys share a slot, and readers spread over every
+master; the generation's keys share the tag `{gen}`. A fan-out to many
+readers spans slots, so it runs the add script once per slot, in one
+non-transactional pipeline that the client splits per node. On a cluster the
+generation is tied to every master's run id: a master that restarts or fails
+over to its replica (which may lack the last writes it was sent) starts a new
+generation, so every timeline is rebuilt from PostgreSQL on its next read.
+Renaming the keys left the old ones unread: the first process after the
+change found no stored generation, began a new one, and readers' next pages
+were misses rebuilt from PostgreSQL; the sweep unlinks the old keys.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 
-from config.kernel.redis import get_redis
+from config.kernel.redis import get_redis, is_cluster
 
 SENTINEL = "built"  # member at score +inf: "this set is complete"
 PENDING = "pending"  # member at score 0: "being rebuilt"; removed when the rebuild writes
 MARKERS = {SENTINEL.encode(), PENDING.encode()}
 
-GENERATION_KEY = "tl:gen"  # the current generation (a number that never repeats)
-RUN_KEY = "tl:run"  # the run id of the Redis process that generation belongs to
-SWEEP_KEY = "tl:sweep"  # where the due sweep of old generations got to (a SCAN cursor); none when not due
+GENERATION_KEY = "tl:{gen}"  # the current generation (a number that never repeats)
+RUN_KEY = "tl:{gen}:run"  # the run id of the Redis process (on a cluster: of every master) it belongs to
+SWEEP_KEY = "tl:{gen}:sweep"  # where the due sweep of old generations got to (SCAN cursors); none when not due
 STATS_KEY = "tl:stats"  # hash: hit, miss, inserted, fanouts, fanout_ms (kept across generations)
 GENERATION_CHECK_SECONDS = 1.0
 
 # The generation for this Redis process: the stored one while the run id matches, else
 # a new one (the stored number + 1, or the server's time in microseconds if larger, so
 # that a Redis that lost everything never hands out a number an old process may hold).
+# ARGV[1]: the run ids of a cluster's masters (the caller asks each), or '' for this server's.
 _CHECK_GENERATION = """
-local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+local run = ARGV[1]
+if run == '' then run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') end
 local stored = redis.call('GET', KEYS[2])
 if stored and redis.call('GET', KEYS[1]) == run then
   return tonumber(stored)
@@ -83,14 +99,15 @@ return added
 
 # One round trip per page read: is the timeline built? If so, keep it alive,
 # count a hit, and return a page with the cached list of followed celebrities
-# (false when not cached); if not, count a miss.
+# (false when not cached); if not, count a miss. On a cluster the statistics live in
+# another slot: the script is given no KEYS[3] and the caller counts.
 _READ_PAGE = """
-local key, stats, celebrities = KEYS[1], KEYS[2], KEYS[3]
+local key, celebrities, stats = KEYS[1], KEYS[2], KEYS[3]
 if not redis.call('ZSCORE', key, 'built') then
-  redis.call('HINCRBY', stats, 'miss', 1)
+  if stats then redis.call('HINCRBY', stats, 'miss', 1) end
   return false
 end
-redis.call('HINCRBY', stats, 'hit', 1)
+if stats then redis.call('HINCRBY', stats, 'hit', 1) end
 redis.call('EXPIRE', key, ARGV[3])
 local ids = redis.call('ZREVRANGEBYSCORE', key, ARGV[1], '-inf', 'LIMIT', 0, ARGV[2])
 return {ids, redis.call('ZCARD', key), redis.call('GET', celebrities)}
@@ -113,21 +130,24 @@ return 1
 """
 
 
+# Each key ends in `{<user id>}`, a Redis Cluster hash tag: one person's keys share a slot.
+
+
 def home_key(generation: int, user_id: int) -> str:
-    return f"tl:home:{generation}:{user_id}"
+    return f"tl:home:{generation}:{{{user_id}}}"
 
 
 def recent_key(generation: int, author_id: int) -> str:
-    return f"tl:recent:{generation}:{author_id}"
+    return f"tl:recent:{generation}:{{{author_id}}}"
 
 
 def lock_key(generation: int, user_id: int) -> str:
-    return f"tl:lock:{generation}:{user_id}"
+    return f"tl:lock:{generation}:{{{user_id}}}"
 
 
 def celebrities_key(generation: int, user_id: int) -> str:
     """The accounts too big to fan out that this reader follows, as "1,2,3" (a cache)."""
-    return f"tl:celebrities:{generation}:{user_id}"
+    return f"tl:celebrities:{generation}:{{{user_id}}}"
 
 
 CELEBRITIES_TTL = 300  # seconds; a follow or unfollow clears it sooner
@@ -153,6 +173,8 @@ _generations_lock = threading.Lock()
 
 
 def _address(client) -> str:
+    if is_cluster(client):
+        return "cluster:" + ",".join(sorted(client.nodes_manager.startup_nodes))
     kwargs = client.connection_pool.connection_kwargs
     return f"{kwargs.get('path') or kwargs.get('host')}:{kwargs.get('port')}/{kwargs.get('db', 0)}"
 
@@ -164,10 +186,18 @@ def generation(client, *, max_age: float = GENERATION_CHECK_SECONDS) -> int:
     now = time.monotonic()
     if found is not None and now - found[1] < max_age:
         return found[0]
-    current = int(client.eval(_CHECK_GENERATION, 3, RUN_KEY, GENERATION_KEY, SWEEP_KEY))
+    current = int(client.eval(_CHECK_GENERATION, 3, RUN_KEY, GENERATION_KEY, SWEEP_KEY, _run_ids(client)))
     with _generations_lock:
         _generations[address] = (current, now)
     return current
+
+
+def _run_ids(client) -> str:
+    """A cluster's masters' run ids, sorted ("" for a single Redis: the script reads its own)."""
+    if not is_cluster(client):
+        return ""
+    answers = client.info("server", target_nodes=client.PRIMARIES)
+    return ",".join(sorted(answer["run_id"] for answer in answers.values()))
 
 
 def forget_generations() -> None:
@@ -214,7 +244,21 @@ class TimelineStore:
 
     def _add_if_built(self, keys: list[str], entry_id: int) -> int:
         args = [entry_id, entry_id, _capacity(), settings.TIMELINE_TRIM_SLACK]
+        if len(keys) > 1 and is_cluster(self.redis):
+            return self._add_per_slot(keys, args)
         return self._eval(_ADD_IF_BUILT, keys, args)
+
+    def _add_per_slot(self, keys: list[str], args: list) -> int:
+        """The add script once per hash slot, all in one pipeline (the cluster client sends each node
+        its share at once). Not a transaction: each script is atomic on its own keys, and a fan-out
+        that fails part way is run again by its task (adding is idempotent)."""
+        by_slot: dict[int, list[str]] = {}
+        for key in keys:
+            by_slot.setdefault(self.redis.keyslot(key), []).append(key)
+        with self.redis.pipeline(transaction=False) as pipe:
+            for slot_keys in by_slot.values():
+                pipe.execute_command("EVAL", _ADD_IF_BUILT, len(slot_keys), *slot_keys, *args)
+            return sum(pipe.execute())
 
     def add_to_homes(self, user_ids: Sequence[int], entry_id: int) -> int:
         """Add an entry to the built timelines among `user_ids`; one round trip. Returns new entries."""
@@ -308,8 +352,11 @@ class TimelineStore:
     def read_home(self, user_id: int, before: int | None, count: int):
         """(ids, full, celebrities or None) as `home_page` gives them, or None when not built (a miss)."""
         top = f"({before}" if before is not None else "+inf"
-        keys = [self.home_key(user_id), STATS_KEY, celebrities_key(self.generation, user_id)]
-        found = self._eval(_READ_PAGE, keys, [top, count + 1, _ttl()])
+        keys = [self.home_key(user_id), celebrities_key(self.generation, user_id)]
+        cluster = is_cluster(self.redis)
+        found = self._eval(_READ_PAGE, keys if cluster else [*keys, STATS_KEY], [top, count + 1, _ttl()])
+        if cluster:
+            self.count("miss" if found is None else "hit")
         if found is None:
             return None
         members, size, celebrities = found
@@ -390,20 +437,34 @@ class TimelineStore:
         found = self.redis.get(SWEEP_KEY)
         if found is None:
             return 0  # no new generation since the last complete sweep
-        cursor = int(found)
+        # One SCAN cursor per server: {"host:port": cursor} on a cluster (each master scanned in turn,
+        # a finished one dropped), a plain number on a single Redis ("0": from the start, everywhere).
+        if is_cluster(self.redis):
+            nodes = {node.name: self.redis.get_redis_connection(node) for node in self.redis.get_primaries()}
+        else:
+            nodes = {"": self.redis}
+        cursors = json.loads(found) if found.startswith(b"{") else dict.fromkeys(nodes, int(found))
         deadline = time.monotonic() + budget
         removed = 0
-        while True:
-            cursor, keys = self.redis.scan(cursor, match="tl:*:*:*", count=batch)
-            stale = [k for k in keys if k.split(b":")[2].decode() != current]
-            if stale:
-                removed += self.redis.unlink(*stale)
-            if cursor == 0 or time.monotonic() > deadline:
-                break
-        if cursor == 0:
+        for name, cursor in list(cursors.items()):
+            server = nodes.get(name)  # None: a master that has gone (failed over); its replica is listed
+            while server is not None and time.monotonic() <= deadline:
+                cursor, keys = server.scan(cursor, match="tl:*:*:*", count=batch)
+                stale = [k for k in keys if k.split(b":")[2].decode() != current]
+                if stale:
+                    removed += self.redis.unlink(*stale)  # the cluster client splits these per slot
+                if cursor == 0:
+                    server = None  # this one is done
+            if server is None:
+                del cursors[name]
+            else:
+                cursors[name] = cursor
+        if not cursors:
             self.redis.delete(SWEEP_KEY)
+        elif len(nodes) == 1 and "" in cursors:
+            self.redis.set(SWEEP_KEY, cursors[""])
         else:
-            self.redis.set(SWEEP_KEY, cursor)
+            self.redis.set(SWEEP_KEY, json.dumps(cursors))
         return removed
 
     # --- statistics ---------------------------------------------------------------------

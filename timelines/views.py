@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as account_selectors
 from config.kernel.api.fields import parse_id
@@ -12,7 +13,7 @@ from timelines import selectors, services
 from tweets import selectors as tweet_selectors
 from tweets.forms import ComposeForm
 
-FILTERS = {"": "All", "media": "Media", "replies": "Replies", "retweets": "Retweets"}
+FILTERS = {"": _("All"), "media": _("Media"), "replies": _("Replies"), "retweets": _("Retweets")}
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -42,7 +43,7 @@ def _tweet_or_404(raw_id, viewer):
     tweet_id = parse_id(raw_id)
     tweet = selectors.tweet_for_viewer(tweet_id, viewer) if tweet_id else None
     if tweet is None:
-        raise NotFound(services.GONE)
+        raise NotFound(gettext(services.GONE))
     return tweet
 
 
@@ -106,7 +107,11 @@ class TweetCreateView(APIView):
 def _poll_arguments(poll: dict | None) -> dict:
     if not poll:
         return {}
-    return {"poll_choices": poll["choices"], "poll_duration": timedelta(minutes=poll["durationMinutes"])}
+    return {
+        "poll_choices": poll["choices"],
+        "poll_duration": timedelta(minutes=poll["durationMinutes"]),
+        "poll_multiple": poll["multiple"],
+    }
 
 
 class TweetDetailView(APIView):
@@ -136,6 +141,7 @@ class TweetDetailView(APIView):
             text_input=data["text"],
             content_warning=(data.get("contentWarning") or "") if "contentWarning" in data else None,
             sensitive=data.get("sensitive"),
+            media_ids=data.get("mediaIds"),
         )
         return Response({"tweet": _tweet_json(_tweet_or_404(tweet_id, request.user), request)})
 
@@ -216,7 +222,7 @@ class RetweetView(APIView):
 def _id(raw) -> int:
     tweet_id = parse_id(raw)
     if tweet_id is None:
-        raise NotFound(services.GONE)
+        raise NotFound(gettext(services.GONE))
     return tweet_id
 
 
@@ -304,7 +310,7 @@ class UserTimelineView(APIView):
     def get(self, request, handle: str):
         owner = account_selectors.user_by_handle(handle)
         if owner is None:
-            raise NotFound("No such user.")
+            raise NotFound(gettext("No such user."))
         tab = valid_query(ProfileTabSerializer, request.query_params)["tab"]  # "?tab=" is 400
         if not RelationSet.for_viewer(request.user, [owner.pk]).can_see_author(owner):
             raise PermissionDenied("This account's posts are protected. Follow it to see them.")

@@ -207,8 +207,8 @@ def seed_polls(rng: random.Random, by_name: dict) -> int:
     voters = [u for name, u in by_name.items() if name not in ("ada", "chen", "ivan")]
     for tweet, choices in ((running, 4), (ended, 3)):
         for voter in rng.sample(voters, 14):
-            poll_votes.poll_vote(user=voter, tweet_id=tweet.pk, position=rng.randint(1, choices))
-    poll_votes.poll_vote(user=by_name["ada"], tweet_id=ended.pk, position=1)
+            poll_votes.poll_vote(user=voter, tweet_id=tweet.pk, positions=[rng.randint(1, choices)])
+    poll_votes.poll_vote(user=by_name["ada"], tweet_id=ended.pk, positions=[1])
     # Demo data only: the second poll has ended (votes can't be cast after the end), and is announced now.
     Poll.objects.filter(tweet=ended).update(closes_at=now - timedelta(hours=1))
     poll_votes.poll_end(poll_id=Poll.objects.get(tweet=ended).pk)

@@ -1,5 +1,6 @@
 """API views for drafts (/api/v1/drafts) and scheduled posts (/api/v1/scheduled): the author's own only."""
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -38,7 +39,7 @@ class _DraftViews(APIView):
     def _own(self, request, raw_id):
         found = draft_selectors.draft_for(request.user, parse_id(raw_id), scheduled=self.scheduled)
         if found is None:
-            raise NotFound(draft_services.GONE)
+            raise NotFound(gettext(draft_services.GONE))
         return found
 
     def _answer(self, request, draft_id, status_code=status.HTTP_200_OK):

@@ -6,6 +6,8 @@ import zoneinfo
 from datetime import datetime
 
 from django import forms
+from django.utils import dateformat
+from django.utils.translation import gettext_lazy as _
 
 from tweets.draft_services import zone_or_utc
 
@@ -39,22 +41,23 @@ def shown_time(value: datetime | None, zone_name: str) -> str:
         return ""
     zone = zone_or_utc(zone_name)
     local = value.astimezone(zoneinfo.ZoneInfo(zone))
-    return f"{local:%a %-d %b %Y, %H:%M} ({zone.replace('_', ' ')})"
+    # Django's format letters, not strftime's: the day and month names in the reader's language.
+    return f"{dateformat.format(local, 'D j M Y, H:i')} ({zone.replace('_', ' ')})"
 
 
 class LaterForm(forms.Form):
     """What the compose form adds to save a draft or schedule it (the post itself is a ComposeForm)."""
 
-    later = forms.ChoiceField(choices=[("draft", "Save draft"), ("schedule", "Schedule")])
+    later = forms.ChoiceField(choices=[("draft", _("Save draft")), ("schedule", _("Schedule"))])
     scheduled_at = forms.DateTimeField(
-        label="Schedule for", required=False, input_formats=[LOCAL_FORMAT], widget=LocalDateTimeInput
+        label=_("Schedule for"), required=False, input_formats=[LOCAL_FORMAT], widget=LocalDateTimeInput
     )
     tz = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
         if data.get("later") == "schedule" and not data.get("scheduled_at"):
-            self.add_error("scheduled_at", "Pick a date and time to schedule it for.")
+            self.add_error("scheduled_at", _("Pick a date and time to schedule it for."))
         return data
 
 
@@ -62,27 +65,27 @@ class DraftForm(forms.Form):
     """Editing a saved draft or scheduled post."""
 
     text = forms.CharField(
-        label="Post text", required=False, max_length=5000, strip=False,
+        label=_("Post text"), required=False, max_length=5000, strip=False,
         widget=forms.Textarea(attrs={"rows": 4, "data-compose-text": ""}),
     )  # fmt: skip
     content_warning = forms.CharField(
-        label="Content warning (optional)", required=False, max_length=5000, help_text="Up to 100 characters."
+        label=_("Content warning (optional)"), required=False, max_length=5000, help_text=_("Up to 100 characters.")
     )
-    sensitive = forms.BooleanField(label="The images are sensitive", required=False)
+    sensitive = forms.BooleanField(label=_("The images are sensitive"), required=False)
     link_card = forms.BooleanField(
-        label="Show a link preview", required=False, help_text="A card for the post's first link, if it has one."
+        label=_("Show a link preview"), required=False, help_text=_("A card for the post's first link, if it has one.")
     )
     poll_choices = forms.CharField(
-        label="Poll choices (optional, one per line)", required=False, max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="2 to 4 choices, each up to 25 characters.",
+        label=_("Poll choices (optional, one per line)"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}), help_text=_("2 to 4 choices, each up to 25 characters."),
     )  # fmt: skip
     poll_minutes = forms.IntegerField(
-        label="Poll length in minutes", required=False, min_value=5, max_value=7 * 24 * 60,
-        help_text="5 minutes to 7 days (10080); empty: one day.",
+        label=_("Poll length in minutes"), required=False, min_value=5, max_value=7 * 24 * 60,
+        help_text=_("5 minutes to 7 days (10080); empty: one day."),
     )  # fmt: skip
     scheduled_at = forms.DateTimeField(
-        label="Schedule for (your time)", required=False, input_formats=[LOCAL_FORMAT], widget=LocalDateTimeInput,
-        help_text="5 minutes to a year ahead. Leave empty to keep it as a draft.",
+        label=_("Schedule for (your time)"), required=False, input_formats=[LOCAL_FORMAT], widget=LocalDateTimeInput,
+        help_text=_("5 minutes to a year ahead. Leave empty to keep it as a draft."),
     )  # fmt: skip
     tz = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 

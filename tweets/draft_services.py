@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from config.kernel import media as pipeline
@@ -37,7 +39,7 @@ POLL_CHOICE_MAX = 25
 POLL_DURATION = (timedelta(minutes=5), timedelta(days=7))
 DEFAULT_POLL_DURATION = timedelta(days=1)
 MAX_ATTEMPTS = 5  # a publish that fails for a passing reason (rate limit, database) is tried again
-GONE = "No such draft."
+GONE = gettext_noop("No such draft.")
 _UNSET = object()
 
 
@@ -47,11 +49,11 @@ _UNSET = object()
 def check_schedule(when: datetime, *, now: datetime | None = None) -> datetime:
     now = now or timezone.now()
     if timezone.is_naive(when):
-        raise ServiceError("Give the time with its time zone.", field="scheduledAt")
+        raise ServiceError(_("Give the time with its time zone."), field="scheduledAt")
     if when < now + SCHEDULE_MIN_AHEAD:
-        raise ServiceError("Schedule a post at least 5 minutes ahead.", field="scheduledAt")
+        raise ServiceError(_("Schedule a post at least 5 minutes ahead."), field="scheduledAt")
     if when > now + SCHEDULE_MAX_AHEAD:
-        raise ServiceError("A post can be scheduled at most a year ahead.", field="scheduledAt")
+        raise ServiceError(_("A post can be scheduled at most a year ahead."), field="scheduledAt")
     return when
 
 
@@ -70,7 +72,7 @@ def _zones() -> frozenset[str]:
 def _checked_target(tweet_id: int | None, author: User, *, field: str) -> int | None:
     """A reply or quote target the author can see now (checked again when the post goes out)."""
     if tweet_id is not None and selectors.tweet_for_viewer(tweet_id, author) is None:
-        raise NotFound("That post doesn't exist or was deleted.", field=field)
+        raise NotFound(_("That post doesn't exist or was deleted."), field=field)
     return tweet_id
 
 
@@ -78,7 +80,9 @@ def _checked_text(raw: str) -> str:
     body = text.normalise(raw)
     if text.length(body) > text.MAX_LENGTH:
         raise ServiceError(
-            f"Posts can be at most {text.MAX_LENGTH} characters; this one has {text.length(body)}.", field="text"
+            _("Posts can be at most %(limit)s characters; this one has %(length)s.")
+            % {"limit": text.MAX_LENGTH, "length": text.length(body)},
+            field="text",
         )
     return "" if text.is_blank(body) else body
 
@@ -86,7 +90,9 @@ def _checked_text(raw: str) -> str:
 def _checked_warning(raw: str) -> str:
     warning = text.normalise(raw)
     if len(warning) > CW_MAX:
-        raise ServiceError(f"A content warning can be at most {CW_MAX} characters.", field="contentWarning")
+        raise ServiceError(
+            _("A content warning can be at most %(limit)s characters.") % {"limit": CW_MAX}, field="contentWarning"
+        )
     return "" if text.is_blank(warning) else warning
 
 
@@ -96,29 +102,33 @@ def _checked_poll(choices: Sequence[str], duration: timedelta | None) -> tuple[l
         return [], None
     low, high = POLL_CHOICES
     if not low <= len(choices) <= high:
-        raise ServiceError(f"A poll has {low} to {high} choices.", field="poll")
+        raise ServiceError(_("A poll has %(low)s to %(high)s choices.") % {"low": low, "high": high}, field="poll")
     if any(text.is_blank(c) or len(c) > POLL_CHOICE_MAX for c in choices):
-        raise ServiceError(f"Each poll choice needs 1 to {POLL_CHOICE_MAX} characters.", field="poll")
+        raise ServiceError(
+            _("Each poll choice needs 1 to %(limit)s characters.") % {"limit": POLL_CHOICE_MAX}, field="poll"
+        )
     duration = duration or DEFAULT_POLL_DURATION
     if not POLL_DURATION[0] <= duration <= POLL_DURATION[1]:
-        raise ServiceError("A poll runs from 5 minutes to 7 days.", field="poll")
+        raise ServiceError(_("A poll runs from 5 minutes to 7 days."), field="poll")
     return choices, duration
 
 
 def _checked_media(author: User, media_ids: Sequence[int], draft: Draft | None) -> list[Media]:
     media_ids = list(dict.fromkeys(media_ids))
     if len(media_ids) > settings.TWEET_MAX_IMAGES:
-        raise ServiceError(f"A post can have at most {settings.TWEET_MAX_IMAGES} images.", field="mediaIds")
+        raise ServiceError(
+            _("A post can have at most %(limit)s images.") % {"limit": settings.TWEET_MAX_IMAGES}, field="mediaIds"
+        )
     if not media_ids:
         return []
     found = list(
         Media.objects.select_for_update(of=("self",))
-        .filter(pk__in=media_ids, owner=author, tweet__isnull=True)
+        .filter(pk__in=media_ids, owner=author, tweet__isnull=True, edited_out_of__isnull=True)
         .select_related("draft_link")
     )
     usable = [m for m in found if not hasattr(m, "draft_link") or (draft and m.draft_link.draft_id == draft.pk)]
     if len(usable) != len(media_ids):
-        raise NotFound("Unknown media id: upload the image first, as yourself.", field="mediaIds")
+        raise NotFound(_("Unknown media id: upload the image first, as yourself."), field="mediaIds")
     media.check_mix(usable)  # as posting would: one video or GIF alone
     return sorted(usable, key=lambda m: media_ids.index(m.pk))
 
@@ -127,9 +137,9 @@ def _lock_own(author: User, draft_id: int) -> Draft:
     """The author's waiting draft, locked: a publish run holding it makes this wait, then see it published."""
     draft = Draft.objects.select_for_update().filter(pk=draft_id, author=author).first()
     if draft is None:
-        raise NotFound(GONE)
+        raise NotFound(_(GONE))
     if draft.status == Draft.Status.PUBLISHED:
-        raise Conflict("This post was already published.")
+        raise Conflict(_("This post was already published."))
     return draft
 
 
@@ -148,17 +158,21 @@ def draft_create(
     sensitive: bool = False,
     poll_choices: Sequence[str] = (),
     poll_duration: timedelta | None = None,
+    poll_multiple: bool = False,
     scheduled_at: datetime | None = None,
     time_zone: str | None = None,
     link_card: bool = True,
 ) -> Draft:
     """Save a draft, or with `scheduled_at` (5 minutes to a year ahead) a scheduled post.
 
+    `poll_multiple`: the poll, once posted, lets a vote pick several choices (Mastodon's
+    scheduled statuses; Chirp's draft API and form don't offer it yet).
+
     `link_card=False`: the author removed the link preview; the post goes out without one.
     """
     if Draft.objects.filter(author=author).exclude(status=Draft.Status.PUBLISHED).count() >= MAX_WAITING:
-        raise Conflict(f"You can keep at most {MAX_WAITING} drafts and scheduled posts.")
-    draft = Draft(author=author, time_zone=zone_or_utc(time_zone))
+        raise Conflict(_("You can keep at most %(limit)s drafts and scheduled posts.") % {"limit": MAX_WAITING})
+    draft = Draft(author=author, time_zone=zone_or_utc(time_zone), poll_multiple=bool(poll_multiple and poll_choices))
     _apply(
         draft,
         text_input=text_input,
@@ -257,7 +271,8 @@ def _discard(items: list[Media]) -> None:
 def draft_delete(*, actor: User, draft_id: int) -> None:
     """Delete a draft or cancel a scheduled post, with the images it kept."""
     draft = _lock_own(actor, draft_id)
-    items = list(Media.objects.filter(draft_link__draft=draft, tweet__isnull=True))
+    # Not an image edited off the post the draft became: that one stays with the post's history.
+    items = list(Media.objects.filter(draft_link__draft=draft, tweet__isnull=True, edited_out_of__isnull=True))
     draft.delete()
     _discard(items)
 
@@ -277,6 +292,7 @@ def _tweet_arguments(draft: Draft, media_ids: list[int]) -> dict:
         "sensitive": draft.sensitive,
         "poll_choices": draft.poll_choices,
         "poll_duration": draft.poll_duration if draft.poll_choices else None,
+        "poll_multiple": draft.poll_multiple,
         "link_card": draft.link_card,
     }
 
@@ -291,7 +307,7 @@ def draft_publish(*, actor: User, draft_id: int) -> Tweet:
 def _publish_locked(draft: Draft) -> Tweet:
     """Post a draft whose row this transaction has locked, and mark it published in the same transaction."""
     if not draft.author.is_active:
-        raise ServiceError("This account can't post right now.", status=403)
+        raise ServiceError(_("This account can't post right now."), status=403)
     media_ids = list(draft.media_links.order_by("position").values_list("media_id", flat=True))
     tweet = tweet_create(**_tweet_arguments(draft, media_ids))
     draft.status, draft.published_tweet, draft.last_error = Draft.Status.PUBLISHED, tweet, ""
@@ -332,6 +348,12 @@ def publish_due_drafts(*, now: datetime | None = None, batch_size: int = 20) -> 
 
 
 def _publish_one(draft: Draft) -> int:
+    # A refusal is kept as the reason the author's scheduled page shows: in the author's language.
+    with translation.override(draft.author.language or None):
+        return _publish_one_now(draft)
+
+
+def _publish_one_now(draft: Draft) -> int:
     try:
         with transaction.atomic():
             _publish_locked(draft)
@@ -341,7 +363,7 @@ def _publish_one(draft: Draft) -> int:
         _record_failure(draft, error.message, passing=passing)
     except DatabaseError as error:
         logger.warning("scheduled post %s not published", draft.pk, exc_info=True)
-        _record_failure(draft, f"Couldn't be posted ({type(error).__name__}).", passing=True)
+        _record_failure(draft, _("Couldn't be posted (%(error)s).") % {"error": type(error).__name__}, passing=True)
     return 0
 
 

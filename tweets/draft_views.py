@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -65,9 +66,9 @@ def draft_save(request):
             add_form_error(form, error, FORM_FIELDS)
         else:
             if scheduled_at is not None:
-                messages.success(request, "Your post was scheduled.")
+                messages.success(request, _("Your post was scheduled."))
                 return _go(request, reverse("scheduled"))
-            messages.success(request, "Saved to your drafts.")
+            messages.success(request, _("Saved to your drafts."))
             return _go(request, reverse("drafts"))
     for errors in later.errors.values():
         for error in errors:
@@ -138,9 +139,9 @@ def draft_edit(request, draft_id: int):
             add_form_error(form, error, DRAFT_FIELDS)
         else:
             if request.POST.get("action") == "publish":
-                messages.success(request, "Your post was sent.")
+                messages.success(request, _("Your post was sent."))
                 return redirect(tweet_url(tweet))
-            messages.success(request, "Your post was scheduled." if scheduled_at else "Your draft was saved.")
+            messages.success(request, _("Your post was scheduled.") if scheduled_at else _("Your draft was saved."))
             return redirect(reverse("scheduled") if scheduled_at else reverse("drafts"))
     status = 400 if form.is_bound and form.errors else 200
     context = {"form": form, "draft": draft, "media": draft_selectors.media_of(draft)}
@@ -162,7 +163,9 @@ def draft_delete(request, draft_id: int):
         return _go(request, _home_of(draft))
     if request.htmx:
         return HttpResponse("")  # the list item goes away in place
-    messages.success(request, "The scheduled post was cancelled." if draft.scheduled_at else "The draft was deleted.")
+    messages.success(
+        request, _("The scheduled post was cancelled.") if draft.scheduled_at else _("The draft was deleted.")
+    )
     return redirect(_home_of(draft))
 
 
@@ -175,5 +178,5 @@ def draft_publish_now(request, draft_id: int):
     except ServiceError as error:
         messages.error(request, error.message)
         return _go(request, _home_of(draft))
-    messages.success(request, "Your post was sent.")
+    messages.success(request, _("Your post was sent."))
     return _go(request, tweet_url(tweet))

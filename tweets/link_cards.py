@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from config.kernel import images, opengraph
 from config.kernel.errors import ServiceError
@@ -39,7 +40,7 @@ REFRESH_TASK = "tweets.tasks.refresh_link_card"
 IMAGE_BOX = (800, 800)  # the card's image is shown at most ~600 px wide: room for dense screens
 LEASE = timedelta(seconds=60)  # a fetch takes at most twice the fetcher's timeout; a dead worker's claim lapses
 REQUEST_EVERY = timedelta(seconds=60)  # the compose box polls: one queued fetch a minute per URL at most
-BAD_URL = "That isn't a link we can preview: use an http or https address."
+BAD_URL = gettext_noop("That isn't a link we can preview: use an http or https address.")
 # A card no post points at stays this long after it was last fetched or asked for: a compose box's
 # preview makes the card before its post exists (a purged one is simply fetched again when posted).
 UNUSED_KEPT = timedelta(days=7)
@@ -69,7 +70,7 @@ def normalise_url(url: str) -> str:
         host = parts.hostname.rstrip(".").encode("idna").decode("ascii")
         port = parts.port
     except (FetchRefused, ValueError, UnicodeError):
-        raise ServiceError(BAD_URL, field="url") from None
+        raise ServiceError(gettext(BAD_URL), field="url") from None
     scheme = parts.scheme.lower()
     if ":" in host:
         host = f"[{host}]"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from config.kernel import abuse, images
 from config.kernel.errors import ServiceError
 from tweets.models import Media
@@ -12,7 +15,7 @@ def check_upload(owner) -> None:
     abuse.check(abuse.UPLOAD, owner)
 
 
-MIXED = "A post can have one video or GIF, or up to 4 images, not both."
+MIXED = gettext_noop("A post can have one video or GIF, or up to 4 images, not both.")
 
 
 def check_attachable(items) -> None:
@@ -20,7 +23,7 @@ def check_attachable(items) -> None:
     failed = [item for item in items if item.state == Media.State.FAILED]
     if failed:
         reason = failed[0].failure or images.NOT_AN_IMAGE
-        raise ServiceError(f"That file couldn't be used: {reason}", field="mediaIds")
+        raise ServiceError(_("That file couldn't be used: %(reason)s") % {"reason": reason}, field="mediaIds")
     check_mix(items)
 
 
@@ -28,4 +31,4 @@ def check_mix(items) -> None:
     """One video or GIF alone, or images (up to TWEET_MAX_IMAGES, counted by the caller)."""
     moving = [item for item in items if item.kind in (Media.Kind.VIDEO, Media.Kind.GIF)]
     if moving and len(items) > 1:
-        raise ServiceError(MIXED, field="mediaIds")
+        raise ServiceError(_(MIXED), field="mediaIds")

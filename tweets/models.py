@@ -81,6 +81,8 @@ class Tweet(models.Model):
             models.Index(fields=["author", "-id"], name="tweet_author_replies", condition=Q(reply_to__isnull=False)),
             models.Index(fields=["author", "-id"], name="tweet_author_media", condition=Q(has_media=True)),
             models.Index(fields=["reply_to", "id"], name="tweet_replies"),
+            # "Show this thread": did the author reply to this post? One probe, no heap fetch per reply.
+            models.Index(fields=["reply_to", "author"], name="tweet_self_replies"),
             models.Index(fields=["conversation_id", "id"], name="tweet_conversation"),
             models.Index(fields=["retweet_of", "-id"], name="tweet_retweets"),
             models.Index(fields=["quote_of", "-id"], name="tweet_quotes"),
@@ -132,6 +134,11 @@ class TweetEdit(models.Model):
     tweet = models.ForeignKey(Tweet, on_delete=models.CASCADE, related_name="edits", db_index=False)
     text = models.CharField(max_length=280, blank=True)
     entities = models.JSONField(default=list, blank=True)
+    # The version's images, in order (Media ids; those taken off since keep `edited_out_of`).
+    # Null for versions saved before images were kept: they showed the images the post has now.
+    media_ids = models.JSONField(null=True, blank=True)
+    # The version's poll choices ([]: no poll); null for versions saved before polls could change.
+    poll_choices = models.JSONField(null=True, blank=True)
     written_at = models.DateTimeField()  # when this version was posted or last edited
     replaced_at = models.DateTimeField(default=timezone.now)
 
@@ -223,6 +230,11 @@ class Media(ProcessedMedia):
         Tweet, on_delete=models.CASCADE, null=True, blank=True, related_name="media", db_index=False
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # Taken off this post by an edit: kept (not an unattached upload to purge) for the post's edit
+    # history, and deleted with the post.
+    edited_out_of = models.ForeignKey(
+        Tweet, on_delete=models.CASCADE, null=True, blank=True, related_name="edited_out_media", db_index=False
+    )
     file = models.FileField(upload_to=media_path, blank=True)  # empty until processed
     thumbnail = models.FileField(upload_to=thumbnail_path, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -231,6 +243,7 @@ class Media(ProcessedMedia):
         ordering = ["position"]
         indexes = [
             models.Index(fields=["tweet", "position"], name="media_tweet"),
+            models.Index(fields=["edited_out_of"], name="media_edited_out", condition=Q(edited_out_of__isnull=False)),
             models.Index(fields=["created_at"], name="media_unattached", condition=Q(tweet__isnull=True)),
             # The few uploads still being processed (config.kernel.media_tasks.process_pending_images).
             models.Index(fields=["created_at"], name="media_processing", condition=Q(state="processing")),
@@ -267,11 +280,17 @@ class Bookmark(models.Model):
 
 
 class Poll(models.Model):
-    """A post's poll: 2-4 choices, open until `closes_at`; `notified_at` once its end was announced."""
+    """A post's poll: 2-4 choices, open until `closes_at`; `notified_at` once its end was announced.
+
+    `multiple`: a ballot may pick several choices. `votes_count` counts picks,
+    `voters_count` ballots (people); they are equal for a single-choice poll.
+    """
 
     tweet = models.OneToOneField(Tweet, on_delete=models.CASCADE, related_name="poll")
     closes_at = models.DateTimeField()
+    multiple = models.BooleanField(default=False)
     votes_count = models.PositiveIntegerField(default=0)
+    voters_count = models.PositiveIntegerField(default=0)
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -297,15 +316,25 @@ class PollChoice(models.Model):
 
 
 class PollVote(models.Model):
-    """One vote per person per poll, final: the unique pair is what makes a second, concurrent vote lose."""
+    """One row per choice picked; one ballot per person per poll, final.
+
+    The ballot is the row with `ballot` true (the first choice written): the
+    partial unique (poll, user) on those rows is what makes a second, concurrent
+    ballot lose, whatever choices it names (tweets/poll_votes.py). The other
+    rows of a multiple-choice ballot carry `ballot` false.
+    """
 
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes", db_index=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="poll_votes")
     choice = models.ForeignKey(PollChoice, on_delete=models.CASCADE, related_name="votes")
+    ballot = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["poll", "user"], name="one_vote_per_poll")]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "user", "choice"], name="one_vote_per_choice"),
+            models.UniqueConstraint(fields=["poll", "user"], condition=Q(ballot=True), name="one_ballot_per_poll"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} voted in {self.poll_id}"
@@ -336,6 +365,7 @@ class Draft(models.Model):
     sensitive = models.BooleanField(default=False)
     poll_choices = models.JSONField(default=list, blank=True)  # 2-4 strings, or empty: no poll
     poll_duration = models.DurationField(null=True, blank=True)
+    poll_multiple = models.BooleanField(default=False)  # a multiple-choice poll (tweet_create's poll_multiple)
     # False: the author removed the link preview; the post goes out without a card (tweet_create's link_card).
     link_card = models.BooleanField(default=True, db_default=True)
     scheduled_at = models.DateTimeField(null=True, blank=True)

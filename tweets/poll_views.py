@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.kernel.errors import ServiceError
@@ -15,10 +16,11 @@ from tweets import cards, poll_votes, selectors
 @login_required
 @require_POST
 def vote(request, tweet_id: int):
-    raw = request.POST.get("choice", "")
-    position = int(raw) if raw.isdigit() and len(raw) <= 2 else 0  # anything else is no choice of the poll
+    # Radios send one `choice`, a multiple poll's checkboxes one per box ticked; the service judges the list.
+    raw = request.POST.getlist("choice")
+    positions = [int(r) if r.isascii() and r.isdigit() and len(r) <= 2 else 0 for r in raw[:10]]
     try:
-        poll_votes.poll_vote(user=request.user, tweet_id=tweet_id, position=position)
+        poll_votes.poll_vote(user=request.user, tweet_id=tweet_id, positions=positions, field="choice")
     except ServiceError as error:
         if request.htmx:
             return error_toast(request, error)
@@ -28,5 +30,5 @@ def vote(request, tweet_id: int):
         tweet = selectors.tweet_for_viewer(tweet_id, request.user)
         shared = cards.page(user=request.user, request=request)
         return HttpResponse(cards.render("tweets/poll.jinja", {"t": tweet.original if tweet else None}, shared))
-    messages.success(request, "Your vote was counted.")
+    messages.success(request, _("Your vote was counted."))
     return redirect(safe_next(request, reverse("home")))

@@ -14,11 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from config.kernel import text
 from config.kernel.errors import ServiceError
+from config.kernel.routers import read_connection
 from config.kernel.timefmt import iso_z
 from tweets.models import Poll, PollChoice, PollVote
 
@@ -27,13 +29,13 @@ CHOICE_MAX_LENGTH = 25
 MIN_DURATION, MAX_DURATION = timedelta(minutes=5), timedelta(days=7)
 # What the compose form offers (the API takes any number of minutes in the range).
 DURATIONS = (
-    (5, "5 minutes"),
-    (30, "30 minutes"),
-    (60, "1 hour"),
-    (6 * 60, "6 hours"),
-    (24 * 60, "1 day"),
-    (3 * 24 * 60, "3 days"),
-    (7 * 24 * 60, "7 days"),
+    (5, gettext_lazy("5 minutes")),
+    (30, gettext_lazy("30 minutes")),
+    (60, gettext_lazy("1 hour")),
+    (6 * 60, gettext_lazy("6 hours")),
+    (24 * 60, gettext_lazy("1 day")),
+    (3 * 24 * 60, gettext_lazy("3 days")),
+    (7 * 24 * 60, gettext_lazy("7 days")),
 )
 
 
@@ -43,27 +45,33 @@ DURATIONS = (
 def checked_choices(raw: Sequence[str], duration: timedelta | None) -> tuple[list[str], timedelta]:
     """The choices as stored (normalised like post text) and the duration, or a ServiceError (400)."""
     if not isinstance(raw, (list, tuple)) or not all(isinstance(c, str) for c in raw):
-        raise ServiceError("Poll choices must be a list of texts.", field="poll")
+        raise ServiceError(_("Poll choices must be a list of texts."), field="poll")
     if not MIN_CHOICES <= len(raw) <= MAX_CHOICES:
-        raise ServiceError(f"A poll has {MIN_CHOICES} to {MAX_CHOICES} choices; this one has {len(raw)}.", field="poll")
+        raise ServiceError(
+            _("A poll has %(low)s to %(high)s choices; this one has %(count)s.")
+            % {"low": MIN_CHOICES, "high": MAX_CHOICES, "count": len(raw)},
+            field="poll",
+        )
     choices = []
     for index, item in enumerate(raw, start=1):
         choice = text.normalise(item)
         if text.is_blank(choice):
-            raise ServiceError(f"Choice {index} is empty.", field="poll")
+            raise ServiceError(_("Choice %(number)s is empty.") % {"number": index}, field="poll")
         if text.length(choice) > CHOICE_MAX_LENGTH:
             raise ServiceError(
-                f"Choice {index} has {text.length(choice)} characters; at most {CHOICE_MAX_LENGTH}.", field="poll"
+                _("Choice %(number)s has %(length)s characters; at most %(limit)s.")
+                % {"number": index, "length": text.length(choice), "limit": CHOICE_MAX_LENGTH},
+                field="poll",
             )
         choices.append(choice)
     if duration is None or not MIN_DURATION <= duration <= MAX_DURATION:
-        raise ServiceError("A poll lasts from 5 minutes to 7 days.", field="poll")
+        raise ServiceError(_("A poll lasts from 5 minutes to 7 days."), field="poll")
     return choices, duration
 
 
-def poll_create(tweet, choices: list[str], duration: timedelta) -> Poll:
+def poll_create(tweet, choices: list[str], duration: timedelta, multiple: bool = False) -> Poll:
     """The rows of an already checked poll, inside the post's transaction."""
-    poll = Poll.objects.create(tweet=tweet, closes_at=tweet.created_at + duration)
+    poll = Poll.objects.create(tweet=tweet, closes_at=tweet.created_at + duration, multiple=multiple)
     PollChoice.objects.bulk_create(
         PollChoice(poll=poll, position=position, text=choice) for position, choice in enumerate(choices, start=1)
     )
@@ -78,7 +86,7 @@ class ChoiceView:
     position: int
     text: str
     votes: int
-    percent: int  # rounded; 0 with no votes
+    percent: int  # of the voters (people), rounded; 0 with no votes. A multiple poll's may add past 100.
 
 
 @dataclass
@@ -88,9 +96,11 @@ class PollView:
     id: int
     tweet_id: int
     closes_at: datetime
-    votes: int
+    multiple: bool
+    votes: int  # choices picked
+    voters: int  # people; equal to votes for a single-choice poll
     choices: list[ChoiceView]
-    own_choice: int | None  # the viewer's vote (a position)
+    own_choices: list[int]  # the viewer's ballot (positions), empty before they vote
     is_author: bool
     signed_in: bool
     now: datetime
@@ -100,8 +110,13 @@ class PollView:
         return self.closes_at <= self.now
 
     @property
+    def own_choice(self) -> int | None:
+        """The first position voted for (the only one in a single-choice poll)."""
+        return self.own_choices[0] if self.own_choices else None
+
+    @property
     def voted(self) -> bool:
-        return self.own_choice is not None
+        return bool(self.own_choices)
 
     @property
     def results(self) -> bool:
@@ -115,17 +130,21 @@ class PollView:
     def time_left(self) -> str:
         """ "3 days left", "5 hours left", "12 minutes left", "1 minute left"."""
         seconds = (self.closes_at - self.now).total_seconds()
-        for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-            if seconds >= size or unit == "minute":
-                count = max(int(seconds // size), 1)
-                return f"{count} {unit}{'s' if count != 1 else ''} left"
-        return ""  # never reached
+        if seconds >= 86400:
+            count = int(seconds // 86400)
+            return ngettext("%(count)s day left", "%(count)s days left", count) % {"count": count}
+        if seconds >= 3600:
+            count = int(seconds // 3600)
+            return ngettext("%(count)s hour left", "%(count)s hours left", count) % {"count": count}
+        count = max(int(seconds // 60), 1)
+        return ngettext("%(count)s minute left", "%(count)s minutes left", count) % {"count": count}
 
 
 POLLS_SQL = f"""
-SELECT p.id, p.tweet_id, p.closes_at, p.votes_count, c.position, c.text, c.votes_count,
-       (SELECT mine.position FROM {PollVote._meta.db_table} v JOIN {PollChoice._meta.db_table} mine
-        ON mine.id = v.choice_id WHERE v.poll_id = p.id AND v.user_id = %s) AS own
+SELECT p.id, p.tweet_id, p.closes_at, p.multiple, p.votes_count, p.voters_count, c.position, c.text, c.votes_count,
+       (SELECT array_agg(mine.position ORDER BY mine.position) FROM {PollVote._meta.db_table} v
+        JOIN {PollChoice._meta.db_table} mine ON mine.id = v.choice_id
+        WHERE v.poll_id = p.id AND v.user_id = %s) AS own
 FROM {Poll._meta.db_table} p JOIN {PollChoice._meta.db_table} c ON c.poll_id = p.id
 WHERE p.tweet_id = ANY(%s)
 ORDER BY p.id, c.position
@@ -139,26 +158,29 @@ def polls_for(tweet_ids: Sequence[int], viewer_id: int | None, author_of: dict[i
     """
     if not tweet_ids:
         return {}
-    with connection.cursor() as cursor:
+    with read_connection(Poll).cursor() as cursor:
         cursor.execute(POLLS_SQL, [viewer_id or 0, list(tweet_ids)])
         rows = cursor.fetchall()
     now = timezone.now()
     views: dict[int, PollView] = {}
-    for poll_id, tweet_id, closes_at, votes, position, choice_text, choice_votes, own in rows:
+    for poll_id, tweet_id, closes_at, multiple, votes, voters, position, choice_text, choice_votes, own in rows:
         view = views.get(tweet_id)
         if view is None:
             view = views[tweet_id] = PollView(
                 id=poll_id,
                 tweet_id=tweet_id,
                 closes_at=closes_at,
+                multiple=multiple,
                 votes=votes,
+                voters=voters,
                 choices=[],
-                own_choice=own,
+                own_choices=list(own or ()),
                 is_author=viewer_id is not None and author_of.get(tweet_id) == viewer_id,
                 signed_in=viewer_id is not None,
                 now=now,
             )
-        percent = round(100 * choice_votes / votes) if votes else 0
+        # Of the people who voted, as Mastodon and Twitter show it: for a single-choice poll that is the votes.
+        percent = round(100 * choice_votes / voters) if voters else 0
         view.choices.append(ChoiceView(position, choice_text, choice_votes, percent))
     return views
 
@@ -173,9 +195,12 @@ def poll_json(view: PollView | None) -> dict | None:
         "choices": [
             {"position": c.position, "text": c.text, "votesCount": c.votes if shown else None} for c in view.choices
         ],
+        "multiple": view.multiple,
         "votesCount": view.votes,
+        "votersCount": view.voters,
         "closesAt": iso_z(view.closes_at),
         "closed": view.closed,
         "voted": view.voted,
         "ownChoice": view.own_choice,
+        "ownChoices": view.own_choices,
     }

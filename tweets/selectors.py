@@ -10,11 +10,11 @@ tweet table in longer than it runs it.
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
+from config.kernel.routers import read_connection
 from config.kernel.sql import any_of, instance, select_rows
 from social.graph.muted_words import matcher
 from social.graph.visibility import RelationSet, readable_authors, tweets_visible_to, viewer_id_of
@@ -90,6 +90,7 @@ def load_cards(ids: list[int]) -> list[Tweet]:
         authors=AUTHORS_SQL.format(users=User._meta.db_table, columns=", ".join(AUTHOR_FIELDS)),
         author_columns=", ".join(f"author.{f} AS author_{f}" for f in AUTHOR_FIELDS),
     )
+    connection = read_connection(Tweet)  # the replica in a GET (config/kernel/routers.py)
     with connection.cursor() as cursor:
         cursor.execute(sql, params * 2)
         found = cursor.fetchall()
@@ -168,14 +169,29 @@ def _own_id(tweet: Tweet) -> int:
     return tweet.pk
 
 
+def _self_thread_flag(tweet_ids) -> CardFlag:
+    """Cards' `has_self_reply`: the author replied to this post (the start of a thread), so a list
+    offers "Show this thread". Rides in the query of the viewer's likes; the replies index answers it."""
+    if not tweet_ids:
+        return CardFlag("st", "has_self_reply", _own_id)
+    condition, params = any_of("p.id", tweet_ids)
+    table = Tweet._meta.db_table
+    # LATERAL ... LIMIT 1, not EXISTS: PostgreSQL may turn an EXISTS into a hashed scan of the whole
+    # replies index; this looks up each card's replies by its own id (tests/tweets/test_indexes.py).
+    sql = (
+        f"SELECT 'st', p.id FROM {table} p CROSS JOIN LATERAL "  # noqa: S608
+        f"(SELECT 1 FROM {table} r WHERE r.reply_to_id = p.id AND r.author_id = p.author_id LIMIT 1) mine "
+        f"WHERE {condition}"
+    )
+    return CardFlag("st", "has_self_reply", _own_id, sql, params)
+
+
 def _viewer_facts(viewer, author_ids, tweet_ids, flags=()) -> tuple[RelationSet, set[int], set[int], dict]:
     """In one round trip: the viewer's relations with the authors, likes and retweets of the tweets,
     and the rows of the apps' card flags (`hooks.card_flags`), as {label: keys}."""
     relations = RelationSet(viewer_id=viewer_id_of(viewer))
     sql, params = relations.query(author_ids)
-    if relations.viewer_id is None:
-        return relations, set(), set(), {}
-    if tweet_ids:
+    if relations.viewer_id is not None and tweet_ids:
         liked, liked_params = any_of("tweet_id", tweet_ids)
         retweeted, retweeted_params = any_of("retweet_of_id", tweet_ids)
         mine = (
@@ -190,7 +206,7 @@ def _viewer_facts(viewer, author_ids, tweet_ids, flags=()) -> tuple[RelationSet,
             params += flag.params
     likes, retweets, flagged = set(), set(), {flag.label: set() for flag in flags}
     if sql:
-        with connection.cursor() as cursor:
+        with read_connection(Like).cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         relations.take(rows)
@@ -237,7 +253,7 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False, muted_in: 
             if quoted is not None:
                 candidates[quoted.pk] = quoted
     viewer_id = viewer_id_of(viewer)
-    flags = [_bookmarked_flag(viewer_id, sorted(candidates))]
+    flags = [_bookmarked_flag(viewer_id, sorted(candidates)), _self_thread_flag(sorted(candidates))]
     flags += [f for f in hooks.card_flags(viewer_id=viewer_id, tweets=list(candidates.values())) if f]
     relations, liked, retweeted, flagged = _viewer_facts(viewer, everyone, sorted(candidates), flags)
     words = matcher(viewer, muted_in) if muted_in else None
@@ -282,6 +298,11 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False, muted_in: 
         tweet.pinned = tweet.author.__dict__.get("pinned_tweet_id") == tweet.pk
         parent = _related(tweet, "reply_to") if depth == 0 else None
         tweet.parent_author = parent.author if parent is not None and relations.can_see(parent) else None
+        # A reply to one's own post is a thread's next part: no "Replying to @themselves" on it.
+        tweet.self_reply = parent is not None and parent.author_id == tweet.author_id
+        if tweet.self_reply:
+            tweet.parent_author = None
+        tweet.in_self_thread = tweet.self_reply or tweet.has_self_reply
         tweet.quoted, tweet.quote_state = None, None
         if tweet.quote_of_id:
             target = _related(tweet, "quote_of") if depth == 0 else None
@@ -301,11 +322,12 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False, muted_in: 
     return tweets
 
 
-def tweet_for_viewer(tweet_id: int, viewer) -> Tweet | None:
+def tweet_for_viewer(tweet_id: int, viewer, *, hide_muted: bool = False) -> Tweet | None:
+    """One post as `viewer` may see it, or None; `hide_muted`: None too if it is by someone they muted."""
     found = select_rows(Tweet, id=tweet_id)  # the SQL written once: this runs after every post and action
     if not found:
         return None
-    hydrated = hydrate(found, viewer)
+    hydrated = hydrate(found, viewer, hide_muted=hide_muted)
     return hydrated[0] if hydrated else None
 
 
@@ -326,10 +348,7 @@ def profile_timeline(
     if not RelationSet.for_viewer(viewer, [owner.pk]).can_see_author(owner):
         return [], None
     if tab == "likes":
-        likes = (
-            Like.objects.filter(user=owner).filter(tweets_visible_to(viewer, prefix="tweet__")).select_related("tweet")
-        )
-        rows, next_cursor = keyset_page(likes, page)
+        rows, next_cursor = keyset_page(like_rows(owner, viewer), page)
         return hydrate([like.tweet for like in rows], viewer), next_cursor
     tweets = tweets_with_authors().filter(author=owner)
     if tab == "replies":
@@ -361,9 +380,13 @@ def pinned_tweet(owner: User, viewer) -> Tweet | None:
     return tweet_for_viewer(owner.pinned_tweet_id, viewer)
 
 
-def replies(tweet: Tweet, viewer, page: PageRequest) -> tuple[list[Tweet], int | None]:
-    """Direct replies, oldest first, as a conversation reads."""
+def replies(
+    tweet: Tweet, viewer, page: PageRequest, *, exclude: tuple[int, ...] = ()
+) -> tuple[list[Tweet], int | None]:
+    """Direct replies, oldest first, as a conversation reads (less `exclude`: the thread's own next part)."""
     queryset = tweets_with_authors().filter(reply_to=tweet).filter(tweets_visible_to(viewer))
+    if exclude:
+        queryset = queryset.exclude(pk__in=exclude)
     if page.cursor is not None:
         queryset = queryset.filter(pk__gt=page.cursor)
     rows = list(queryset.order_by("pk")[: page.limit + 1])
@@ -387,7 +410,7 @@ def ancestors(tweet: Tweet, viewer, max_depth: int = 40) -> tuple[list[Tweet], b
     """The thread above a reply, oldest first, and whether its top was deleted."""
     if not tweet.reply_to_id:
         return [], False
-    with connection.cursor() as cursor:
+    with read_connection(Tweet).cursor() as cursor:
         cursor.execute(ANCESTORS_SQL, [tweet.pk, max_depth])
         chain = cursor.fetchall()
     top_missing = not chain or (chain[0][1] is not None and len(chain) < max_depth)
@@ -396,16 +419,64 @@ def ancestors(tweet: Tweet, viewer, max_depth: int = 40) -> tuple[list[Tweet], b
     return found, top_missing
 
 
-def likers(tweet: Tweet, viewer, page: PageRequest) -> tuple[list[User], int | None]:
+# The rest of a self-thread below a post: each step is the author's first reply to the step before.
+CONTINUATION_SQL = """
+WITH RECURSIVE chain(id, author_id, depth) AS (
+    SELECT id, author_id, 0 FROM tweets_tweet WHERE id = %s
+    UNION ALL
+    SELECT step.id, step.author_id, c.depth + 1
+    FROM chain c CROSS JOIN LATERAL (
+        SELECT t.id, t.author_id FROM tweets_tweet t
+        WHERE t.reply_to_id = c.id AND t.author_id = c.author_id ORDER BY t.id LIMIT 1
+    ) step
+    WHERE c.depth < %s
+)
+SELECT id FROM chain WHERE depth > 0 ORDER BY depth
+"""
+
+
+def thread_continuation(tweet: Tweet, viewer, max_depth: int = 40) -> list[Tweet]:
+    """The author's own replies that carry a thread on below `tweet`, in order (each one's first self-reply)."""
+    with read_connection(Tweet).cursor() as cursor:
+        cursor.execute(CONTINUATION_SQL, [tweet.pk, max_depth])
+        chain = [row[0] for row in cursor.fetchall()]
+    if not chain:
+        return []
+    by_id = {t.pk: t for t in tweets_with_authors().filter(pk__in=chain)}
+    found = hydrate([by_id[pk] for pk in chain if pk in by_id], viewer)
+    # A part the viewer may not see ends the thread there: what follows would read as out of context.
+    shown, expected = [], iter(chain)
+    for part in found:
+        if part.pk != next(expected):
+            break
+        shown.append(part)
+    return shown
+
+
+def like_rows(owner: User, viewer):
+    """`owner`'s likes of posts the viewer may see, with the post; a like's id is its paging key.
+    (Who may see `owner`'s likes at all is the caller's check: profile_timeline's.)"""
+    return Like.objects.filter(user=owner).filter(tweets_visible_to(viewer, prefix="tweet__")).select_related("tweet")
+
+
+def liker_rows(tweet: Tweet, viewer):
+    """The likes of `tweet` the viewer may see, with their `user`; a like's id is its paging key."""
     # A private account's likes are its followers' business: it shows here only to them.
-    likes = Like.objects.filter(tweet=tweet).filter(readable_authors(viewer, prefix="user__")).select_related("user")
-    rows, next_cursor = keyset_page(likes, page)
+    return Like.objects.filter(tweet=tweet).filter(readable_authors(viewer, prefix="user__")).select_related("user")
+
+
+def retweet_rows(tweet: Tweet, viewer):
+    """The retweets of `tweet` the viewer may see, with their `author`; the retweet's id is its paging key."""
+    return tweets_with_authors().filter(retweet_of=tweet).filter(tweets_visible_to(viewer))
+
+
+def likers(tweet: Tweet, viewer, page: PageRequest) -> tuple[list[User], int | None]:
+    rows, next_cursor = keyset_page(liker_rows(tweet, viewer), page)
     return [like.user for like in rows], next_cursor
 
 
 def retweeters(tweet: Tweet, viewer, page: PageRequest) -> tuple[list[User], int | None]:
-    retweets = tweets_with_authors().filter(retweet_of=tweet).filter(tweets_visible_to(viewer))
-    rows, next_cursor = keyset_page(retweets, page)
+    rows, next_cursor = keyset_page(retweet_rows(tweet, viewer), page)
     return [row.author for row in rows], next_cursor
 
 
@@ -420,13 +491,23 @@ def bookmarks(owner: User, page: PageRequest) -> tuple[list[Tweet], int | None]:
     A saved post the owner may no longer see (now private, blocked, suspended) drops out here, and
     comes back if that changes; a deleted post takes its bookmarks with it.
     """
-    saved = Bookmark.objects.filter(user=owner).filter(tweets_visible_to(owner, prefix="tweet__"))
-    rows, next_cursor = keyset_page(saved.select_related("tweet"), page)
+    rows, next_cursor = keyset_page(bookmark_rows(owner), page)
     return hydrate([row.tweet for row in rows], owner), next_cursor
+
+
+def bookmark_rows(owner: User):
+    """The owner's bookmarks of posts they may still see, with the post; a bookmark's id is its paging key."""
+    saved = Bookmark.objects.filter(user=owner).filter(tweets_visible_to(owner, prefix="tweet__"))
+    return saved.select_related("tweet")
 
 
 def edit_history(tweet: Tweet) -> list:
     return list(tweet.edits.all())
+
+
+def media_by_id(media_ids) -> dict:
+    """The images an edit history names (on the post, or edited off it), by id, in one query."""
+    return {m.pk: m for m in Media.objects.filter(pk__in=set(media_ids))} if media_ids else {}
 
 
 def entry_for_muted_words(entry_id: int) -> Tweet | None:

@@ -1,6 +1,8 @@
 """The tweet JSON of SPEC §4, written from hydrated tweets (no queries here)."""
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from accounts.serializers import UserSerializer, media_url
@@ -164,11 +166,18 @@ class PollChoiceSerializer(serializers.Serializer):
 class PollSerializer(serializers.Serializer):
     id = IdField()
     choices = PollChoiceSerializer(many=True)
-    votesCount = serializers.IntegerField(help_text="Votes in all (shown to everyone).")
+    multiple = serializers.BooleanField(help_text="Whether a vote may pick several choices.")
+    votesCount = serializers.IntegerField(
+        help_text="Choices picked in all (shown to everyone); more than votersCount in a multiple-choice poll."
+    )
+    votersCount = serializers.IntegerField(help_text="People who voted; equals votesCount for a single-choice poll.")
     closesAt = serializers.DateTimeField()
     closed = serializers.BooleanField()
     voted = serializers.BooleanField(help_text="Whether you voted.")
-    ownChoice = serializers.IntegerField(allow_null=True, help_text="The position you voted for.")
+    ownChoice = serializers.IntegerField(allow_null=True, help_text="The (first) position you voted for.")
+    ownChoices = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Every position you voted for, by position; empty before you vote."
+    )
 
 
 class LinkCardSerializer(serializers.Serializer):
@@ -246,7 +255,7 @@ CONTENT_WARNING = {
     "description": "Shown before the post, which folds behind it: up to 100 characters, counted as the text is "
     "(after NFC normalisation, control characters dropped, the ends trimmed). Empty or null for none.",
 }
-POLL_DURATION = "A poll lasts from 5 minutes to 7 days: durationMinutes from 5 to 10080."
+POLL_DURATION = gettext_lazy("A poll lasts from 5 minutes to 7 days: durationMinutes from 5 to 10080.")
 DURATION_ERRORS = ("invalid", "required", "null", "min_value", "max_value", "max_string_length")
 
 
@@ -254,20 +263,28 @@ class PollInputSerializer(serializers.Serializer):
     choices = serializers.ListField(
         child=TextField(
             allow_blank=True, trim_whitespace=False, max_length=1000,
-            error_messages={"invalid": "Each poll choice must be a text.", "max_length": "A poll choice is too long."},
+            error_messages={
+                "invalid": gettext_lazy("Each poll choice must be a text."),
+                "max_length": gettext_lazy("A poll choice is too long."),
+            },
         ),
         max_length=20,
         error_messages={
-            "max_length": "A poll has 2 to 4 choices.", "not_a_list": "Poll choices must be a list of texts."
+            "max_length": gettext_lazy("A poll has 2 to 4 choices."),
+            "not_a_list": gettext_lazy("Poll choices must be a list of texts."),
         },
     )  # fmt: skip
     durationMinutes = serializers.IntegerField(
         min_value=5, max_value=7 * 24 * 60, error_messages=dict.fromkeys(DURATION_ERRORS, POLL_DURATION)
     )
+    multiple = FlagField(required=False, default=False, help_text="true: a vote may pick several choices.")
 
     def validate_choices(self, value):
         if not polls.MIN_CHOICES <= len(value) <= polls.MAX_CHOICES:  # the rest is the service's to judge
-            raise serializers.ValidationError(f"A poll has 2 to 4 choices; this one has {len(value)}.")
+            raise serializers.ValidationError(
+                _("A poll has %(low)s to %(high)s choices; this one has %(count)s.")
+                % {"low": 2, "high": 4, "count": len(value)}
+            )
         return value
 
     schema_rules = {
@@ -287,7 +304,7 @@ class TweetCreateSerializer(serializers.Serializer):
     text = TextField(required=False, allow_blank=True, default="", trim_whitespace=False, max_length=TEXT_RAW_LIMIT)
     mediaIds = serializers.ListField(
         child=IdField(read_only=False), required=False, default=list, max_length=settings.TWEET_MAX_IMAGES,
-        error_messages={"max_length": "A post can have at most {max_length} images."},
+        error_messages={"max_length": gettext_lazy("A post can have at most {max_length} images.")},
         help_text="Images uploaded with POST /media/upload, at most four.",
     )  # fmt: skip
     replyToTweetId = IdField(read_only=False, required=False, allow_null=True)
@@ -344,6 +361,12 @@ class TweetEditSerializer(serializers.Serializer):
         required=False, allow_blank=True, allow_null=True, trim_whitespace=False, max_length=1000
     )
     sensitive = FlagField(required=False)
+    mediaIds = serializers.ListField(
+        child=IdField(read_only=False), required=False, max_length=settings.TWEET_MAX_IMAGES,
+        error_messages={"max_length": gettext_lazy("A post can have at most {max_length} images.")},
+        help_text="Left out: unchanged. The post's images afterwards, in order: ones on it now, or your own "
+        "uploads on no other post. Not with a poll.",
+    )  # fmt: skip
 
     schema_rules = {
         "required": ["text"],  # PATCH, yet the one field is required
@@ -425,7 +448,28 @@ class MediaUploadedSerializer(serializers.Serializer):
 
 
 class PollVoteSerializer(serializers.Serializer):
-    choice = serializers.IntegerField(min_value=1, max_value=polls.MAX_CHOICES, help_text="The choice's position.")
+    choice = serializers.IntegerField(
+        min_value=1, max_value=polls.MAX_CHOICES, required=False, help_text="The choice's position (one choice)."
+    )
+    choices = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=polls.MAX_CHOICES),
+        required=False, min_length=1, max_length=polls.MAX_CHOICES,
+        error_messages={
+            "min_length": gettext_lazy("Pick at least one choice."),
+            "max_length": gettext_lazy("A poll has at most 4 choices."),
+        },
+        help_text="The positions picked, each once: one for a single-choice poll, one or more for a multiple one.",
+    )  # fmt: skip
+
+    def validate(self, attrs):
+        if ("choice" in attrs) == ("choices" in attrs):
+            raise serializers.ValidationError({"choices": [_("Send `choices` (a list of positions) or `choice`.")]})
+        return attrs
+
+    schema_rules = {
+        "oneOf": [{"required": ["choice"]}, {"required": ["choices"]}],
+        "properties": {"choices": {"uniqueItems": True}},
+    }
 
 
 class PollVotedSerializer(serializers.Serializer):

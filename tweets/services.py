@@ -5,16 +5,18 @@ from __future__ import annotations
 import itertools
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import batched
 
 from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from accounts.models import User
 from config.kernel import abuse, ids, text
@@ -24,12 +26,12 @@ from config.kernel.media_tasks import process_after_commit
 from config.kernel.sql import counted, insert_once, one_value, select_rows, unique_or_none
 from config.kernel.tasks import after_commit
 from social.graph.visibility import RelationSet
-from tweets import hooks, link_cards, media, polls
+from tweets import edit_media, edit_poll, hooks, link_cards, media, polls
 from tweets.models import Bookmark, Hashtag, Like, Media, Tweet, TweetEdit, TweetHashtag
 
 logger = logging.getLogger(__name__)
 
-GONE = "That post doesn't exist or was deleted."
+GONE = gettext_noop("That post doesn't exist or was deleted.")
 _import_sequence = itertools.count(random.randrange(1 << 16))  # noqa: S311 - spreads ids within a millisecond
 
 
@@ -40,11 +42,13 @@ def _checked_text(raw: str, *, has_media: bool) -> str:
     body = text.normalise(raw)
     if text.length(body) > text.MAX_LENGTH:
         raise ServiceError(
-            f"Posts can be at most {text.MAX_LENGTH} characters; this one has {text.length(body)}.", field="text"
+            _("Posts can be at most %(limit)s characters; this one has %(length)s.")
+            % {"limit": text.MAX_LENGTH, "length": text.length(body)},
+            field="text",
         )
     if text.is_blank(body):
         if not has_media:
-            raise ServiceError("Write something or add an image.", field="text")
+            raise ServiceError(_("Write something or add an image."), field="text")
         body = ""
     return body
 
@@ -57,7 +61,8 @@ def _checked_warning(raw: str) -> str:
     warning = text.normalise(raw or "")
     if text.length(warning) > CONTENT_WARNING_MAX:
         raise ServiceError(
-            f"A content warning can be at most {CONTENT_WARNING_MAX} characters; this one has {text.length(warning)}.",
+            _("A content warning can be at most %(limit)s characters; this one has %(length)s.")
+            % {"limit": CONTENT_WARNING_MAX, "length": text.length(warning)},
             field="contentWarning",
         )
     return "" if text.is_blank(warning) else warning
@@ -145,12 +150,12 @@ def _visible_target(tweet_id, viewer, *, field: str) -> Tweet:
     if target is not None and target.retweet_of_id:
         target = _tweet_with_author(target.retweet_of_id)  # rare: most actions name the original
     if target is None:
-        raise NotFound(GONE, field=field)
+        raise NotFound(_(GONE), field=field)
     relations = RelationSet.for_viewer(viewer, [target.author_id])
     if reason := relations.refusal(target.author):
         raise Forbidden(reason, field=field)
     if not relations.can_see(target):
-        raise NotFound(GONE, field=field)
+        raise NotFound(_(GONE), field=field)
     return target
 
 
@@ -176,9 +181,11 @@ def tweet_create(
     sensitive: bool = False,
     poll_choices: Sequence[str] = (),
     poll_duration: timedelta | None = None,
+    poll_multiple: bool = False,
     link_card: bool = True,
 ) -> Tweet:
-    """Post a tweet, reply or quote, with up to four images or a poll (`poll_choices`, tweets/polls.py).
+    """Post a tweet, reply or quote, with up to four images or a poll (`poll_choices`, tweets/polls.py;
+    `poll_multiple`: a vote may pick several choices).
 
     The first http(s) link gets a preview card, fetched in a worker after commit
     (tweets/link_cards.py), unless `link_card` is False (the author removed it).
@@ -205,14 +212,16 @@ def tweet_create(
     """
     media_ids = list(dict.fromkeys(media_ids))
     if len(media_ids) + len(uploads) > settings.TWEET_MAX_IMAGES:
-        raise ServiceError(f"A post can have at most {settings.TWEET_MAX_IMAGES} images.", field="mediaIds")
+        raise ServiceError(
+            _("A post can have at most %(limit)s images.") % {"limit": settings.TWEET_MAX_IMAGES}, field="mediaIds"
+        )
     body = _checked_text(text_input, has_media=bool(media_ids or uploads))
     warning = _checked_warning(content_warning)
     poll = None
     if poll_choices:
         if media_ids or uploads:
-            raise ServiceError("A post can have images or a poll, not both.", field="poll")
-        poll = polls.checked_choices(poll_choices, poll_duration)
+            raise ServiceError(_("A post can have images or a poll, not both."), field="poll")
+        poll = (*polls.checked_choices(poll_choices, poll_duration), bool(poll_multiple))
     stored: list[Media] = []
     try:
         with transaction.atomic():
@@ -231,7 +240,7 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
     parent = _visible_target(reply_to_id, author, field="replyToTweetId") if reply_to_id else None
     quoted = _visible_target(quote_of_id, author, field="quoteTweetId") if quote_of_id else None
     if quoted is not None and quoted.author.is_private and quoted.author_id != author.pk:
-        raise Forbidden("Posts from private accounts can't be quoted.", field="quoteTweetId")
+        raise Forbidden(_("Posts from private accounts can't be quoted."), field="quoteTweetId")
     # Before the media check: a retry names uploads the first post has already taken.
     retry = created_at is None and not uploads and poll is None  # a poll's retry is caught by its form token or key
     first = _repeat_of(author, body, parent, quoted, media_ids) if retry else None
@@ -240,9 +249,13 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
         return first
     attached = []
     if media_ids:
-        attached = list(Media.objects.select_for_update().filter(pk__in=media_ids, owner=author, tweet__isnull=True))
+        attached = list(
+            Media.objects.select_for_update().filter(
+                pk__in=media_ids, owner=author, tweet__isnull=True, edited_out_of__isnull=True
+            )  # an image edited off a post stays with that post's history
+        )
         if len(attached) != len(media_ids):
-            raise NotFound("Unknown media id: upload the image first, as yourself.", field="mediaIds")
+            raise NotFound(_("Unknown media id: upload the image first, as yourself."), field="mediaIds")
         attached.sort(key=lambda m: media_ids.index(m.pk))
         media.check_attachable(attached)
     if created_at is None:
@@ -276,7 +289,11 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
             item = Media(owner=author, tweet=tweet, position=len(attached) + index)
             pipeline.store(item, upload, alt_text=alt_text)
         except ServiceError as error:
-            raise ServiceError(f"File {index + 1}: {error.message}", field="mediaIds", status=error.status) from None
+            raise ServiceError(
+                _("File %(number)s: %(error)s") % {"number": index + 1, "error": error.message},
+                field="mediaIds",
+                status=error.status,
+            ) from None
         stored.append(item)
     if stored:
         media.check_attachable(attached + stored)  # their kinds are known now: one video, or images
@@ -349,33 +366,77 @@ def tweet_edit(
     text_input: str,
     content_warning: str | None = None,
     sensitive: bool | None = None,
+    media_ids: Sequence[int] | None = None,
+    alt_texts: Mapping[int, str] | None = None,
+    poll_choices: Sequence[str] | None = None,
+    poll_duration: timedelta | None = None,
+    poll_multiple: bool = False,
 ) -> Tweet:
-    """Change a post's text; `content_warning` and `sensitive`, when given, too (None keeps them)."""
+    """Change a post's text; `content_warning` and `sensitive`, when given, too (None keeps them).
+
+    `media_ids`, when given, are the post's images afterwards, in order (tweets/edit_media.py):
+    added, removed or reordered, a new version in the history like a new text. `alt_texts`
+    (media id: description) describe images that are on the post afterwards. `poll_choices`,
+    when given and unlike the poll's choices now, replace the poll: a new one from now for
+    `poll_duration`, its votes reset (as Mastodon does); the same choices keep the poll as it is
+    (`poll_multiple` says whether the new one takes several choices).
+    Any refused value refuses the whole edit: nothing changes.
+    """
     tweet = Tweet.objects.select_for_update().get(pk=tweet.pk)
     if tweet.author_id != actor.pk:
-        raise Forbidden("You can only edit your own posts.")
+        raise Forbidden(_("You can only edit your own posts."))
     if tweet.retweet_of_id:
-        raise Forbidden("A retweet has no text to edit.")
+        raise Forbidden(_("A retweet has no text to edit."))
     if timezone.now() > tweet.created_at + settings.TWEET_EDIT_WINDOW:
         minutes = int(settings.TWEET_EDIT_WINDOW.total_seconds() // 60)
-        raise Forbidden(f"Posts can only be edited in the first {minutes} minutes.")
-    if not tweet.has_media and text.is_blank(text.normalise(text_input)):
-        raise Conflict("This post has no images, so it needs text.", field="text")  # the post's state, not the input
-    body = _checked_text(text_input, has_media=tweet.has_media)
+        raise Forbidden(
+            ngettext(
+                "Posts can only be edited in the first %(minutes)s minute.",
+                "Posts can only be edited in the first %(minutes)s minutes.",
+                minutes,
+            )
+            % {"minutes": minutes}
+        )
+    before = list(Media.objects.select_for_update().filter(tweet=tweet).order_by("position"))
+    after = before if media_ids is None else edit_media.chosen(actor=actor, tweet=tweet, media_ids=media_ids)
+    choices_before = edit_poll.choices_of(tweet) if tweet.has_poll else []
+    poll = (*polls.checked_choices(poll_choices, poll_duration), bool(poll_multiple)) if poll_choices else None
+    if poll is not None and poll[0] == choices_before:
+        poll = None  # the same question: its votes and its end stay
+    if after and (poll is not None or tweet.has_poll):
+        raise ServiceError(_("A post can have images or a poll, not both."), field="mediaIds")
+    if media_ids is None and not tweet.has_media and text.is_blank(text.normalise(text_input)):
+        raise Conflict(_("This post has no images, so it needs text."), field="text")  # the post's state, not the input
+    body = _checked_text(text_input, has_media=bool(after))
+    described = edit_media.checked_alt_texts(alt_texts, after)
     _relabel(tweet, content_warning, sensitive)
-    if body == tweet.text:
+    edit_media.describe(after, described)
+    media_changed = [m.pk for m in after] != [m.pk for m in before]
+    if body == tweet.text and not media_changed and poll is None:
         return tweet
     TweetEdit.objects.create(
-        tweet=tweet, text=tweet.text, entities=tweet.entities, written_at=tweet.edited_at or tweet.created_at
+        tweet=tweet,
+        text=tweet.text,
+        entities=tweet.entities,
+        media_ids=[m.pk for m in before],
+        poll_choices=choices_before,
+        written_at=tweet.edited_at or tweet.created_at,
     )
-    before, entities_before = _tags_of(tweet.entities), tweet.entities
+    if poll is not None:
+        edit_poll.poll_replace(tweet, *poll)
+        tweet.has_poll = True
+    if media_changed:
+        edit_media.swap(tweet, before, after)
+        _schedule_processing([m for m in after if m not in before])
+        tweet.has_media = bool(after)
+    before_tags, entities_before = _tags_of(tweet.entities), tweet.entities
     entities, mentioned, tags = _entities(body)
     tweet.text, tweet.entities, tweet.edited_at = body, entities, timezone.now()
-    tweet.save(update_fields=["text", "entities", "edited_at"])
+    tweet.save(update_fields=["text", "entities", "edited_at", "has_media", "has_poll"])
     link_cards.detach_if_changed(tweet, entities_before)  # a new first link: a new card
     tweet.mentions.set(mentioned)
     _link_hashtags(tweet, tags)
-    added, removed = [t for t in tags if t not in before], [t for t in before if t not in tags]
+    added, removed = [t for t in tags if t not in before_tags], [t for t in before_tags if t not in tags]
     hooks.edited(tweet=tweet, mentioned=mentioned, tags_added=added, tags_removed=removed)
     return tweet
 
@@ -405,11 +466,11 @@ def tweet_pin(*, user: User, tweet_id: int) -> Tweet:
     """
     tweet = _tweet_with_author(tweet_id)
     if tweet is None:
-        raise NotFound(GONE, field="tweetId")
+        raise NotFound(_(GONE), field="tweetId")
     if tweet.author_id != user.pk:
-        raise Forbidden("You can only pin your own posts.", field="tweetId")
+        raise Forbidden(_("You can only pin your own posts."), field="tweetId")
     if tweet.retweet_of_id:
-        raise Forbidden("A retweet can't be pinned.", field="tweetId")
+        raise Forbidden(_("A retweet can't be pinned."), field="tweetId")
     User.objects.filter(pk=user.pk).update(pinned_tweet=tweet)
     user.pinned_tweet_id = tweet.pk
     return tweet
@@ -420,9 +481,9 @@ def tweet_unpin(*, user: User, tweet_id: int) -> Tweet:
     """Take this post off your profile's pin (idempotent: a post that isn't pinned stays as it is)."""
     tweet = _tweet_with_author(tweet_id)
     if tweet is None:
-        raise NotFound(GONE, field="tweetId")
+        raise NotFound(_(GONE), field="tweetId")
     if tweet.author_id != user.pk:
-        raise Forbidden("You can only unpin your own posts.", field="tweetId")
+        raise Forbidden(_("You can only unpin your own posts."), field="tweetId")
     if User.objects.filter(pk=user.pk, pinned_tweet_id=tweet.pk).update(pinned_tweet=None):
         user.pinned_tweet_id = None
     return tweet
@@ -435,7 +496,7 @@ def tweet_delete(*, actor: User, tweet: Tweet) -> None:
     Replies and quotes stay; they show that the post was deleted.
     """
     if tweet.author_id != actor.pk:
-        raise Forbidden("You can only delete your own posts.")
+        raise Forbidden(_("You can only delete your own posts."))
     if tweet.retweet_of_id:
         retweet_delete(user=actor, tweet=tweet.retweet_of)
         return
@@ -443,7 +504,7 @@ def tweet_delete(*, actor: User, tweet: Tweet) -> None:
         _bump(tweet.reply_to_id, "reply_count", -1)
     if tweet.quote_of_id:
         _bump(tweet.quote_of_id, "quote_count", -1)
-    files = list(Media.objects.filter(tweet=tweet))
+    files = list(Media.objects.filter(Q(tweet=tweet) | Q(edited_out_of=tweet)))  # with the images edited out
     tweet_id, tags, created_at = tweet.pk, _tags_of(tweet.entities), tweet.created_at
     tweet.delete()
     after_commit(pipeline.delete_files, files)
@@ -467,7 +528,7 @@ def like_create(*, user: User, tweet_id: int) -> Tweet:
 @transaction.atomic
 def like_delete(*, user: User, tweet_id: int) -> Tweet:
     target = _visible_target(tweet_id, user, field="tweetId")
-    deleted, _ = Like.objects.filter(user=user, tweet=target).delete()
+    deleted, _rows = Like.objects.filter(user=user, tweet=target).delete()
     if deleted:
         target.like_count = _bump(target.pk, "like_count", -1)
         hooks.unliked(user=user, tweet=target)
@@ -482,7 +543,7 @@ def retweet_create(*, user: User, tweet_id: int) -> tuple[Tweet, Tweet]:
     with transaction.atomic():
         target = _visible_target(tweet_id, user, field="tweetId")
         if target.author.is_private:
-            raise Forbidden("Posts from private accounts can't be retweeted.")
+            raise Forbidden(_("Posts from private accounts can't be retweeted."))
         existing = unique_or_none(Tweet.objects.filter(author=user, retweet_of=target))
         if existing is not None:
             return target, existing
@@ -523,7 +584,7 @@ def _bookmark_target(tweet_id, viewer) -> Tweet:
     if target is not None and target.retweet_of_id:
         target = _tweet_with_author(target.retweet_of_id)
     if target is None or not RelationSet.for_viewer(viewer, [target.author_id]).can_see(target):
-        raise NotFound(GONE, field="tweetId")
+        raise NotFound(_(GONE), field="tweetId")
     return target
 
 
@@ -540,7 +601,7 @@ def bookmark_delete(*, user: User, tweet_id: int) -> None:
     """Unsave a post (idempotent). One's own bookmark goes even if its post has since become hidden."""
     found = _tweet_with_author(tweet_id)
     original_id = (found.retweet_of_id or found.pk) if found is not None else tweet_id
-    deleted, _ = Bookmark.objects.filter(user=user, tweet_id=original_id).delete()
+    deleted, _rows = Bookmark.objects.filter(user=user, tweet_id=original_id).delete()
     if not deleted:
         _bookmark_target(tweet_id, user)  # nothing to remove: still a 404 for a post one may not see
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from config.kernel import media
-from config.kernel.tasks import RETRY_WHILE_AWAY, Slice, enqueue
+from config.kernel.tasks import RETRY_WHILE_AWAY, Slice, enqueue, publish_options
 from tweets import link_cards, poll_votes
 from tweets.draft_services import publish_due_drafts
 from tweets.models import LinkCard, Media, Tweet
@@ -45,9 +45,12 @@ def purge_unattached_media() -> int:
     """Uploads never attached to a tweet are removed after UNATTACHED_MEDIA_TTL."""
     stale = list(
         Media.objects.filter(
-            tweet__isnull=True, draft_link__isnull=True, created_at__lt=timezone.now() - settings.UNATTACHED_MEDIA_TTL
+            tweet__isnull=True,
+            draft_link__isnull=True,
+            edited_out_of__isnull=True,
+            created_at__lt=timezone.now() - settings.UNATTACHED_MEDIA_TTL,
         )
-    )  # a draft's images wait for it
+    )  # a draft's images wait for it; images edited off a post stay for its history
     Media.objects.filter(pk__in=[m.pk for m in stale]).delete()
     media.delete_files(stale)
     return len(stale)
@@ -81,7 +84,7 @@ def end_polls_pending() -> int:
             return ended  # the next run carries on
     for poll_id, closes_at in poll_votes.polls_ending_soon(POLL_LOOKAHEAD_SECONDS):
         try:
-            end_poll.apply_async(args=[poll_id], eta=closes_at)
+            end_poll.apply_async(args=[poll_id], eta=closes_at, **publish_options())
         except Exception:  # the broker is away: this sweep's next run announces it, a minute late at most
             logger.warning("could not time the end of poll %s", poll_id, exc_info=True)
     return ended

@@ -9,6 +9,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.kernel import abuse
@@ -51,6 +53,15 @@ FORM_FIELDS = {"text": "text", "mediaIds": "images", "contentWarning": "content_
 
 # --- posting ---------------------------------------------------------------------
 
+# As the post page includes it.
+REPLY_BOX = {"placeholder": gettext_lazy("Post your reply"), "submit": gettext_lazy("Reply"), "rows": 2}
+
+
+def _box_labels(form) -> dict:
+    """The reply box keeps its words when htmx swaps it back (after a post, or with an error)."""
+    reply_to = form["reply_to"].value()
+    return REPLY_BOX if reply_to not in (None, "") else {}
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -70,7 +81,7 @@ def compose(request):
         try:
             with transaction.atomic():
                 if not claim_form_token(request.user, data["form_token"]):
-                    messages.info(request, "That post was already sent.")
+                    messages.info(request, _("That post was already sent."))
                     return redirect(safe_next(request, reverse("home")))
                 tweet = services.tweet_create(
                     author=request.user,
@@ -88,14 +99,15 @@ def compose(request):
             refusal = error
         else:
             if request.htmx:
+                # A fresh, empty box (text, images, descriptions, poll, warning), still a reply box if it was one.
                 fresh = ComposeForm(initial={"reply_to": data.get("reply_to")})
                 context = {"form": fresh, "new_tweet": selectors.tweet_for_viewer(tweet.pk, request.user)}
-                return render(request, "tweets/_compose_result.html", context)
-            messages.success(request, "Your post was sent.")
+                return render(request, "tweets/_compose_result.html", {**context, **_box_labels(fresh)})
+            messages.success(request, _("Your post was sent."))
             return redirect(tweet_url(tweet) if data.get("quote_of") else safe_next(request, tweet_url(tweet)))
     status = 400 if form.is_bound and form.errors else 200
     if request.htmx and form.is_bound:
-        response = render(request, "tweets/_compose.html", {"form": form}, status=status)
+        response = render(request, "tweets/_compose.html", {"form": form, **_box_labels(form)}, status=status)
     else:
         response = render(request, "tweets/compose.html", {"form": form, "quoted": quoted}, status=status)
     return abuse.page_status(response, refusal)
@@ -111,17 +123,24 @@ def tweet_page(request, username: str, tweet_id: int):
     if tweet.retweet_of_id:
         return redirect(tweet_url(tweet.original))
     page = _page(request)
-    replies, next_cursor = selectors.replies(tweet, request.user, page)
+    # A self-thread reads as one: the author's own next parts follow the post, and leave its replies.
+    continuation = selectors.thread_continuation(tweet, request.user)
+    exclude = (continuation[0].pk,) if continuation else ()
+    replies, next_cursor = selectors.replies(tweet, request.user, page, exclude=exclude)
     if request.htmx and page.cursor:
         return render(request, "tweets/_feed_page.html", {"tweets": replies, "next_cursor": next_cursor})
     ancestors, top_missing = selectors.ancestors(tweet, request.user)
+    for part in (*ancestors, tweet, *continuation):
+        part.original.in_self_thread = False  # this page is the thread: no "Show this thread" on its parts
     context = {
         "tweet": tweet,
         "ancestors": ancestors,
+        "continuation": continuation,
         "top_missing": top_missing,
         "tweets": replies,
         "next_cursor": next_cursor,
         "reply_form": ComposeForm(initial={"reply_to": tweet.pk}) if request.user.is_authenticated else None,
+        "reply_box": REPLY_BOX,
     }
     return render(request, "tweets/detail.html", context)
 
@@ -134,11 +153,11 @@ def _people_page(request, username: str, tweet_id: int, select, title: str):
 
 
 def likers_page(request, username: str, tweet_id: int):
-    return _people_page(request, username, tweet_id, selectors.likers, "Liked by")
+    return _people_page(request, username, tweet_id, selectors.likers, _("Liked by"))
 
 
 def retweeters_page(request, username: str, tweet_id: int):
-    return _people_page(request, username, tweet_id, selectors.retweeters, "Retweeted by")
+    return _people_page(request, username, tweet_id, selectors.retweeters, _("Retweeted by"))
 
 
 def history_page(request, username: str, tweet_id: int):
@@ -170,7 +189,7 @@ def edit_page(request, username: str, tweet_id: int):
             if error.status == 403:
                 return render(request, "tweets/edit.html", {"form": form, "tweet": tweet}, status=403)
         else:
-            messages.success(request, "Your post was edited.")
+            messages.success(request, _("Your post was edited."))
             return redirect(tweet_url(tweet))
     status = 400 if form.errors else 200
     return render(request, "tweets/edit.html", {"form": form, "tweet": tweet}, status=status)
@@ -185,10 +204,10 @@ def delete_page(request, username: str, tweet_id: int):
             services.tweet_delete(actor=request.user, tweet=tweet)
         except ServiceError as error:
             return render(request, "403.html", {"reason": error.message}, status=error.status)
-        messages.success(request, "Your post was deleted.")
+        messages.success(request, _("Your post was deleted."))
         return redirect("profile", username=request.user.username)
     if tweet.author_id != request.user.pk:
-        return render(request, "403.html", {"reason": "You can only delete your own posts."}, status=403)
+        return render(request, "403.html", {"reason": _("You can only delete your own posts.")}, status=403)
     return render(request, "tweets/delete.html", {"tweet": tweet})
 
 
@@ -257,14 +276,14 @@ def _pin_action(request, act, done: str):
 @require_POST
 def pin(request, tweet_id: int):
     act = lambda: services.tweet_pin(user=request.user, tweet_id=tweet_id)  # noqa: E731
-    return _pin_action(request, act, "Your post was pinned to your profile.")
+    return _pin_action(request, act, _("Your post was pinned to your profile."))
 
 
 @login_required
 @require_POST
 def unpin(request, tweet_id: int):
     act = lambda: services.tweet_unpin(user=request.user, tweet_id=tweet_id)  # noqa: E731
-    return _pin_action(request, act, "Your post was unpinned from your profile.")
+    return _pin_action(request, act, _("Your post was unpinned from your profile."))
 
 
 # --- bookmarks and quotes ------------------------------------------------------------
@@ -275,7 +294,7 @@ def unpin(request, tweet_id: int):
 def bookmark(request, tweet_id: int):
     tweet_id = min(tweet_id, MAX_ID)  # past 64 bits names nothing (and must not reach the database)
     act = partial(services.bookmark_create, user=request.user, tweet_id=tweet_id)
-    return _action(request, tweet_id, act, note="Added to your Bookmarks.")
+    return _action(request, tweet_id, act, note=_("Added to your Bookmarks."))
 
 
 @login_required
@@ -283,7 +302,7 @@ def bookmark(request, tweet_id: int):
 def unbookmark(request, tweet_id: int):
     tweet_id = min(tweet_id, MAX_ID)
     act = partial(services.bookmark_delete, user=request.user, tweet_id=tweet_id)
-    return _action(request, tweet_id, act, note="Removed from your Bookmarks.")
+    return _action(request, tweet_id, act, note=_("Removed from your Bookmarks."))
 
 
 @login_required

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from knox.models import AuthToken
 from redis.exceptions import RedisError
 
@@ -56,14 +57,14 @@ def account_delete(*, user: User, password: str) -> None:
     back) and its tokens are revoked. The caller logs out the session.
     """
     if (wait := _wait_after_wrong_passwords(user)) is not None:
-        raise ServiceError("Too many wrong passwords. Try again later.", field="password", status=429,
+        raise ServiceError(_("Too many wrong passwords. Try again later."), field="password", status=429,
                            retry_after=wait)  # fmt: skip
     if not password:
-        raise ServiceError("Give your password.", field="password")
+        raise ServiceError(_("Give your password."), field="password")
     if not user.check_password(password):
         with contextlib.suppress(RedisError):  # with Redis down the limit can't count; the answer stands
             ratelimit.hit(_tries_key(user), PASSWORD_TRIES)
-        raise Forbidden("That isn't your password.", field="password")  # well-formed, but not the key
+        raise Forbidden(_("That isn't your password."), field="password")  # well-formed, but not the key
     locked = User.objects.select_for_update().get(pk=user.pk)
     locked.is_active = False
     locked.set_unusable_password()

@@ -9,7 +9,7 @@ import logging
 import tempfile
 import zipfile
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import FileResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts import hooks
 from accounts.models import AccountExport, User
@@ -152,16 +153,19 @@ def _email_export_ready(export: AccountExport, site_url: str) -> None:
         return
     path = reverse("account-export-download", args=[export.pk])
     base = (site_url or getattr(settings, "SITE_URL", "")).rstrip("/")
-    body = (
-        f"Hi {user.display_name},\n\n"
-        "The copy of your Chirp data that you asked for is ready. Download it, signed in as "
-        f"@{user.username}, until {export.expires_at:%B %-d, %Y at %H:%M} UTC:\n\n"
-        f"{base}{path}\n\n"
-        "It is a zip of your profile, posts, likes, follows, messages and images.\n"
-        "If you didn't ask for it, change your password: someone else may be using your account.\n"
-    )
+    with translation.override(user.language or settings.LANGUAGE_CODE):  # the reader's language, not the worker's
+        until = formats.date_format(export.expires_at.astimezone(UTC), _("F j, Y \\a\\t H:i"))
+        body = _(
+            "Hi %(name)s,\n\n"
+            "The copy of your Chirp data that you asked for is ready. Download it, signed in as "
+            "@%(username)s, until %(until)s UTC:\n\n"
+            "%(url)s\n\n"
+            "It is a zip of your profile, posts, likes, follows, messages and images.\n"
+            "If you didn't ask for it, change your password: someone else may be using your account.\n"
+        ) % {"name": user.display_name, "username": user.username, "until": until, "url": f"{base}{path}"}
+        subject = _("Your Chirp data is ready to download")
     try:
-        send_mail("Your Chirp data is ready to download", body, None, [user.email])
+        send_mail(subject, body, None, [user.email])
     except Exception:  # the export is ready either way, and the notification says so
         logger.warning("could not email export %s to user %s", export.pk, user.pk, exc_info=True)
 

@@ -6,18 +6,25 @@ can't be reached (refused, timed out, or the breaker in config/kernel/redis.py i
 open), a read finds nothing and a write is dropped, as if the entry had
 expired, so the caller carries on from the database. Other errors (a bug:
 wrong type, bad arguments) still raise.
+
+On a Redis Cluster (REDIS_CLUSTER_URL) the cache uses the cluster client of
+config/kernel/redis.py, and its few multi-key calls go per slot: a cache
+entry's key carries no hash tag, so `get_many`/`set_many` of several entries
+are split (MGET and MSET of keys in different slots are refused).
 """
 
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.cluster import RedisCluster
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from config.kernel.redis import client_options
+from config.kernel.redis import client_options, get_cluster
 
 logger = logging.getLogger(__name__)
 
@@ -89,3 +96,39 @@ class FailSoftRedisCache(RedisCache):
             return super().delete_many(keys, version)
         except UNREACHABLE as error:
             return self._soft("delete_many", error)
+
+
+class RedisClusterCacheClient(RedisCacheClient):
+    """Django's Redis cache client on the shared cluster client; multi-key calls split per slot."""
+
+    def __init__(self, url: str, serializer=None, **options):
+        super().__init__([url], serializer=serializer)
+        self._url = url
+
+    def get_client(self, key=None, *, write=False):
+        return get_cluster(self._url)
+
+    def get_many(self, keys):
+        found = self.get_client().mget_nonatomic(keys)
+        return {k: self._serializer.loads(v) for k, v in zip(keys, found, strict=True) if v is not None}
+
+    def set_many(self, data, timeout):
+        with self.get_client().pipeline(transaction=False) as pipe:  # split per node by the client
+            for key, value in data.items():
+                pipe.set(key, self._serializer.dumps(value), ex=timeout)
+            pipe.execute()
+
+    def clear(self):
+        return bool(self.get_client().flushdb(target_nodes=RedisCluster.PRIMARIES))
+
+
+class FailSoftRedisClusterCache(FailSoftRedisCache):
+    """FailSoftRedisCache on a Redis Cluster: LOCATION is REDIS_CLUSTER_URL (seed nodes)."""
+
+    def __init__(self, server, params):
+        RedisCache.__init__(self, server, params)
+        self._url = server if isinstance(server, str) else ",".join(server)
+
+    @cached_property
+    def _cache(self):
+        return RedisClusterCacheClient(self._url)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from config.kernel.errors import ServiceError
@@ -29,7 +31,7 @@ EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 # Pillow's decompression-bomb guard, set explicitly rather than trusting its default.
 Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
 
-NOT_AN_IMAGE = "That file isn't an image we can read. Use a JPEG, PNG, GIF or WebP."
+NOT_AN_IMAGE = gettext_lazy("That file isn't an image we can read. Use a JPEG, PNG, GIF or WebP.")
 
 
 # Kept through re-encoding: how the pixels are shown, not who made them or where.
@@ -61,9 +63,9 @@ def probe(upload, *, max_bytes: int | None = None) -> Probe:
     max_bytes = max_bytes or settings.IMAGE_MAX_BYTES
     size = size_of(upload)
     if size > max_bytes:
-        raise ServiceError(f"Images must be {filesizeformat(max_bytes)} or smaller.", status=413)
+        raise ServiceError(_("Images must be %(size)s or smaller.") % {"size": filesizeformat(max_bytes)}, status=413)
     if size == 0:
-        raise ServiceError("That file is empty.")
+        raise ServiceError(_("That file is empty."))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -86,12 +88,16 @@ def probe(upload, *, max_bytes: int | None = None) -> Probe:
 
 def _check_animation(found: Probe) -> None:
     if found.frames > settings.ANIMATION_MAX_FRAMES:
-        raise ServiceError(f"Animated images can have at most {settings.ANIMATION_MAX_FRAMES} frames.", status=413)
+        raise ServiceError(
+            _("Animated images can have at most %(max)s frames.") % {"max": settings.ANIMATION_MAX_FRAMES}, status=413
+        )
     if max(found.width, found.height) > settings.ANIMATION_MAX_SIDE:
         side = settings.ANIMATION_MAX_SIDE
-        raise ServiceError(f"Animated images can be at most {side} pixels wide or high.", status=413)
+        raise ServiceError(
+            _("Animated images can be at most %(side)s pixels wide or high.") % {"side": side}, status=413
+        )
     if found.width * found.height * found.frames > settings.ANIMATION_MAX_PIXELS:
-        raise ServiceError("That animation is too big: use fewer frames or a smaller size.", status=413)
+        raise ServiceError(_("That animation is too big: use fewer frames or a smaller size."), status=413)
 
 
 def open_image(upload, *, max_bytes: int | None = None, box: tuple[int, int] | None = None) -> Image.Image:
@@ -114,7 +120,9 @@ def open_image(upload, *, max_bytes: int | None = None, box: tuple[int, int] | N
 
 def _too_many_pixels() -> ServiceError:
     megapixels = settings.IMAGE_MAX_PIXELS // 1_000_000
-    return ServiceError(f"Images can have at most {megapixels} megapixels.", status=413)
+    return ServiceError(
+        _("Images can have at most %(megapixels)s megapixels.") % {"megapixels": megapixels}, status=413
+    )
 
 
 def upright(image: Image.Image) -> Image.Image:

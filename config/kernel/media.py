@@ -27,6 +27,8 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.kernel import images, videos
 from config.kernel.errors import ServiceError
@@ -159,7 +161,7 @@ class ProcessedMedia(ProcessedImage):
 def check_alt_text(alt_text: str) -> str:
     alt_text = (alt_text or "").strip()
     if len(alt_text) > 1000:
-        raise ServiceError("Image descriptions can be at most 1,000 characters.", field="altText")
+        raise ServiceError(_("Image descriptions can be at most 1,000 characters."), field="altText")
     return alt_text
 
 
@@ -193,7 +195,9 @@ def _probe(item: ProcessedImage, upload) -> images.Probe | videos.Probe:
         raise
 
 
-NOT_MEDIA = "That file isn't an image or video we can read. Use a JPEG, PNG, GIF, WebP, MP4, MOV or WebM file."
+NOT_MEDIA = gettext_lazy(
+    "That file isn't an image or video we can read. Use a JPEG, PNG, GIF, WebP, MP4, MOV or WebM file."
+)
 
 
 def store(item: ProcessedImage, upload, *, alt_text: str = "") -> ProcessedImage:

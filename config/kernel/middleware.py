@@ -3,9 +3,7 @@
 import logging
 import time
 
-from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
-from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -25,22 +23,6 @@ class ServerTimingMiddleware:
         response = self.get_response(request)
         response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
         return response
-
-
-class DefaultLanguageMiddleware:
-    """Activates LANGUAGE_CODE for the request, as LocaleMiddleware would with one language.
-
-    With no language active, every get_language() (each localized number and
-    date, each reverse()) took Django's slow path through a missing
-    thread-local: about 3 µs, over 500 times on a home page.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        translation.activate(settings.LANGUAGE_CODE)
-        return self.get_response(request)
 
 
 class RetryReadMiddleware:

@@ -16,13 +16,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from contextlib import contextmanager
 from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 import redis
 from django.conf import settings
 from redis.backoff import NoBackoff
+from redis.cluster import ClusterNode, RedisCluster
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisClusterException
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
@@ -58,9 +61,8 @@ class Breaker:
             was_open = self.is_open
             self.open_until = time.monotonic() + BREAKER_SECONDS
         if not was_open and not isinstance(error, CircuitOpen):
-            logger.warning(
-                "Redis at %s unavailable (%s); failing fast for %.0f s", self.address, error, BREAKER_SECONDS
-            )
+            server = self.address if "://" in self.address else f"Redis at {self.address}"  # amqp:// a broker's
+            logger.warning("%s unavailable (%s); failing fast for %.0f s", server, error, BREAKER_SECONDS)
 
     def reset(self) -> None:
         self.open_until = 0.0
@@ -170,9 +172,92 @@ def _client(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, **client_options(url))
 
 
-def get_redis() -> redis.Redis:
-    """The client for REDIS_URL (looked up on each call, so tests can point it elsewhere)."""
+def cluster_nodes(url: str) -> list[ClusterNode]:
+    """The seed nodes of a REDIS_CLUSTER_URL: `redis://host:port[,host:port...]` (one is enough; more
+    let the client start while one is down). The client learns the rest from CLUSTER SLOTS."""
+    scheme, _, rest = url.partition("://")
+    if scheme not in ("redis", "rediss") or not rest:
+        raise ValueError(f"REDIS_CLUSTER_URL must be redis://host:port[,host:port...], not {url!r}")
+    nodes = []
+    for part in rest.split("/")[0].split(","):
+        host, _, port = part.strip().rpartition(":")
+        nodes.append(ClusterNode(host or "127.0.0.1", int(port or 6379)))
+    return nodes
+
+
+@contextmanager
+def _cluster_reachable(url: str):
+    """A command or pipeline that finds every node gone: redis-py asks the cluster for its slots again
+    inside the failed call, and that raises RedisClusterException, which is no RedisError. Make it a
+    ConnectionError, so every fallback for a dead Redis runs; open the breaker; and forget the client,
+    whose list of nodes may be spent, so the next call starts again from the seeds."""
+    try:
+        yield
+    except RedisClusterException as error:
+        cluster_client.cache_clear()
+        breaker(f"cluster {url}").trip(error)
+        raise RedisConnectionError(f"Redis Cluster at {url} unreachable: {error}") from error
+
+
+class BreakerCluster(RedisCluster):
+    seed_url = ""
+
+    def execute_command(self, *args, **kwargs):
+        with _cluster_reachable(self.seed_url):
+            return super().execute_command(*args, **kwargs)
+
+    def pipeline(self, *args, **kwargs):
+        pipe = super().pipeline(*args, **kwargs)
+        execute = pipe.execute
+
+        def guarded(*a, **k):
+            with _cluster_reachable(self.seed_url):
+                return execute(*a, **k)
+
+        pipe.execute = guarded
+        return pipe
+
+
+@cache
+def cluster_client(url: str) -> RedisCluster:
+    options = client_options("redis://" + url.partition("://")[2].split(",")[0])
+    # The cluster client retries a command once after a connection error, having asked the
+    # cluster for its slots again (a failed-over master's replica now answers for them).
+    options["retry"] = Retry(NoBackoff(), 1)
+    nodes = cluster_nodes(url)
+    # `url` (the first seed) makes the client build each node's pool from these options, so every
+    # node's connections are breaker connections; the other seeds are where it looks if that one is down.
+    first = f"{url.partition('://')[0]}://{nodes[0].host}:{nodes[0].port}"
+    client = BreakerCluster(url=first, startup_nodes=nodes, **options)
+    client.seed_url = url
+    return client
+
+
+def is_cluster(client) -> bool:
+    return isinstance(client, RedisCluster)
+
+
+def get_redis() -> redis.Redis | RedisCluster:
+    """The client for REDIS_CLUSTER_URL when set, else for REDIS_URL (looked up on each call, so tests can
+    point it elsewhere). Both answer the same commands; code that sends several keys to one script or
+    transaction keeps them in one hash slot (see is_cluster for the few places that differ)."""
+    cluster_url = getattr(settings, "REDIS_CLUSTER_URL", "")
+    if cluster_url:
+        return get_cluster(cluster_url)
     return _client(settings.REDIS_URL)
+
+
+def get_cluster(url: str) -> RedisCluster:
+    """The cluster client; while none of its seeds answers, a ConnectionError (so every fallback for a
+    dead Redis runs), at once while the breaker is open. redis-py raises RedisClusterException, which
+    is no RedisError, when it can't learn the cluster's slots."""
+    found = breaker(f"cluster {url}")
+    found.check()
+    try:
+        return cluster_client(url)
+    except RedisClusterException as error:
+        found.trip(error)
+        raise RedisConnectionError(f"Redis Cluster at {url} unreachable: {error}") from error
 
 
 @cache
@@ -194,6 +279,14 @@ def probe(url: str | None = None) -> None:
     except (RedisConnectionError, RedisTimeoutError) as error:
         found.trip(error)
         raise
+
+
+def probe_cluster(url: str) -> None:
+    """/healthz on a cluster: one node asked (without waiting on a dead one: the breakers) whether
+    every slot is served (`cluster_state:ok`). Raises RedisError when not."""
+    state = get_cluster(url).cluster_info().get("cluster_state")
+    if state != "ok":
+        raise redis.RedisError(f"cluster_state:{state}")
 
 
 def celery_broker_url(redis_url: str) -> str:

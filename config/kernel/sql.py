@@ -65,8 +65,9 @@ def select_rows(model, parent: str | None = None, **where) -> list:
     compiling those queries than on all the rest of the request
     (docs/PERFORMANCE.md, "Compiling queries").
     """
-    from django.db import connection
+    from django.db import connections, router
 
+    connection = connections[router.db_for_read(model)]  # the primary, unless a GET may read it from the replica
     sql, parts = _select_sql(model, parent, tuple(where))
     with connection.cursor() as cursor:
         cursor.execute(sql, list(where.values()))

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
+from urllib.parse import urlsplit
 
 from celery import current_app
 from django.conf import settings
@@ -73,14 +74,28 @@ def enqueue_on_commit(task, *args) -> None:
 
 @cache
 def _broker_address(url: str) -> str | None:
-    return address_of(url) if url.split("://")[0] in ("redis", "rediss", "redis+socket", "unix") else None
+    """The broker's breaker key: Redis's own address (shared with the other Redis clients), or RabbitMQ's."""
+    scheme = url.split("://")[0]
+    if scheme in ("redis", "rediss", "redis+socket", "unix"):
+        return address_of(url)
+    if scheme in ("amqp", "amqps", "pyamqp"):
+        parts = urlsplit(url.split(";")[0])  # the first of a failover list
+        return f"{scheme}://{parts.hostname or '127.0.0.1'}:{parts.port or 5672}"
+    return None
+
+
+def publish_options() -> dict:
+    """How long a publish may wait for RabbitMQ's confirm (Redis has no confirms)."""
+    return {"confirm_timeout": settings.CELERY_CONFIRM_TIMEOUT} if settings.CELERY_BROKER_IS_AMQP else {}
 
 
 def enqueue(task, *args) -> bool:
     """`task.delay(*args)`, logging rather than raising when the broker can't take it.
 
-    While the broker's Redis is known to be down (the breaker of config/kernel/redis.py
-    is open), nothing is tried: publishing would only wait out its timeouts.
+    While the broker (Redis or RabbitMQ) is known to be down (its breaker, from
+    config/kernel/redis.py, is open), nothing is tried: publishing would only wait out its
+    timeouts. With RabbitMQ the publish waits for the broker's confirm, at most
+    settings.CELERY_CONFIRM_TIMEOUT.
     """
     if isinstance(task, str):
         task = task_named(task)
@@ -89,7 +104,7 @@ def enqueue(task, *args) -> bool:
         logger.info("broker unavailable; not scheduling %s%r (caught up later)", task.name, args)
         return False
     try:
-        task.delay(*args)
+        task.apply_async(args, **publish_options())
     except Exception as error:
         unreachable = isinstance(error, (OperationalError, RedisConnectionError, RedisTimeoutError, OSError))
         if address is not None and unreachable and not settings.CELERY_TASK_ALWAYS_EAGER:

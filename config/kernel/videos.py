@@ -26,6 +26,8 @@ from pathlib import Path
 import av
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.kernel.errors import ServiceError
 from config.kernel.images import size_of
@@ -36,8 +38,10 @@ logger = logging.getLogger(__name__)
 CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2": "video/mp4", "matroska,webm": "video/webm"}
 VIDEO_CODECS = {"h264", "hevc", "vp8", "vp9", "av1", "mpeg4"}
 AUDIO_CODECS = {"aac", "mp3", "opus", "vorbis", "flac", "alac", "pcm_s16le", "pcm_s16be", "pcm_f32le"}
-NOT_A_VIDEO = "That file isn't a video we can read. Use an MP4, MOV or WebM file (H.264, HEVC, VP8, VP9 or AV1)."
-DAMAGED = "That video is damaged or cut short: its frames can't be read."
+NOT_A_VIDEO = gettext_lazy(
+    "That file isn't a video we can read. Use an MP4, MOV or WebM file (H.264, HEVC, VP8, VP9 or AV1)."
+)
+DAMAGED = gettext_lazy("That video is damaged or cut short: its frames can't be read.")
 # How much of the file FFmpeg may read to find the streams (bytes, microseconds).
 PROBE_OPTIONS = {"probesize": str(8 * 1024 * 1024), "analyzeduration": str(5_000_000)}
 PROBE_MAX_PACKETS = 200  # read to find the first frame; a keyframe comes long before this in any real file
@@ -62,21 +66,26 @@ def looks_like_video(upload) -> bool:
 
 def too_long_message() -> str:
     seconds = settings.VIDEO_MAX_SECONDS
-    return f"Videos can be at most {seconds // 60} min {seconds % 60} s long."
+    return _("Videos can be at most %(minutes)s min %(seconds)s s long.") % {
+        "minutes": seconds // 60,
+        "seconds": seconds % 60,
+    }
 
 
 def _too_large_frames() -> ServiceError:
     side = int(settings.VIDEO_MAX_PIXELS**0.5)
-    return ServiceError(f"Video frames can be at most {side}x{side} pixels.", status=413)
+    return ServiceError(_("Video frames can be at most %(side)sx%(side)s pixels.") % {"side": side}, status=413)
 
 
 def probe(upload) -> Probe:
     """Container, codecs, frame size and duration from the header, one frame decoded; or ServiceError."""
     size = size_of(upload)
     if size > settings.VIDEO_MAX_BYTES:
-        raise ServiceError(f"Videos must be {filesizeformat(settings.VIDEO_MAX_BYTES)} or smaller.", status=413)
+        raise ServiceError(
+            _("Videos must be %(size)s or smaller.") % {"size": filesizeformat(settings.VIDEO_MAX_BYTES)}, status=413
+        )
     if size == 0:
-        raise ServiceError("That file is empty.")
+        raise ServiceError(_("That file is empty."))
     upload.seek(0)
     path = upload.temporary_file_path() if hasattr(upload, "temporary_file_path") else None
     try:
@@ -104,7 +113,7 @@ def _checked(container) -> Probe:
         raise ServiceError(NOT_A_VIDEO)
     audio = container.streams.audio
     if audio and audio[0].codec_context.name not in AUDIO_CODECS:
-        raise ServiceError("That video's sound is in a format we can't read (use AAC, MP3 or Opus).")
+        raise ServiceError(_("That video's sound is in a format we can't read (use AAC, MP3 or Opus)."))
     duration = None
     if container.duration is not None and container.duration > 0:
         duration = container.duration / 1_000_000
@@ -168,11 +177,11 @@ def transcode(source: Path, workdir: Path, *, kind: str, duration: float | None)
         )  # fmt: skip
     except subprocess.TimeoutExpired:
         logger.warning("transcode of %s timed out after %ss", source.name, time_limit(duration))
-        raise ServiceError("That video took too long to process. Try a shorter or simpler file.") from None
+        raise ServiceError(_("That video took too long to process. Try a shorter or simpler file.")) from None
     answer = _answer(done.stdout)
     if done.returncode != 0 or "error" in answer:
         logger.warning("transcode failed (%s): %s", done.returncode, done.stderr[-2000:].decode(errors="replace"))
-        raise ServiceError(answer.get("error") or "That video couldn't be processed. Try another file.")
+        raise ServiceError(answer.get("error") or _("That video couldn't be processed. Try another file."))
     return Transcoded(
         video=Path(job["video"]), poster=Path(job["poster"]), width=answer["width"], height=answer["height"],
         duration=answer["duration"], poster_width=answer["poster_width"], poster_height=answer["poster_height"],

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import email.policy
+import functools
 import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications import preferences
 from notifications.mail import kinds
@@ -64,12 +68,34 @@ def message(*, user, kind: str, to: str, subject: str, template: str, context: d
     return mail
 
 
+def in_their_language(build):
+    """Build the mail in the recipient's language (blank: the site's): no request is there to say one."""
+
+    @functools.wraps(build)
+    def in_language(*, user, **kwargs):
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            return build(user=user, **kwargs)
+
+    return in_language
+
+
+@in_their_language
 def notifications_mail(*, user, kind: str, to: str, batch: Batch) -> Mail:
     """A type's own mail (`kind` a type) or a digest (`kind` "hourly" or "daily")."""
-    if kind in kinds.DIGESTS:
-        noun = "notification" if batch.count == 1 else "notifications"
-        subject = f"Your {kind} Chirp digest: {batch.count} new {noun}"
-        heading = f"Your {kind} digest"
+    if kind == "hourly":
+        subject = ngettext(
+            "Your hourly Chirp digest: %(count)s new notification",
+            "Your hourly Chirp digest: %(count)s new notifications",
+            batch.count,
+        ) % {"count": batch.count}
+        heading = _("Your hourly digest")
+    elif kind == "daily":
+        subject = ngettext(
+            "Your daily Chirp digest: %(count)s new notification",
+            "Your daily Chirp digest: %(count)s new notifications",
+            batch.count,
+        ) % {"count": batch.count}
+        heading = _("Your daily digest")
     elif batch.count == 1 and batch.lines:
         line = batch.lines[0]
         subject = heading = f"{line.who} {line.what}".strip()
@@ -79,7 +105,8 @@ def notifications_mail(*, user, kind: str, to: str, batch: Batch) -> Mail:
     return message(user=user, kind=kind, to=to, subject=subject, template="notifications", context=context)
 
 
+@in_their_language
 def weekly_mail(*, user, to: str, posts: list[Post]) -> Mail:
-    context = {"posts": posts, "heading": "What you missed this week", "home_url": absolute(reverse("home"))}
-    subject = "What you missed on Chirp this week"
+    context = {"posts": posts, "heading": _("What you missed this week"), "home_url": absolute(reverse("home"))}
+    subject = _("What you missed on Chirp this week")
     return message(user=user, kind=kinds.WEEKLY, to=to, subject=subject, template="weekly", context=context)

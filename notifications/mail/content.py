@@ -9,6 +9,8 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications.models import Notification
 from notifications.selectors import Group, group, visible_notifications
@@ -100,8 +102,11 @@ def names(actors: list) -> str:
     shown = [a.display_name for a in actors[:2]]
     others = len(actors) - len(shown)
     if others:
-        return f"{', '.join(shown)} and {others} other{'s' if others > 1 else ''}"
-    return " and ".join(shown)
+        said = ngettext("%(names)s and %(count)s other", "%(names)s and %(count)s others", others)
+        return said % {"names": ", ".join(shown), "count": others}
+    if len(shown) == 2:
+        return _("%(first)s and %(second)s") % {"first": shown[0], "second": shown[1]}
+    return "".join(shown)
 
 
 def _line(found: Group, conversations: dict[int, int], user_id: int) -> Line:
@@ -117,11 +122,11 @@ def _line(found: Group, conversations: dict[int, int], user_id: int) -> Line:
     elif found.verb == Verb.FOLLOW_REQUEST:
         url = reverse("follow-requests")
     elif found.verb == Verb.EXPORT_READY:
-        who, what, url = "", "Your data export is ready", reverse("settings-account") + "#export"
+        who, what, url = "", _("Your data export is ready"), reverse("settings-account") + "#export"
     elif found.verb == Verb.POST_REMOVED:
-        who, what, url = "", "The moderators removed a post of yours", reverse("moderation-notices")
+        who, what, url = "", _("The moderators removed a post of yours"), reverse("moderation-notices")
     elif found.verb == Verb.POLL_ENDED:  # the author is the actor: say whose poll instead
-        who, what = "", "Your poll has ended" if actor.pk == user_id else "A poll you voted in has ended"
+        who, what = "", _("Your poll has ended") if actor.pk == user_id else _("A poll you voted in has ended")
         url = reverse("tweet", kwargs={"username": tweet.author.username, "tweet_id": tweet.pk}) if tweet else "/"
     elif tweet is not None:
         url = reverse("tweet", kwargs={"username": tweet.author.username, "tweet_id": tweet.pk})
@@ -134,7 +139,7 @@ def _line(found: Group, conversations: dict[int, int], user_id: int) -> Line:
 
 def _excerpt(tweet: Tweet) -> str:
     if tweet.content_warning:
-        return f"Content warning: {tweet.content_warning}"
+        return _("Content warning: %(warning)s") % {"warning": tweet.content_warning}
     text = " ".join(tweet.text.split())
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
 
@@ -165,7 +170,7 @@ def weekly_posts(user, limit: int = WEEKLY_POSTS) -> list[Post]:
         Post(
             author=t.author.display_name,
             handle=t.author.username,
-            excerpt=_excerpt(t) or ("A post with media" if t.has_media else ""),
+            excerpt=_excerpt(t) or (_("A post with media") if t.has_media else ""),
             likes=t.like_count,
             url=absolute(reverse("tweet", kwargs={"username": t.author.username, "tweet_id": t.pk})),
         )

@@ -17,7 +17,7 @@ from smtplib import SMTPException
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from config.kernel.sql import insert_once
@@ -51,7 +51,9 @@ def deliver(user_id: int, kind: str) -> str:
             state = locked.get(user=user_id, kind=kind)
             now = timezone.now()
             deliver_kind = _periodic if kind in kinds.PERIODIC else _immediate
-            outcome = deliver_kind(state, now, address)
+            # In the person's language (blank: the site's): the mail's words are made here, with no request.
+            with translation.override(state.user.language or settings.LANGUAGE_CODE):
+                outcome = deliver_kind(state, now, address)
             if outcome == "sent":
                 state.failures = 0
             state.save()

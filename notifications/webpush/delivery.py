@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pywebpush import WebPusher
 
 from config.kernel import fetch
@@ -33,16 +35,21 @@ EXCERPT = 80  # characters of the post quoted in the push
 JWT_LIFETIME = 12 * 60 * 60  # RFC 8292 allows up to 24 h
 JWT_REUSE = 60 * 60  # one signature per push service origin per hour, not per push
 
+# Whole sentences, so a language may put the people anywhere in them, and agree the verb with how many
+# they are (English doesn't: singular and plural are the same). Read in the recipient's language
+# (push.push_rows), whatever request or task runs this.
 PHRASES = {
-    Verb.LIKE: "liked your post",
-    Verb.RETWEET: "retweeted your post",
-    Verb.QUOTE: "quoted your post",
-    Verb.REPLY: "replied to your post",
-    Verb.MENTION: "mentioned you",
-    Verb.FOLLOW: "followed you",
-    Verb.FOLLOW_REQUEST: "asked to follow you",
-    Verb.FOLLOW_ACCEPTED: "accepted your follow request",
-    Verb.MESSAGE: "sent you a message",
+    Verb.LIKE: lambda n: ngettext("%(who)s liked your post", "%(who)s liked your post", n),
+    Verb.RETWEET: lambda n: ngettext("%(who)s retweeted your post", "%(who)s retweeted your post", n),
+    Verb.QUOTE: lambda n: ngettext("%(who)s quoted your post", "%(who)s quoted your post", n),
+    Verb.REPLY: lambda n: ngettext("%(who)s replied to your post", "%(who)s replied to your post", n),
+    Verb.MENTION: lambda n: ngettext("%(who)s mentioned you", "%(who)s mentioned you", n),
+    Verb.FOLLOW: lambda n: ngettext("%(who)s followed you", "%(who)s followed you", n),
+    Verb.FOLLOW_REQUEST: lambda n: ngettext("%(who)s asked to follow you", "%(who)s asked to follow you", n),
+    Verb.FOLLOW_ACCEPTED: lambda n: ngettext(
+        "%(who)s accepted your follow request", "%(who)s accepted your follow request", n
+    ),
+    Verb.MESSAGE: lambda n: ngettext("%(who)s sent you a message", "%(who)s sent you a message", n),
 }
 
 
@@ -60,21 +67,25 @@ def text_of(rows: list[Notification]) -> str:
     first = rows[0]
     verb = first.verb
     if verb == Verb.EXPORT_READY:
-        return "Your data export is ready."
+        return _("Your data export is ready.")
     if verb == Verb.POST_REMOVED:
-        return "The moderators removed a post of yours."
+        return _("The moderators removed a post of yours.")
     if verb == Verb.POLL_ENDED:
         own = first.actor_id == first.recipient_id
-        return "Your poll has ended." if own else "A poll you voted in has ended."
+        return _("Your poll has ended.") if own else _("A poll you voted in has ended.")
     actors = list(dict.fromkeys(row.actor_id for row in rows))
     who = first.actor.display_name
     if len(actors) > 1:
         others = len(actors) - 1
-        who = f"{who} and {others} other{'s' if others > 1 else ''}"
-    said = f"{who} {PHRASES.get(verb, verb)}"
+        who = ngettext("%(name)s and %(count)s other", "%(name)s and %(count)s others", others) % {
+            "name": who,
+            "count": others,
+        }
+    phrase = PHRASES.get(verb)
+    said = phrase(len(actors)) % {"who": who} if phrase is not None else f"{who} {verb}"
     tweet = first.tweet
     if tweet is not None and tweet.text:
-        said += f": “{_excerpt(tweet.text)}”"
+        said = _("%(sentence)s: “%(excerpt)s”") % {"sentence": said, "excerpt": _excerpt(tweet.text)}
     return said
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
+
 from config.kernel.timefmt import iso_z
 
 # Order matters: Edge and Opera say "Chrome" too, Chrome says "Safari".
@@ -20,8 +22,8 @@ def browser_label(user_agent: str) -> str:
     browser = next((name for mark, name in BROWSERS if mark in user_agent), None)
     system = next((name for mark, name in SYSTEMS if re.search(re.escape(mark), user_agent)), None)
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or (f"A browser on {system}" if system else "A browser")
+        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    return browser or (_("A browser on %(system)s") % {"system": system} if system else _("A browser"))
 
 
 def endpoint_host(endpoint: str) -> str:

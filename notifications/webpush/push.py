@@ -11,8 +11,10 @@ import logging
 import time
 
 from django.conf import settings
+from django.utils import translation
 
 from accounts.models import User
+from config.kernel.languages import supported
 from config.kernel.redis import get_redis
 from config.kernel.tasks import enqueue
 from notifications import selectors
@@ -63,8 +65,12 @@ def push_group(recipient_id: int, verb: str, first_id: int) -> int:
 
 
 def push_rows(user, rows: list[Notification]) -> int:
-    """One push about `rows` (one group) to each of the person's browsers; how many took it at once."""
-    data = delivery.payload(rows)
+    """One push about `rows` (one group) to each of the person's browsers; how many took it at once.
+
+    Worded in the person's language (their setting; blank: the site's), not the request's or task's.
+    """
+    with translation.override(supported(user.language) or settings.LANGUAGE_CODE):
+        data = delivery.payload(rows)
     urgency = delivery.urgency_of(rows[0].verb)
     expires_at = time.time() + settings.WEBPUSH_TTL
     sent = 0

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from config.kernel import fetch
 from config.kernel.errors import NotFound, ServiceError
@@ -29,20 +30,22 @@ def check_endpoint(endpoint) -> str:
     Checked again before every push (delivery): a name may point elsewhere later.
     """
     if not isinstance(endpoint, str) or not endpoint:
-        raise ServiceError("Give the subscription's endpoint URL.", field="endpoint")
+        raise ServiceError(gettext("Give the subscription's endpoint URL."), field="endpoint")
     try:
         scheme, host, port = fetch.check_url(endpoint)
     except fetch.FetchRefused:
-        raise ServiceError("The endpoint must be an https URL of at most 2048 characters.", field="endpoint") from None
+        raise ServiceError(
+            gettext("The endpoint must be an https URL of at most 2048 characters."), field="endpoint"
+        ) from None
     if scheme != "https" and not settings.LINK_PREVIEW_ALLOW_LOOPBACK:
-        raise ServiceError("The endpoint must be an https URL of at most 2048 characters.", field="endpoint")
+        raise ServiceError(gettext("The endpoint must be an https URL of at most 2048 characters."), field="endpoint")
     try:
         fetch.resolve(host, port, time.monotonic() + RESOLVE_SECONDS)
     except fetch.Unreachable:
-        raise ServiceError("The endpoint's host could not be found.", field="endpoint") from None
+        raise ServiceError(gettext("The endpoint's host could not be found."), field="endpoint") from None
     except fetch.FetchRefused:
         raise ServiceError(
-            "The endpoint is on a private or local address; push goes only to public push services.",
+            gettext("The endpoint is on a private or local address; push goes only to public push services."),
             field="endpoint",
         ) from None
     return endpoint
@@ -50,12 +53,14 @@ def check_endpoint(endpoint) -> str:
 
 def check_keys(keys_given) -> tuple[str, str]:
     if not isinstance(keys_given, dict):
-        raise ServiceError("Give the subscription's keys: {p256dh, auth}.", field="keys")
+        raise ServiceError(gettext("Give the subscription's keys: {p256dh, auth}."), field="keys")
     p256dh, auth = keys_given.get("p256dh"), keys_given.get("auth")
     if not isinstance(p256dh, str) or not keys.valid_p256dh(p256dh):
-        raise ServiceError("keys.p256dh must be a P-256 public key (65 bytes, base64url).", field="keys.p256dh")
+        raise ServiceError(
+            gettext("keys.p256dh must be a P-256 public key (65 bytes, base64url)."), field="keys.p256dh"
+        )
     if not isinstance(auth, str) or not keys.valid_auth(auth):
-        raise ServiceError("keys.auth must be 16 bytes, base64url.", field="keys.auth")
+        raise ServiceError(gettext("keys.auth must be 16 bytes, base64url."), field="keys.auth")
     return p256dh.rstrip("="), auth.rstrip("=")
 
 
@@ -68,7 +73,7 @@ def subscribe(*, user, endpoint, keys_given, user_agent: str = "") -> tuple[Push
     WEBPUSH_MAX_SUBSCRIPTIONS, the browser used least recently goes.
     """
     if not keys.public_key():
-        raise ServiceError("Push notifications aren't set up on this site.", status=503)
+        raise ServiceError(gettext("Push notifications aren't set up on this site."), status=503)
     p256dh, auth = check_keys(keys_given)
     endpoint = check_endpoint(endpoint)
     previous_owner = PushSubscription.objects.filter(endpoint=endpoint).values_list("user_id", flat=True).first()
@@ -95,7 +100,7 @@ def unsubscribe(*, user, subscription_id: int) -> None:
     """Remove one of the person's browsers; NotFound for anyone else's (or one already gone)."""
     deleted, _ = PushSubscription.objects.filter(user=user, pk=subscription_id).delete()
     if not deleted:
-        raise NotFound("No such push subscription.")
+        raise NotFound(gettext("No such push subscription."))
     after_commit(_forget_has_any, user.pk)
 
 

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.kernel.errors import NotFound
@@ -76,5 +77,5 @@ def remove(request, subscription_id: int):
         subscriptions.unsubscribe(user=request.user, subscription_id=subscription_id)
     except NotFound:
         raise Http404("No such push subscription.") from None
-    messages.success(request, "Push notifications turned off for that browser.")
+    messages.success(request, _("Push notifications turned off for that browser."))
     return redirect(safe_next(request, reverse("settings-notifications")))

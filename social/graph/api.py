@@ -1,5 +1,6 @@
 """API views for the social graph."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiRequest, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -37,7 +38,7 @@ class FollowRequestSerializer(serializers.Serializer):
 def _user(handle: str):
     user = account_selectors.user_by_handle(handle)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     return user
 
 
@@ -141,7 +142,7 @@ class FollowersView(APIView):
     def get(self, request, handle: str):
         user = _user(handle)
         if not RelationSet.for_viewer(request.user, [user.pk]).can_see_author(user):
-            raise PermissionDenied("This account's lists are protected.")
+            raise PermissionDenied(_("This account's lists are protected."))
         people, cursor = self.select(user, request.user, PageRequest.from_query(request.query_params))
         data = UserSerializer(people, many=True, context={"request": request}).data
         return Response(page_body("users", data, cursor))
@@ -177,7 +178,7 @@ REQUEST_ERRORS = errors(s403="A request to someone else.", s404="No such follow 
 def _request_id(raw: str) -> int:
     request_id = parse_id(raw)
     if request_id is None:
-        raise NotFound("No such follow request.")
+        raise NotFound(_("No such follow request."))
     return request_id
 
 
@@ -223,7 +224,7 @@ class UserDetailView(APIView):
     def get_user(self, handle: str):
         user = account_selectors.user_by_handle(handle)
         if user is None:
-            raise NotFound("No such user.")
+            raise NotFound(_("No such user."))
         return user
 
     @extend_schema(operation_id="user_get", responses=UserResponseSerializer, tags=["users"])
@@ -254,7 +255,7 @@ class UserDetailView(APIView):
     def _update(self, request, handle: str, *, partial: bool):
         user = self.get_user(handle)
         if user.pk != request.user.pk:
-            raise PermissionDenied("You can only edit your own profile.")
+            raise PermissionDenied(_("You can only edit your own profile."))
         data = valid(ProfileWriteSerializer, request.data, partial=partial)
         avatar, header = data.pop("avatar", None), data.pop("header", None)
         is_private = data.pop("is_private", None)

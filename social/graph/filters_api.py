@@ -1,5 +1,6 @@
 """API views for muted words: /api/v1/filters (a person's own list; anyone else's is a 404)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -50,7 +51,7 @@ class ExpiresInField(serializers.Field):
 
     def to_internal_value(self, data):
         if not services.is_expiry(data) or data is None:
-            raise serializers.ValidationError("Must be null, 86400, 604800 or 2592000.")
+            raise serializers.ValidationError(_("Must be null, 86400, 604800 or 2592000."))
         return int(data)
 
 
@@ -90,7 +91,7 @@ def _json(word, request) -> dict:
 def _word_id(raw: str) -> int:
     word_id = parse_id(raw)
     if word_id is None:
-        raise NotFound(MISSING)
+        raise NotFound(_("No such muted word (or not yours)."))
     return word_id
 
 
@@ -136,7 +137,7 @@ class FilterView(APIView):
     def get(self, request, filter_id: str):
         word = muted_words.muted_words_list(request.user).filter(pk=_word_id(filter_id)).first()
         if word is None:
-            raise NotFound(MISSING)
+            raise NotFound(_("No such muted word (or not yours)."))
         return Response({"filter": _json(word, request)})
 
     @extend_schema(

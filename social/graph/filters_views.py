@@ -4,6 +4,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from config.kernel.api.pagination import PageRequest
@@ -11,20 +14,23 @@ from config.kernel.errors import ServiceError
 from social.graph import muted_words, services
 from social.graph.models import MutedWord
 
-EXPIRY_CHOICES = [("", "Forever"), *((str(s), label) for s, label in services.EXPIRIES.items() if s)]
+_too_long = lazy(
+    lambda: gettext("A muted word can be at most %(limit)s characters.") % {"limit": muted_words.MAX_LENGTH}, str
+)
+EXPIRY_CHOICES = [("", _("Forever")), *((str(s), label) for s, label in services.EXPIRIES.items() if s)]
 
 
 class MutedWordForm(forms.Form):
     phrase = forms.CharField(
-        label="Word, phrase or #hashtag",
+        label=_("Word, phrase or #hashtag"),
         max_length=muted_words.MAX_LENGTH,
         error_messages={
-            "required": "Enter a word, phrase or hashtag to mute.",
-            "max_length": f"A muted word can be at most {muted_words.MAX_LENGTH} characters.",
+            "required": _("Enter a word, phrase or hashtag to mute."),
+            "max_length": _too_long(),
         },
     )
-    context = forms.ChoiceField(label="Mute in", choices=MutedWord.Context.choices, initial="everywhere")
-    expires = forms.ChoiceField(label="For how long", choices=EXPIRY_CHOICES, required=False)
+    context = forms.ChoiceField(label=_("Mute in"), choices=MutedWord.Context.choices, initial="everywhere")
+    expires = forms.ChoiceField(label=_("For how long"), choices=EXPIRY_CHOICES, required=False)
 
 
 def _render(request, form, status: int = 200, notice: str = ""):
@@ -53,7 +59,7 @@ def muted_words_page(request):
     except ServiceError as error:
         form.add_error("phrase" if "phrase" in error.fields or not error.fields else None, error.message)
         return _render(request, form, status=error.status)
-    notice = f"Muted “{word.phrase}”."
+    notice = gettext("Muted “%(phrase)s”.") % {"phrase": word.phrase}
     if request.htmx:
         return _render(request, MutedWordForm(), notice=notice)
     messages.success(request, notice)
@@ -68,6 +74,6 @@ def muted_word_remove(request, word_id: int):
     except ServiceError as error:
         return _render(request, MutedWordForm(), status=error.status, notice=error.message)
     if request.htmx:
-        return _render(request, MutedWordForm(), notice="Unmuted.")
-    messages.success(request, "Unmuted.")
+        return _render(request, MutedWordForm(), notice=gettext("Unmuted."))
+    messages.success(request, gettext("Unmuted."))
     return redirect("settings-muted-words")

@@ -12,3 +12,5 @@ unfollowed = Hook("graph.unfollowed", arguments=("follower", "followee"))
 request_accepted = Hook("graph.request_accepted", arguments=("requester", "target"))
 request_denied = Hook("graph.request_denied", arguments=("requester", "target"))
 blocked = Hook("graph.blocked", arguments=("blocker", "blocked"))
+# `user` added, changed or deleted a muted word (not when an expired one is swept: it had stopped matching).
+muted_words_changed = Hook("graph.muted_words_changed", arguments=("user",))

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 USER = settings.AUTH_USER_MODEL
 
@@ -86,10 +88,10 @@ class MutedWord(models.Model):
     """A word, phrase or hashtag hidden from its owner's home, notifications or search (see muted_words.py)."""
 
     class Context(models.TextChoices):
-        HOME = "home", "Home timeline"
-        NOTIFICATIONS = "notifications", "Notifications"
-        SEARCH = "search", "Search"
-        EVERYWHERE = "everywhere", "Everywhere"
+        HOME = "home", _("Home timeline")
+        NOTIFICATIONS = "notifications", _("Notifications")
+        SEARCH = "search", pgettext_lazy("where a word is muted", "Search")
+        EVERYWHERE = "everywhere", _("Everywhere")
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="muted_words", db_index=False)
     phrase = models.CharField(max_length=100)

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.functional import LazyObject
 
 from config.kernel.api.pagination import keyset_page
+from config.kernel.routers import primary_reads
 from social.graph.models import MutedWord
 
 Context = MutedWord.Context
@@ -142,7 +143,8 @@ def _load(user_id: int) -> list[Word]:
     if cached is None:
         now = timezone.now()
         rows = MutedWord.objects.filter(user_id=user_id).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        cached = [(r.phrase, r.context, r.expires_at) for r in rows.only("phrase", "context", "expires_at")]
+        with primary_reads():  # cached past the request: not from a lagging replica
+            cached = [(r.phrase, r.context, r.expires_at) for r in rows.only("phrase", "context", "expires_at")]
         cache.set(key, cached, CACHE_SECONDS)
     return [Word(*row) for row in cached]
 

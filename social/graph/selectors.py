@@ -9,6 +9,7 @@ from django.db.models import Count
 from redis.exceptions import RedisError
 
 from accounts.models import User
+from accounts.selectors import suggestible_users
 from config.kernel.api.pagination import PageRequest, keyset_page
 from social.graph.models import Block, Follow, FollowRequest, Mute
 from social.graph.visibility import RelationSet, readable_authors, users_visible_to, viewer_id_of
@@ -59,15 +60,23 @@ def _listed(owner: User, viewer, prefix: str):
     return readable_authors(viewer, prefix)
 
 
+def follower_rows(user: User, viewer):
+    """The follows of `user` the viewer may see, with the `follower`; a follow's id is its paging key."""
+    return Follow.objects.filter(followee=user).filter(_listed(user, viewer, "follower__")).select_related("follower")
+
+
+def following_rows(user: User, viewer):
+    """`user`'s follows the viewer may see, with the `followee`; a follow's id is its paging key."""
+    return Follow.objects.filter(follower=user).filter(_listed(user, viewer, "followee__")).select_related("followee")
+
+
 def followers(user: User, viewer, page: PageRequest) -> tuple[list[User], int | None]:
-    rows = Follow.objects.filter(followee=user).filter(_listed(user, viewer, "follower__"))
-    rows, cursor = keyset_page(rows.select_related("follower"), page)
+    rows, cursor = keyset_page(follower_rows(user, viewer), page)
     return _people(rows, "follower", viewer), cursor
 
 
 def following(user: User, viewer, page: PageRequest) -> tuple[list[User], int | None]:
-    rows = Follow.objects.filter(follower=user).filter(_listed(user, viewer, "followee__"))
-    rows, cursor = keyset_page(rows.select_related("followee"), page)
+    rows, cursor = keyset_page(following_rows(user, viewer), page)
     return _people(rows, "followee", viewer), cursor
 
 
@@ -80,13 +89,21 @@ def pending_request_count(target: User) -> int:
     return FollowRequest.objects.filter(target=target).count()
 
 
+def block_rows(user: User):
+    return Block.objects.filter(blocker=user).select_related("blocked")  # a block's id is its paging key
+
+
+def mute_rows(user: User):
+    return Mute.objects.filter(muter=user).select_related("muted")  # a mute's id is its paging key
+
+
 def blocked_people(user: User, page: PageRequest) -> tuple[list[User], int | None]:
-    rows, cursor = keyset_page(Block.objects.filter(blocker=user).select_related("blocked"), page)
+    rows, cursor = keyset_page(block_rows(user), page)
     return [row.blocked for row in rows], cursor
 
 
 def muted_people(user: User, page: PageRequest) -> tuple[list[User], int | None]:
-    rows, cursor = keyset_page(Mute.objects.filter(muter=user).select_related("muted"), page)
+    rows, cursor = keyset_page(mute_rows(user), page)
     return [row.muted for row in rows], cursor
 
 
@@ -102,7 +119,7 @@ def _suggestion_ids(viewer_id: int | None, limit: int) -> list[int]:
         excluded |= set(Mute.objects.filter(muter_id=viewer_id).values_list("muted_id", flat=True))
         friends = Follow.objects.filter(follower_id=viewer_id).values("followee_id")
         ranked = list(
-            Follow.objects.filter(follower_id__in=friends, followee__is_active=True)
+            Follow.objects.filter(follower_id__in=friends, followee__in=suggestible_users())
             .exclude(followee_id__in=excluded)
             .values("followee_id")
             .annotate(friends=Count("id"))
@@ -111,7 +128,7 @@ def _suggestion_ids(viewer_id: int | None, limit: int) -> list[int]:
         )
     if len(ranked) < limit:
         popular = (
-            User.objects.filter(is_active=True)
+            suggestible_users()
             .exclude(pk__in=excluded | set(ranked))
             .order_by("-followers_count", "pk")
             .values_list("pk", flat=True)[: limit - len(ranked)]
@@ -121,7 +138,8 @@ def _suggestion_ids(viewer_id: int | None, limit: int) -> list[int]:
 
 
 def who_to_follow(viewer, limit: int = 3) -> list[User]:
-    """Friends of friends first, then popular accounts; never self, followed, requested or blocked."""
+    """Friends of friends first, then popular accounts; never self, followed, requested, blocked, or staff
+    (`accounts.selectors.suggestible_users`: the one rule for every list that suggests people)."""
     viewer_id = viewer_id_of(viewer)
     key = f"who-to-follow:{viewer_id or 'anonymous'}:{limit}"
     try:
@@ -134,8 +152,13 @@ def who_to_follow(viewer, limit: int = 3) -> list[User]:
             cache.set(key, ids, SUGGESTIONS_TTL)
 
     by_id = User.objects.in_bulk(ids)
-    # The cached ids may name someone suspended since.
-    return with_relations(viewer, [by_id[i] for i in ids if i in by_id and by_id[i].is_active])
+    # The cached ids may name someone suspended (or made staff) since.
+    shown = [by_id[i] for i in ids if i in by_id and by_id[i].is_active and not _is_staff(by_id[i])]
+    return with_relations(viewer, shown)
+
+
+def _is_staff(user: User) -> bool:
+    return user.is_staff or user.is_superuser
 
 
 def forget_suggestions(*user_ids: int) -> None:

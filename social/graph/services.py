@@ -8,6 +8,8 @@ from itertools import batched
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from config.kernel import abuse
@@ -20,6 +22,15 @@ from social.graph.selectors import forget_suggestions
 from social.graph.visibility import RelationSet
 
 FOLLOWING, REQUESTED, NONE = "following", "requested", "none"
+# Whole sentences per action, so each language words them its own way.
+_CANT_SELF = {
+    "follow": lambda: _("You can't follow yourself."),
+    "unfollow": lambda: _("You can't unfollow yourself."),
+    "block": lambda: _("You can't block yourself."),
+    "unblock": lambda: _("You can't unblock yourself."),
+    "mute": lambda: _("You can't mute yourself."),
+    "unmute": lambda: _("You can't unmute yourself."),
+}
 
 
 def _count_pair(follower_id: int, followee_id: int, delta: int) -> None:
@@ -50,7 +61,7 @@ def _make_follow(follower_id: int, followee_id: int) -> bool:
 
 
 def _drop_follow(follower_id: int, followee_id: int, *, sync: bool = True) -> bool:
-    deleted, _ = Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).delete()
+    deleted, _by_model = Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).delete()
     if deleted:
         _count_pair(follower_id, followee_id, -1)
         if sync:
@@ -60,7 +71,7 @@ def _drop_follow(follower_id: int, followee_id: int, *, sync: bool = True) -> bo
 
 def _not_self(actor: User, other: User, doing: str) -> None:
     if actor.pk == other.pk:
-        raise Forbidden(f"You can't {doing} yourself.")  # a well-formed request, refused: 403
+        raise Forbidden(_CANT_SELF[doing]())  # a well-formed request, refused: 403
 
 
 @transaction.atomic
@@ -78,7 +89,7 @@ def follow_create(*, follower: User, followee: User) -> str:
         return FOLLOWING
     after_commit(forget_suggestions, follower.pk)
     if followee.is_private:
-        _, asked = FollowRequest.objects.get_or_create(requester=follower, target=followee)
+        _request, asked = FollowRequest.objects.get_or_create(requester=follower, target=followee)
         if asked:
             abuse.check(abuse.FOLLOW, follower)
             hooks.followed(follower=follower, followee=followee, requested=True)
@@ -94,7 +105,7 @@ def follow_delete(*, follower: User, followee: User) -> str:
     """Unfollow, or withdraw a pending request. Idempotent."""
     _not_self(follower, followee, "unfollow")
     dropped = _drop_follow(follower.pk, followee.pk)
-    withdrawn, _ = FollowRequest.objects.filter(requester=follower, target=followee).delete()
+    withdrawn, _by_model = FollowRequest.objects.filter(requester=follower, target=followee).delete()
     if dropped or withdrawn:  # a repeat has nothing to undo
         hooks.unfollowed(follower=follower, followee=followee)
     return NONE
@@ -103,9 +114,9 @@ def follow_delete(*, follower: User, followee: User) -> str:
 def _own_request(target: User, request_id: int) -> FollowRequest:
     request = FollowRequest.objects.select_related("requester").filter(pk=request_id).first()
     if request is None:
-        raise NotFound("No such follow request.")
+        raise NotFound(_("No such follow request."))
     if request.target_id != target.pk:
-        raise Forbidden("Only the account that was asked can answer this request.")
+        raise Forbidden(_("Only the account that was asked can answer this request."))
     return request
 
 
@@ -162,7 +173,7 @@ def block_delete(*, blocker: User, blocked: User) -> None:
 @transaction.atomic
 def mute_create(*, muter: User, muted: User) -> None:
     _not_self(muter, muted, "mute")
-    _, made = Mute.objects.get_or_create(muter=muter, muted=muted)
+    _mute, made = Mute.objects.get_or_create(muter=muter, muted=muted)
     after_commit(forget_suggestions, muter.pk)
     if made:
         _sync_timelines((muter.pk, muted.pk))
@@ -171,7 +182,7 @@ def mute_create(*, muter: User, muted: User) -> None:
 @transaction.atomic
 def mute_delete(*, muter: User, muted: User) -> None:
     _not_self(muter, muted, "unmute")
-    deleted, _ = Mute.objects.filter(muter=muter, muted=muted).delete()
+    deleted, _by_model = Mute.objects.filter(muter=muter, muted=muted).delete()
     if deleted and Follow.objects.filter(follower=muter, followee=muted).exists():
         _sync_timelines((muter.pk, muted.pk))
 
@@ -191,25 +202,34 @@ def recount_follows(users) -> int:
 
 # --- muted words -----------------------------------------------------------------------------------
 
-EXPIRIES = {None: "Forever", 86400: "24 hours", 7 * 86400: "7 days", 30 * 86400: "30 days"}  # seconds
+EXPIRIES = {  # seconds
+    None: gettext_lazy("Forever"),
+    86400: gettext_lazy("24 hours"),
+    7 * 86400: gettext_lazy("7 days"),
+    30 * 86400: gettext_lazy("30 days"),
+}
 
 
 def _clean_phrase(phrase) -> str:
     if not isinstance(phrase, str):
-        raise ServiceError("The muted word must be text.", field="phrase")
+        raise ServiceError(_("The muted word must be text."), field="phrase")
     phrase = " ".join(phrase.split())
     if "\x00" in phrase:
-        raise ServiceError("A muted word can't contain NUL characters.", field="phrase")
+        raise ServiceError(_("A muted word can't contain NUL characters."), field="phrase")
     if not phrase:
-        raise ServiceError("Enter a word, phrase or hashtag to mute.", field="phrase")
+        raise ServiceError(_("Enter a word, phrase or hashtag to mute."), field="phrase")
     if len(phrase) > muted_words.MAX_LENGTH:
-        raise ServiceError(f"A muted word can be at most {muted_words.MAX_LENGTH} characters.", field="phrase")
+        raise ServiceError(
+            _("A muted word can be at most %(limit)s characters.") % {"limit": muted_words.MAX_LENGTH}, field="phrase"
+        )
     return phrase
 
 
 def _clean_context(context) -> str:
     if context not in muted_words.CONTEXTS:
-        raise ServiceError(f"Choose where to mute it: {', '.join(muted_words.CONTEXTS)}.", field="context")
+        raise ServiceError(
+            _("Choose where to mute it: %(contexts)s.") % {"contexts": ", ".join(muted_words.CONTEXTS)}, field="context"
+        )
     return context
 
 
@@ -220,7 +240,7 @@ def is_expiry(value) -> bool:
 
 def _expiry(expires_in):
     if not is_expiry(expires_in):
-        raise ServiceError("Mute it forever (null), or for 86400, 604800 or 2592000 seconds.", field="expiresIn")
+        raise ServiceError(_("Mute it forever (null), or for 86400, 604800 or 2592000 seconds."), field="expiresIn")
     return timezone.now() + timedelta(seconds=expires_in) if expires_in else None
 
 
@@ -228,7 +248,7 @@ def _not_duplicate(user: User, phrase: str, *, but: int | None = None) -> None:
     key = muted_words.phrase_key(phrase)
     for other in muted_words.muted_words_list(user).exclude(pk=but).values_list("phrase", flat=True):
         if muted_words.phrase_key(other) == key:
-            raise Conflict(f"You already muted “{other}”.", field="phrase")
+            raise Conflict(_("You already muted “%(phrase)s”.") % {"phrase": other}, field="phrase")
 
 
 @transaction.atomic
@@ -238,7 +258,9 @@ def muted_word_create(*, user: User, phrase, context="everywhere", expires_in=No
     User.objects.select_for_update().filter(pk=user.pk).first()  # one write at a time per person: limit, duplicates
     MutedWord.objects.filter(user=user, expires_at__lte=timezone.now()).delete()  # expired ones don't count
     if MutedWord.objects.filter(user=user).count() >= muted_words.MAX_PER_PERSON:
-        raise Conflict(f"You can mute at most {muted_words.MAX_PER_PERSON} words. Remove some first.")
+        raise Conflict(
+            _("You can mute at most %(limit)s words. Remove some first.") % {"limit": muted_words.MAX_PER_PERSON}
+        )
     _not_duplicate(user, phrase)
     word = MutedWord.objects.create(user=user, phrase=phrase, context=context, expires_at=expires_at)
     _forget_words(user)
@@ -250,7 +272,7 @@ def muted_word_update(*, user: User, word_id: int, **changes) -> MutedWord:
     """Change a muted word's phrase, context or expiry (`expires_in` counts from now)."""
     word = muted_words.muted_words_list(user).select_for_update().filter(pk=word_id).first()
     if word is None:
-        raise NotFound("No such muted word.")
+        raise NotFound(_("No such muted word."))
     if "phrase" in changes:
         word.phrase = _clean_phrase(changes["phrase"])
         _not_duplicate(user, word.phrase, but=word.pk)
@@ -265,9 +287,9 @@ def muted_word_update(*, user: User, word_id: int, **changes) -> MutedWord:
 
 @transaction.atomic
 def muted_word_delete(*, user: User, word_id: int) -> None:
-    deleted, _ = muted_words.muted_words_list(user).filter(pk=word_id).delete()
+    deleted, _by_model = muted_words.muted_words_list(user).filter(pk=word_id).delete()
     if not deleted:
-        raise NotFound("No such muted word.")
+        raise NotFound(_("No such muted word."))
     _forget_words(user)
 
 
@@ -276,6 +298,7 @@ def _forget_words(user: User) -> None:
     User.objects.filter(pk=user.pk).update(mutes_words=user.mutes_words)
     muted_words.forget(user)  # now, for this request's later reads...
     after_commit(muted_words.forget, user)  # ...and once committed, for everyone's
+    hooks.muted_words_changed(user=user)
 
 
 def muted_words_sweep() -> int:
@@ -283,7 +306,7 @@ def muted_words_sweep() -> int:
     expired = list(
         MutedWord.objects.filter(expires_at__lte=timezone.now()).values_list("user_id", flat=True).distinct()
     )
-    deleted, _ = MutedWord.objects.filter(expires_at__lte=timezone.now()).delete()
+    deleted, _by_model = MutedWord.objects.filter(expires_at__lte=timezone.now()).delete()
     User.objects.filter(pk__in=expired).update(mutes_words=Exists(MutedWord.objects.filter(user_id=OuterRef("pk"))))
     for user_id in expired:
         muted_words.forget(User(pk=user_id))

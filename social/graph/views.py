@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors as account_selectors
 from config.kernel.api.pagination import PageRequest
@@ -28,17 +29,31 @@ def _person(username: str):
 ACTIONS = {
     "follow": (lambda me, other: services.follow_create(follower=me, followee=other), None),
     "unfollow": (lambda me, other: services.follow_delete(follower=me, followee=other), None),
-    "block": (lambda me, other: services.block_create(blocker=me, blocked=other), "You blocked @{}."),
-    "unblock": (lambda me, other: services.block_delete(blocker=me, blocked=other), "You unblocked @{}."),
-    "mute": (lambda me, other: services.mute_create(muter=me, muted=other), "You muted @{}."),
-    "unmute": (lambda me, other: services.mute_delete(muter=me, muted=other), "You unmuted @{}."),
+    "block": (
+        lambda me, other: services.block_create(blocker=me, blocked=other),
+        lambda name: _("You blocked @%(username)s.") % {"username": name},
+    ),
+    "unblock": (
+        lambda me, other: services.block_delete(blocker=me, blocked=other),
+        lambda name: _("You unblocked @%(username)s.") % {"username": name},
+    ),
+    "mute": (
+        lambda me, other: services.mute_create(muter=me, muted=other),
+        lambda name: _("You muted @%(username)s.") % {"username": name},
+    ),
+    "unmute": (
+        lambda me, other: services.mute_delete(muter=me, muted=other),
+        lambda name: _("You unmuted @%(username)s.") % {"username": name},
+    ),
 }
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def relation_action(request, username: str, action: str):
     other = _person(username)
+    if request.method == "GET":
+        return _confirm_block(request, other, action)
     act, done = ACTIONS[action]
     try:
         act(request.user, other)
@@ -51,8 +66,18 @@ def relation_action(request, username: str, action: str):
         person = selectors.with_relations(request.user, [other])[0]
         return render(request, "social/_follow_button.html", {"person": person})
     if done:
-        messages.success(request, done.format(other.username))
+        messages.success(request, done(other.username))
     return redirect(safe_next(request, reverse("profile", args=[other.username])))
+
+
+def _confirm_block(request, other, action: str):
+    """GET /@name/block: what blocking does, and a button to do it (the profile's dialog without JavaScript)."""
+    if action != "block":
+        return HttpResponseNotAllowed(["POST"])
+    relations = selectors.with_relations(request.user, [other])[0].relation
+    if relations["is_self"] or relations["blocking"]:
+        return redirect("profile", other.username)
+    return render(request, "social/block_confirm.html", {"person": other})
 
 
 # --- lists of people ---------------------------------------------------------------------
@@ -93,10 +118,10 @@ def request_answer(request, request_id: int, answer: str):
     name = follow_request.requester.username
     if answer == "approve":
         services.follow_request_approve(target=request.user, request_id=request_id)
-        messages.success(request, f"@{name} now follows you.")
+        messages.success(request, _("@%(username)s now follows you.") % {"username": name})
     else:
         services.follow_request_deny(target=request.user, request_id=request_id)
-        messages.info(request, f"You denied @{name}'s request.")
+        messages.info(request, _("You denied @%(username)s's request.") % {"username": name})
     return redirect("follow-requests")
 
 

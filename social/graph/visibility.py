@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from config.kernel.routers import read_connection
 from config.kernel.sql import any_of
 from social.graph.models import Block, Follow, FollowRequest, Mute
 
@@ -77,7 +78,7 @@ class RelationSet:
         relations = cls(viewer_id=viewer_id_of(viewer))
         sql, params = relations.query(user_ids)
         if sql:
-            with connection.cursor() as cursor:
+            with read_connection(Follow).cursor() as cursor:
                 cursor.execute(sql, params)
                 relations.take(cursor.fetchall())
         return relations
@@ -143,7 +144,7 @@ class RelationSet:
     def refusal(self, user) -> str | None:
         """Why the viewer may not act on this person (follow, reply, like...), if a block says so."""
         if user.pk in self.blocked_by:
-            return f"@{user.username} has blocked you, so you can't do that."
+            return _("@%(username)s has blocked you, so you can't do that.") % {"username": user.username}
         if user.pk in self.blocked:
-            return f"You blocked @{user.username}. Unblock them first."
+            return _("You blocked @%(username)s. Unblock them first.") % {"username": user.username}
         return None

@@ -12,7 +12,6 @@ from accounts import selectors as account_selectors
 from accounts.models import User
 from config.kernel import text as text_rules
 from config.kernel.api.fields import parse_id
-from config.kernel.api.pagination import PageRequest
 from search import selectors as search_selectors
 from social.graph import selectors as graph_selectors
 from social.graph import services as graph_services
@@ -20,7 +19,7 @@ from social.graph.models import Follow, FollowRequest
 from social.graph.visibility import RelationSet, users_visible_to
 from social.mastodon import entities
 from social.mastodon.base import MastodonView, page_params
-from social.mastodon.reading import MastodonWriteView, account_or_404, id_page, linked, many, query_flag
+from social.mastodon.reading import MastodonWriteView, account_or_404, id_page, linked, many, query_flag, rows_linked
 from tweets import selectors as tweet_selectors
 
 MAX_IDS = 40  # ids[] in one request, as Mastodon caps them
@@ -79,17 +78,19 @@ def _statuses_page(request, rows, shown):
 
 class FollowersView(MastodonView):
     oauth_scopes = "accounts"
-    select = staticmethod(graph_selectors.followers)
+    select, attribute = staticmethod(graph_selectors.follower_rows), "follower"
 
     def get(self, request, account_id: str):
         owner = account_or_404(account_id, request.user)
-        page = page_params(request)
-        users, cursor = self.select(owner, request.user, PageRequest(cursor=page["max_id"], limit=page["limit"]))
-        return linked(request, entities.accounts_json(users, request), None, cursor)
+        return rows_linked(
+            request,
+            self.select(owner, request.user),
+            lambda rows: entities.accounts_json([getattr(r, self.attribute) for r in rows], request),
+        )
 
 
 class FollowingView(FollowersView):
-    select = staticmethod(graph_selectors.following)
+    select, attribute = staticmethod(graph_selectors.following_rows), "followee"
 
 
 def _listed_ids(request) -> list[int]:

@@ -1,9 +1,9 @@
 """Mastodon's collections: favourites, bookmarks, blocks, mutes (Link paging) and suggestions.
 
-Each reads Chirp's own selector (tweets.selectors, social.graph.selectors), so what drops out
-(posts the caller may no longer see) drops out here too. The selectors page by the row's id
-(the like, bookmark, block, mute), which is what the Link header's `max_id` carries; as
-Mastodon does for these, only `max_id` pages (older); `min_id`/`since_id` are not supported.
+Each reads Chirp's own selector rows (tweets.selectors, social.graph.selectors), so what drops out
+(posts the caller may no longer see) drops out here too. They page by the row's id (the like,
+bookmark, block, mute), which is what the Link header carries: `max_id` (older, `next`) and
+`min_id` / `since_id` (newer, `prev`), as Mastodon pages them.
 """
 
 from __future__ import annotations
@@ -11,19 +11,21 @@ from __future__ import annotations
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from config.kernel.api.pagination import PageRequest
 from social.graph import selectors as graph_selectors
 from social.mastodon import entities
 from social.mastodon.base import MastodonView, page_params
-from social.mastodon.reading import linked
+from social.mastodon.reading import rows_linked
 from tweets import selectors as tweet_selectors
 
 SUGGESTIONS_MAX = 10  # who_to_follow's cache keeps 3 and 10
 
 
-def _page(request) -> PageRequest:
-    page = page_params(request)
-    return PageRequest(cursor=page["max_id"], limit=page["limit"])
+def _posts(request):
+    return lambda rows: entities.statuses_json(tweet_selectors.hydrate([r.tweet for r in rows], request.user), request)
+
+
+def _people(request, attribute: str):
+    return lambda rows: entities.accounts_json([getattr(r, attribute) for r in rows], request)
 
 
 class FavouritesView(MastodonView):
@@ -31,8 +33,7 @@ class FavouritesView(MastodonView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request):
-        shown, cursor = tweet_selectors.profile_timeline(request.user, request.user, "likes", _page(request))
-        return linked(request, entities.statuses_json(shown, request), None, cursor)
+        return rows_linked(request, tweet_selectors.like_rows(request.user, request.user), _posts(request))
 
 
 class BookmarksView(MastodonView):
@@ -40,8 +41,7 @@ class BookmarksView(MastodonView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request):
-        shown, cursor = tweet_selectors.bookmarks(request.user, _page(request))
-        return linked(request, entities.statuses_json(shown, request), None, cursor)
+        return rows_linked(request, tweet_selectors.bookmark_rows(request.user), _posts(request))
 
 
 class BlocksView(MastodonView):
@@ -49,8 +49,7 @@ class BlocksView(MastodonView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request):
-        users, cursor = graph_selectors.blocked_people(request.user, _page(request))
-        return linked(request, entities.accounts_json(users, request), None, cursor)
+        return rows_linked(request, graph_selectors.block_rows(request.user), _people(request, "blocked"))
 
 
 class MutesView(MastodonView):
@@ -58,15 +57,13 @@ class MutesView(MastodonView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request):
-        users, cursor = graph_selectors.muted_people(request.user, _page(request))
-        return linked(request, entities.accounts_json(users, request), None, cursor)
+        return rows_linked(request, graph_selectors.mute_rows(request.user), _people(request, "muted"))
 
 
 def _suggested(request) -> list:
-    """Chirp's who-to-follow, staff accounts left out (they'd be suggested for their followers only)."""
+    """Chirp's who-to-follow (which never names staff accounts: one rule, in the selector)."""
     limit = page_params(request, default=SUGGESTIONS_MAX, maximum=SUGGESTIONS_MAX)["limit"]
-    users = [u for u in graph_selectors.who_to_follow(request.user, limit=SUGGESTIONS_MAX) if not u.is_staff]
-    return users[:limit]
+    return graph_selectors.who_to_follow(request.user, limit=SUGGESTIONS_MAX)[:limit]
 
 
 class SuggestionsV2View(MastodonView):

@@ -7,12 +7,16 @@ header and post count) is loaded here once per batch: two queries for any number
 
 from __future__ import annotations
 
-from django.db.models import Count, Max
+from datetime import datetime
+from typing import NamedTuple
+
 from django.templatetags.static import static
 from django.utils.html import escape, linebreaks
 
 from accounts.models import User
-from accounts.serializers import media_url
+from config.kernel.routers import read_connection
+from config.kernel.sql import any_of
+from config.kernel.template_urls import here, url_maker
 from config.kernel.timefmt import iso_z
 from social.graph.models import Follow, FollowRequest
 from social.graph.visibility import RelationSet, viewer_id_of
@@ -24,7 +28,31 @@ _REPLY_TO = Tweet._meta.get_field("reply_to")
 
 
 def _absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path) if request is not None else path
+    """`path` (from the site's root) as a full URL; the scheme and host are worked out once a request."""
+    if request is None:
+        return path
+    base = getattr(request, "_mastodon_base", None)
+    if base is None:
+        base = request._mastodon_base = request.build_absolute_uri("/").removesuffix("/")
+    return base + path
+
+
+def _media(request, field) -> str | None:
+    """A stored file's full URL (accounts.serializers.media_url, with the host worked out once a request)."""
+    if not field:
+        return None
+    url = field.url
+    return _absolute(request, url) if url.startswith("/") else url
+
+
+def _default_avatar(request) -> str:
+    # The hashed static name is looked up in the manifest: once a request, not once an account.
+    found = getattr(request, "_mastodon_avatar", None)
+    if found is None:
+        found = _absolute(request, static(DEFAULT_AVATAR))
+        if request is not None:
+            request._mastodon_avatar = found
+    return found
 
 
 def profile_url(request, username: str) -> str:
@@ -38,59 +66,92 @@ def status_url(request, tweet) -> str:
 # --- accounts -------------------------------------------------------------------------------
 
 
+class AccountRow(NamedTuple):
+    """What an Account entity is written from: a user row's columns, read as a tuple (no model)."""
+
+    id: int
+    username: str
+    name: str
+    is_private: bool
+    date_joined: datetime
+    bio: str
+    avatar: str  # the stored file's name, or ""
+    header: str
+    followers_count: int
+    following_count: int
+    statuses_count: int
+    last_status_at: datetime | None
+
+    @classmethod
+    def of(cls, user: User) -> AccountRow:
+        return cls(*(getattr(user, name) for name in cls._fields[:6]), user.avatar.name or "",
+                   user.header.name or "", *(getattr(user, name) for name in cls._fields[8:]))  # fmt: skip
+
+
+_ACCOUNTS_SQL = f"SELECT {', '.join(AccountRow._fields)} FROM {User._meta.db_table} WHERE id = ANY(%s::bigint[])"  # noqa: S608
+_STORAGE = User._meta.get_field("avatar").storage
+
+
 class Accounts:
-    """Account entities for a batch of user ids, loaded together (full rows and post counts)."""
+    """Account entities for a batch of user ids, loaded together: one query for any number of them,
+    read as tuples. The post counts are columns kept by a trigger (tweets migration 0013)."""
 
     def __init__(self, request, user_ids) -> None:
         self.request = request
         ids = {i for i in user_ids if i is not None}
-        self.users = User.objects.in_bulk(ids) if ids else {}
-        self.stats: dict[int, tuple[int, object]] = {}
+        self.rows: dict[int, AccountRow] = {}
         if ids:
-            rows = (
-                Tweet.objects.filter(author_id__in=ids)
-                .values("author_id")
-                .annotate(n=Count("id"), last=Max("created_at"))
-                .values_list("author_id", "n", "last")
-            )
-            self.stats = {author_id: (n, last) for author_id, n, last in rows}
+            with read_connection(User).cursor() as cursor:
+                cursor.execute(_ACCOUNTS_SQL, any_of("id", ids)[1])
+                self.rows = {row[0]: AccountRow(*row) for row in cursor.fetchall()}
         self._json: dict[int, dict] = {}
 
     def get(self, user_id: int) -> dict | None:
-        if user_id not in self._json and user_id in self.users:
-            self._json[user_id] = account_json(self.users[user_id], self.request, self.stats.get(user_id))
+        if user_id not in self._json and user_id in self.rows:
+            self._json[user_id] = _account(self.rows[user_id], self.request)
         return self._json.get(user_id)
 
     def many(self, users) -> list[dict]:
         return [found for u in users if (found := self.get(u.pk)) is not None]
 
 
-def account_json(user: User, request, stats=None) -> dict:
-    count, last = stats or (0, None)
-    avatar = media_url(request, user.avatar) or _absolute(request, static(DEFAULT_AVATAR))
-    header = media_url(request, user.header) or ""
+def _file_url(request, name: str) -> str | None:
+    if not name:
+        return None
+    url = _STORAGE.url(name)
+    return _absolute(request, url) if url.startswith("/") else url
+
+
+def account_json(user: User, request) -> dict:
+    return _account(AccountRow.of(user), request)
+
+
+def _account(row: AccountRow, request) -> dict:
+    avatar = _file_url(request, row.avatar) or _default_avatar(request)
+    header = _file_url(request, row.header) or ""
+    profile = profile_url(request, row.username)
     return {
-        "id": str(user.pk),
-        "username": user.username,
-        "acct": user.username,  # one server: no @domain part
-        "display_name": user.display_name,
-        "locked": user.is_private,
+        "id": str(row.id),
+        "username": row.username,
+        "acct": row.username,  # one server: no @domain part
+        "display_name": row.name or row.username,
+        "locked": row.is_private,
         "bot": False,
         "discoverable": True,
-        "indexable": not user.is_private,
+        "indexable": not row.is_private,
         "group": False,
-        "created_at": iso_z(user.date_joined),
-        "note": linebreaks(escape(user.bio)) if user.bio else "",
-        "url": profile_url(request, user.username),
-        "uri": profile_url(request, user.username),
+        "created_at": iso_z(row.date_joined),
+        "note": linebreaks(escape(row.bio)) if row.bio else "",
+        "url": profile,
+        "uri": profile,
         "avatar": avatar,
         "avatar_static": avatar,
         "header": header,
         "header_static": header,
-        "followers_count": user.followers_count,
-        "following_count": user.following_count,
-        "statuses_count": count,
-        "last_status_at": last.date().isoformat() if last else None,
+        "followers_count": row.followers_count,
+        "following_count": row.following_count,
+        "statuses_count": row.statuses_count,
+        "last_status_at": row.last_status_at.date().isoformat() if row.last_status_at else None,
         "emojis": [],
         "fields": [],
     }
@@ -142,14 +203,25 @@ def _reply_account_id(tweet) -> str | None:
     return str(parent.author_id) if parent is not None else None
 
 
+def _urls(request):
+    """One url_maker per request: the URL conf, prefix and language are read once, not per link."""
+    if request is None:
+        return url_maker(here())
+    urls = getattr(request, "_mastodon_urls", None)
+    if urls is None:
+        urls = request._mastodon_urls = url_maker(here())
+    return urls
+
+
 def _content(tweet, request) -> str:
-    html = str(render_text(tweet)).replace('href="/', f'href="{_absolute(request, "/")}')
+    html = str(render_text(tweet, _urls(request))).replace('href="/', f'href="{_absolute(request, "/")}')
     return f"<p>{html}</p>" if html else ""
 
 
 def _status(tweet, request, accounts: Accounts, *, bare: bool = False) -> dict:
     entities = tweet.entities or []
     author_private = tweet.author.is_private
+    url = status_url(request, tweet)
     body = {
         "id": str(tweet.pk),
         "created_at": iso_z(tweet.created_at),
@@ -159,8 +231,8 @@ def _status(tweet, request, accounts: Accounts, *, bare: bool = False) -> dict:
         "spoiler_text": tweet.content_warning or "",
         "visibility": "private" if author_private else "public",
         "language": None,
-        "uri": status_url(request, tweet),
-        "url": status_url(request, tweet),
+        "uri": url,
+        "url": url,
         "replies_count": tweet.reply_count,
         "reblogs_count": tweet.retweet_count,
         "favourites_count": tweet.like_count,
@@ -217,8 +289,8 @@ MEDIA_TYPES = {"image": "image", "gif": "gifv", "video": "video"}
 
 
 def media_json(item, request) -> dict:
-    url = media_url(request, item.file)
-    preview = media_url(request, item.thumbnail) or url
+    url = _media(request, item.file)
+    preview = _media(request, item.thumbnail) or url
     meta = {}
     if item.width and item.height:
         meta["original"] = {"width": item.width, "height": item.height, "size": f"{item.width}x{item.height}",
@@ -252,14 +324,14 @@ def card_json(card, request) -> dict | None:
         "html": "",
         "width": card.image_width or 0,
         "height": card.image_height or 0,
-        "image": media_url(request, card.image),
+        "image": _media(request, card.image),
         "embed_url": "",
         "blurhash": None,
     }
 
 
 def poll_json(view) -> dict | None:
-    """Mastodon's Poll from Chirp's PollView: single choice, so voters = votes; counts hidden until results."""
+    """Mastodon's Poll from Chirp's PollView; counts hidden until results (own_votes: 0-based indexes)."""
     if view is None:
         return None
     shown = view.results
@@ -267,13 +339,13 @@ def poll_json(view) -> dict | None:
         "id": str(view.id),
         "expires_at": iso_z(view.closes_at),
         "expired": view.closed,
-        "multiple": False,
+        "multiple": view.multiple,
         "votes_count": view.votes,
-        "voters_count": view.votes,
+        "voters_count": view.voters,
         "options": [{"title": c.text, "votes_count": c.votes if shown else None} for c in view.choices],
         "emojis": [],
         "voted": view.voted if view.signed_in else None,
-        "own_votes": [view.own_choice - 1] if view.voted else [],
+        "own_votes": [position - 1 for position in view.own_choices],
     }
 
 

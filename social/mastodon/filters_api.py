@@ -24,8 +24,7 @@ from config.kernel.timefmt import iso_z
 from social.graph import muted_words
 from social.graph import services as graph_services
 from social.graph.models import MutedWord
-from social.mastodon.base import MastodonView
-from social.mastodon.reading import MastodonWriteView, many
+from social.mastodon.reading import MastodonWriteView, form, many
 
 Context = MutedWord.Context
 MASTODON_CONTEXTS = {"home", "notifications", "public", "thread", "account"}
@@ -157,9 +156,94 @@ class FilterView(MastodonWriteView):
         return Response({})
 
 
-class FilterKeywordsView(MastodonView):
-    oauth_scopes = {"GET": "read:filters"}
+# --- v2 keywords: a Chirp filter has exactly one, so it can be read and changed, not added or removed ---
+
+ONE_KEYWORD = "A Chirp filter has exactly one keyword: change it, or delete the filter."
+
+
+class FilterKeywordsView(MastodonWriteView):
+    oauth_scopes = {"GET": "read:filters", "POST": "write:filters"}
     permission_classes = [IsAuthenticated]
 
     def get(self, request, filter_id: str):
         return Response([keyword_json(_own(request, filter_id))])
+
+    def post(self, request, filter_id: str):
+        _own(request, filter_id)  # someone else's filter is 404 before anything else
+        raise ValidationError({"keyword": [ONE_KEYWORD]})
+
+
+class FilterKeywordView(MastodonWriteView):
+    oauth_scopes = "filters"
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, keyword_id: str):
+        return Response(keyword_json(_own(request, keyword_id)))
+
+    def put(self, request, keyword_id: str):
+        word, data = _own(request, keyword_id), form(request)
+        if "keyword" in data:
+            word = graph_services.muted_word_update(user=request.user, word_id=word.pk, phrase=data["keyword"])
+        return Response(keyword_json(word))
+
+    def delete(self, request, keyword_id: str):
+        _own(request, keyword_id)
+        raise ValidationError({"keyword": [ONE_KEYWORD]})
+
+
+# --- v1 (deprecated in Mastodon 4.0, still asked by older clients): one muted word, flat -----------
+
+
+def filter_v1_json(word: MutedWord) -> dict:
+    """Mastodon's V1::Filter. Chirp's words always hide (`irreversible`) and match whole words."""
+    return {
+        "id": str(word.pk),
+        "phrase": word.phrase,
+        "context": SHOWN_AS.get(word.context, sorted(MASTODON_CONTEXTS)),
+        "expires_at": iso_z(word.expires_at),
+        "irreversible": True,
+        "whole_word": True,
+    }
+
+
+class FiltersV1View(MastodonWriteView):
+    """Mastodon's v1 filters over Chirp's muted words (the same mapping as v2)."""
+
+    oauth_scopes = "filters"
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        return Response([filter_v1_json(w) for w in muted_words.muted_words_list(request.user).order_by("-id")])
+
+    def post(self, request):
+        data = form(request)
+        if "phrase" not in data:
+            raise ValidationError({"phrase": ["Give the filter a phrase."]})
+        word = graph_services.muted_word_create(
+            user=request.user, phrase=data["phrase"], context=_context(data), expires_in=_expires_in(data)
+        )
+        return Response(filter_v1_json(word))
+
+
+class FilterV1View(MastodonWriteView):
+    oauth_scopes = "filters"
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, filter_id: str):
+        return Response(filter_v1_json(_own(request, filter_id)))
+
+    def put(self, request, filter_id: str):
+        word, data = _own(request, filter_id), form(request)
+        changes = {}
+        if "phrase" in data:
+            changes["phrase"] = data["phrase"]
+        if "context" in data or "context[]" in data:
+            changes["context"] = _context(data)
+        if "expires_in" in data:
+            changes["expires_in"] = _expires_in(data)
+        word = graph_services.muted_word_update(user=request.user, word_id=word.pk, **changes)
+        return Response(filter_v1_json(word))
+
+    def delete(self, request, filter_id: str):
+        graph_services.muted_word_delete(user=request.user, word_id=_own(request, filter_id).pk)
+        return Response({})

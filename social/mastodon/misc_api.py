@@ -1,6 +1,6 @@
 """Mastodon's polls, reports, trends and search (v2), over Chirp's services and selectors.
 
-Polls: Chirp's polls take one choice, so `choices[]` must name exactly one (0-based, as Mastodon).
+Polls: `choices[]` are 0-based indexes (as Mastodon); several only for a multiple-choice poll.
 Reports: Chirp reports one thing at a time; `status_ids[]` make one report per post (all or none,
 each post the account's own), none reports the account. Categories: spam -> spam, violation ->
 abuse, legal and other -> other. The answer is Mastodon's Report with the first report's id.
@@ -63,14 +63,28 @@ class PollVotesView(MastodonWriteView):
 
     def post(self, request, poll_id: str):
         tweet = _poll_status(request, poll_id)
+        view = tweet.poll_view
         choices = many(request.data, "choices")
-        count = len(tweet.poll_view.choices)
-        raw = str(choices[0]) if len(choices) == 1 else ""
-        index = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 3 else None
-        if index is None or not 0 <= index < count:
-            raise ValidationError({"choices": [f"Choose exactly one of 0 to {count - 1} (a Chirp poll takes one)."]})
-        poll_votes.poll_vote(user=request.user, tweet_id=tweet.pk, position=index + 1)
+        indexes = [_index(choice) for choice in choices[:10]]
+        count = len(view.choices)
+        if not choices or None in indexes or not all(0 <= i < count for i in indexes):
+            raise ValidationError({"choices": [f"Each of choices[] must be one of 0 to {count - 1}."]})
+        if len(set(indexes)) != len(indexes):
+            raise ValidationError({"choices": ["Each choice can be picked once."]})
+        if len(indexes) > 1 and not view.multiple:
+            raise ValidationError({"choices": ["This poll takes one choice: send exactly one of choices[]."]})
+        poll_votes.poll_vote(user=request.user, tweet_id=tweet.pk, positions=[i + 1 for i in indexes])
         return Response(entities.poll_json(status_or_404(tweet.pk, request.user).poll_view))
+
+
+def _index(value) -> int | None:
+    """A 0-based option index from a form string or a JSON number; None for anything else (bools too)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    raw = str(value) if isinstance(value, str) else ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 3 else None
 
 
 # --- reports -------------------------------------------------------------------------------------

@@ -15,8 +15,7 @@ from rest_framework.response import Response
 from accounts import services as account_services
 from accounts.serializers import ProfileWriteSerializer
 from config.kernel.api.input import valid
-from social.graph.models import FollowRequest
-from social.mastodon import entities
+from social.mastodon.credentials import account_json
 from social.mastodon.reading import TRUE, MastodonWriteView
 
 PRIVACIES = {"public", "unlisted", "private", "direct"}
@@ -36,19 +35,6 @@ def _flag(value, name: str) -> bool:
     if not isinstance(found, str | bool) or found not in FLAGS:
         raise ValidationError({name: ["Must be true or false."]})
     return found in TRUE
-
-
-def credential_json(user, request) -> dict:
-    body = entities.accounts_json([user], request)[0]
-    body["source"] = {
-        "privacy": "private" if user.is_private else "public",
-        "sensitive": False,
-        "language": None,
-        "note": user.bio,
-        "fields": [],
-        "follow_requests_count": FollowRequest.objects.filter(target=user).count(),
-    }
-    return body
 
 
 class UpdateCredentialsView(MastodonWriteView):
@@ -77,4 +63,4 @@ class UpdateCredentialsView(MastodonWriteView):
         user = account_services.profile_update(
             user=request.user, changes=checked, avatar=avatar, header=header, is_private=is_private
         )
-        return Response(credential_json(user, request))
+        return Response(account_json(user, request))

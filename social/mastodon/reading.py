@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from accounts.models import User
 from config.kernel.api.fields import parse_id
 from social.graph.visibility import RelationSet
-from social.mastodon.base import PAGE_KEYS, MastodonView
+from social.mastodon.base import PAGE_KEYS, MastodonView, page_params
 from tweets import selectors as tweet_selectors
 
 TRUE = {"true", "1", "on", "yes", True}
@@ -100,3 +100,12 @@ def linked(request, body: list, newest, oldest) -> Response:
     if links:
         response["Link"] = ", ".join(links)
     return response
+
+
+def rows_linked(request, rows_queryset, render) -> Response:
+    """A collection read from a selector's rows (likes, follows, blocks...), paged by the row's id both ways:
+    `max_id` (older), `since_id` / `min_id` (newer), with Link's `next` and `prev`. `render` turns the
+    page's rows into the body."""
+    rows = id_page(rows_queryset, page_params(request))
+    newest, oldest = (rows[0].pk, rows[-1].pk) if rows else (None, None)
+    return linked(request, render(rows), newest, oldest)

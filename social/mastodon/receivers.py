@@ -4,13 +4,14 @@ Chirp's own live events go to each person's group (followers with a page open); 
 `public` and `hashtag` streams are for anyone, so public accounts' posts are also announced,
 by a task off the request path, to one group, `mastodon.public`, that only Mastodon streaming
 connections join. Each connection renders what it receives for its own person, through the
-visibility module (social/mastodon/streaming.py).
+visibility module (social/mastodon/streaming.py). A change to someone's muted words is told to
+their own group, also by a task, as `filters_changed`.
 """
 
 from __future__ import annotations
 
 from config.kernel.tasks import enqueue_on_commit
-from social.mastodon.tasks import announce_public
+from social.mastodon.tasks import announce_filters_changed, announce_public
 
 PUBLIC_GROUP = "mastodon.public"
 
@@ -35,3 +36,8 @@ def tweet_edited(*, tweet, **_) -> None:
 def tweet_deleted(*, entry_ids, **_) -> None:
     # Only ids of posts that no longer exist: nothing readable, so every connection may hear them.
     _announce({"type": "mastodon.delete", "entryIds": [str(i) for i in entry_ids]})
+
+
+def muted_words_changed(*, user, **_) -> None:
+    # A task, not the request: the presence check and the send both touch Redis.
+    enqueue_on_commit(announce_filters_changed, user.pk)

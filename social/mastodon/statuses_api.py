@@ -15,13 +15,12 @@ from rest_framework.response import Response
 
 from config.kernel.api.fields import parse_id
 from config.kernel.api.idempotency import idempotent
-from config.kernel.api.pagination import PageRequest
 from config.kernel.timefmt import iso_z
 from notifications import services as notification_services
 from social.graph.visibility import tweets_visible_to
 from social.mastodon import entities
-from social.mastodon.base import MastodonView, page_params
-from social.mastodon.reading import MastodonWriteView, flag, form, linked, many, status_or_404, text_field
+from social.mastodon.base import MastodonView
+from social.mastodon.reading import MastodonWriteView, flag, form, many, rows_linked, status_or_404, text_field
 from tweets import draft_services, services
 from tweets import selectors as tweet_selectors
 from tweets.models import Tweet
@@ -50,7 +49,7 @@ def _ids(values, name: str) -> list[int]:
     return found
 
 
-def _poll_input(data) -> tuple[list[str], timedelta | None]:
+def _poll_input(data) -> tuple[list[str], timedelta | None, bool]:
     """`poll[options][]`, `poll[expires_in]`, `poll[multiple]` (forms) or `poll: {...}` (JSON)."""
     if hasattr(data, "getlist"):
         options = data.getlist("poll[options][]") or data.getlist("poll[options]")
@@ -61,9 +60,7 @@ def _poll_input(data) -> tuple[list[str], timedelta | None]:
             raise _invalid("poll must be an object")
         options, expires_in, multiple = many(poll, "options"), poll.get("expires_in"), poll.get("multiple")
     if not options:
-        return [], None
-    if multiple is not None and flag(multiple):
-        raise _invalid("Chirp polls are single-choice: poll[multiple] must be false")
+        return [], None, False
     try:
         seconds = int(expires_in)
         duration = timedelta(seconds=seconds)
@@ -71,7 +68,25 @@ def _poll_input(data) -> tuple[list[str], timedelta | None]:
         raise _invalid("poll[expires_in] must be a number of seconds") from None
     if not all(isinstance(o, str) for o in options):
         raise _invalid("poll[options] must be text")
-    return options, duration
+    return options, duration, multiple is not None and flag(multiple)
+
+
+def _media_attributes(data) -> dict[int, str]:
+    """`media_attributes[][id]`, `[][description]` (forms) or `media_attributes: [{...}]` (JSON); no focus."""
+    if hasattr(data, "getlist"):
+        ids, descriptions = data.getlist("media_attributes[][id]"), data.getlist("media_attributes[][description]")
+        if len(ids) != len(descriptions):
+            raise _invalid("media_attributes need an id and a description each")
+        rows = [{"id": i, "description": d} for i, d in zip(ids, descriptions, strict=True)]
+    else:
+        rows = many(data, "media_attributes")
+    found = {}
+    for row in rows:
+        if not isinstance(row, dict) or not isinstance(row.get("description", ""), str):
+            raise _invalid("media_attributes must hold objects with an id and a text description")
+        if "description" in row:
+            found[_ids([row.get("id")], "media_attributes")[0]] = row["description"]
+    return found
 
 
 def _visibility(data, user) -> None:
@@ -98,7 +113,7 @@ def scheduled_json(draft, request) -> dict:
                 {
                     "options": draft.poll_choices,
                     "expires_in": int(draft.poll_duration.total_seconds()),
-                    "multiple": False,
+                    "multiple": draft.poll_multiple,
                 }
                 if draft.poll_choices
                 else None
@@ -127,7 +142,7 @@ class StatusesView(MastodonWriteView):
         data = form(request)
         _visibility(data, request.user)
         media_ids = _ids(many(data, "media_ids"), "media_ids")
-        choices, duration = _poll_input(data)
+        choices, duration, multiple = _poll_input(data)
         reply_raw = data.get("in_reply_to_id") or None
         reply_to_id = parse_id(str(reply_raw)) if reply_raw else None
         if reply_raw and reply_to_id is None:
@@ -141,6 +156,7 @@ class StatusesView(MastodonWriteView):
             "sensitive": flag(data.get("sensitive", False)),
             "poll_choices": choices,
             "poll_duration": duration,
+            "poll_multiple": multiple,
         }
         if data.get("scheduled_at"):
             try:
@@ -165,12 +181,19 @@ class StatusView(MastodonWriteView):
     def put(self, request, status_id: str):
         tweet = status_or_404(status_id, request.user)
         data = form(request)
+        given = "media_ids" in data or "media_ids[]" in data  # absent: the images stay as they are
+        choices, duration, multiple = _poll_input(data)  # absent: the poll stays as it is
         services.tweet_edit(
             actor=request.user,
             tweet=tweet,
             text_input=text_field(data, "status"),
             content_warning=text_field(data, "spoiler_text") if "spoiler_text" in data else None,
             sensitive=flag(data["sensitive"]) if "sensitive" in data else None,
+            media_ids=_ids(many(data, "media_ids"), "media_ids") if given else None,
+            alt_texts=_media_attributes(data),
+            poll_choices=choices or None,
+            poll_duration=duration,
+            poll_multiple=multiple,
         )
         return Response(_fresh(request, tweet.pk))
 
@@ -197,12 +220,31 @@ class StatusHistoryView(MastodonView):
     def get(self, request, status_id: str):
         tweet = status_or_404(status_id, request.user).original
         current = _one(request, tweet)
+        edits = sorted(tweet_selectors.edit_history(tweet), key=lambda e: e.written_at)
+        images = tweet_selectors.media_by_id([i for edit in edits for i in edit.media_ids or ()])
+
+        def attachments(edit) -> list:
+            if edit.media_ids is None:  # saved before versions kept their images
+                return current["media_attachments"]
+            return [entities.media_json(images[i], request) for i in edit.media_ids if i in images]
+
         versions = [
-            {**_version(current), "content": entities._content(edit, request), "created_at": iso_z(edit.written_at)}
-            for edit in sorted(tweet_selectors.edit_history(tweet), key=lambda e: e.written_at)
+            {
+                **_version(current),
+                "content": entities._content(edit, request),
+                "created_at": iso_z(edit.written_at),
+                "media_attachments": attachments(edit),
+                "poll": current["poll"] if edit.poll_choices is None else _version_poll(edit.poll_choices),
+            }
+            for edit in edits
         ]
         latest = {**_version(current), "created_at": current["edited_at"] or current["created_at"]}
         return Response([*versions, latest])
+
+
+def _version_poll(choices: list[str]) -> dict | None:
+    """An earlier version's poll, as Mastodon's StatusEdit shows it: its options' titles."""
+    return {"options": [{"title": choice} for choice in choices]} if choices else None
 
 
 def _version(status: dict) -> dict:
@@ -335,14 +377,16 @@ UnmuteView = _action("UnmuteView", "write:mutes", _unmute)
 
 class FavouritedByView(MastodonView):
     oauth_scopes = "statuses"
-    select = staticmethod(tweet_selectors.likers)
+    select, attribute = staticmethod(tweet_selectors.liker_rows), "user"
 
     def get(self, request, status_id: str):
         tweet = status_or_404(status_id, request.user).original
-        page = page_params(request)
-        users, cursor = self.select(tweet, request.user, PageRequest(cursor=page["max_id"], limit=page["limit"]))
-        return linked(request, entities.accounts_json(users, request), None, cursor)
+        return rows_linked(
+            request,
+            self.select(tweet, request.user),
+            lambda rows: entities.accounts_json([getattr(r, self.attribute) for r in rows], request),
+        )
 
 
 class RebloggedByView(FavouritedByView):
-    select = staticmethod(tweet_selectors.retweeters)
+    select, attribute = staticmethod(tweet_selectors.retweet_rows), "author"

@@ -9,9 +9,11 @@ Two transports, as Mastodon has them:
 
 A connection joins the person's own group and presence exactly as a /ws/ socket does, so
 every event a page gets reaches it; each Chirp event is rendered into Mastodon's (a post
-as a Status, a notification as a Notification) for that person, through the same selectors
-and visibility rules as the REST endpoints. Streams Chirp has no events for (public,
-hashtag, direct) are accepted and stay quiet (docs/DECISIONS.md "Mastodon streaming").
+as a Status, a notification as a Notification, a direct message as the Conversation it is
+in) for that person, through the same selectors and visibility rules as the REST endpoints.
+A change to the person's muted words (a control message, social/mastodon/tasks.py) is
+`filters_changed` on `user`. Public and hashtag streams hear the `mastodon.public` group
+(social/mastodon/receivers.py); docs/DECISIONS.md "Mastodon streaming".
 """
 
 from __future__ import annotations
@@ -27,20 +29,26 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 
+from config.kernel.api.auth import OAUTH_TOKEN_PREFIX, oauth_token_user
 from notifications import presence
 from notifications import selectors as notification_selectors
 from notifications.auth import Credentials, user_for
 from notifications.consumers import LAYER_TIMEOUT, EventsConsumer
 from notifications.events import user_group
+from social.graph.visibility import RelationSet
 from social.mastodon import entities
+from social.mastodon.conversations_api import conversations_json
 from social.mastodon.notifications_api import TYPES, notifications_json
 from social.mastodon.receivers import PUBLIC_GROUP
+from social.messages import selectors as dm_selectors
 from tweets.selectors import tweet_for_viewer
 
 logger = logging.getLogger(__name__)
 
 HEARTBEAT = 10  # seconds between SSE comments, so proxies and clients know the stream is alive
 STREAMS = ("user", "user:notification", "list", "public", "public:local", "public:media", "hashtag", "direct")
+DIRECT_SCOPE = "read:messages"  # `direct` shows direct messages: Chirp's DM scope, as GET /conversations asks
+NO_SCOPE = "Access token does not have the required scopes"  # Mastodon's words
 
 
 class StreamRequest:
@@ -69,7 +77,8 @@ def render_public(message: dict, request: StreamRequest, subscribed: set) -> lis
         wanted.append(["user"])  # Mastodon sends it where the post may be shown; the render checks visibility
     if not wanted:
         return []  # nothing subscribed cares: no query
-    tweet = tweet_for_viewer(int(message["entryId"]), request.user)
+    # Mastodon's streams leave out muted accounts as they do blocked ones (the matrix's muter).
+    tweet = tweet_for_viewer(int(message["entryId"]), request.user, hide_muted=True)
     if tweet is None:  # blocked, muted, deleted since
         return []
     status = entities.statuses_json([tweet], request)[0]
@@ -80,7 +89,27 @@ def render_public(message: dict, request: StreamRequest, subscribed: set) -> lis
     return [(stream, name, payload) for stream in wanted]
 
 
-def render(event: dict, request: StreamRequest) -> list[tuple[list[str], str, str]]:
+def render_conversation(event: dict, request: StreamRequest) -> list[tuple[list[str], str, str]]:
+    """A Chirp `message` event as `conversation` on `direct`: the Conversation as this member sees it now."""
+    viewer = request.user
+    view = dm_selectors.conversation_view(viewer, int(event["conversationId"]))
+    if view is None:  # left since, or never in it
+        return []
+    visible = dm_selectors.visible_messages(view.member)
+    view.last_message = visible.order_by("-id").first()
+    message_id = int(event["message"]["id"])
+    if view.last_message is None or view.last_message.pk < message_id:  # hidden from them, or its sender gone
+        return []
+    sender = view.last_message.sender
+    across = view.others if sender.pk == viewer.pk else [sender]  # the sender's own echo: across to whom it went
+    relations = RelationSet.for_viewer(viewer, [u.pk for u in across])
+    if any(relations.is_blocked(u) for u in across):
+        return []  # a block since it was sent (Chirp refuses one sent across a block): nothing is pushed
+    view.unread = visible.filter(pk__gt=view.member.last_read_id).exclude(sender_id=viewer.pk).exists()
+    return [(["direct"], "conversation", json.dumps(conversations_json([view], request)[0]))]
+
+
+def render(event: dict, request: StreamRequest, subscribed: set) -> list[tuple[list[str], str, str]]:
     """A Chirp event as the Mastodon events it makes for this person: (stream, event name, payload)."""
     kind = event.get("type")
     if kind == "timeline.new":
@@ -99,6 +128,8 @@ def render(event: dict, request: StreamRequest) -> list[tuple[list[str], str, st
             return []
         payload = json.dumps(shown[0])
         return [(["user"], "notification", payload), (["user:notification"], "notification", payload)]
+    if kind == "message" and ("direct",) in subscribed:  # a connection without `direct` asks nothing
+        return render_conversation(event, request)
     return []
 
 
@@ -114,6 +145,14 @@ def _subscription(name: str, params: dict) -> tuple[str, ...] | None:
     if name == "hashtag":
         return ("hashtag", str(params.get("tag", "")).lower())
     return (name,)
+
+
+def may_read_direct(credentials: Credentials | None) -> bool:
+    """Whether these credentials may read direct messages: an OAuth token needs read:messages
+    (`read` covers it); Chirp's own tokens and sessions may."""
+    if credentials is None or credentials.kind != "token" or not credentials.secret.startswith(OAUTH_TOKEN_PREFIX):
+        return credentials is not None
+    return oauth_token_user(credentials.secret, DIRECT_SCOPE) is not None
 
 
 # --- server-sent events -----------------------------------------------------------------------
@@ -143,6 +182,8 @@ async def sse(request, stream: str = "user"):
     user = await user_for(Credentials("token", token)) if token else None
     if user is None or not user.is_authenticated or not user.is_active:
         return JsonResponse({"error": "Error while authenticating"}, status=401)
+    if name == "direct" and not await database_sync_to_async(may_read_direct)(Credentials("token", token)):
+        return JsonResponse({"error": NO_SCOPE}, status=401)
     scheme = "https" if request.is_secure() else "http"
     events = _sse_events(user, token, {wanted}, StreamRequest(user, scheme, request.get_host()))
     response = StreamingHttpResponse(events, content_type="text/event-stream")
@@ -176,13 +217,17 @@ async def _sse_events(user, token: str, subscribed: set[tuple[str, ...]], reques
                 if not again.is_authenticated or not again.is_active or again.pk != user.pk:
                     return
                 continue
+            if message.get("type") == "muted_words.changed":
+                if ("user",) in subscribed:  # no payload: Mastodon writes `undefined`, and clients expect it
+                    yield "event: filters_changed\ndata: undefined\n\n"
+                continue
             if message.get("type", "").startswith("mastodon."):
                 for _, name, payload in await database_sync_to_async(render_public)(message, request, subscribed):
                     yield f"event: {name}\ndata: {payload}\n\n"
                 continue
             if message.get("type") != "event.forward":
                 continue
-            for stream, name, payload in await database_sync_to_async(render)(message["event"], request):
+            for stream, name, payload in await database_sync_to_async(render)(message["event"], request, subscribed):
                 if _wanted(stream, subscribed):
                     yield f"event: {name}\ndata: {payload}\n\n"
     finally:
@@ -211,10 +256,16 @@ class StreamingConsumer(EventsConsumer):
         host = dict(self.scope.get("headers", [])).get(b"host", b"").decode("latin1") or "localhost"
         self.host = host
         await super().connect()
+        if not self.closing and ("direct",) in self.subscribed and not await self._may_read_direct():
+            self.subscribed.discard(("direct",))
+            await self.send_json({"error": NO_SCOPE, "status": 401})
 
     async def accept(self, subprotocol=None, headers=None):
         offered = self.scope.get("subprotocols") or []
         await super().accept(subprotocol=offered[0] if offered else None, headers=headers)
+
+    async def _may_read_direct(self) -> bool:
+        return self.user_id is not None and await database_sync_to_async(may_read_direct)(self.credentials)
 
     async def _catch_up(self):
         """Nothing is sent on connecting (Chirp's socket sends unread counts); the public group is joined."""
@@ -246,6 +297,10 @@ class StreamingConsumer(EventsConsumer):
     async def mastodon_delete(self, message):
         await self._public(message)
 
+    async def muted_words_changed(self, message):
+        if not self.closing and ("user",) in self.subscribed:
+            await self.send_json({"stream": ["user"], "event": "filters_changed"})  # no payload, as Mastodon
+
     def _scheme(self) -> str:
         return "https" if self.scope.get("scheme") == "wss" else "http"
 
@@ -264,6 +319,8 @@ class StreamingConsumer(EventsConsumer):
         if wanted is None:
             return await self.send_json({"error": "Unknown stream type"})
         if content["type"] == "subscribe":
+            if wanted == ("direct",) and not await self._may_read_direct():
+                return await self.send_json({"error": NO_SCOPE, "status": 401})
             self.subscribed.add(wanted)
         else:
             self.subscribed.discard(wanted)
@@ -273,7 +330,7 @@ class StreamingConsumer(EventsConsumer):
             return
         scheme = "https" if self.scope.get("scheme") == "wss" else "http"
         request = StreamRequest(self.scope["user"], scheme, self.host)
-        for stream, name, payload in await database_sync_to_async(render)(message["event"], request):
+        for stream, name, payload in await database_sync_to_async(render)(message["event"], request, self.subscribed):
             if _wanted(stream, self.subscribed):
                 await self.send_json({"stream": stream, "event": name, "payload": payload})
 

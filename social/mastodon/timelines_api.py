@@ -53,7 +53,7 @@ def _public_rows(request):
 
 def _rows_page(request, tweets):
     rows = id_page(tweets, page_params(request))
-    shown = tweet_selectors.hydrate(rows, request.user)
+    shown = tweet_selectors.hydrate(rows, request.user, hide_muted=True)  # as Mastodon hides muted accounts
     newest, oldest = (rows[0].pk, rows[-1].pk) if rows else (None, None)
     return _answer(request, shown, newest, oldest)
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("v1/accounts/<str:account_id>/lists", lists.AccountListsView.as_view()),
     path("v1/timelines/list/<str:list_id>", lists.ListTimelineView.as_view()),
     path("v2/filters", filters.FiltersView.as_view()),
+    path("v2/filters/keywords/<str:keyword_id>", filters.FilterKeywordView.as_view()),
     path("v2/filters/<str:filter_id>", filters.FilterView.as_view()),
     path("v2/filters/<str:filter_id>/keywords", filters.FilterKeywordsView.as_view()),
     path("v1/polls/<str:poll_id>", misc.PollView.as_view()),
@@ -53,6 +54,8 @@ SHARED_ROUTES = [
     ("v1/conversations/", conversations.ConversationsView, "mastodon-conversations-slash"),  # Mastodon.py's spelling
     ("v1/conversations/<str:conversation_id>", conversations.ConversationView, "mastodon-conversation"),
     ("v1/conversations/<str:conversation_id>/read", conversations.ConversationReadView, "mastodon-conversation-read"),
+    ("v1/filters", filters.FiltersV1View, "mastodon-filters-v1"),
+    ("v1/filters/<str:filter_id>", filters.FilterV1View, "mastodon-filter-v1"),
     ("v1/lists", lists.ListsView, "mastodon-lists"),
     ("v1/lists/<str:list_id>", lists.ListView, "mastodon-list"),
     ("v1/lists/<str:list_id>/accounts", lists.ListAccountsView, "mastodon-list-accounts"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -38,7 +39,7 @@ NOT_YOURS = errors(s404="No such conversation (or not one of yours).")
 def _view_or_404(user, raw_id: str):
     view = selectors.conversation_view(user, parse_id(raw_id))
     if view is None:
-        raise NotFound(NO_CONVERSATION)
+        raise NotFound(_("No such conversation."))
     return view
 
 
@@ -50,7 +51,7 @@ class ParticipantIdsField(serializers.ListField):
     def to_internal_value(self, data):
         ids = super().to_internal_value(data)
         if len(set(ids)) != len(ids):
-            raise serializers.ValidationError("List each person once.")
+            raise serializers.ValidationError(_("List each person once."))
         return ids
 
 
@@ -270,11 +271,11 @@ class MessagesView(APIView):
         if "conversationId" in query:
             member = selectors.membership(request.user, parse_id(query["conversationId"]))
             if member is None:
-                raise NotFound(NO_CONVERSATION)
+                raise NotFound(_("No such conversation."))
             return member
         other = account_selectors.user_by_handle(query["chatWithUserId"])
         if other is None:
-            raise NotFound("No such user.")
+            raise NotFound(_("No such user."))
         return selectors.one_to_one_with(request.user, other)  # None: you haven't talked yet
 
     @extend_schema(
@@ -360,7 +361,7 @@ class MessageMediaView(APIView):
         size = valid_query(ImageSizeSerializer, request.query_params).get("size")
         image = selectors.image_for_viewer(request.user, parse_id(image_id))
         if image is None or not image.is_ready:  # processing, or failed: nothing to show yet
-            raise NotFound("No such image.")
+            raise NotFound(_("No such image."))
         return ranged(request, images.response(image, thumbnail=size == "thumb"))  # a video seeks by ranges
 
 
@@ -452,5 +453,5 @@ class MediaDetailView(APIView):
             or MessageImage.objects.filter(pk=pk, owner=request.user).first()
         )
         if item is None:
-            raise NotFound("No such upload of yours.")
+            raise NotFound(_("No such upload of yours."))
         return Response(uploaded_json(item, request))

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Value
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from social.graph.models import Block, Follow
@@ -40,9 +41,9 @@ class PairRelations:
     def block_between(self, sender: User, other: User) -> str | None:
         """The reason a block stops `sender` from writing to `other`, if one does."""
         if (other.pk, sender.pk) in self.blocks:
-            return f"@{other.username} has blocked you, so you can't message them."
+            return _("@%(username)s has blocked you, so you can't message them.") % {"username": other.username}
         if (sender.pk, other.pk) in self.blocks:
-            return f"You blocked @{other.username}. Unblock them to send messages."
+            return _("You blocked @%(username)s. Unblock them to send messages.") % {"username": other.username}
         return None
 
     def refusal(self, sender: User, recipient: User, *, they_wrote: bool = False) -> str | None:
@@ -52,12 +53,12 @@ class PairRelations:
         answered in a conversation they wrote in themselves.
         """
         if not recipient.is_active:
-            return f"@{recipient.username} can't receive messages."
+            return _("@%(username)s can't receive messages.") % {"username": recipient.username}
         if reason := self.block_between(sender, recipient):
             return reason
         follows_sender = (recipient.pk, sender.pk) in self.follows
         if recipient.who_can_message == User.WhoCanMessage.FOLLOWING and not (follows_sender or they_wrote):
-            return f"@{recipient.username} only accepts messages from people they follow."
+            return _("@%(username)s only accepts messages from people they follow.") % {"username": recipient.username}
         return None
 
 
@@ -70,10 +71,9 @@ def group_refusal(people: list[User], relations: PairRelations, joining: Iterabl
                 continue
             for sender, recipient in ((other, newcomer), (newcomer, other)):
                 if relations.refusal(sender, recipient) is not None:
-                    return (
-                        f"@{recipient.username} doesn't accept messages from @{sender.username}, "
-                        "so they can't be in a group together."
-                    )
+                    return _(
+                        "@%(recipient)s doesn't accept messages from @%(sender)s, so they can't be in a group together."
+                    ) % {"recipient": recipient.username, "sender": sender.username}
     return None
 
 
@@ -87,7 +87,7 @@ def send_refusal(sender: User, members: list[User], conversation) -> str | None:
                 return reason
         return None
     if not others:
-        return "There is nobody left in this conversation."
+        return _("There is nobody left in this conversation.")
     other = others[0]
     they_wrote = Message.objects.filter(conversation=conversation, sender=other).exists()
     return relations.refusal(sender, other, they_wrote=they_wrote)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Upper
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
@@ -80,8 +82,8 @@ def unread_conversations(user_id: int) -> int:
 # A one-to-one conversation whose other person deleted their account stays for the one
 # left, read only; one whose other person is inactive (suspended, or being deleted)
 # shows nothing of them. (name, why it is read only)
-DELETED_ACCOUNT = ("Deleted account", "This account was deleted.")
-UNAVAILABLE_ACCOUNT = ("This account isn't available", "This account isn't available.")
+DELETED_ACCOUNT = (gettext_lazy("Deleted account"), gettext_lazy("This account was deleted."))
+UNAVAILABLE_ACCOUNT = (gettext_lazy("This account isn't available"), gettext_lazy("This account isn't available."))
 
 
 @dataclass
@@ -122,13 +124,15 @@ class ConversationView:
     @property
     def name(self) -> str:
         if (absent := self.absent) is not None:
-            return absent[0]
+            return str(absent[0])
         if self.conversation.title:
             return self.conversation.title
         names = [user.display_name for user in self.others]
         if not names:
-            return "Just you"
-        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+            return _("Just you")
+        if len(names) == 1:
+            return names[0]
+        return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
     @property
     def read_only(self) -> bool:
@@ -149,7 +153,9 @@ class ConversationView:
                 continue
             seen = sum(1 for m in others if m.last_read_id >= message.pk)
             if seen:
-                message.seen_text = f"Seen by {seen}" if self.conversation.is_group else "Seen"
+                message.seen_text = (
+                    _("Seen by %(count)s") % {"count": seen} if self.conversation.is_group else _("Seen")
+                )
                 return
 
 
@@ -171,7 +177,7 @@ def conversation_view(user: User, conversation_id: int | None) -> ConversationVi
     view = ConversationView(member=member, members=_members_of([member.conversation_id])[member.conversation_id])
     absent = view.absent
     view.refusal = (
-        absent[1] if absent else send_refusal(user, [m.user for m in view.visible_members], member.conversation)
+        str(absent[1]) if absent else send_refusal(user, [m.user for m in view.visible_members], member.conversation)
     )
     return view
 
@@ -211,7 +217,9 @@ def inbox_page(user: User, page: PageRequest) -> tuple[list[ConversationView], i
         )  # fmt: skip
         absent = view.absent
         view.refusal = (
-            absent[1] if absent else next((relations.refusal(o) for o in view.others if relations.is_blocked(o)), None)
+            str(absent[1])
+            if absent
+            else next((relations.refusal(o) for o in view.others if relations.is_blocked(o)), None)
         )
         views.append(view)
     return views, next_cursor

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.kernel import abuse
@@ -26,7 +27,7 @@ def _membership(user: User, conversation_id: int | None) -> Participant:
         else None
     )
     if found is None:
-        raise NotFound(NO_CONVERSATION)
+        raise NotFound(_("No such conversation."))
     return found
 
 
@@ -37,7 +38,7 @@ def _members(conversation: Conversation) -> list[User]:
 def _people(user_ids: list[int], *, field: str = "participantIds") -> list[User]:
     users = list(User.objects.filter(pk__in=user_ids, is_active=True))
     if len(users) != len(set(user_ids)):
-        raise NotFound("No such user.", field=field)
+        raise NotFound(_("No such user."), field=field)
     return users
 
 
@@ -51,20 +52,23 @@ def conversation_start(
     """Open a one-to-one conversation (the existing one, if any) or start a group. Returns (it, created)."""
     others_ids = list(dict.fromkeys(i for i in participant_ids if i != creator.pk))
     if not others_ids:  # well-formed, but only yourself
-        raise Forbidden("Choose at least one other person.", field="participantIds")
+        raise Forbidden(_("Choose at least one other person."), field="participantIds")
     if len(others_ids) + 1 > Conversation.MAX_PARTICIPANTS:
         raise ServiceError(
-            f"A group can have at most {Conversation.MAX_PARTICIPANTS} people, you included.", field="participantIds"
+            _("A group can have at most %(limit)s people, you included.") % {"limit": Conversation.MAX_PARTICIPANTS},
+            field="participantIds",
         )
     title = " ".join((title or "").split())
     if len(title) > Conversation.TITLE_MAX:
-        raise ServiceError(f"Group names can be at most {Conversation.TITLE_MAX} characters.", field="title")
+        raise ServiceError(
+            _("Group names can be at most %(limit)s characters.") % {"limit": Conversation.TITLE_MAX}, field="title"
+        )
     others = _people(others_ids)
     if is_group is None:
         is_group = len(others) > 1 or bool(title)
     if not is_group:
         if len(others) > 1:
-            raise ServiceError("A one-to-one conversation has one other person.", field="participantIds")
+            raise ServiceError(_("A one-to-one conversation has one other person."), field="participantIds")
         return _one_to_one(creator, others[0])
     if reason := group_refusal([creator, *others], PairRelations.among([creator.pk, *others_ids]), others):
         raise Forbidden(reason)
@@ -111,11 +115,12 @@ def _checked_text(raw: str, *, has_image: bool) -> str:
     body = text_rules.normalise(raw or "")
     if len(body) > Message.MAX_LENGTH:
         raise ServiceError(
-            f"Messages can be at most {Message.MAX_LENGTH:,} characters; this one has {len(body):,}.",
+            _("Messages can be at most %(limit)s characters; this one has %(count)s.")
+            % {"limit": f"{Message.MAX_LENGTH:,}", "count": f"{len(body):,}"},
             field="messageText",
         )
     if not body.strip() and not has_image:
-        raise ServiceError("Write a message or add an image.", field="messageText")
+        raise ServiceError(_("Write a message or add an image."), field="messageText")
     return body.strip()
 
 
@@ -125,10 +130,13 @@ def _image_for(sender: User, media_id: int | None) -> MessageImage | None:
     image = MessageImage.objects.filter(pk=media_id, owner=sender, message__isnull=True).first()
     if image is None:
         raise NotFound(
-            "No such image. Upload it with purpose=message, then send it once, within a day.", field="mediaId"
+            _("No such image. Upload it with purpose=message, then send it once, within a day."), field="mediaId"
         )
     if image.state == MessageImage.State.FAILED:
-        raise ServiceError(f"That file couldn't be used: {image.failure or 'it could not be read'}", field="mediaId")
+        raise ServiceError(
+            _("That file couldn't be used: %(failure)s") % {"failure": image.failure or _("it could not be read")},
+            field="mediaId",
+        )
     return image
 
 
@@ -149,11 +157,11 @@ def message_send(
     flood check (config/kernel/abuse.py); a refusal takes back a conversation started here.
     """
     if (conversation_id is None) == (recipient_id is None):
-        raise ServiceError("Give either a conversationId or a recipientId.", field="conversationId")
+        raise ServiceError(_("Give either a conversationId or a recipientId."), field="conversationId")
     image = _image_for(sender, media_id)
     body = _checked_text(text, has_image=image is not None or upload is not None)
     if recipient_id is not None:
-        conversation, _ = conversation_start(creator=sender, participant_ids=[recipient_id], is_group=False)
+        conversation, _created = conversation_start(creator=sender, participant_ids=[recipient_id], is_group=False)
     else:
         conversation = _membership(sender, conversation_id).conversation
     members = _members(conversation)
@@ -194,7 +202,7 @@ def message_hide(*, user: User, message_id: int) -> None:
         pk=message_id, conversation__members__user=user, pk__gt=F("conversation__members__history_from_id")
     ).first()
     if message is None:
-        raise NotFound(NO_MESSAGE)
+        raise NotFound(_("No such message."))
     HiddenMessage.objects.get_or_create(user=user, message=message)
 
 
@@ -206,7 +214,7 @@ def conversation_leave(*, user: User, conversation_id: int) -> None:
     membership = _membership(user, conversation_id)
     conversation = membership.conversation
     if not conversation.is_group:
-        raise Conflict("You can leave groups; a one-to-one conversation stays.")
+        raise Conflict(_("You can leave groups; a one-to-one conversation stays."))
     membership.delete()
     if not Participant.objects.filter(conversation=conversation).exists():
         conversation.delete()  # the last one out: nobody can read it any more
@@ -217,15 +225,18 @@ def participants_add(*, actor: User, conversation_id: int, user_ids: list[int]) 
     """The group's creator adds people every member may message. They see what is said from now on."""
     conversation = _membership(actor, conversation_id).conversation
     if not conversation.is_group:
-        raise Conflict("People can only be added to groups.", field="participantIds")
+        raise Conflict(_("People can only be added to groups."), field="participantIds")
     if conversation.created_by_id != actor.pk:
-        raise Forbidden("Only the person who started the group can add people.")
+        raise Forbidden(_("Only the person who started the group can add people."))
     members = _members(conversation)
     new_ids = [i for i in dict.fromkeys(user_ids) if i not in {m.pk for m in members}]
     if not new_ids:
-        raise Conflict("They are all in the group already.", field="participantIds")
+        raise Conflict(_("They are all in the group already."), field="participantIds")
     if len(members) + len(new_ids) > Conversation.MAX_PARTICIPANTS:
-        raise Conflict(f"A group can have at most {Conversation.MAX_PARTICIPANTS} people.", field="participantIds")
+        raise Conflict(
+            _("A group can have at most %(limit)s people.") % {"limit": Conversation.MAX_PARTICIPANTS},
+            field="participantIds",
+        )
     newcomers = _people(new_ids)
     everyone = [*members, *newcomers]
     if reason := group_refusal(everyone, PairRelations.among([u.pk for u in everyone]), newcomers):

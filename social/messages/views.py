@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -49,10 +50,11 @@ def _people_for(request, form) -> list | None:
     """The users a form names, or None after adding the form error."""
     found, missing = selectors.users_for_new_conversation(request.user, form.handles())
     if missing:
-        form.add_error("to", f"Nobody is called {', '.join('@' + name for name in missing)}.")
+        names = ", ".join("@" + name for name in missing)
+        form.add_error("to", _("Nobody is called %(names)s.") % {"names": names})
         return None
     if not found:
-        form.add_error("to", "Choose someone other than yourself.")
+        form.add_error("to", _("Choose someone other than yourself."))
         return None
     return found
 
@@ -62,7 +64,7 @@ def new_conversation(request):
     form = NewConversationForm(request.POST or None, initial={"to": request.GET.get("to", "")})
     if request.method == "POST" and form.is_valid() and (people := _people_for(request, form)) is not None:
         try:
-            conversation, _ = services.conversation_start(
+            conversation, _created = services.conversation_start(
                 creator=request.user, participant_ids=[u.pk for u in people], title=form.cleaned_data["title"]
             )
         except ServiceError as error:
@@ -81,7 +83,9 @@ def message_with(request, username: str):
     if other is None:
         raise Http404("No such user.")
     try:
-        conversation, _ = services.conversation_start(creator=request.user, participant_ids=[other.pk], is_group=False)
+        conversation, _created = services.conversation_start(
+            creator=request.user, participant_ids=[other.pk], is_group=False
+        )
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("profile", other.username)
@@ -169,7 +173,7 @@ def hide(request, conversation_id: int, message_id: int):
         raise Http404(error.message) from error
     if request.htmx:
         return HttpResponse("")  # the message's element is swapped for nothing
-    messages.success(request, "Message deleted for you.")
+    messages.success(request, _("Message deleted for you."))
     return redirect(conversation_url(conversation_id))
 
 
@@ -183,7 +187,7 @@ def leave(request, conversation_id: int):
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect(conversation_url(conversation_id))
-    messages.success(request, "You left the group.")
+    messages.success(request, _("You left the group."))
     return redirect("messages")
 
 
@@ -199,7 +203,8 @@ def add_people(request, conversation_id: int):
         except ServiceError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Added {', '.join('@' + u.username for u in added)}.")
+            names = ", ".join("@" + u.username for u in added)
+            messages.success(request, _("Added %(names)s.") % {"names": names})
     else:
         messages.error(request, next(iter(form.errors.values()))[0])
     return redirect(conversation_url(conversation_id))

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from config.kernel.errors import ServiceError
@@ -20,17 +22,17 @@ from social.moderation.models import ModerationAction, Report
 
 class ActForm(forms.Form):
     CHOICES = [
-        ("resolve", "Resolve: handled, nothing more to do"),
-        ("dismiss", "Dismiss: nothing wrong here"),
-        ("remove_tweet", "Remove the post (the author sees the reason)"),
-        ("suspend", "Suspend the account"),
-        ("unsuspend", "Lift the account's suspension"),
+        ("resolve", gettext_lazy("Resolve: handled, nothing more to do")),
+        ("dismiss", gettext_lazy("Dismiss: nothing wrong here")),
+        ("remove_tweet", gettext_lazy("Remove the post (the author sees the reason)")),
+        ("suspend", gettext_lazy("Suspend the account")),
+        ("unsuspend", gettext_lazy("Lift the account's suspension")),
     ]
-    action = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect)
+    action = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect(attrs={"class": "radiolist"}))  # the admin's
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         required=False,
-        help_text="Required to remove a post or to suspend or unsuspend; recorded in the audit log.",
+        help_text=gettext_lazy("Required to remove a post or to suspend or unsuspend; recorded in the audit log."),
     )
 
     def __init__(self, *args, report: Report, **kwargs):
@@ -64,21 +66,25 @@ class ReportAdmin(admin.ModelAdmin):
     readonly_fields = fields
     change_form_template = "admin/moderation/report/change_form.html"
 
-    @admin.display(description="reported account", ordering="target_user__username")
+    @admin.display(description=gettext_lazy("reported account"), ordering="target_user__username")
     def owner(self, report: Report) -> str:
         user = report.target_user
         if user is None:
-            return "(deleted account)"
-        status = " — suspended" if user.suspended_at else ""
+            return _("(deleted account)")
+        status = " — " + _("suspended") if user.suspended_at else ""
         url = reverse("admin:accounts_user_change", args=[user.pk])
         return format_html('<a href="{}">@{}</a>{}', url, user.username, status)
 
-    @admin.display(description="what was reported")
+    @admin.display(description=gettext_lazy("what was reported"))
     def preview(self, report: Report) -> str:
         link = target_link(report)
-        view = format_html(' <a href="{}" target="_blank" rel="noopener">View on the site</a>', link) if link else ""
-        return format_html('<blockquote style="white-space: pre-wrap; margin: 0">{}</blockquote>{}',
-                           report.snapshot or "(no text)", view)  # fmt: skip
+        view = (
+            format_html(' <a href="{}" target="_blank" rel="noopener">{}</a>', link, _("View on the site"))
+            if link
+            else ""
+        )
+        # Styled by static/css/admin.css: the CSP refuses a style attribute.
+        return format_html("<blockquote>{}</blockquote>{}", report.snapshot or _("(no text)"), view)
 
     def has_add_permission(self, request):
         return False  # reports come from users
@@ -105,7 +111,7 @@ class ReportAdmin(admin.ModelAdmin):
                 self.message_user(request, done, messages.SUCCESS)
                 return redirect("admin:moderation_report_changelist")
         context = {**self.admin_site.each_context(request), "opts": self.opts, "report": report, "form": form,
-                   "title": f"Act on report {report.pk}", "preview": self.preview(report)}  # fmt: skip
+                   "title": _("Act on report %(id)s") % {"id": report.pk}, "preview": self.preview(report)}  # fmt: skip
         return TemplateResponse(request, "admin/moderation/report/act.html", context)
 
     @staticmethod
@@ -114,23 +120,25 @@ class ReportAdmin(admin.ModelAdmin):
         if action in ("resolve", "dismiss"):
             status = Report.Status.RESOLVED if action == "resolve" else Report.Status.DISMISSED
             services.report_close(moderator=moderator, report=report, status=status, note=reason)
-            return f"Report {report.pk} {status}."
+            if status == Report.Status.RESOLVED:
+                return _("Report %(id)s resolved.") % {"id": report.pk}
+            return _("Report %(id)s dismissed.") % {"id": report.pk}
         if user is None:
-            raise ServiceError("The reported account no longer exists.")
+            raise ServiceError(_("The reported account no longer exists."))
         if action == "remove_tweet":
             services.tweet_remove(moderator=moderator, tweet_id=report.target_id, reason=reason, report=report)
-            return f"Removed the post by @{user.username}; they will see why."
+            return _("Removed the post by @%(username)s; they will see why.") % {"username": user.username}
         if action == "suspend":
             services.user_suspend(moderator=moderator, user=user, reason=reason, report=report)
-            return f"Suspended @{user.username}."
+            return _("Suspended @%(username)s.") % {"username": user.username}
         services.user_unsuspend(moderator=moderator, user=user, reason=reason)
-        return f"Lifted the suspension of @{user.username}."
+        return _("Lifted the suspension of @%(username)s.") % {"username": user.username}
 
-    @admin.action(description="Resolve the selected reports", permissions=["change"])
+    @admin.action(description=gettext_lazy("Resolve the selected reports"), permissions=["change"])
     def resolve_selected(self, request, queryset):
         self._close_all(request, queryset, Report.Status.RESOLVED)
 
-    @admin.action(description="Dismiss the selected reports", permissions=["change"])
+    @admin.action(description=gettext_lazy("Dismiss the selected reports"), permissions=["change"])
     def dismiss_selected(self, request, queryset):
         self._close_all(request, queryset, Report.Status.DISMISSED)
 
@@ -139,7 +147,11 @@ class ReportAdmin(admin.ModelAdmin):
         for report in queryset.filter(status=Report.Status.OPEN):
             services.report_close(moderator=request.user, report=report, status=status)
             closed += 1
-        self.message_user(request, f"{closed} report{'s' if closed != 1 else ''} {status}.", messages.SUCCESS)
+        if status == Report.Status.RESOLVED:
+            done = ngettext("%(count)s report resolved.", "%(count)s reports resolved.", closed)
+        else:
+            done = ngettext("%(count)s report dismissed.", "%(count)s reports dismissed.", closed)
+        self.message_user(request, done % {"count": closed}, messages.SUCCESS)
 
 
 @admin.register(ModerationAction)
@@ -165,6 +177,15 @@ class ModerationActionAdmin(admin.ModelAdmin):
 
 # --- accounts: moderators edit profiles and suspend; every change is logged ---------------------
 
+
+def _suspended(count: int) -> str:
+    return ngettext("%(count)s account suspended.", "%(count)s accounts suspended.", count)
+
+
+def _unsuspended(count: int) -> str:
+    return ngettext("%(count)s account unsuspended.", "%(count)s accounts unsuspended.", count)
+
+
 PROFILE_FIELDS = ("name", "bio", "location", "website", "avatar", "header")
 OWNER_SETTINGS = ("is_private", "who_can_message")  # shown, never edited here: the account holder's choices
 
@@ -182,19 +203,25 @@ class UserAdmin(DjangoUserAdmin):
     date_hierarchy = "date_joined"
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("Profile", {"fields": PROFILE_FIELDS}),
-        ("Settings", {"fields": OWNER_SETTINGS}),
-        ("Contact", {"fields": ("email",)}),
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("Moderation", {"fields": ("suspended_at", "suspension_reason")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (gettext_lazy("Profile"), {"fields": PROFILE_FIELDS}),
+        (gettext_lazy("Settings"), {"fields": OWNER_SETTINGS}),
+        (gettext_lazy("Contact"), {"fields": ("email",)}),
+        (
+            gettext_lazy("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (gettext_lazy("Moderation"), {"fields": ("suspended_at", "suspension_reason")}),
+        (gettext_lazy("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     # Moderators see profiles and status, never passwords or permissions.
     moderator_fieldsets = (
         (None, {"fields": ("username",)}),
-        ("Profile", {"fields": PROFILE_FIELDS}),
-        ("Settings", {"fields": OWNER_SETTINGS}),
-        ("Status", {"fields": ("is_active", "suspended_at", "suspension_reason", "last_login", "date_joined")}),
+        (gettext_lazy("Profile"), {"fields": PROFILE_FIELDS}),
+        (gettext_lazy("Settings"), {"fields": OWNER_SETTINGS}),
+        (
+            gettext_lazy("Status"),
+            {"fields": ("is_active", "suspended_at", "suspension_reason", "last_login", "date_joined")},
+        ),
     )
 
     def get_fieldsets(self, request, obj=None):
@@ -233,19 +260,19 @@ class UserAdmin(DjangoUserAdmin):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
-    @admin.display(description="suspended", boolean=True, ordering="suspended_at")
+    @admin.display(description=gettext_lazy("suspended"), boolean=True, ordering="suspended_at")
     def suspended(self, user: User) -> bool:
         return user.suspended_at is not None
 
-    @admin.action(description="Suspend the selected accounts", permissions=["change"])
+    @admin.action(description=gettext_lazy("Suspend the selected accounts"), permissions=["change"])
     def suspend_selected(self, request, queryset):
-        return self._with_reason(request, queryset, services.user_suspend, "Suspend", "suspended")
+        return self._with_reason(request, queryset, services.user_suspend, "Suspend", _suspended)
 
-    @admin.action(description="Lift the suspension of the selected accounts", permissions=["change"])
+    @admin.action(description=gettext_lazy("Lift the suspension of the selected accounts"), permissions=["change"])
     def unsuspend_selected(self, request, queryset):
-        return self._with_reason(request, queryset, services.user_unsuspend, "Lift the suspension of", "unsuspended")
+        return self._with_reason(request, queryset, services.user_unsuspend, "Lift the suspension of", _unsuspended)
 
-    def _with_reason(self, request, queryset, service, verb: str, done: str):
+    def _with_reason(self, request, queryset, service, verb: str, done):
         """Ask for the reason on a page of its own, then apply the service to each account."""
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -257,7 +284,7 @@ class UserAdmin(DjangoUserAdmin):
                 except ServiceError as error:
                     self.message_user(request, f"@{user.username}: {error.message}", messages.ERROR)
             if changed:
-                self.message_user(request, f"{changed} account{'s' if changed != 1 else ''} {done}.", messages.SUCCESS)
+                self.message_user(request, done(changed) % {"count": changed}, messages.SUCCESS)
             return None
         context = {**self.admin_site.each_context(request), "opts": self.opts, "title": f"{verb} accounts",
                    "verb": verb, "people": queryset, "form": form, "action": request.POST.get("action"),
@@ -267,5 +294,5 @@ class UserAdmin(DjangoUserAdmin):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), help_text="Recorded in the audit log."
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), help_text=gettext_lazy("Recorded in the audit log.")
     )

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 USER = settings.AUTH_USER_MODEL
 
@@ -10,25 +12,25 @@ class Report(models.Model):
     """Someone flags a post, an account or a message for the moderators."""
 
     class Target(models.TextChoices):
-        TWEET = "tweet", "Post"
-        USER = "user", "Account"
-        MESSAGE = "message", "Message"
+        TWEET = "tweet", pgettext_lazy("reported thing", "Post")
+        USER = "user", pgettext_lazy("reported thing", "Account")
+        MESSAGE = "message", pgettext_lazy("reported thing", "Message")
 
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam"
-        ABUSE = "abuse", "Abuse or harassment"
-        HATE = "hate", "Hateful conduct"
-        VIOLENCE = "violence", "Violence or threats"
-        SELF_HARM = "self_harm", "Suicide or self-harm"
-        SENSITIVE = "sensitive", "Sensitive or graphic media"
-        PRIVATE_INFO = "private_info", "Private information"
-        IMPERSONATION = "impersonation", "Impersonation"
-        OTHER = "other", "Something else"
+        SPAM = "spam", _("Spam")
+        ABUSE = "abuse", _("Abuse or harassment")
+        HATE = "hate", _("Hateful conduct")
+        VIOLENCE = "violence", _("Violence or threats")
+        SELF_HARM = "self_harm", _("Suicide or self-harm")
+        SENSITIVE = "sensitive", _("Sensitive or graphic media")
+        PRIVATE_INFO = "private_info", _("Private information")
+        IMPERSONATION = "impersonation", _("Impersonation")
+        OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
 
     reporter = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+", db_index=False)
     target_type = models.CharField(max_length=10, choices=Target.choices)
@@ -36,8 +38,8 @@ class Report(models.Model):
     # Whose content it is: the moderators act on this account (suspend), and filter by it.
     target_user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reason = models.CharField(max_length=20, choices=Reason.choices)
-    text = models.TextField("details", max_length=1000, blank=True)
-    snapshot = models.TextField(blank=True, help_text="What the reported content said when it was reported.")
+    text = models.TextField(_("details"), max_length=1000, blank=True)
+    snapshot = models.TextField(blank=True, help_text=_("What the reported content said when it was reported."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     handled_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -65,12 +67,12 @@ class ModerationAction(models.Model):
     """The audit log: one row per moderator action, never edited."""
 
     class Action(models.TextChoices):
-        SUSPEND = "suspend", "Suspended the account"
-        UNSUSPEND = "unsuspend", "Lifted the suspension"
-        REMOVE_TWEET = "remove_tweet", "Removed a post"
-        DISMISS = "dismiss", "Dismissed a report"
-        RESOLVE = "resolve", "Resolved a report"
-        EDIT_USER = "edit_user", "Edited the account"
+        SUSPEND = "suspend", _("Suspended the account")
+        UNSUSPEND = "unsuspend", _("Lifted the suspension")
+        REMOVE_TWEET = "remove_tweet", _("Removed a post")
+        DISMISS = "dismiss", _("Dismissed a report")
+        RESOLVE = "resolve", _("Resolved a report")
+        EDIT_USER = "edit_user", _("Edited the account")
 
     moderator = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from accounts.models import User
@@ -40,33 +41,35 @@ def reported_target(reporter: User, target_type: str, target_id: int) -> tuple[i
     if target_type == Report.Target.TWEET:
         tweet = tweet_for_viewer(target_id, reporter)
         if tweet is None:
-            raise NotFound("That post doesn't exist or you can't see it.")
+            raise NotFound(_("That post doesn't exist or you can't see it."))
         original = tweet.original
         return original.pk, original.author, original.text
     if target_type == Report.Target.USER:
         user = User.objects.filter(pk=target_id, is_active=True).first()
         if user is None:
-            raise NotFound("No such account.")
+            raise NotFound(_("No such account."))
         return user.pk, user, f"@{user.username} · {user.display_name}\n{user.bio}".strip()
     message = Message.objects.filter(pk=target_id).select_related("sender").first()
     member = membership(reporter, message.conversation_id) if message else None
     if member is None or not visible_messages(member).filter(pk=message.pk).exists():
-        raise NotFound("That message doesn't exist or you can't see it.")
+        raise NotFound(_("That message doesn't exist or you can't see it."))
     return message.pk, message.sender, message.text
 
 
 @transaction.atomic
 def report_create(*, reporter: User, target_type: str, target_id: int, reason: str, text: str = "") -> Report:
     if target_type not in Report.Target.values:
-        raise ServiceError("Report a tweet, a user or a message.", field="targetType")
+        raise ServiceError(_("Report a tweet, a user or a message."), field="targetType")
     if reason not in Report.Reason.values:
-        raise ServiceError(f"Choose a reason: {', '.join(Report.Reason.values)}.", field="reason")
+        raise ServiceError(
+            _("Choose a reason: %(reasons)s.") % {"reasons": ", ".join(Report.Reason.values)}, field="reason"
+        )
     text = (text or "").strip()
     if len(text) > MAX_DETAILS:
-        raise ServiceError(f"Keep the details to {MAX_DETAILS:,} characters.", field="text")
+        raise ServiceError(_("Keep the details to %(limit)s characters.") % {"limit": f"{MAX_DETAILS:,}"}, field="text")
     target_id, owner, snapshot = reported_target(reporter, target_type, target_id)
     if owner.pk == reporter.pk:
-        raise Forbidden("You can't report yourself or your own posts.", field="targetId")  # well-formed, refused
+        raise Forbidden(_("You can't report yourself or your own posts."), field="targetId")  # well-formed, refused
     try:
         with transaction.atomic():
             return Report.objects.create(
@@ -74,7 +77,7 @@ def report_create(*, reporter: User, target_type: str, target_id: int, reason: s
                 reason=reason, text=text, snapshot=snapshot[:5000],
             )  # fmt: skip
     except IntegrityError:
-        raise Conflict("You already reported this. The moderators will look at it.") from None
+        raise Conflict(_("You already reported this. The moderators will look at it.")) from None
 
 
 def _log(moderator: User, action: str, **fields) -> ModerationAction:
@@ -90,7 +93,7 @@ def _close(report: Report | None, moderator: User, status: str) -> None:
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError("Give a reason: it goes into the audit log.", field="reason")
+        raise ServiceError(_("Give a reason: it goes into the audit log."), field="reason")
     return reason
 
 
@@ -99,7 +102,7 @@ def user_suspend(*, moderator: User, user: User, reason: str, report: Report | N
     """The account can't log in or use tokens, and vanishes from every page until lifted."""
     reason = _reason(reason)
     if user.is_staff or user.is_superuser:
-        raise Forbidden("Staff accounts can't be suspended; a superuser manages them.")
+        raise Forbidden(_("Staff accounts can't be suspended; a superuser manages them."))
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.suspended_at is None:
         user.is_active, user.suspended_at, user.suspension_reason = False, timezone.now(), reason
@@ -120,7 +123,7 @@ OWNER_ONLY = {"is_private", "who_can_message", "password"}  # the account holder
 def user_edit(*, moderator: User, user: User, fields: list[str]) -> User:
     """Save a staff member's changes to `fields` of `user` (already set on it), with what changed in the log."""
     if OWNER_ONLY & set(fields):
-        raise Forbidden("Privacy and messaging settings are the account holder's to change.")
+        raise Forbidden(_("Privacy and messaging settings are the account holder's to change."))
     related = [name for name in fields if name in ("groups", "user_permissions")]  # saved by the admin after this
     fields = [name for name in fields if name not in related]
     if not fields and not related:
@@ -158,7 +161,7 @@ def tweet_remove(*, moderator: User, tweet_id: int, reason: str, report: Report 
     reason = _reason(reason)
     tweet = Tweet.objects.select_related("author").filter(pk=tweet_id).first()
     if tweet is None:
-        raise NotFound("That post is already gone.")
+        raise NotFound(_("That post is already gone."))
     author = tweet.author
     entry = _log(moderator, Action.REMOVE_TWEET, target_user=author, tweet_id=tweet.pk, report=report,
                  reason=reason, snapshot=tweet.text)  # fmt: skip
@@ -172,7 +175,11 @@ def tweet_remove(*, moderator: User, tweet_id: int, reason: str, report: Report 
 def report_close(*, moderator: User, report: Report, status: str, note: str = "") -> Report:
     """Resolve (acted on) or dismiss (nothing to do) a report."""
     if report.status != Report.Status.OPEN:
-        raise Conflict(f"This report is already {report.get_status_display().lower()}.")
+        raise Conflict(
+            _("This report is already resolved.")
+            if report.status == Report.Status.RESOLVED
+            else _("This report is already dismissed.")
+        )
     action = Action.RESOLVE if status == Report.Status.RESOLVED else Action.DISMISS
     _close(report, moderator, status)
     _log(moderator, action, target_user=report.target_user, report=report, reason=note.strip())

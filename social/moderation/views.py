@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.kernel.errors import NotFound, ServiceError
@@ -11,6 +12,11 @@ from social.moderation.forms import ReportForm
 from social.moderation.models import ModerationAction
 
 WHAT = {"tweet": "post", "user": "account", "message": "message"}
+THANKS = {  # whole sentences, so each language words them its own way
+    "tweet": lambda: _("Thanks. The moderators will review this post."),
+    "user": lambda: _("Thanks. The moderators will review this account."),
+    "message": lambda: _("Thanks. The moderators will review this message."),
+}
 
 
 @login_required
@@ -23,7 +29,7 @@ def report(request, target_type: str, target_id: str):
 
     back = safe_next(request, "/")  # on the form page: where the report began
     try:
-        _, owner, snapshot = services.reported_target(request.user, target_type, target_id)
+        _target, owner, snapshot = services.reported_target(request.user, target_type, target_id)
     except NotFound:
         raise Http404 from None
     form = ReportForm(request.POST or None)
@@ -34,7 +40,7 @@ def report(request, target_type: str, target_id: str):
         except ServiceError as error:
             add_form_error(form, error)
         else:
-            messages.success(request, f"Thanks. The moderators will review this {WHAT[target_type]}.")
+            messages.success(request, THANKS[target_type]())
             return redirect(back)
     context = {"form": form, "what": WHAT[target_type], "owner": owner, "snapshot": snapshot, "next": back}
     return render(request, "social/report.html", context, status=400 if form.errors else 200)

@@ -80,7 +80,7 @@
     var used = codePoints(field.value);
     var left = MAX_LENGTH - used;
     var imageCount = images && images.files ? images.files.length : 0;
-    counter.textContent = left < 0 ? left + " (too long)" : left <= 20 ? String(left) : "";
+    counter.textContent = left < 0 ? interpolate(gettext("%(n)s (too long)"), { n: left }, true) : left <= 20 ? String(left) : "";
     counter.classList.toggle("is-warning", left <= 20 && left >= 0);
     counter.classList.toggle("is-over", left < 0);
     var tooManyImages = imageCount > MAX_IMAGES;
@@ -100,14 +100,14 @@
       var warning = document.createElement("p");
       warning.className = "field-error";
       warning.setAttribute("role", "alert");
-      warning.textContent = "Choose up to " + MAX_IMAGES + " images.";
+      warning.textContent = interpolate(gettext("Choose up to %(n)s images."), { n: MAX_IMAGES }, true);
       box.appendChild(warning);
     }
     files.slice(0, MAX_IMAGES).forEach(function (file) {
       var video = /^video\//.test(file.type);
       var preview = document.createElement(video ? "video" : "img");
       preview.src = URL.createObjectURL(file);
-      if (video) { preview.muted = true; preview.setAttribute("aria-label", "Video to post"); } else { preview.alt = ""; }
+      if (video) { preview.muted = true; preview.setAttribute("aria-label", gettext("Video to post")); } else { preview.alt = ""; }
       box.appendChild(preview);
     });
     if (alts) {
@@ -147,8 +147,13 @@
     }
   });
 
+  // htmx:load names the new content (after an outerHTML swap, afterSwap's target is the old, detached box):
+  // a box swapped in after a post starts empty, with Post disabled and no description fields showing.
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target.querySelectorAll) initCompose(event.target.parentNode || event.target);
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
-    initCompose(event.target);
     var feed = document.getElementById("feed");
     if (feed && feed.querySelector(".tweet")) {
       feed.querySelectorAll(":scope > .empty-state").forEach(function (el) { el.remove(); });
@@ -159,7 +164,7 @@
   function setBadge(name, count) {
     document.querySelectorAll('[data-badge="' + name + '"]').forEach(function (badge) {
       badge.textContent = count > 99 ? "99+" : String(count);
-      badge.setAttribute("aria-label", count + " unread");
+      badge.setAttribute("aria-label", interpolate(ngettext("%(n)s unread", "%(n)s unread", count), { n: count }, true));
       badge.hidden = !count;
     });
   }
@@ -207,8 +212,10 @@
     });
     var count = Object.keys(seenEntries).length;
     if (!count) return;
-    banner.querySelector("[data-new-count]").textContent = String(count);
-    banner.querySelector("[data-new-plural]").textContent = count === 1 ? "" : "s";
+    banner.dataset.newCount = String(count);  // static/js/keys.js reads it out
+    // The whole sentence from the catalogue: languages plural differently.
+    banner.querySelector("[data-new-text]").textContent =
+      interpolate(ngettext("Show %(n)s new post", "Show %(n)s new posts", count), { n: count }, true);
     banner.hidden = false;
   }
 
@@ -270,7 +277,7 @@
       var seen = Object.keys(markers).filter(function (user) { return BigInt(markers[user]) >= id; }).length;
       var label = mine[i].querySelector("[data-seen]");
       if (!label) continue;
-      label.textContent = !labelled && seen ? (chat.dataset.group === "1" ? "Seen by " + seen : "Seen") : "";
+      label.textContent = !labelled && seen ? (chat.dataset.group === "1" ? interpolate(gettext("Seen by %(n)s"), { n: seen }, true) : gettext("Seen")) : "";
       if (seen) labelled = true;
     }
   }

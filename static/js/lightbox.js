@@ -41,21 +41,21 @@
   function build() {
     dialog = document.createElement("dialog");
     dialog.className = "lightbox";
-    dialog.setAttribute("aria-label", "Media viewer");
+    dialog.setAttribute("aria-label", gettext("Media viewer"));
     var bar = document.createElement("div");
     bar.className = "lightbox-bar";
     counter = document.createElement("p");
     counter.className = "lightbox-counter";
     counter.setAttribute("aria-live", "polite");
-    zoomButton = button("zoom", "Zoom to full size");
+    zoomButton = button("zoom", gettext("Zoom to full size"));
     zoomButton.setAttribute("aria-pressed", "false");
-    var close = button("close", "Close");
+    var close = button("close", gettext("Close"));
     close.autofocus = true;
     bar.append(counter, zoomButton, close);
     stage = document.createElement("div");
     stage.className = "lightbox-stage";
-    prevButton = button("prev", "Previous", "lightbox-step");
-    nextButton = button("next", "Next", "lightbox-step");
+    prevButton = button("prev", gettext("Previous"), "lightbox-step");
+    nextButton = button("next", gettext("Next"), "lightbox-step");
     caption = document.createElement("p");
     caption.className = "lightbox-caption";
     caption.dir = "auto";
@@ -119,7 +119,7 @@
     dialog.classList.remove("is-zoomable");
     caption.textContent = item.alt;
     caption.hidden = !item.alt;
-    counter.textContent = (index + 1) + " of " + items.length;
+    counter.textContent = interpolate(gettext("%(n)s of %(total)s"), { n: index + 1, total: items.length }, true);
     counter.hidden = items.length < 2;
     prevButton.hidden = nextButton.hidden = items.length < 2;
   }
@@ -141,7 +141,7 @@
     var before = img && img.getBoundingClientRect();
     dialog.classList.toggle("is-zoomed", on);
     zoomButton.setAttribute("aria-pressed", on ? "true" : "false");
-    zoomButton.setAttribute("aria-label", on ? "Fit to screen" : "Zoom to full size");
+    zoomButton.setAttribute("aria-label", on ? gettext("Fit to screen") : gettext("Zoom to full size"));
     if (on && point && before.width) {
       // Keep the spot that was clicked under the pointer.
       var box = stage.getBoundingClientRect();

@@ -1,16 +1,26 @@
-// @mention suggestions in the compose box: type "@jo", pick with the arrow keys and Enter or Tab
-// (or a click), Escape closes. The list is server-rendered HTML fetched through htmx.
+// @mention and #hashtag suggestions in the compose box: type "@jo" or "#te", pick with the arrow keys
+// and Enter or Tab (or a click), Escape closes. The list is server-rendered HTML fetched through htmx.
 (function () {
   "use strict";
-  var MENTION = /(?:^|[^\w@])@(\w{1,15})$/;
+  // What the server finds (config/kernel/text.py): a name of up to 15 word characters, a tag of up to 100.
+  var KINDS = [
+    { pattern: /(?:^|[^\w@])@(\w{1,15})$/u, url: "mentionUrl" },
+    { pattern: /(?:^|[^\p{L}\p{N}_&#])#([\p{L}\p{N}_]{1,100})$/u, url: "hashtagUrl" },
+  ];
   var timer = null;
 
   function listFor(field) { return document.getElementById(field.getAttribute("aria-controls")); }
   function options(list) { return Array.prototype.slice.call(list.querySelectorAll('[role="option"]')); }
 
   function mentionBefore(field) {
-    var match = field.value.slice(0, field.selectionStart).match(MENTION);
-    return match ? { query: match[1], start: field.selectionStart - match[1].length - 1 } : null;
+    var typed = field.value.slice(0, field.selectionStart);
+    for (var i = 0; i < KINDS.length; i++) {
+      var match = typed.match(KINDS[i].pattern);
+      if (match && field.dataset[KINDS[i].url]) {
+        return { query: match[1], start: field.selectionStart - match[1].length - 1, url: field.dataset[KINDS[i].url] };
+      }
+    }
+    return null;
   }
 
   function close(field) {
@@ -18,6 +28,8 @@
     if (!list) return;
     list.hidden = true;
     list.innerHTML = "";
+    // htmx copies a swapped element's attributes onto its namesake; a left-over style="" would then break the CSP.
+    list.removeAttribute("style");
     field.setAttribute("aria-expanded", "false");
     field.removeAttribute("aria-activedescendant");
   }
@@ -35,7 +47,7 @@
     var found = mentionBefore(field);
     if (!found || !option) return close(field);
     var before = field.value.slice(0, found.start), after = field.value.slice(field.selectionStart);
-    var inserted = "@" + option.dataset.username + " ";
+    var inserted = option.dataset.insert + " ";
     field.value = before + inserted + after.replace(/^\s+/, "");
     var caret = before.length + inserted.length;
     field.setSelectionRange(caret, caret);
@@ -47,7 +59,7 @@
   function suggest(field) {
     var found = mentionBefore(field), list = listFor(field);
     if (!found || !list) return close(field);
-    var url = field.dataset.mentionUrl + "?q=" + encodeURIComponent(found.query);
+    var url = found.url + "?q=" + encodeURIComponent(found.query);
     htmx.ajax("GET", url, { target: list, swap: "innerHTML" }).then(function () {
       var items = options(list);
       if (!items.length || !mentionBefore(field)) return close(field);

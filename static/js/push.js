@@ -33,7 +33,7 @@
       body: JSON.stringify({ endpoint: body.endpoint, keys: body.keys }),
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
-        if (!response.ok) throw new Error(answer.error || "Push couldn't be turned on (" + response.status + ").");
+        if (!response.ok) throw new Error(answer.error || interpolate(gettext("Push couldn't be turned on (%(status)s)."), { status: response.status }, true));
         return answer.pushSubscription;
       });
     });
@@ -46,16 +46,16 @@
 
   function turnOn(box, button) {
     button.disabled = true;
-    say(box, "Asking your browser…");
+    say(box, gettext("Asking your browser…"));
     Notification.requestPermission().then(function (permission) {
-      if (permission !== "granted") throw new Error("Your browser didn't allow notifications for this site.");
+      if (permission !== "granted") throw new Error(gettext("Your browser didn't allow notifications for this site."));
       return register().then(function () { return navigator.serviceWorker.ready; });
     }).then(function (registration) {
       return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(box.dataset.vapidKey) });
     }).then(function (subscription) {
       return sendSubscription(box, subscription);
     }).then(function () {
-      say(box, "Push notifications are on for this browser.");
+      say(box, gettext("Push notifications are on for this browser."));
       window.location.reload();
     }).catch(function (error) {
       button.disabled = false;

@@ -21,10 +21,10 @@
       event.preventDefault();
       var label = copy.querySelector("[data-copy-label]");
       navigator.clipboard.writeText(absolute(copy.dataset.copyLink)).then(function () {
-        label.textContent = "Copied";
+        label.textContent = gettext("Copied");
         copy.classList.add("is-copied");
         setTimeout(function () {
-          label.textContent = "Copy link";
+          label.textContent = gettext("Copy link");
           copy.classList.remove("is-copied");
           closeMenu(copy);
         }, 1500);

@@ -46,6 +46,7 @@ def test_the_wiring_connects_every_hook_in_the_order_the_writes_need():
     assert tweets.liked.receivers == (notifications.liked,)
     assert graph.timelines_stale.receivers == (timelines.graph_changed,)
     assert graph.followed.receivers == (notifications.followed,)
+    assert graph.muted_words_changed.receivers == (mastodon.muted_words_changed,)
     assert accounts.privacy_changed.receivers == (graph_receivers.privacy_changed, search.privacy_changed)
     assert accounts.credentials_changed.receivers == (notifications.credentials_changed,)
 

@@ -8,16 +8,29 @@ import time
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils.functional import SimpleLazyObject
 from knox.models import AuthToken
+from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
 
 from accounts.models import User
 from config.kernel import routers
-from config.kernel.routers import PIN_COOKIE, ReplicaMiddleware, ReplicaRouter, replica_reads
+from config.kernel.redis import get_redis
+from config.kernel.routers import (
+    PIN_COOKIE,
+    ReplicaMiddleware,
+    ReplicaRouter,
+    person_pinned,
+    pin_key,
+    pin_person,
+    primary_reads,
+    replica_reads,
+)
 from tweets.models import Tweet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,6 +57,16 @@ def test_sessions_and_tokens_are_always_read_from_the_primary():
     with replica_reads():
         assert router.db_for_read(Session) == "default"
         assert router.db_for_read(AuthToken) == "default"
+        # An app registered, sent to /oauth/authorize, its code exchanged, its token used: each right after.
+        for model in (Application, Grant, AccessToken, RefreshToken):
+            assert router.db_for_read(model) == "default"
+
+
+def test_what_fills_a_cache_reads_the_primary_inside_a_read_context():
+    with replica_reads():
+        with primary_reads():
+            assert router.db_for_read(Tweet) == "default"
+        assert router.db_for_read(Tweet) == "replica"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -79,8 +102,14 @@ def middleware(monkeypatch):
 
     def view(request):
         seen["before"] = router.db_for_read(Tweet)
+        if "as" in request.GET:  # what DRF's token or OAuth authentication does once it found the person
+            request.user = User(pk=int(request.GET["as"]))
+        seen["signed_in"] = router.db_for_read(Tweet)
         if request.GET.get("write"):
             router.db_for_write(Tweet)  # what Model.save() asks
+        if request.GET.get("sql"):
+            with connection.cursor() as cursor:  # hand-written SQL, which never asks the router
+                cursor.execute(request.GET["sql"])
         seen["after"] = router.db_for_read(Tweet)
         return HttpResponse("ok")
 
@@ -96,7 +125,7 @@ def test_get_and_head_read_from_the_replica(middleware):
     handle, seen = middleware
     for method in ("get", "head"):
         response = handle(getattr(RequestFactory(), method)("/"))
-        assert seen == {"before": "replica", "after": "replica"}
+        assert seen == {"before": "replica", "signed_in": "replica", "after": "replica"}
         assert PIN_COOKIE not in response.cookies
     assert router.db_for_read(Tweet) == "default"  # the context ends with the request
 
@@ -104,13 +133,13 @@ def test_get_and_head_read_from_the_replica(middleware):
 def test_other_methods_use_the_primary(middleware):
     handle, seen = middleware
     handle(RequestFactory().post("/"))
-    assert seen == {"before": "default", "after": "default"}
+    assert seen == {"before": "default", "signed_in": "default", "after": "default"}
 
 
 def test_a_write_pins_the_rest_of_the_request_and_the_browser_to_the_primary(middleware, settings):
     handle, seen = middleware
     response = handle(RequestFactory().get("/?write=1"))
-    assert seen == {"before": "replica", "after": "default"}
+    assert seen == {"before": "replica", "signed_in": "replica", "after": "default"}
     cookie = response.cookies[PIN_COOKIE]
     assert cookie["max-age"] == settings.DATABASE_REPLICA_PIN_SECONDS and cookie["httponly"]
 
@@ -131,6 +160,65 @@ def test_a_post_that_writes_pins_the_browser(middleware):
     handle, _ = middleware
     assert PIN_COOKIE in handle(RequestFactory().post("/?write=1")).cookies
     assert PIN_COOKIE not in handle(RequestFactory().post("/")).cookies  # a refused form wrote nothing
+
+
+def test_a_write_pins_the_person_on_every_device_and_client(middleware, settings):
+    """An app sends no cookies, and a phone and a browser share none: the pin is the person's, in Redis."""
+    handle, seen = middleware
+    response = handle(RequestFactory().post("/?as=41&write=1"))  # Ada posts from her app
+    assert 0 < get_redis().ttl(pin_key(41)) <= settings.DATABASE_REPLICA_PIN_SECONDS
+
+    handle(RequestFactory().get("/?as=41"))  # her browser or another app, no cookie from that answer
+    assert seen["before"] == "replica"  # not known yet: what anyone may read (a token's lookup is the primary's)
+    assert seen["signed_in"] == seen["after"] == "default"  # once authentication found her: the primary
+    handle(RequestFactory().get("/?as=42"))  # someone else
+    assert seen["signed_in"] == seen["after"] == "replica"
+    assert response.cookies[PIN_COOKIE]  # and her browser, if it was one, before anyone is signed in
+
+    get_redis().delete(pin_key(41))  # the pin's time is up
+    handle(RequestFactory().get("/?as=41"))
+    assert seen["after"] == "replica"
+
+
+def test_a_session_names_its_person_before_their_user_is_loaded(middleware):
+    handle, seen = middleware
+    pin_person(7)
+    for person, expected in ((7, "default"), (8, "replica")):
+        request = RequestFactory().get("/")
+        request.session = {SESSION_KEY: str(person)}  # SessionMiddleware's, read from the primary
+        request.user = SimpleLazyObject(lambda: pytest.fail("the router must not load the user"))
+        handle(request)
+        assert seen["before"] == expected
+    request = RequestFactory().get("/")
+    request.session = {SESSION_KEY: "not-an-id"}
+    handle(request)
+    assert seen["before"] == "replica"
+
+
+@pytest.mark.django_db
+def test_hand_written_sql_that_writes_pins_the_person(middleware):
+    """A follow is an INSERT ... ON CONFLICT and a hand-written UPDATE of the counts: no router call."""
+    handle, seen = middleware
+    write = "UPDATE accounts_user SET bio = bio WHERE id = -1"
+    response = handle(RequestFactory().get("/", {"as": 43, "sql": write}))
+    assert seen["after"] == "default" and PIN_COOKIE in response.cookies and person_pinned(43)
+
+    for read in ("SELECT 1", "  select count(*) from accounts_user", "WITH x AS (SELECT 1) SELECT * FROM x"):
+        response = handle(RequestFactory().get("/", {"as": 44, "sql": read}))
+        assert PIN_COOKIE not in response.cookies and not person_pinned(44), read
+    written = "WITH moved AS (UPDATE accounts_user SET bio = bio WHERE id = -1 RETURNING id) SELECT * FROM moved"
+    assert PIN_COOKIE in handle(RequestFactory().get("/", {"as": 44, "sql": written})).cookies
+
+
+def test_with_redis_away_a_person_reads_the_primary(middleware, settings):
+    """Whether they wrote can't be told: the primary has everything. The write itself never fails for it."""
+    handle, seen = middleware
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    handle(RequestFactory().post("/?as=45&write=1"))  # no error: the pin is only lost
+    handle(RequestFactory().get("/?as=46"))
+    assert seen["signed_in"] == "default"
+    handle(RequestFactory().get("/"))  # no one signed in: nothing to ask Redis about
+    assert seen["after"] == "replica"
 
 
 # --- the settings -------------------------------------------------------------------

@@ -52,6 +52,8 @@ CATCH_UP = {
     "notifications.tasks.announce_entry": "safe to lose: the post is in the timeline; only the banner is missed",
     "social.mastodon.tasks.announce_public": "safe to lose: a live event on Mastodon's public streams; "
     "the post is in every timeline",
+    "social.mastodon.tasks.announce_filters_changed": "safe to lose: a live hint; a client rereads its filters "
+    "when it reconnects, and GET /api/v2/filters answers from the database",
     "tweets.tasks.attach_link_card": "safe to lose: the post shows without its link card (docs/DECISIONS.md)",
     "tweets.tasks.refresh_link_card": "safe to lose: the compose box asks again, and queues it a minute later",
     "notifications.mail.tasks.mail_notifications": "notifications.mail.tasks.sweep_email for digests, follow-ups and "

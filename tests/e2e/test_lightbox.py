@@ -160,6 +160,9 @@ def test_a_posts_images_in_the_lightbox_by_mouse_and_keyboard(
     expect(dialog).to_be_visible()
     expect(dialog.locator(".lightbox-counter")).to_have_text("2 of 3")
     assert "lightbox-close" in active(page)  # focus starts inside the dialog
+    # The zoom button shows once the full image is known to be larger than the screen: wait for it,
+    # or the keys below race the image's load (the button appearing between them takes the Enter).
+    expect(dialog.get_by_role("button", name="Zoom to full size")).to_be_visible()
     page.keyboard.press("Shift+Tab")  # the focus ring shows on the dark, then back to Close
     snap(page, "7-keyboard-focus")
     page.keyboard.press("Tab")

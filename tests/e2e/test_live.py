@@ -36,6 +36,8 @@ def test_badge_list_and_new_posts_banner_update_without_reload(browser, live_ser
     expect(badge).to_have_text("1", timeout=2000)
     expect(ann_page.locator("#notification-list").get_by_text("liked your post")).to_be_visible(timeout=2000)
     assert ann_page.url.endswith("/notifications")  # no reload happened
+    # Read out to screen readers by the live region, focus left where it was.
+    expect(ann_page.locator("#announcer")).to_have_text(re.compile(r"^New notification: .*liked your post"))
     shoot(ann_page, "30-notifications-live")
     # The item that came over the socket works like a rendered one: its form carries this page's CSRF token.
     ann_page.locator("#notification-list").get_by_role("button", name="Mark as read").first.click()
@@ -52,6 +54,7 @@ def test_badge_list_and_new_posts_banner_update_without_reload(browser, live_ser
 
     banner = ann_page.get_by_role("button", name=re.compile(r"Show 1 new post"))
     expect(banner).to_be_visible(timeout=2000)
+    expect(ann_page.locator("#announcer")).to_have_text("1 new post")
     shoot(ann_page, "31-new-posts-banner")
     banner.click()
     expect(ann_page.locator("#feed article.tweet").first).to_contain_text("Ben says hello, live")

@@ -12,7 +12,7 @@ tests/e2e/test_mastodon_streaming.py.
 import time
 
 import pytest
-from mastodon import Mastodon, MastodonNotFoundError
+from mastodon import Mastodon, MastodonAPIError, MastodonNotFoundError
 
 from social.messages import services as dm_services
 from tests import images
@@ -184,3 +184,20 @@ def test_mastodon_py_journey(page, live_server_url, shoot):
     with pytest.raises(MastodonNotFoundError):
         as_rita.status(poll.id)
     assert str(poll.id) not in read_all(as_rita, as_rita.timeline_hashtag(TAG, limit=2))
+
+
+def test_mastodon_py_multiple_choice_poll(live_server_url):
+    """Mastodon.py's make_poll(multiple=True) and a vote of two choices; a second vote is refused."""
+    base = live_server_url
+    ana, ben = UserFactory(username="ana"), UserFactory(username="ben")
+    app = mastodon_app("Bot")
+    as_ana = Mastodon(access_token=make_token(ana, ALL, app=app), api_base_url=base)
+    as_ben = Mastodon(access_token=make_token(ben, ALL, app=app), api_base_url=base)
+    asked = as_ana.status_post("Pets?", poll=as_ana.make_poll(["Cats", "Dogs", "Fish"], expires_in=3600, multiple=True))
+    assert asked.poll.multiple is True
+    voted = as_ben.poll_vote(asked.poll.id, [0, 2])
+    assert voted.own_votes == [0, 2] and voted.voters_count == 1 and voted.votes_count == 2
+    assert [o.votes_count for o in voted.options] == [1, 0, 1]
+    with pytest.raises(MastodonAPIError):
+        as_ben.poll_vote(asked.poll.id, [1])
+    assert as_ben.poll(asked.poll.id).own_votes == [0, 2]

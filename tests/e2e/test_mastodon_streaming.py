@@ -1,4 +1,5 @@
-"""Mastodon.py's `stream_user` (server-sent events) against the live server: a post and a like arrive within 1 s."""
+"""Mastodon.py's streams (server-sent events) against the live server: a post and a like arrive within 1 s on
+`stream_user`; a direct message on `stream_direct`, and a filter change on `stream_user`, parse as Mastodon's."""
 
 import threading
 import time
@@ -8,6 +9,7 @@ from django.utils import timezone
 from mastodon import Mastodon, StreamListener
 
 from social.graph import services as graph
+from social.messages import services as dm
 from tests.factories import UserFactory
 from tests.mastodon.helpers import mastodon_app
 from tests.oauth.tokens import make_token
@@ -67,3 +69,38 @@ def test_stream_user_gets_update_and_notification_within_a_second(live_server_ur
         assert arrived - sent < 1.0
     finally:
         handle.close()
+
+
+class Direct(StreamListener):
+    def __init__(self):
+        super().__init__()
+        self.conversations, self.filter_changes = [], []
+
+    def on_conversation(self, conversation):
+        self.conversations.append(conversation)
+
+    def on_filters_changed(self):
+        self.filter_changes.append(time.monotonic())
+
+
+def test_stream_direct_gets_conversation_and_stream_user_filters_changed(live_server_url):
+    alice, bob = UserFactory(), UserFactory()
+    as_bob = Mastodon(access_token=make_token(bob, "read write", app=mastodon_app()), api_base_url=live_server_url)
+    listener = Direct()
+    direct = as_bob.stream_direct(listener, run_async=True, reconnect_async=False)
+    user = as_bob.stream_user(listener, run_async=True, reconnect_async=False)
+    try:
+        time.sleep(0.5)  # both streams have joined the person's group
+        sent = dm.message_send(sender=alice, recipient_id=bob.pk, text="Hello from Chirp")
+        assert wait_for(lambda: listener.conversations)
+        conversation = listener.conversations[0]
+        assert str(conversation.id) == str(sent.conversation_id) and conversation.unread is True
+        assert str(conversation.last_status.id) == str(sent.pk) and conversation.accounts[0].acct == alice.username
+
+        as_bob.create_filter_v2(
+            "crypto", context=["home"], filter_action="hide"
+        )  # `data: undefined`: Mastodon.py takes it as no payload
+        assert wait_for(lambda: listener.filter_changes)
+    finally:
+        direct.close()
+        user.close()

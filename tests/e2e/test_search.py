@@ -31,7 +31,7 @@ def test_mention_autocomplete_search_and_trends(page, live_server_url, sign_in, 
     compose = page.get_by_role("combobox", name="Post text")
     compose.click()
     compose.press_sequentially("Lunch with @jo", delay=30)
-    listbox = page.get_by_role("listbox", name="People to mention")
+    listbox = page.get_by_role("listbox", name="Suggestions")
     expect(listbox).to_be_visible()
     options = listbox.get_by_role("option")
     expect(options.first).to_contain_text("@johanna")  # people you follow first

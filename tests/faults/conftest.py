@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.faults.stack import FaultRedis, Stack
+from tests.faults.stack import FaultRedis, RabbitVhost, Stack
 
 
 @pytest.fixture
@@ -11,6 +11,22 @@ def fault_redis(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def rabbit_vhost():
+    vhost = RabbitVhost()
+    vhost.create()
+    yield vhost
+    vhost.delete()
+
+
+@pytest.fixture
+def broker(request) -> dict:
+    """The stack's broker, as `stack_for` env: parametrize with "redis" (the default) or "amqp" (indirect)."""
+    if request.param == "redis":
+        return {}
+    return {"CELERY_BROKER_URL": request.getfixturevalue("rabbit_vhost").url}
 
 
 @pytest.fixture

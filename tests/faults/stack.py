@@ -2,7 +2,9 @@
 
 `FaultRedis` is a `valkey-server` (the embedded wheel's) on a spare loopback
 port, so a test may kill, pause or restart it without touching anyone
-else's Redis. `Stack` runs the Procfile's `web`, `ws` and `worker` entries
+else's Redis. `RabbitVhost` is a virtual host of the machine's RabbitMQ
+(127.0.0.1:5672) that only one test uses, for runs with RabbitMQ as the
+broker. `Stack` runs the Procfile's `web`, `ws` and `worker` entries
 (the documented production layout) against pytest-django's test database
 and that Redis. Data a test makes must be committed for the processes to see
 it: fault tests use `django_db(transaction=True)`.
@@ -19,7 +21,10 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
+
+import pytest
 
 from config.embedded.redis import binary as valkey_binary
 from config.run import expand, procfile
@@ -35,11 +40,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until(check, *, timeout: float, every: float = 0.1, what: str = "the condition"):
-    """Poll `check` until it returns something truthy; that value, or AssertionError after `timeout`."""
+def wait_until(check, *, timeout: float, every: float = 0.1, what: str = "the condition", tolerate=()):
+    """Poll `check` until it returns something truthy; that value, or AssertionError after `timeout`.
+    An exception in `tolerate` counts as "not yet" (a server still starting, a failover under way)."""
     deadline = time.monotonic() + timeout
     while True:
-        found = check()
+        try:
+            found = check()
+        except tolerate:
+            found = None
         if found:
             return found
         if time.monotonic() > deadline:
@@ -103,6 +112,60 @@ class FaultRedis:
             self.process.wait(10)
 
 
+RABBITMQ = ("127.0.0.1", 5672)
+
+
+class RabbitVhost:
+    """A vhost of the machine's RabbitMQ (guest/guest) for one test: its own queues, deleted after.
+
+    Made with `rabbitmqctl` (the management API need not be enabled). Where RabbitMQ
+    or rabbitmqctl is missing the test is skipped, except in CI (`CI=true`), which
+    makes sure RabbitMQ runs (.ci/run): there a missing broker fails the test.
+    """
+
+    def __init__(self):
+        self.name = f"chirp-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+    @property
+    def url(self) -> str:
+        return f"amqp://guest:guest@{RABBITMQ[0]}:{RABBITMQ[1]}/{self.name}"
+
+    @staticmethod
+    def _ctl(*args: str) -> None:
+        subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=30)
+
+    def create(self) -> None:
+        problem = None
+        try:
+            socket.create_connection(RABBITMQ, timeout=2).close()
+        except OSError as error:
+            problem = f"RabbitMQ is not answering on {RABBITMQ[0]}:{RABBITMQ[1]}: {error}"
+        if problem is None:
+            try:
+                self._ctl("add_vhost", self.name)
+                self._ctl("set_permissions", "-p", self.name, "guest", ".*", ".*", ".*")
+            except (OSError, subprocess.SubprocessError) as error:
+                problem = f"rabbitmqctl could not make a vhost: {error}"
+        if problem is not None:
+            if os.environ.get("CI") == "true":
+                pytest.fail(problem)
+            pytest.skip(problem)
+
+    def delete(self) -> None:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            self._ctl("delete_vhost", self.name)
+
+    def queues(self) -> dict[str, tuple[int, int]]:
+        """Each queue's (ready, unacknowledged) message counts, as RabbitMQ tells them."""
+        found = subprocess.run(
+            ["rabbitmqctl", "-q", "list_queues", "-p", self.name, "--no-table-headers",
+             "name", "messages_ready", "messages_unacknowledged"],
+            check=True, capture_output=True, text=True, timeout=30,
+        ).stdout  # fmt: skip
+        rows = (line.split() for line in found.splitlines() if line.strip())
+        return {name: (int(ready), int(unacked)) for name, ready, unacked in rows}
+
+
 class Stack:
     """The Procfile's processes, each in a session of its own, logging to `folder`."""
 
@@ -110,20 +173,20 @@ class Stack:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.web_port, self.ws_port = free_port(), free_port()
-        self.env = app_process_env(
-            REDIS_URL=redis_url,
-            CELERY_BROKER_URL="",
-            HOST="127.0.0.1",
-            WEB_PORT=str(self.web_port),
-            WS_PORT=str(self.ws_port),
-            CHIRP_DATA_DIR=str(folder / "data"),
-            LOG_LEVEL="WARNING",
-            DEBUG="false",
-            SECRET_KEY="fault-suite-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-            DATABASE_POOL="true",
-            PATH=f"{BIN}:{os.environ.get('PATH', '')}",
-            **env,
-        )
+        defaults = {
+            "REDIS_URL": redis_url,
+            "CELERY_BROKER_URL": "",  # that Redis, unless the test names another broker
+            "HOST": "127.0.0.1",
+            "WEB_PORT": str(self.web_port),
+            "WS_PORT": str(self.ws_port),
+            "CHIRP_DATA_DIR": str(folder / "data"),
+            "LOG_LEVEL": "WARNING",
+            "DEBUG": "false",
+            "SECRET_KEY": "fault-suite-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+            "DATABASE_POOL": "true",
+            "PATH": f"{BIN}:{os.environ.get('PATH', '')}",
+        }
+        self.env = app_process_env(**{**defaults, **env})
         self.processes: dict[str, subprocess.Popen] = {}
 
     @property

@@ -42,6 +42,45 @@ def test_poll_bad_choices_are_422_and_vote_nothing(user, choices):
     assert not PollVote.objects.exists()
 
 
+def test_a_multiple_poll_takes_several_choices(user):
+    tweet = post(UserFactory(), "which?", poll_choices=["tea", "coffee", "juice"], poll_duration=timedelta(hours=1),
+                 poll_multiple=True)  # fmt: skip
+    api = masto(user)
+    poll_id = api.get(f"/api/v1/statuses/{tweet.pk}").json()["poll"]["id"]
+    voted = api.post(f"/api/v1/polls/{poll_id}/votes", {"choices[]": ["2", "0"]})
+    assert voted.status_code == 200, voted.content
+    body = voted.json()
+    assert body["multiple"] is True and body["own_votes"] == [0, 2] and body["voted"] is True
+    assert (body["votes_count"], body["voters_count"]) == (2, 1)
+    assert [o["votes_count"] for o in body["options"]] == [1, 0, 1]
+    assert api.get(f"/api/v1/polls/{poll_id}").json()["own_votes"] == [0, 2]
+    again = api.post(f"/api/v1/polls/{poll_id}/votes", {"choices": [1]}, format="json")
+    assert again.status_code == 409 and PollVote.objects.count() == 2  # one ballot per person, final
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [[], [0, 0], [1, 2, 1], [3], [0, 3], [0, 1, 2, 0, 1], ["x"], [True], [1.5], [None], ["0", "-1"], "0,1"],
+)
+def test_bad_choices_on_a_multiple_poll_are_422_and_vote_nothing(user, choices):
+    tweet = post(UserFactory(), "which?", poll_choices=["tea", "coffee", "juice"], poll_duration=timedelta(hours=1),
+                 poll_multiple=True)  # fmt: skip
+    api = masto(user)
+    poll_id = api.get(f"/api/v1/statuses/{tweet.pk}").json()["poll"]["id"]
+    response = api.post(f"/api/v1/polls/{poll_id}/votes", {"choices": choices}, format="json")
+    assert response.status_code == 422, response.content
+    assert "error" in response.json() and not PollVote.objects.exists()
+
+
+def test_several_choices_on_a_single_poll_say_why(user):
+    tweet = _poll(UserFactory())
+    api = masto(user)
+    poll_id = api.get(f"/api/v1/statuses/{tweet.pk}").json()["poll"]["id"]
+    response = api.post(f"/api/v1/polls/{poll_id}/votes", {"choices[]": ["0", "1"]})
+    assert response.status_code == 422 and "takes one choice" in response.json()["error"]
+    assert not PollVote.objects.exists()
+
+
 def test_poll_of_a_post_the_caller_cannot_see_is_404(user):
     locked = UserFactory(is_private=True)
     tweet = _poll(locked)

@@ -10,8 +10,9 @@ from tests import images
 from tests.factories import UserFactory
 from tests.mastodon.helpers import link_of, masto
 from tests.tweets.helpers import post
+from tweets import draft_services
 from tweets import services as tweet_services
-from tweets.models import Draft, Like, Tweet
+from tweets.models import Draft, Like, Poll, Tweet
 
 pytestmark = pytest.mark.django_db
 
@@ -69,12 +70,42 @@ def test_post_json_with_poll_media_and_reply(user):
     assert form.status_code == 200 and form.json()["poll"]["options"][1]["title"] == "b"
 
 
+MULTIPLE_FORM = {"status": "m", "poll[options][]": ["a", "b"], "poll[expires_in]": 600, "poll[multiple]": "true"}
+MULTIPLE_JSON = {"status": "m", "poll": {"options": ["a", "b"], "expires_in": 600, "multiple": True}}
+
+
+@pytest.mark.parametrize(("data", "kind"), [(MULTIPLE_FORM, "multipart"), (MULTIPLE_JSON, "json")])
+def test_poll_multiple_true_makes_a_multiple_choice_poll(user, data, kind):
+    response = masto(user).post("/api/v1/statuses", data, format=kind)
+    assert response.status_code == 200, response.content
+    poll = response.json()["poll"]
+    assert poll["multiple"] is True and poll["voters_count"] == 0 and poll["own_votes"] == []
+    assert Poll.objects.get().multiple is True
+
+
+@pytest.mark.parametrize("multiple", ["false", "0", ""])
+def test_poll_multiple_false_or_absent_is_single_choice(user, multiple):
+    data = {"status": "one", "poll[options][]": ["a", "b"], "poll[expires_in]": 600, "poll[multiple]": multiple}
+    response = masto(user).post("/api/v1/statuses", data, format="multipart")
+    assert response.status_code == 200 and response.json()["poll"]["multiple"] is False
+
+
+def test_a_scheduled_status_keeps_its_poll_multiple(user):
+    when = (timezone.now() + timedelta(hours=1)).isoformat()
+    poll = {"options": ["a", "b"], "expires_in": 600, "multiple": True}
+    data = {"status": "later", "poll": poll, "scheduled_at": when}
+    response = masto(user).post("/api/v1/statuses", data, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["params"]["poll"]["multiple"] is True
+    tweet = draft_services.draft_publish(actor=user, draft_id=Draft.objects.get().pk)
+    assert Poll.objects.get(tweet=tweet).multiple is True
+
+
 @pytest.mark.parametrize(
     "data",
     [
         {"status": ""},
         {"status": "x" * 281},
-        {"status": "many", "poll[options][]": ["a", "b"], "poll[expires_in]": 600, "poll[multiple]": "true"},
         {"status": "dm", "visibility": "direct"},
         {"status": "followers", "visibility": "private"},  # a public account can't post followers-only
         {"status": "bad", "visibility": "everyone"},

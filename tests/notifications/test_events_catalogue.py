@@ -148,6 +148,29 @@ async def test_a_password_change_tells_the_users_consumers_to_check():
     await layer.close_pools()
 
 
+@covers("muted_words.changed")
+async def test_a_muted_word_tells_the_persons_consumers_and_a_page_ignores_it():
+    # For Mastodon's streams (`filters_changed`); a /ws/ page hears it, stays open and shows nothing.
+    from social.graph.services import muted_word_create
+
+    alice = await make(UserFactory)
+    page = await listening(cookie=await cookie_for(alice))  # online, so the task sends
+    layer = channel_layers.make_backend("default")  # its own, as above
+    channel = await layer.new_channel()
+    await layer.group_add(user_group(alice.pk), channel)
+
+    await make(muted_word_create, user=alice, phrase="spoilers")
+    assert checked(await asyncio.wait_for(layer.receive(channel), 3), "muted_words.changed") == {
+        "type": "muted_words.changed"
+    }
+    assert await page.receive_nothing(timeout=0.5)
+    await page.send_json_to({"type": "ping"})
+    assert (await page.receive_json_from(timeout=3))["type"] == "pong"
+    await page.disconnect()
+    await layer.group_discard(user_group(alice.pk), channel)
+    await layer.close_pools()
+
+
 def test_every_type_in_the_catalogue_is_sent_by_a_test_above():
     assert set(catalogue.SCHEMAS) == COVERED
     assert set(catalogue.SCHEMAS) == catalogue.PUSHED | catalogue.REPLIES | catalogue.CONTROL

@@ -161,3 +161,21 @@ def test_user_json_writes_what_user_serializer_writes(rf, people):
 
         for person in with_relations(watcher or AnonymousUser(), [*people.values(), viewer]):
             assert user_json(person, request) == UserSerializer(person, context={"request": request}).data
+
+
+def test_hashtag_suggestions_most_used_first_and_only_what_the_viewer_can_read(client, people):
+    me, hidden = UserFactory(username="me"), UserFactory(username="hidden", is_private=True)
+    post(people["mary"], "#TeaTime once")
+    post(people["mary"], "#teatime twice")
+    post(people["john"], "#tealeaf and #coffee")
+    post(hidden, "#teasecret only my followers see")
+    assert client.get("/search/hashtags", {"q": "tea"}).status_code == 302  # the compose box's: signed in only
+    client.force_login(me)
+    html = client.get("/search/hashtags", {"q": "Tea"}).content.decode()
+    assert html.index('data-insert="#teatime"') < html.index('data-insert="#tealeaf"')
+    assert "2 posts" in html and "1 post<" in html
+    assert "coffee" not in html and "teasecret" not in html
+    assert 'role="option"' in html and html.count('aria-selected="true"') == 1
+    for hostile in ("", "#", "'; --", "%", "_", "<script>", "x" * 500):
+        response = client.get("/search/hashtags", {"q": hostile})
+        assert response.status_code == 200 and "<script>" not in response.content.decode()

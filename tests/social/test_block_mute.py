@@ -131,3 +131,27 @@ def test_mute_hides_retweets_of_and_by_the_muted(client_logged_in, user, other_u
 def test_cannot_block_or_mute_yourself(user_api, user, action):
     response = user_api.post(f"/api/v1/users/alice/{action}")
     assert response.status_code == 403  # a well-formed request, refused
+
+
+def test_block_asks_first_and_says_what_blocking_does(client, user, other_user):
+    """The profile's Block opens a dialog (JavaScript) or a confirmation page (without); only the POST blocks."""
+    assert client.get("/@bob/block").status_code == 302  # signed out: log in first
+    client.force_login(user)
+    profile = client.get("/@bob").content.decode()
+    assert 'href="/@bob/block" data-confirm-dialog="block-dialog"' in profile
+    dialog = profile[profile.index('<dialog id="block-dialog"') : profile.index("</dialog>")]
+    assert "Block @bob?" in dialog and "won't be able to follow you" in dialog and 'action="/@bob/block"' in dialog
+    page = client.get("/@bob/block")
+    html = page.content.decode()
+    assert page.status_code == 200 and "<h1>Block @bob?</h1>" in html
+    assert "won't be able to follow you, see your posts or message you" in html and "unblock them at any time" in html
+    assert 'method="post" action="/@bob/block"' in html and 'href="/@bob">Cancel' in html
+    assert not Block.objects.exists()  # asking changed nothing
+    assert client.post("/@bob/block").status_code == 302
+    assert Block.objects.filter(blocker=user, blocked=other_user).exists()
+    assert client.get("/@bob/block").url == "/@bob"  # already blocked: back to the profile (which offers Unblock)
+    assert "data-confirm-dialog" not in client.get("/@bob").content.decode()
+    assert client.get("/@alice/block").url == "/@alice"  # not yourself
+    for action in ("follow", "unfollow", "unblock", "mute", "unmute"):
+        assert client.get(f"/@bob/{action}").status_code == 405  # GET never changes anything
+    assert client.get("/@nobody/block").status_code == 404

@@ -319,3 +319,21 @@ def test_a_suspended_account_can_neither_send_nor_receive_messages(api_client, t
     from social.messages.models import Message
 
     assert not Message.objects.exists()
+
+
+def test_the_act_page_uses_the_admins_own_styles(mod_client, cast, open_report):
+    """Issue 24: the admin's base, breadcrumbs and form markup, and no inline style the CSP would refuse."""
+    response = mod_client.get(f"/admin/moderation/report/{open_report.pk}/act/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][:2] == ["admin/moderation/report/act.html", "admin/base_site.html"]
+    crumbs = html[html.index('<ol class="breadcrumbs">') : html.index("</ol>")]
+    for link in ("/admin/", "/admin/moderation/", "/admin/moderation/report/", f"/{open_report.pk}/change/"):
+        assert f'href="{link}' in crumbs or link in crumbs
+    assert '<li aria-current="page">Act</li>' in crumbs
+    assert '<fieldset class="module aligned">' in html and 'class="radiolist"' in html and 'class="submit-row"' in html
+    assert "<h1>Act on report" in html and "You are all terrible" in html
+    assert "<style" not in html.split('id="content-main"')[1] and 'style="' not in html
+    assert "/static/css/admin.css" in html
+    page = mod_client.get(f"/admin/moderation/report/{open_report.pk}/change/").content.decode()
+    assert 'style="' not in page.split('id="content-main"')[1]  # the preview's blockquote too

@@ -63,3 +63,35 @@ def test_explore_and_sidebar_show_suggestions(client_logged_in, user):
     UserFactory(username="star", followers_count=10)
     assert "@star" in client_logged_in.get("/explore").content.decode()
     assert "@star" in client_logged_in.get("/suggestions").content.decode()
+
+
+def test_staff_accounts_are_never_suggested_anywhere(client, user):
+    """`root` (superuser) and `moderator` (staff) run the site: Explore, the sidebar, who to follow for anyone
+    and the Mastodon suggestions all leave them out, even when they are the most followed or friends of friends."""
+    from tests.mastodon.helpers import masto
+
+    root = UserFactory(username="root", is_staff=True, is_superuser=True, followers_count=900)
+    moderator = UserFactory(username="moderator", is_staff=True, followers_count=800)
+    owner = UserFactory(username="owner", is_superuser=True, followers_count=700)  # a superuser without is_staff
+    UserFactory(username="star", followers_count=10)
+    friend = UserFactory(username="friend")
+    services.follow_create(follower=user, followee=friend)
+    for staff in (root, moderator, owner):
+        Follow.objects.create(follower=friend, followee=staff)  # friends of a friend, the first-ranked kind
+    cache.clear()
+    for viewer in (user, None):
+        suggested = names(selectors.who_to_follow(viewer, limit=10))
+        assert "star" in suggested and not {"root", "moderator", "owner"} & set(suggested)
+    client.force_login(user)
+    for path in ("/explore", "/suggestions"):
+        html = client.get(path).content.decode()
+        assert "@star" in html
+        for name in ("root", "moderator", "owner"):
+            assert f"@{name}<" not in html and f'href="/@{name}"' not in html
+    ids = [a["id"] for a in masto(user).get("/api/v1/suggestions").json()]
+    assert not {str(root.pk), str(moderator.pk), str(owner.pk)} & set(ids)
+    # Made staff after the suggestions were cached: gone at once, not after the cache expires.
+    star = UserFactory._meta.model.objects.get(username="star")
+    star.is_staff = True
+    star.save()
+    assert "star" not in names(selectors.who_to_follow(user, limit=10))

@@ -10,8 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_key_helpers(store):
-    assert home_key(3, 7) == "tl:home:3:7" and recent_key(3, 7) == "tl:recent:3:7"
-    assert store.home_key(7) == f"tl:home:{store.generation}:7"  # the keys of the current generation
+    # Each ends in a Redis Cluster hash tag of the person: their keys share a slot (tests/cluster/).
+    assert home_key(3, 7) == "tl:home:3:{7}" and recent_key(3, 7) == "tl:recent:3:{7}"
+    assert store.home_key(7) == f"tl:home:{store.generation}:{{7}}"  # the keys of the current generation
 
 
 def test_the_client_comes_from_a_function_not_import_time(settings):

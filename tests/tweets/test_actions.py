@@ -138,7 +138,7 @@ def test_like_with_htmx_returns_the_updated_buttons(client_logged_in, tweet):
     html = response.content.decode()
     assert response.status_code == 200
     assert f'id="actions-{tweet.pk}"' in html
-    assert 'aria-pressed="true"' in html and "Unlike (1 likes)" in html
+    assert 'aria-pressed="true"' in html and "Unlike, 1 like" in html
     assert f"/tweets/{tweet.pk}/unlike" in html
 
 

@@ -103,3 +103,22 @@ def test_bookmark_list_uses_indexes(client, data, path):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE tweets_bookmark")
     assert full_scans(lambda: client.get(path)) == []
+
+
+def test_show_this_thread_is_one_probe_of_the_self_replies_index(data):
+    """A card's "Show this thread" flag asks whether its author replied to it: on a post with thousands
+    of replies, the (reply_to, author) index answers without reading each reply's row."""
+    from tweets.selectors import _self_thread_flag
+
+    _author, base = data
+    second = post(base.author, "and a second part", reply_to_id=base.pk)
+    flag = _self_thread_flag([base.pk, second.pk])
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute("EXPLAIN " + flag.sql, flag.params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert "tweet_self_replies" in plan, plan
+    assert not unbounded_scans(plan.splitlines()), plan

@@ -53,7 +53,7 @@ def test_the_second_of_two_overlapping_votes_waits_then_loses(poll_and_voter):
     def first():
         try:
             with transaction.atomic():
-                poll_votes.poll_vote(user=voter, tweet_id=tweet.pk, position=1)
+                poll_votes.poll_vote(user=voter, tweet_id=tweet.pk, positions=[1])
                 inserted.set()
                 release.wait(10)
             outcome["first"] = "counted"
@@ -62,7 +62,7 @@ def test_the_second_of_two_overlapping_votes_waits_then_loses(poll_and_voter):
 
     def second():
         try:
-            poll_votes.poll_vote(user=voter, tweet_id=tweet.pk, position=2)
+            poll_votes.poll_vote(user=voter, tweet_id=tweet.pk, positions=[2])
             outcome["second"] = "counted"
         except Conflict as error:
             outcome["second"] = error.message
@@ -121,7 +121,7 @@ def test_votes_by_many_people_at_once_all_count(poll_and_voter):
     def vote(person, position):
         try:
             start.wait(10)
-            poll_votes.poll_vote(user=person, tweet_id=tweet.pk, position=position)
+            poll_votes.poll_vote(user=person, tweet_id=tweet.pk, positions=[position])
         except Exception as error:
             errors.append(error)
         finally:
@@ -135,3 +135,50 @@ def test_votes_by_many_people_at_once_all_count(poll_and_voter):
     assert errors == []
     assert _counts(tweet) == (6, 6, 6)
     assert list(PollChoice.objects.filter(poll__tweet=tweet).values_list("votes_count", flat=True)) == [3, 3]
+
+
+def test_two_overlapping_ballots_naming_different_choices_count_once():
+    """A multiple-choice poll: ballots {1, 2} and {3} by one person share no (poll, user, choice) row,
+    yet the second waits on the one-ballot-per-person index and loses. One ballot, counted once."""
+    author, voter = UserFactory(username="author"), UserFactory(username="voter")
+    tweet = post(author, "Pets?", poll_choices=["Cats", "Dogs", "Fish"], poll_duration=timedelta(hours=1),
+                 poll_multiple=True)  # fmt: skip
+    inserted, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                poll_votes.poll_vote(user=voter, tweet_id=tweet.pk, positions=[1, 2])
+                inserted.set()
+                release.wait(10)
+            outcome["first"] = "counted"
+        finally:
+            connections.close_all()
+
+    def second():
+        try:
+            poll_votes.poll_vote(user=voter, tweet_id=tweet.pk, positions=[3])
+            outcome["second"] = "counted"
+        except Conflict as error:
+            outcome["second"] = error.message
+        finally:
+            connections.close_all()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert inserted.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    deadline = time.monotonic() + 10
+    while _waiting_on_a_lock() == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _waiting_on_a_lock() == 1, "the second ballot should be waiting for the first"
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert outcome == {"first": "counted", "second": "You already voted in this poll."}
+    assert _counts(tweet) == (2, 2, 2)
+    poll = Poll.objects.get(tweet=tweet)
+    assert poll.voters_count == 1
+    assert sorted(PollVote.objects.values_list("choice__position", flat=True)) == [1, 2]

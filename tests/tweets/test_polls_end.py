@@ -24,8 +24,8 @@ def people(db):
 def poll(people):
     olga, vera, walt = people
     tweet = post(olga, "Lunch?", poll_choices=["Soup", "Salad"], poll_duration=timedelta(minutes=5))
-    poll_votes.poll_vote(user=vera, tweet_id=tweet.pk, position=1)
-    poll_votes.poll_vote(user=walt, tweet_id=tweet.pk, position=2)
+    poll_votes.poll_vote(user=vera, tweet_id=tweet.pk, positions=[1])
+    poll_votes.poll_vote(user=walt, tweet_id=tweet.pk, positions=[2])
     return tweet
 
 

@@ -100,7 +100,7 @@ def test_voting_with_htmx_answers_the_poll_with_results(client_logged_in, poll):
 
 
 def test_a_refused_htmx_vote_is_a_toast_and_changes_nothing(client_logged_in, poll, user):
-    poll_votes.poll_vote(user=user, tweet_id=poll.pk, position=1)
+    poll_votes.poll_vote(user=user, tweet_id=poll.pk, positions=[1])
     response = client_logged_in.post(f"/tweets/{poll.pk}/poll/vote", {"choice": "2"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 409
     assert "You already voted in this poll." in response.content.decode()
@@ -167,7 +167,7 @@ def test_a_page_of_polls_costs_one_query_more_whatever_its_size(client, fetch, d
         for i in range(size):
             tweet = poll_post(author, text=f"poll {size}-{i}", choices=("A", "B", "C"))
             if i % 2:
-                poll_votes.poll_vote(user=viewer, tweet_id=tweet.pk, position=2)
+                poll_votes.poll_vote(user=viewer, tweet_id=tweet.pk, positions=[2])
         with django_assert_max_num_queries(without + 1):
             counts.append(_queries(lambda: fetch(client, author)))
     assert counts[0] == counts[1] <= without + 1

@@ -16,6 +16,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
@@ -74,7 +75,10 @@ def idempotent(view_method=None, *, reissue: dict[str, Callable[[dict], str]] | 
         if not key:
             return view_method(self, request, *args, **kwargs)
         if len(key) > MAX_KEY_LENGTH or not (key.isascii() and key.isprintable()):
-            raise ServiceError(f"{HEADER} must be at most {MAX_KEY_LENGTH} printable ASCII characters.")
+            raise ServiceError(
+                _("%(header)s must be at most %(max)s printable ASCII characters.")
+                % {"header": HEADER, "max": MAX_KEY_LENGTH}
+            )
         fingerprint = _fingerprint(request)
         with transaction.atomic():
             try:
@@ -83,7 +87,9 @@ def idempotent(view_method=None, *, reissue: dict[str, Callable[[dict], str]] | 
             except IntegrityError:
                 record = IdempotencyKey.objects.get(scope=_scope(request), key=key)
                 if record.request_hash != fingerprint:
-                    raise ServiceError(f"This {HEADER} was already used for a different request.", status=409) from None
+                    raise ServiceError(
+                        _("This %(header)s was already used for a different request.") % {"header": HEADER}, status=409
+                    ) from None
                 body = dict(record.response_body) if reissue else record.response_body
                 for field, make in reissue.items():
                     body[field] = make(body)

@@ -8,6 +8,7 @@ the first wrong one is the answer, as the API has always said.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import empty
@@ -62,7 +63,7 @@ class LimitParam(QueryParam):
 
     def to_internal_value(self, data):
         if not (data.isascii() and data.isdigit()) or not 1 <= int(data) <= self.maximum:
-            raise ValidationError(f"Must be a whole number from 1 to {self.maximum}.")
+            raise ValidationError(_("Must be a whole number from 1 to %(max)s.") % {"max": self.maximum})
         return int(data)
 
 
@@ -74,5 +75,5 @@ class CursorParam(QueryParam):
             return None
         cursor = parse_id(data)
         if cursor is None:
-            raise ValidationError("Not a valid cursor.")
+            raise ValidationError(_("Not a valid cursor."))
         return cursor

@@ -7,39 +7,43 @@ every finer `read:*` / `write:*`, and the legacy `follow` covers the follow,
 block and mute scopes.
 """
 
+from django.utils.translation import gettext_noop
+
+# The words are marked for the catalogue (gettext_noop keeps them English here: the OpenAPI schema and the
+# provider's metadata say them in English); the consent page and Settings translate them as they show them.
 SCOPES: dict[str, str] = {
     # Broad scopes
-    "read": "Read everything your account can see",
-    "write": "Change anything on your account: post, delete, follow, change settings",
-    "follow": "See and change whom you follow, block and mute",
-    "push": "Receive push notifications for your account",
+    "read": gettext_noop("Read everything your account can see"),
+    "write": gettext_noop("Change anything on your account: post, delete, follow, change settings"),
+    "follow": gettext_noop("See and change whom you follow, block and mute"),
+    "push": gettext_noop("Receive push notifications for your account"),
     # Finer read scopes
-    "read:accounts": "See your profile and other people's profiles",
-    "read:statuses": "Read posts, including those only your followers can see",
-    "read:notifications": "Read your notifications",
-    "read:messages": "Read your direct messages",
-    "read:follows": "See whom you follow and who follows you",
-    "read:blocks": "See whom you block",
-    "read:mutes": "See whom you mute",
-    "read:lists": "See your lists",
-    "read:bookmarks": "See your bookmarks",
-    "read:favourites": "See the posts you liked",
-    "read:search": "Search on your behalf",
-    "read:filters": "See your muted words",
+    "read:accounts": gettext_noop("See your profile and other people's profiles"),
+    "read:statuses": gettext_noop("Read posts, including those only your followers can see"),
+    "read:notifications": gettext_noop("Read your notifications"),
+    "read:messages": gettext_noop("Read your direct messages"),
+    "read:follows": gettext_noop("See whom you follow and who follows you"),
+    "read:blocks": gettext_noop("See whom you block"),
+    "read:mutes": gettext_noop("See whom you mute"),
+    "read:lists": gettext_noop("See your lists"),
+    "read:bookmarks": gettext_noop("See your bookmarks"),
+    "read:favourites": gettext_noop("See the posts you liked"),
+    "read:search": gettext_noop("Search on your behalf"),
+    "read:filters": gettext_noop("See your muted words"),
     # Finer write scopes
-    "write:accounts": "Change your profile and account settings",
-    "write:statuses": "Post, reply, repost and delete posts as you",
-    "write:media": "Upload pictures and videos as you",
-    "write:notifications": "Mark your notifications read and clear them",
-    "write:messages": "Send direct messages as you",
-    "write:follows": "Follow and unfollow people as you",
-    "write:blocks": "Block and unblock people as you",
-    "write:mutes": "Mute and unmute people as you",
-    "write:lists": "Create, change and delete your lists",
-    "write:bookmarks": "Add and remove bookmarks",
-    "write:favourites": "Like and unlike posts as you",
-    "write:filters": "Add, change and remove your muted words",
-    "write:reports": "Report posts and people as you",
+    "write:accounts": gettext_noop("Change your profile and account settings"),
+    "write:statuses": gettext_noop("Post, reply, repost and delete posts as you"),
+    "write:media": gettext_noop("Upload pictures and videos as you"),
+    "write:notifications": gettext_noop("Mark your notifications read and clear them"),
+    "write:messages": gettext_noop("Send direct messages as you"),
+    "write:follows": gettext_noop("Follow and unfollow people as you"),
+    "write:blocks": gettext_noop("Block and unblock people as you"),
+    "write:mutes": gettext_noop("Mute and unmute people as you"),
+    "write:lists": gettext_noop("Create, change and delete your lists"),
+    "write:bookmarks": gettext_noop("Add and remove bookmarks"),
+    "write:favourites": gettext_noop("Like and unlike posts as you"),
+    "write:filters": gettext_noop("Add, change and remove your muted words"),
+    "write:reports": gettext_noop("Report posts and people as you"),
 }
 
 # Mastodon's legacy `follow` scope.
