@@ -29,8 +29,8 @@ IMPACTS = ("critical", "serious", "moderate", "minor")
 
 # Whatever htmx loads on arrival (trends, suggestions) is in the page before axe looks.
 SETTLED = """() => !document.querySelector('[hx-trigger="load"], .htmx-request')"""
-RUN_AXE = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+RUN_AXE = """async ([tags, scope]) => {
+  const result = await axe.run(scope ? {include: [[scope]]} : document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
   return result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary, html: n.html.slice(0, 160)})),
@@ -102,6 +102,10 @@ def _open_shortcuts(page):
 
 
 OPEN = {"post-menu": _open_post_menu, "shortcuts": _open_shortcuts}
+# An open popup menu covers part of the page under it by design, and axe then finds the links it
+# half-covers too small (which ones depends on the words' lengths). That page is checked with the
+# menu closed ("tweet"), so with it open axe checks the menu and its button.
+SCOPE = {"post-menu": "article.tweet-focus details.tweet-menu"}
 
 
 # Each language's pages: English, and Spanish in another time zone (the browser's Accept-Language
@@ -138,7 +142,7 @@ def test_no_serious_or_critical_axe_violations(browser, live_server_url, sign_in
                     page.emulate_media(color_scheme=theme)
                     page.set_viewport_size(WIDTHS[width])
                     page.screenshot(path=shots / f"{name}-{language}-{theme}-{width}.png", full_page=True)
-                    violations = page.evaluate(RUN_AXE, TAGS)
+                    violations = page.evaluate(RUN_AXE, [TAGS, SCOPE.get(name)])
                     counts[name, language, theme, width] = {
                         i: sum(v["impact"] == i for v in violations) for i in IMPACTS
                     }
