@@ -30,7 +30,9 @@ IMPACTS = ("critical", "serious", "moderate", "minor")
 # Whatever htmx loads on arrival (trends, suggestions) is in the page before axe looks.
 SETTLED = """() => !document.querySelector('[hx-trigger="load"], .htmx-request')"""
 RUN_AXE = """async ([tags, scope]) => {
-  const result = await axe.run(scope ? {include: [[scope]]} : document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  const context = scope ? {include: [[scope]]} : document;
+  const options = {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']};
+  const result = await axe.run(context, options);
   return result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary, html: n.html.slice(0, 160)})),
