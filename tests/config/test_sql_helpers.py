@@ -64,3 +64,62 @@ def test_select_rows_without_a_parent_matches_every_condition():
     UserFactory(is_active=False)
     assert [u.pk for u in select_rows(type(ann), id=ann.pk, is_active=True)] == [ann.pk]
     assert select_rows(type(ann), id=ann.pk, is_active=False) == []
+
+
+def _raw_row(model, fields, pk):
+    """The row as a hand-written query returns it (JSON columns as text)."""
+    from django.db import connection
+
+    columns = ", ".join(f.column for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {model._meta.db_table} WHERE id = %s", [pk])  # noqa: S608
+        return cursor.fetchone()
+
+
+@pytest.mark.parametrize("deferred", [False, True])
+def test_instance_is_what_from_db_builds(deferred):
+    from django.db import connection
+
+    from config.kernel.sql import instance
+
+    bob = UserFactory(bio="hi", avatar="avatars/b.png")
+    fields = tuple(f for f in type(bob)._meta.concrete_fields if not (deferred and f.name in {"bio", "email"}))
+    names = [f.attname for f in fields]
+    row = _raw_row(type(bob), fields, bob.pk)
+    made = instance(type(bob), fields, names, row, connection)
+    orm = type(bob).objects.only(*(f.name for f in fields)).get(pk=bob.pk)
+    assert type(made) is type(orm)
+    assert {k: v for k, v in made.__dict__.items() if k != "_state"} == {
+        k: v for k, v in orm.__dict__.items() if k != "_state"
+    }
+    assert (made._state.adding, made._state.db) == (orm._state.adding, orm._state.db) == (False, "default")
+    assert made.get_deferred_fields() == orm.get_deferred_fields()
+    assert made.avatar.name == "avatars/b.png" and made.avatar.instance is made  # the file descriptor still wraps
+    if deferred:
+        assert made.bio == "hi"  # loaded on access, as for any deferred field
+    made.bio = "changed"
+    made.save(update_fields=["bio"])
+    assert type(bob).objects.get(pk=bob.pk).bio == "changed"
+
+
+def test_instance_falls_back_to_from_db_when_init_signals_listen():
+    from django.db import connection
+    from django.db.models.signals import post_init
+
+    from config.kernel.sql import instance
+
+    seen = []
+
+    def note(sender, instance, **kwargs):
+        seen.append(instance)
+
+    tweet = Tweet.objects.create(author=UserFactory(), text="hi")
+    fields = tuple(Tweet._meta.concrete_fields)
+    names = [f.attname for f in fields]
+    row = _raw_row(Tweet, fields, tweet.pk)
+    post_init.connect(note, sender=Tweet)
+    try:
+        made = instance(Tweet, fields, names, row, connection)
+    finally:
+        post_init.disconnect(note, sender=Tweet)
+    assert seen == [made] and made.text == "hi"
