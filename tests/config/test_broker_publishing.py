@@ -53,3 +53,17 @@ def test_a_new_connection_pool_gets_a_new_client(publishing):
         with channel.conn_or_acquire() as after:
             assert after is not first and after.connection_pool is channel.pool
             assert after.ping()
+
+
+def test_celery_defaults_are_read_first_and_django_settings_still_win(settings):
+    from celery.app.defaults import DEFAULTS
+
+    conf = celery_app.conf
+    # Named nowhere in Django's settings: Celery's default, held where a read finds it first.
+    assert "task_protocol" in conf.changes and conf.task_protocol == DEFAULTS["task_protocol"] == 2
+    assert conf.task_compression is None and conf.result_extended is False
+    # Named in Django's settings: read from them, so an override reaches Celery.
+    assert "task_acks_late" not in conf.changes and conf.task_acks_late is True
+    assert conf.broker_connection_timeout == settings.CELERY_BROKER_CONNECTION_TIMEOUT
+    settings.CELERY_TASK_ACKS_LATE = False
+    assert conf.task_acks_late is False
