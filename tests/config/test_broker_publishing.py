@@ -12,15 +12,6 @@ from timelines.tasks import drop_author
 
 
 @pytest.fixture
-def publishing():
-    """Tasks go to the broker (this test worker's Redis database) instead of running in place."""
-    celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.task_always_eager = True
-    get_redis().flushdb()  # what was queued here is nobody's work
-
-
-@pytest.fixture
 def clients_made(monkeypatch):
     """How many redis clients are constructed (counted, then built as usual)."""
     made = []

@@ -9,7 +9,6 @@ from prometheus_client.parser import text_string_to_metric_families
 from accounts.tasks import purge_idempotency_keys
 from config import metrics
 from config.celery import app as celery_app
-from config.kernel.redis import get_redis
 from notifications import presence
 from tests.tweets.helpers import post
 from timelines import rebuild as timeline_rebuild
@@ -135,15 +134,6 @@ def test_open_sockets_and_online_users(client):
     found = scrape(client)
     assert value(found, "chirp_open_sockets") == 3
     assert value(found, "chirp_online_users") == 2
-
-
-@pytest.fixture
-def publishing():
-    """Tasks go to the broker (this test worker's Redis database) instead of running in place."""
-    celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.task_always_eager = True
-    get_redis().flushdb()  # what was queued here is nobody's work
 
 
 def test_celery_queue_lengths(client, publishing):
