@@ -80,15 +80,14 @@ local keep = tonumber(ARGV[3]) + 1
 local limit = keep + tonumber(ARGV[4])
 local added = 0
 for i, key in ipairs(KEYS) do
-  -- Add first and undo if that created the set: a built set always holds the
-  -- sentinel (one being rebuilt, the pending mark), so a size of 1 means there
-  -- was none. Saves an EXISTS per key.
-  local new = redis.call('ZADD', key, ARGV[1], ARGV[2])
+  -- The size first: a built set always holds the sentinel (one being rebuilt, the
+  -- pending mark), so 0 means there is none and one read is all a follower without a
+  -- timeline costs (adding, then deleting what that created, cost three calls and an
+  -- allocation). For a built set it also says when to trim, without a second count.
   local size = redis.call('ZCARD', key)
-  if size == 1 then
-    redis.call('DEL', key)
-  else
-    if size > limit then
+  if size > 0 then
+    local new = redis.call('ZADD', key, ARGV[1], ARGV[2])
+    if size + new > limit then
       redis.call('ZREMRANGEBYRANK', key, 0, -(keep + 1))
     end
     added = added + new
