@@ -20,6 +20,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from jinja2 import Environment
 
 from accounts.templatetags.chirp import avatar, icon, short_time
+from config.kernel.http import page_path
 from config.kernel.template_urls import here, url_maker
 
 url = url_maker()  # for text and the environment; a page's cards get one with its URL settings read once
@@ -133,7 +134,7 @@ def page(*, user, request=None, csrf_token=None) -> dict:
         "signed_in": signed_in,
         # Only a signed-in viewer's cards have forms.
         "csrf_input": _csrf_input(csrf_token) if signed_in else "",
-        "next_path": request.get_full_path() if request is not None else "",
+        "next_path": page_path(request) if request is not None else "",
         # The reader's display settings, from the user row the request already has (no query).
         "show_sensitive": signed_in and getattr(user, "show_sensitive_media", False),
         "expand_cw": signed_in and getattr(user, "expand_content_warnings", False),

@@ -10,6 +10,16 @@ from config.kernel import abuse
 from config.kernel.errors import ServiceError
 
 
+def page_path(request) -> str:
+    """The page a person is on: for an htmx request, the page that sent it, not the fragment's URL.
+
+    A fragment's forms carry it as `next`; the request's own path would send a form posted
+    without JS (or before htmx binds the swapped form) back to a POST-only endpoint.
+    """
+    htmx = getattr(request, "htmx", None)
+    return (htmx and htmx.current_url_abs_path) or request.get_full_path()
+
+
 def safe_next(request, fallback: str) -> str:
     """Where to go back to after a form post: `next`, then the referrer, if on this site."""
     target = request.POST.get("next") or request.GET.get("next") or request.headers.get("referer") or fallback

@@ -15,6 +15,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 ACTIVE = "() => { const el = document.activeElement; return [el.tagName, el.className, el.getAttribute('aria-pressed'), el.closest('article') && el.closest('article').id] }"  # noqa: E501
 
 
+def settled(page) -> None:
+    """Wait until htmx has bound what it swapped in: a form clicked before then is posted without it."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
+
 def active(page) -> dict:
     tag, classes, pressed, article = page.evaluate(ACTIVE)
     return {"tag": tag, "classes": classes, "pressed": pressed, "article": article}
@@ -46,6 +51,7 @@ def test_shortcuts_move_act_and_go_places(page, context, live_server_url, sign_i
     expect(like).to_have_attribute("aria-pressed", "true")
     assert Like.objects.filter(user=alice, tweet=middle).exists()
     assert active(page)["article"] == f"tweet-{middle.pk}"
+    settled(page)
 
     # t retweets it.
     page.keyboard.press("t")
@@ -95,9 +101,13 @@ def test_shortcuts_move_act_and_go_places(page, context, live_server_url, sign_i
     page.locator(f"#tweet-{oldest.pk}").evaluate("el => { el.tabIndex = -1; el.focus(); }")
     page.keyboard.press("r")
     expect(page).to_have_url(re.compile(rf"/@bob/status/{oldest.pk}#reply$"))
+    # The URL changes when the new page commits, before its deferred scripts run: keys pressed
+    # then reach no handler. Wait for the page to load, as a person would see it first.
+    page.wait_for_load_state("load")
     page.keyboard.press("g")
     page.keyboard.press("n")
     expect(page).to_have_url(re.compile(r"/notifications$"))
+    page.wait_for_load_state("load")
     page.keyboard.press("g")
     page.keyboard.press("h")
     expect(page).to_have_url(live_server_url + "/")

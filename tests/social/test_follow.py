@@ -121,6 +121,12 @@ def test_profile_shows_counts_and_follow_button(client_logged_in, user, other_us
     assert '<strong>1</strong> <span class="muted">Follower</span>' in client_logged_in.get("/@bob").content.decode()
 
 
+def test_swapped_in_follow_button_comes_back_to_the_page(client_logged_in, other_user):
+    here = {"HX-Request": "true", "HX-Current-URL": "http://testserver/explore"}
+    html = client_logged_in.post("/@bob/follow", headers=here).content.decode()
+    assert 'name="next" value="/explore"' in html and 'value="/@bob/follow"' not in html
+
+
 def test_follow_form_without_javascript(client_logged_in, other_user):
     response = client_logged_in.post("/@bob/follow", {"next": "/@bob"})
     assert response.status_code == 302 and response["Location"] == "/@bob"

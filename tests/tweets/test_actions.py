@@ -142,6 +142,18 @@ def test_like_with_htmx_returns_the_updated_buttons(client_logged_in, tweet):
     assert f"/tweets/{tweet.pk}/unlike" in html
 
 
+def test_swapped_in_buttons_come_back_to_the_page_not_the_endpoint(client_logged_in, tweet):
+    # A form htmx hasn't bound yet (or a browser without JS) posts plainly and follows `next`:
+    # it must be the page the person is on, never the POST-only like URL (a GET there is a 405).
+    here = {"HX-Request": "true", "HX-Current-URL": "http://testserver/@bob?tab=media"}
+    html = client_logged_in.post(f"/tweets/{tweet.pk}/like", headers=here).content.decode()
+    assert html.count('name="next" value="/@bob?tab=media"') == html.count('name="next"') >= 2  # retweet, like, menu
+    assert f'value="/tweets/{tweet.pk}/like"' not in html
+    elsewhere = {"HX-Request": "true", "HX-Current-URL": "https://evil.example/x"}
+    html = client_logged_in.post(f"/tweets/{tweet.pk}/unlike", headers=elsewhere).content.decode()
+    assert "evil.example" not in html and f'name="next" value="/tweets/{tweet.pk}/unlike"' in html
+
+
 def test_next_cannot_send_you_off_site(client_logged_in, tweet):
     response = client_logged_in.post(f"/tweets/{tweet.pk}/like", {"next": "https://evil.example/"})
     assert response["Location"] == "/"
