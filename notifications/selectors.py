@@ -211,7 +211,10 @@ def conversation_of(tweet) -> int:
 
 
 def has_muted(user_id: int, conversation_ids) -> bool:
-    return ConversationMute.objects.filter(user_id=user_id, conversation_id__in=set(conversation_ids)).exists()
+    """Asked for every like, retweet, reply and mention a person is told of: a hand-written query (sql.one_value)."""
+    among, params = any_of("conversation_id", sorted(set(conversation_ids)))
+    sql = f"SELECT 1 FROM {ConversationMute._meta.db_table} WHERE user_id = %s AND {among} LIMIT 1"  # noqa: S608
+    return one_value(sql, [user_id, *params]) is not None
 
 
 def muted_flag(*, viewer_id: int | None, tweets) -> CardFlag:

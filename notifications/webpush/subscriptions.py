@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from config.kernel import fetch
 from config.kernel.errors import NotFound, ServiceError
 from config.kernel.redis import get_redis
+from config.kernel.sql import row_exists
 from config.kernel.tasks import after_commit
 from notifications.models import PushSubscription
 from notifications.webpush import keys
@@ -140,7 +141,7 @@ def has_any(user_id: int) -> bool:
     found = redis.get(_has_any_key(user_id))
     if found is not None:
         return found == b"1"
-    answer = PushSubscription.objects.filter(user_id=user_id).exists()
+    answer = row_exists(PushSubscription, user_id=user_id)
     _remember_has_any(user_id, answer)
     return answer
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from config.kernel import abuse
 from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
-from config.kernel.sql import counted, insert_once
+from config.kernel.sql import counted, insert_once, row_exists
 from config.kernel.tasks import after_commit
 from social.graph import hooks, muted_words
 from social.graph.models import Block, Follow, FollowRequest, Mute, MutedWord
@@ -85,7 +85,7 @@ def follow_create(*, follower: User, followee: User) -> str:
     _not_self(follower, followee, "follow")
     if reason := RelationSet.for_viewer(follower, [followee.pk]).refusal(followee):
         raise Forbidden(reason)
-    if Follow.objects.filter(follower=follower, followee=followee).exists():
+    if row_exists(Follow, follower_id=follower.pk, followee_id=followee.pk):
         return FOLLOWING
     after_commit(forget_suggestions, follower.pk)
     if followee.is_private:

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.kernel.sql import insert_once, select_rows
+from config.kernel.sql import insert_once, row_exists, select_rows
 from notifications.models import Notification
 from social.graph.models import Follow
 from tests.factories import UserFactory
@@ -22,6 +22,16 @@ def test_insert_once_adds_a_row_the_first_time_only():
     assert Follow.objects.filter(follower=ann, followee=bob).count() == 1
     # The transaction is still usable after the repeat: no error was raised and caught.
     assert Follow.objects.count() == 1
+
+
+def test_row_exists_matches_every_condition_in_one_query(django_assert_num_queries):
+    ann, bob, cy = UserFactory(), UserFactory(), UserFactory()
+    Follow.objects.create(follower=ann, followee=bob)
+    with django_assert_num_queries(1):
+        assert row_exists(Follow, follower_id=ann.pk, followee_id=bob.pk)
+    assert not row_exists(Follow, follower_id=bob.pk, followee_id=ann.pk)  # the other way round
+    assert not row_exists(Follow, follower_id=ann.pk, followee_id=cy.pk)
+    assert row_exists(Follow, follower_id=ann.pk) and not row_exists(Follow, follower_id=cy.pk)
 
 
 def test_insert_once_still_refuses_what_breaks_a_check():
