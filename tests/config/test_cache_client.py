@@ -25,4 +25,5 @@ def test_readers_get_the_client_of_the_server_they_were_given():
     readers = {id(backend.get_client()) for _ in range(50)}
     assert writer.connection_pool is backend._pools[0]
     assert id(writer) not in readers and len(readers) == 2
-    assert {backend._clients[1].connection_pool.connection_kwargs["port"], backend._clients[2].connection_pool.connection_kwargs["port"]} == {2, 3}
+    ports = {backend._clients[index].connection_pool.connection_kwargs["port"] for index in (1, 2)}
+    assert ports == {2, 3}
