@@ -369,8 +369,10 @@ def scenarios(stack: Stack, data: dict, args, rng: random.Random) -> dict:
         rows = {name: rows[name] for name in ("home_api", "mastodon_home")}
     if args.only_search:
         rows = {name: rows[name] for name in ("search_tweets", "search_users")}
+    if args.only_writes:
+        rows = {name: rows[name] for name in ("like", "follow", "post")}
     results = measure_rows(rows, groups, timing, work_dir, store)
-    if args.only_home:
+    if args.only_home or args.only_writes:
         return results
     results.update(search_plans())
     if args.only_search:
@@ -735,6 +737,8 @@ def report(results: dict, args, record: dict | None = None, record_path: str = "
         searched = [f"- Search query plans: not recorded ({plans['error']})"]
     if args.only_home:
         return "\n".join([*head, bench_mastodon.line(results)])
+    if args.only_writes:
+        return "\n".join(head)
     if args.only_search:
         return "\n".join([*head, *searched])
     live = results["live_event"]
@@ -855,6 +859,7 @@ def main(argv=None) -> None:
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--only-home", action="store_true", help="Only home_api and mastodon_home.")
     only.add_argument("--only-search", action="store_true", help="Only tweet and user search, and their plans.")
+    only.add_argument("--only-writes", action="store_true", help="Only like, follow and post (an A/B of write paths).")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default=None)
     add_size_options(parser)  # --users, --tweets, ...: passed on to bench.build
@@ -905,7 +910,7 @@ def measure(args) -> None:
         results = scenarios(stack, data, args, rng)
     finally:
         stack.stop()
-    if not (args.only_home or args.only_search):
+    if not (args.only_home or args.only_search or args.only_writes):
         say("the celebrity path: reads with 0, 1, 5 and 20 followed celebrities, and the fan-out saved")
         results["celebrities"] = experiment_rows(args, "bench.celebrities", "_celebrities", redis_db=1)
         say("Redis against SQL by followees and tweets stored (the scale grid)")
@@ -921,7 +926,8 @@ def measure(args) -> None:
     print(json.dumps(results))
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    stem = f"{args.scale}-{args.server}" + ("-search" if args.only_search else "")  # a part never overwrites a whole
+    part = "-search" if args.only_search else "-writes" if args.only_writes else ""
+    stem = f"{args.scale}-{args.server}{part}"  # a part never overwrites a whole
     (out / f"{stem}.json").write_text(json.dumps(results, indent=2))
     (out / f"{stem}.md").write_text(text + "\n")
     if "plans" in results:
@@ -951,7 +957,7 @@ def experiment_rows(args, module: str, suffix: str, redis_db: int) -> dict:
 
 
 def new_record(results: dict, previous: dict | None) -> dict:
-    """The rows of this run (a partial run, --only-home or --only-search, keeps the record's other rows)."""
+    """The rows of this run (a partial run, --only-home, --only-search or --only-writes, keeps the record's other rows)."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     rows = dict((previous or {}).get("rows", {}))
     for name in (name for name in TABLE if name in results):

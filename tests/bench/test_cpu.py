@@ -96,13 +96,25 @@ def test_a_row_more_than_20_percent_above_the_record_is_flagged_and_the_others_n
     record = {"meta": {"when": "then", "commit": "abc"}, "rows": {
         "home_api": {"cpu_ms": {"total": 1.0}}, "like": {"cpu_ms": {"total": 2.0}}}}  # fmt: skip
     assert run.compare(results, record) == {"home_api": 1.1, "like": 1.5, "post": None}
-    args = SimpleNamespace(scale="small", server="granian", duration=2, only_search=False, only_home=True)
+    args = SimpleNamespace(
+        scale="small", server="granian", duration=2, only_search=False, only_home=True, only_writes=False
+    )
     text = run.report(results, args, record, "bench/baseline/small.json")
     assert "| home_api | 1 / 1 |" in text
     assert "| 1 / 1.2 | +10 % |" in text
     assert "| +50 % WORSE |" in text
     assert "above the record (bench/baseline/small.json, then, commit abc): like (+50 % WORSE)." in text
     assert "| no record |" in text
+
+
+def test_a_run_of_the_write_paths_alone_reports_their_rows_only():
+    results = {"like": row([3.0, 3.2]), "follow": row([4.0, 4.0]), "post": row([9.0, 9.0])}
+    args = SimpleNamespace(scale="full", server="granian", duration=20, only_search=False, only_home=False,
+                           only_writes=True)  # fmt: skip
+    text = run.report(results, args)
+    names = [line.split(" | ")[0] for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    assert names == ["| test", "| post", "| like", "| follow"]  # the table's usual order
+    assert "Fan-out" not in text and "no record to compare with yet" in text
 
 
 def test_the_record_keeps_rows_a_partial_run_did_not_measure():
@@ -128,7 +140,9 @@ def test_others_is_the_machines_busy_time_that_was_neither_ours_nor_the_load_gen
 def test_the_summary_sets_the_machines_speed_now_beside_the_records():
     results = {"home_api": row([1.0, 1.0]), "meta": {"calibration_ms": [44.0, 50.0]}}
     record = {"meta": {"when": "then", "commit": "abc", "calibration_ms": [40.0, 41.0]}, "rows": {}}
-    args = SimpleNamespace(scale="small", server="granian", duration=2, only_search=False, only_home=True)
+    args = SimpleNamespace(
+        scale="small", server="granian", duration=2, only_search=False, only_home=True, only_writes=False
+    )
     text = run.report(results, args, record, "bench/baseline/small.json")
     assert "a fixed piece of work took 44.0 ms of CPU now (before and after the rows: 44.0 / 50.0), " in text
     assert "40.0 ms then: 1.10x" in text
