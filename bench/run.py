@@ -957,7 +957,7 @@ def experiment_rows(args, module: str, suffix: str, redis_db: int) -> dict:
 
 
 def new_record(results: dict, previous: dict | None) -> dict:
-    """The rows of this run (a partial run, --only-home, --only-search or --only-writes, keeps the record's other rows)."""
+    """The rows of this run (a partial run, --only-home, --only-search or --only-writes, keeps the other rows)."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     rows = dict((previous or {}).get("rows", {}))
     for name in (name for name in TABLE if name in results):
