@@ -145,6 +145,7 @@ DATABASE_URL = env.str("DATABASE_URL", default="") or _embedded.postgres.url
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 SEARCH_SIMILARITY = env.float("SEARCH_SIMILARITY", default=0.2)  # pg_trgm's 0.3 misses "jonh" for "john" (0.25)
 SEARCH_WORD_SIMILARITY = env.float("SEARCH_WORD_SIMILARITY", default=0.5)  # longer queries, against words
+PREPARE_AFTER = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
 DATABASES["default"].setdefault("OPTIONS", {}).update(
     {
         # Set per connection so the trigram operators (and their indexes) use them.
@@ -153,10 +154,14 @@ DATABASES["default"].setdefault("OPTIONS", {}).update(
             f"-c pg_trgm.word_similarity_threshold={SEARCH_WORD_SIMILARITY}"
         ),
         # Parameters travel apart from the SQL, so psycopg doesn't interpolate them
-        # client-side. Statements are not prepared (Django's default
-        # prepare_threshold=None): each search is planned for its own words, and a
-        # common word gets a different plan from a rare one.
+        # client-side.
         "server_side_binding": env.bool("DATABASE_SERVER_SIDE_BINDING", default=True),
+        # A statement run this many times on a connection is prepared there: PostgreSQL
+        # then stops parsing and planning it anew, which was two thirds of its CPU for a
+        # home timeline (docs/PERFORMANCE.md, "Prepared statements"). Searches opt out
+        # (config/kernel/sql.py planned_each_time): a common word needs another plan
+        # than a rare one. Empty: never prepare (PgBouncer before 1.21 in transaction mode).
+        "prepare_threshold": int(PREPARE_AFTER) if PREPARE_AFTER else None,
     }
 )
 if env.bool("DATABASE_POOL", default=True):

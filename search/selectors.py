@@ -35,6 +35,7 @@ from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
 from config.kernel.ids import id_at
 from config.kernel.routers import read_connection
+from config.kernel.sql import planned_each_time
 from config.kernel.text import hashtag_key
 from search.query import TweetQuery
 from social.graph.models import Follow
@@ -94,6 +95,7 @@ def top_score(relevance: float, tweet: dict, now) -> float:
     return (1 + 10 * relevance) * (1 + math.log1p(weight)) / (hours + 2) ** 1.2
 
 
+@planned_each_time()
 def search_tweets(viewer, query: TweetQuery, page: PageRequest, sort: str = "latest") -> tuple[list[Tweet], int | None]:
     """Latest: newest first by id (keyset cursor). Top: the newest matches reranked (cursor is a position)."""
     queryset, tsquery = tweet_search_queryset(viewer, query)
@@ -131,6 +133,7 @@ def _people(viewer) -> QuerySet[User]:
     return User.objects.filter(users_visible_to(viewer)).alias(handle=Upper("username"), shown=Upper("name"))
 
 
+@planned_each_time()
 def prefix_matches(viewer, needle: str, limit: int) -> list[User]:
     """People whose username, display name, or a later word of the name starts with `needle`.
 
@@ -167,6 +170,7 @@ def word_threshold(needle: str) -> float:
     return settings.SEARCH_WORD_SIMILARITY if len(needle) < 8 else max(settings.SEARCH_WORD_SIMILARITY, 0.6)
 
 
+@planned_each_time()
 def fuzzy_matches(viewer, needle: str, limit: int) -> list[User]:
     """The spellings closest to `needle` by trigrams: "jonh" finds "john".
 
@@ -225,6 +229,7 @@ def likeness(needle: str, user: User) -> float:
     return max(OSA.normalized_similarity(needle, target) + bonus for target, bonus in targets if target)
 
 
+@planned_each_time()
 def ranked_people(viewer, text: str, limit: int = PEOPLE_WINDOW) -> list[User]:
     """Exact handles first, then prefixes (the most followed first), then the likest spellings."""
     needle = text.strip().lstrip("@")
@@ -256,6 +261,7 @@ def search_users(viewer, text: str, page: PageRequest) -> tuple[list[User], int 
     return with_relations(viewer, rows), cursor
 
 
+@planned_each_time()
 def mention_candidates(viewer, prefix: str, limit: int = 6) -> list[User]:
     """For "@jo" in the compose box: the best matches, people the viewer follows first."""
     people = [user for user in ranked_people(viewer, prefix, limit=50) if user.pk != viewer_id_of(viewer)]
@@ -283,6 +289,7 @@ def _visible_uses(viewer, tag_ids: list[int]) -> dict[int, int]:
     return {row["hashtag_id"]: row["uses"] for row in rows}
 
 
+@planned_each_time()
 def search_hashtags(viewer, text: str, page: PageRequest, candidates: int = 50) -> tuple[list[dict], int | None]:
     """Tags starting with `text` that the viewer can see used, most used first."""
     key = hashtag_key(text.strip().lstrip("#"))
@@ -297,11 +304,13 @@ def search_hashtags(viewer, text: str, page: PageRequest, candidates: int = 50) 
     return _offset_page(ranked, page)
 
 
+@planned_each_time()
 def hashtag_tweet_count(viewer, tag: str) -> int:
     hashtag = Hashtag.objects.filter(name=hashtag_key(tag)).only("pk").first()
     return _visible_uses(viewer, [hashtag.pk]).get(hashtag.pk, 0) if hashtag else 0
 
 
+@planned_each_time()
 def hashtag_timeline(viewer, tag: str, page: PageRequest) -> tuple[list[Tweet], int | None]:
     """The tag's posts the viewer may read, newest first; any spelling of the tag finds them."""
     queryset = tweets_with_authors().filter(hashtags__name=hashtag_key(tag)).filter(tweets_visible_to(viewer))

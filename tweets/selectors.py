@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from config.kernel.api.pagination import PageRequest, keyset_page
 from config.kernel.routers import read_connection
-from config.kernel.sql import any_of, instance, select_rows
+from config.kernel.sql import RowShape, any_of, select_rows
 from social.graph.muted_words import matcher
 from social.graph.visibility import RelationSet, readable_authors, tweets_visible_to, viewer_id_of
 from tweets import hooks, link_cards
@@ -34,9 +34,8 @@ AUTHOR_FIELDS = tuple(
 )
 REFERENCES = ("retweet_of", "quote_of", "reply_to")
 TWEET_COLUMNS = ", ".join(f.column for f in Tweet._meta.concrete_fields)
-_TWEET_FIELDS = tuple(Tweet._meta.concrete_fields)
-_TWEET_NAMES = [f.attname for f in _TWEET_FIELDS]
-_AUTHOR_FIELDS = tuple(User._meta.get_field(name) for name in AUTHOR_FIELDS)
+_TWEET_ROW = RowShape(Tweet, Tweet._meta.concrete_fields, [f.attname for f in Tweet._meta.concrete_fields])
+_AUTHOR_ROW = RowShape(User, [User._meta.get_field(name) for name in AUTHOR_FIELDS], AUTHOR_FIELDS)
 
 
 def tweets_with_authors() -> QuerySet[Tweet]:
@@ -95,12 +94,12 @@ def load_cards(ids: list[int]) -> list[Tweet]:
         cursor.execute(sql, params * 2)
         found = cursor.fetchall()
     # Instances built straight from the rows: a RawQuerySet's column mapping cost as much as the query.
-    rows, authors, width = [], {}, len(_TWEET_FIELDS)
+    rows, authors, width = [], {}, len(_TWEET_ROW.fields)
     for row in found:
-        tweet = instance(Tweet, _TWEET_FIELDS, _TWEET_NAMES, row[:width], connection)
+        tweet = _TWEET_ROW.build(row[:width], connection)
         author = authors.get(tweet.author_id)
         if author is None:
-            author = authors[tweet.author_id] = instance(User, _AUTHOR_FIELDS, AUTHOR_FIELDS, row[width:], connection)
+            author = authors[tweet.author_id] = _AUTHOR_ROW.build(row[width:], connection)
         _cache(tweet, "author", author)
         rows.append(tweet)
     known = {t.pk: t for t in rows}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 from functools import cache
 
 from django.db.models import Count, Model, OuterRef, Subquery, Value
@@ -35,6 +36,32 @@ def one_value(sql: str, params: Sequence = ()):
     return row[0] if row else None
 
 
+@contextmanager
+def planned_each_time():
+    """Statements run inside are never prepared, so PostgreSQL plans each for its own parameters.
+
+    Everything else is prepared after a few runs (settings: `prepare_threshold`)
+    and then runs on a generic plan. A search must not: the plan for a word in
+    every tenth post (walk the newest posts) is not the plan for a rare one
+    (look it up in the text index), and a generic plan is one or the other.
+    Usable as a decorator.
+    """
+    from django.db import connections
+
+    saved = []
+    try:
+        for connection in connections.all():  # the replica too, where searches read
+            connection.ensure_connection()
+            raw = connection.connection
+            if hasattr(raw, "prepare_threshold"):
+                saved.append((raw, raw.prepare_threshold))
+                raw.prepare_threshold = None
+        yield
+    finally:
+        for raw, threshold in saved:
+            raw.prepare_threshold = threshold
+
+
 @cache
 def _exists_sql(model, keys: tuple[str, ...]) -> str:
     where = " AND ".join(f"{model._meta.get_field(key).column} = %s" for key in keys)
@@ -61,14 +88,14 @@ def unique_or_none(queryset):
 
 @cache
 def _select_sql(model, parent: str | None, keys: tuple[str, ...]) -> tuple[str, list]:
-    """The statement and, per model in it, (model, its fields, their attnames)."""
+    """The statement and, per model in it, the shape of its part of a row."""
     own = model._meta.concrete_fields
-    parts = [(model, own, [f.attname for f in own])]
+    parts = [RowShape(model, own, [f.attname for f in own])]
     columns, source = [f"c.{f.column}" for f in own], f"{model._meta.db_table} c"
     if parent is not None:
         link = model._meta.get_field(parent)
         theirs = link.related_model._meta.concrete_fields
-        parts.append((link.related_model, theirs, [f.attname for f in theirs]))
+        parts.append(RowShape(link.related_model, theirs, [f.attname for f in theirs]))
         columns += [f"p.{f.column}" for f in theirs]
         source += f" JOIN {link.related_model._meta.db_table} p ON p.{link.target_field.column} = c.{link.column}"
     where = " AND ".join(f"c.{model._meta.get_field(key).column} = %s" for key in keys)
@@ -94,39 +121,48 @@ def select_rows(model, parent: str | None = None, **where) -> list:
     found = []
     for row in rows:
         objects, at = [], 0
-        for part_model, fields, names in parts:
-            objects.append(instance(part_model, fields, names, row[at : at + len(fields)], connection))
-            at += len(fields)
+        for shape in parts:
+            objects.append(shape.build(row[at : at + len(shape.fields)], connection))
+            at += len(shape.fields)
         if parent is not None:
             setattr(objects[0], parent, objects[1])
         found.append(objects[0])
     return found
 
 
-@cache
-def _converted(fields: tuple) -> tuple[int, ...]:
-    # The fields whose database value the ORM converts (JSON arrives as text, for one).
-    return tuple(i for i, field in enumerate(fields) if hasattr(field, "from_db_value"))
+class RowShape:
+    """How rows of `fields` (whose attnames are `names`) become `model` instances, worked out once.
 
-
-def instance(model, fields: tuple, names: Sequence[str], values: Sequence, connection):
-    """The `model` instance the ORM would build from a row's `values` for `fields` (whose attnames are `names`).
-
-    Built without `Model.__init__` where that changes nothing: a page of cards
-    makes some 60 instances, and `__init__` (a setattr per field through the
-    descriptors, two signals) was a third of the API's Python time. Fields left
-    out are deferred, as `from_db` leaves them.
+    Made once per shape (at import, or with a cached statement): looking the
+    shape up for every row, by hashing its fields (each a Python-level
+    `__hash__`), cost a home page more than building the instances.
     """
-    values = list(values)
-    for i in _converted(fields):
-        values[i] = fields[i].from_db_value(values[i], None, connection)
-    if pre_init.receivers or post_init.receivers or not _plainly_built(model):
-        return model.from_db(connection.alias, names, values)
-    made = model.__new__(model)
-    made._state = state = ModelState()
-    state.adding, state.db = False, connection.alias
-    made.__dict__.update(zip(names, values, strict=True))
-    return made
+
+    __slots__ = ("converted", "fields", "model", "names")
+
+    def __init__(self, model, fields: Sequence, names: Sequence[str]):
+        self.model, self.fields, self.names = model, tuple(fields), tuple(names)
+        # The fields whose database value the ORM converts (JSON arrives as text, for one).
+        self.converted = tuple(i for i, field in enumerate(self.fields) if hasattr(field, "from_db_value"))
+
+    def build(self, values: Sequence, connection):
+        """The instance the ORM would build from a row's `values`.
+
+        Built without `Model.__init__` where that changes nothing: a page of
+        cards makes some 60 instances, and `__init__` (a setattr per field
+        through the descriptors, two signals) was a third of the API's Python
+        time. Fields left out are deferred, as `from_db` leaves them.
+        """
+        model, values = self.model, list(values)
+        for i in self.converted:
+            values[i] = self.fields[i].from_db_value(values[i], None, connection)
+        if pre_init.receivers or post_init.receivers or not _plainly_built(model):
+            return model.from_db(connection.alias, self.names, values)
+        made = model.__new__(model)
+        made._state = state = ModelState()
+        state.adding, state.db = False, connection.alias
+        made.__dict__.update(zip(self.names, values, strict=True))
+        return made
 
 
 # Descriptors whose __set__ on a new instance only stores the value (the image one also

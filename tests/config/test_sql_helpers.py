@@ -87,16 +87,16 @@ def _raw_row(model, fields, pk):
 
 
 @pytest.mark.parametrize("deferred", [False, True])
-def test_instance_is_what_from_db_builds(deferred):
+def test_row_shape_builds_what_from_db_builds(deferred):
     from django.db import connection
 
-    from config.kernel.sql import instance
+    from config.kernel.sql import RowShape
 
     bob = UserFactory(bio="hi", avatar="avatars/b.png")
     fields = tuple(f for f in type(bob)._meta.concrete_fields if not (deferred and f.name in {"bio", "email"}))
     names = [f.attname for f in fields]
     row = _raw_row(type(bob), fields, bob.pk)
-    made = instance(type(bob), fields, names, row, connection)
+    made = RowShape(type(bob), fields, names).build(row, connection)
     orm = type(bob).objects.only(*(f.name for f in fields)).get(pk=bob.pk)
     assert type(made) is type(orm)
     assert {k: v for k, v in made.__dict__.items() if k != "_state"} == {
@@ -112,11 +112,11 @@ def test_instance_is_what_from_db_builds(deferred):
     assert type(bob).objects.get(pk=bob.pk).bio == "changed"
 
 
-def test_instance_falls_back_to_from_db_when_init_signals_listen():
+def test_row_shape_falls_back_to_from_db_when_init_signals_listen():
     from django.db import connection
     from django.db.models.signals import post_init
 
-    from config.kernel.sql import instance
+    from config.kernel.sql import RowShape
 
     seen = []
 
@@ -129,7 +129,7 @@ def test_instance_falls_back_to_from_db_when_init_signals_listen():
     row = _raw_row(Tweet, fields, tweet.pk)
     post_init.connect(note, sender=Tweet)
     try:
-        made = instance(Tweet, fields, names, row, connection)
+        made = RowShape(Tweet, fields, names).build(row, connection)
     finally:
         post_init.disconnect(note, sender=Tweet)
     assert seen == [made] and made.text == "hi"
