@@ -120,9 +120,14 @@ def fan_out(entry_id: int, store: TimelineStore | None = None) -> int:
     if celebrity:
         online = _online_followers(author_id, celebrity=True)
     else:
-        # Redis writes one batch (and finds who of it is online) while PostgreSQL reads the next.
-        with ThreadPoolExecutor(max_workers=1) as writer:
-            writes = [writer.submit(_deliver, store, batch, entry_id) for batch in follower_batches(author_id)]
+        # Redis writes batches while PostgreSQL reads the next; two writers, so one packs its
+        # 1,000 keys while Redis runs the other's script (the Python was a third of the wall time).
+        everyone_online = presence.everyone_online_if_fewer_than(entry["author__followers_count"])
+        with ThreadPoolExecutor(max_workers=2) as writer:
+            writes = [
+                writer.submit(_deliver, store, batch, entry_id, everyone_online)
+                for batch in follower_batches(author_id)
+            ]
             for write in writes:
                 added, batch_online = write.result()
                 inserted += added
@@ -134,8 +139,11 @@ def fan_out(entry_id: int, store: TimelineStore | None = None) -> int:
     return inserted
 
 
-def _deliver(store: TimelineStore, batch: list[int], entry_id: int) -> tuple[int, list[int]]:
-    return store.add_to_homes(batch, entry_id), presence.online(batch)
+def _deliver(
+    store: TimelineStore, batch: list[int], entry_id: int, everyone_online: set[int] | None
+) -> tuple[int, list[int]]:
+    online = presence.online(batch) if everyone_online is None else [u for u in batch if u in everyone_online]
+    return store.add_to_homes(batch, entry_id), online
 
 
 def _online_followers(author_id: int, celebrity: bool) -> list[int]:

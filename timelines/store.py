@@ -136,6 +136,13 @@ def home_key(generation: int, user_id: int) -> str:
     return f"tl:home:{generation}:{{{user_id}}}"
 
 
+def home_keys(generation: int, user_ids: Sequence[int]) -> list[str]:
+    """`home_key` for many readers: a fan-out names 1,000 at a time, and a call per key was a
+    tenth of the worker's CPU."""
+    prefix = f"tl:home:{generation}:"
+    return [f"{prefix}{{{user_id}}}" for user_id in user_ids]
+
+
 def recent_key(generation: int, author_id: int) -> str:
     return f"tl:recent:{generation}:{{{author_id}}}"
 
@@ -263,7 +270,7 @@ class TimelineStore:
         """Add an entry to the built timelines among `user_ids`; one round trip. Returns new entries."""
         if not user_ids:
             return 0
-        added = self._add_if_built([self.home_key(u) for u in user_ids], entry_id)
+        added = self._add_if_built(home_keys(self.generation, user_ids), entry_id)
         if added:
             self.redis.hincrby(STATS_KEY, "inserted", added)
         return added

@@ -79,3 +79,12 @@ def test_how_long_is_a_setting(settings):
 def test_while_redis_is_down_everyone_counts_as_online(settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     assert presence.online([7, 8]) == [7, 8]  # better an unread event than a lost one
+
+
+def test_everyone_online_is_read_only_when_fewer_than_asked():
+    presence.connected(7, "a")
+    presence.connected(8, "b")
+    presence.connected(9, "c")
+    age(9, "c", presence.online_for() + 1)  # gone quiet: not online
+    assert presence.everyone_online_if_fewer_than(3) == {7, 8}
+    assert presence.everyone_online_if_fewer_than(2) is None  # as many as that: ask about each batch

@@ -147,7 +147,10 @@ async def test_the_server_keeps_an_open_socket_present(settings):
     await socket.disconnect()
 
 
-async def test_timeline_news_goes_only_to_followers_with_a_socket():
+# The fan-out learns who is online either batch by batch (as many online as the author has
+# followers, or more) or with one read of everyone online (fewer): both must find the reader.
+@pytest.mark.parametrize("followers_count", [0, 50], ids=["asked-per-batch", "everyone-online-read-once"])
+async def test_timeline_news_goes_only_to_followers_with_a_socket(followers_count):
     from social.graph.models import Follow
     from tests.tweets.helpers import post
 
@@ -160,6 +163,7 @@ async def test_timeline_news_goes_only_to_followers_with_a_socket():
             Follow.objects.create(follower=reader, followee=author)
             reader.last_seen_at = timezone.now()
             reader.save()
+        type(author).objects.filter(pk=author.pk).update(followers_count=followers_count)
 
     await sync_to_async(follow_and_mark_active)()
     socket = await listening(cookie=await cookie_for(online))
