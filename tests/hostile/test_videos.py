@@ -96,7 +96,9 @@ def test_a_file_that_makes_ffmpeg_fail_is_failed_and_not_retried(user_api, djang
 
 
 def test_a_transcode_that_runs_too_long_is_killed_and_failed(user_api, settings, django_capture_on_commit_callbacks):
-    settings.VIDEO_TRANSCODE_MAX_SECONDS = 0.2  # as if FFmpeg hung: the child is killed at its time limit
+    # As if FFmpeg hung: the child is killed at its time limit. 20 ms is less than the child takes to start
+    # and import PyAV; 0.2 s was not, on a fast machine (a 1 s clip transcoded within it).
+    settings.VIDEO_TRANSCODE_MAX_SECONDS = 0.02
     with django_capture_on_commit_callbacks(execute=True):
         upload(user_api, videos.upload("clip.mp4", videos.clip(1)))
     item = Media.objects.get()
