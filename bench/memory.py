@@ -74,12 +74,12 @@ def _bare_set(client, entries: list[tuple[bytes, float]], listpack: bool) -> tup
         client.delete(SCRATCH)
         client.zadd(SCRATCH, dict(entries))
         size = client.memory_usage(SCRATCH, samples=0) or 0
-        top = max(score for _, score in entries)
+        newest = min(score for _, score in entries)  # scores are negated ids (timelines/store.py)
         before = _zadd_stats(client)
         with client.pipeline(transaction=False) as pipe:
             for n in range(1, 1001):  # newer ids, as fan-out adds them; trimmed back as ours are
-                pipe.zadd(SCRATCH, {str(int(top) + n): top + n})
-                pipe.zremrangebyrank(SCRATCH, 0, 0)
+                pipe.zadd(SCRATCH, {str(int(-newest) + n): newest - n})
+                pipe.zremrangebyrank(SCRATCH, -1, -1)
             pipe.execute()
         after = _zadd_stats(client)
         micros = (after[1] - before[1]) / max(after[0] - before[0], 1)
@@ -104,7 +104,7 @@ def timelines(store, sample: int = 1000) -> dict:
     copied = [
         (member, score)
         for member, score in client.zrange(largest, 0, -1, withscores=True)
-        if score not in (float("inf"), 0.0)  # the markers
+        if score not in (float("-inf"), float("inf"))  # the markers
     ]
     result = {
         "timelines": len(keys),

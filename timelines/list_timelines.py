@@ -23,7 +23,7 @@ from notifications.events import send_event_on_commit
 from social.graph.models import Block, Follow
 from social.graph.muted_words import spared
 from timelines.models import List, ListMember
-from timelines.store import SENTINEL, TimelineStore, _ids
+from timelines.store import SENTINEL, TimelineStore, _ids, above, below
 from tweets.models import Tweet
 from tweets.selectors import entry_for_muted_words
 
@@ -52,10 +52,9 @@ def key_of(store: TimelineStore, lst: List) -> str:
 def read_page(store: TimelineStore, lst: List, before: int | None, count: int) -> tuple[list[int], bool] | None:
     """(ids below `before`, newest first; whether the set was trimmed), or None when not built. One round trip."""
     key = key_of(store, lst)
-    top = f"({before}" if before is not None else "+inf"
     with store.redis.pipeline(transaction=False) as pipe:
         pipe.zscore(key, SENTINEL)
-        pipe.zrevrangebyscore(key, top, "-inf", start=0, num=count + 1)
+        pipe.zrangebyscore(key, below(before), "+inf", start=0, num=count + 1)
         pipe.zcard(key)
         pipe.expire(key, _ttl())  # a read keeps it alive
         built, members, size, _ = pipe.execute()
@@ -69,7 +68,7 @@ def newer(store: TimelineStore, lst: List, after: int, count: int) -> list[int] 
     key = key_of(store, lst)
     with store.redis.pipeline(transaction=False) as pipe:
         pipe.zscore(key, SENTINEL)
-        pipe.zrangebyscore(key, f"({after}", "+inf", start=0, num=count + 1)
+        pipe.zrevrangebyscore(key, above(after), "-inf", start=0, num=count + 1)
         built, members = pipe.execute()
     return None if built is None else _ids(members)[:count]
 

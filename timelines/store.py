@@ -1,10 +1,13 @@
 """Home timelines in Redis: one sorted set per reader, and a recent-entries set per author.
 
 Members are entry ids (a tweet, or a retweet's own row) and scores are the
-same snowflake ids, so ranges by score are ranges by time. A set only counts
-once it has been fully built: a sentinel member at +inf marks it, so fan-out
+same snowflake ids negated, so ranges by score are ranges by time, newest
+first: a new entry goes in at the head of the set's skiplist, where Redis
+finds its place in half the time it takes at the tail (docs/PERFORMANCE.md,
+"Newest first"). A set only counts
+once it has been fully built: a sentinel member at -inf marks it, so fan-out
 can add to built sets without creating partial ones, and an empty set still
-counts as built. A set being rebuilt holds a `pending` member (score 0)
+counts as built. A set being rebuilt holds a `pending` member (score +inf)
 until the rebuild has written what it read from PostgreSQL: fan-out adds to
 it meanwhile, so a post committed during a rebuild is never lost between
 the rebuild's read and its write. Everything here can be rebuilt from
@@ -27,6 +30,9 @@ non-transactional pipeline that the client splits per node. On a cluster the
 generation is tied to every master's run id: a master that restarts or fails
 over to its replica (which may lack the last writes it was sent) starts a new
 generation, so every timeline is rebuilt from PostgreSQL on its next read.
+The generation's own keys carry the format of the sets (`v2`: negated scores),
+so processes of another format, during a rolling deploy, keep their own
+generation and never read or write sets of this one.
 Renaming the keys left the old ones unread: the first process after the
 change found no stored generation, began a new one, and readers' next pages
 were misses rebuilt from PostgreSQL; the sweep unlinks the old keys.
@@ -43,13 +49,14 @@ from django.conf import settings
 
 from config.kernel.redis import get_redis, is_cluster
 
-SENTINEL = "built"  # member at score +inf: "this set is complete"
-PENDING = "pending"  # member at score 0: "being rebuilt"; removed when the rebuild writes
+SENTINEL = "built"  # member at score -inf (before every entry): "this set is complete"
+PENDING = "pending"  # member at score +inf (after every entry): "being rebuilt"; removed when the rebuild writes
 MARKERS = {SENTINEL.encode(), PENDING.encode()}
 
-GENERATION_KEY = "tl:{gen}"  # the current generation (a number that never repeats)
-RUN_KEY = "tl:{gen}:run"  # the run id of the Redis process (on a cluster: of every master) it belongs to
-SWEEP_KEY = "tl:{gen}:sweep"  # where the due sweep of old generations got to (SCAN cursors); none when not due
+# Two colons at most: the sweep matches "tl:*:*:*" (a timeline's key) and must not match these.
+GENERATION_KEY = "tl:{gen}:v2"  # the current generation (a number that never repeats)
+RUN_KEY = "tl:{gen}:v2-run"  # the run id of the Redis process (on a cluster: of every master) it belongs to
+SWEEP_KEY = "tl:{gen}:v2-sweep"  # where the due sweep of old generations got to (SCAN cursors); none when not due
 STATS_KEY = "tl:stats"  # hash: hit, miss, inserted, fanouts, fanout_ms (kept across generations)
 GENERATION_CHECK_SECONDS = 1.0
 
@@ -73,8 +80,8 @@ return generation
 """
 
 # Add one entry to every listed set that is built or being rebuilt. Trimming back to the
-# newest `max` (plus the sentinel) happens once a set is `slack` over, so a full set
-# isn't trimmed on every single insert. Answers how many entries were new.
+# sentinel and the newest `max` (ranks 0 to max) happens once a set is `slack` over, so a
+# full set isn't trimmed on every single insert. Answers how many entries were new.
 _ADD_IF_BUILT = """
 local keep = tonumber(ARGV[3]) + 1
 local limit = keep + tonumber(ARGV[4])
@@ -88,7 +95,7 @@ for i, key in ipairs(KEYS) do
   if size > 0 then
     local new = redis.call('ZADD', key, ARGV[1], ARGV[2])
     if size + new > limit then
-      redis.call('ZREMRANGEBYRANK', key, 0, -(keep + 1))
+      redis.call('ZREMRANGEBYRANK', key, keep, -1)
     end
     added = added + new
   end
@@ -108,7 +115,7 @@ if not redis.call('ZSCORE', key, 'built') then
 end
 if stats then redis.call('HINCRBY', stats, 'hit', 1) end
 redis.call('EXPIRE', key, ARGV[3])
-local ids = redis.call('ZREVRANGEBYSCORE', key, ARGV[1], '-inf', 'LIMIT', 0, ARGV[2])
+local ids = redis.call('ZRANGEBYSCORE', key, ARGV[1], '+inf', 'LIMIT', 0, ARGV[2])
 return {ids, redis.call('ZCARD', key), redis.call('GET', celebrities)}
 """
 
@@ -120,8 +127,8 @@ local key = KEYS[1]
 if redis.call('ZSCORE', key, 'pending') then return -1 end
 if not redis.call('ZSCORE', key, 'built') then return 0 end
 if ARGV[1] == 'merge' then
-  for i = 3, #ARGV do redis.call('ZADD', key, ARGV[i], ARGV[i]) end
-  redis.call('ZREMRANGEBYRANK', key, 0, -(tonumber(ARGV[2]) + 2))
+  for i = 3, #ARGV do redis.call('ZADD', key, -tonumber(ARGV[i]), ARGV[i]) end
+  redis.call('ZREMRANGEBYRANK', key, tonumber(ARGV[2]) + 1, -1)
 else
   for i = 3, #ARGV do redis.call('ZREM', key, ARGV[i]) end
 end
@@ -170,6 +177,16 @@ def _ttl() -> int:
 
 def _ids(members) -> list[int]:
     return [int(m) for m in members if m not in MARKERS]
+
+
+def below(before: int | None) -> str:
+    """The score range's start for entries older than `before` (all, from the newest, when None)."""
+    return "-inf" if before is None else f"({-before}"
+
+
+def above(after: int) -> str:
+    """The score range's start for entries newer than `after`, read from the oldest of them."""
+    return f"({-after}"
 
 
 # --- the generation ----------------------------------------------------------------------
@@ -249,7 +266,7 @@ class TimelineStore:
     # --- writing ------------------------------------------------------------------
 
     def _add_if_built(self, keys: list[str], entry_id: int) -> int:
-        args = [entry_id, entry_id, _capacity(), settings.TIMELINE_TRIM_SLACK]
+        args = [-entry_id, entry_id, _capacity(), settings.TIMELINE_TRIM_SLACK]
         if len(keys) > 1 and is_cluster(self.redis):
             return self._add_per_slot(keys, args)
         return self._eval(_ADD_IF_BUILT, keys, args)
@@ -304,18 +321,18 @@ class TimelineStore:
         """Empty the set but for the pending mark: fan-out adds to it while PostgreSQL is read."""
         with self.redis.pipeline(transaction=True) as pipe:
             pipe.delete(key)
-            pipe.zadd(key, {PENDING: 0})
+            pipe.zadd(key, {PENDING: float("inf")})
             pipe.expire(key, REBUILD_TTL)
             pipe.execute()
 
     def finish_rebuild(self, key: str, entry_ids: Iterable[int], ttl: int | None) -> None:
         """Write what was read, mark the set built, and keep the newest entries (with what arrived meanwhile)."""
-        members = {e: e for e in entry_ids}
-        members[SENTINEL] = float("inf")
+        members = {e: -e for e in entry_ids}
+        members[SENTINEL] = float("-inf")
         with self.redis.pipeline(transaction=True) as pipe:
             pipe.zadd(key, members)
             pipe.zrem(key, PENDING)
-            pipe.zremrangebyrank(key, 0, -(_capacity() + 2))
+            pipe.zremrangebyrank(key, _capacity() + 1, -1)
             if ttl:
                 pipe.expire(key, ttl)
             else:
@@ -357,10 +374,9 @@ class TimelineStore:
 
     def read_home(self, user_id: int, before: int | None, count: int):
         """(ids, full, celebrities or None) as `home_page` gives them, or None when not built (a miss)."""
-        top = f"({before}" if before is not None else "+inf"
         keys = [self.home_key(user_id), celebrities_key(self.generation, user_id)]
         cluster = is_cluster(self.redis)
-        found = self._eval(_READ_PAGE, keys if cluster else [*keys, STATS_KEY], [top, count + 1, _ttl()])
+        found = self._eval(_READ_PAGE, keys if cluster else [*keys, STATS_KEY], [below(before), count + 1, _ttl()])
         if cluster:
             self.count("miss" if found is None else "hit")
         if found is None:
@@ -381,16 +397,15 @@ class TimelineStore:
     def home_page(self, user_id: int, before: int | None, count: int) -> tuple[list[int], bool]:
         """Up to `count` entry ids below `before`, newest first, and whether the set is full (trimmed)."""
         key = self.home_key(user_id)
-        top = f"({before}" if before is not None else "+inf"
         with self.redis.pipeline(transaction=False) as pipe:
-            pipe.zrevrangebyscore(key, top, "-inf", start=0, num=count + 1)
+            pipe.zrangebyscore(key, below(before), "+inf", start=0, num=count + 1)
             pipe.zcard(key)
             members, size = pipe.execute()
         return _ids(members)[:count], size - 1 >= _capacity()
 
     def newer(self, user_id: int, after: int, count: int) -> list[int]:
         """Entries above `after` (what a "new posts" banner loads), oldest first."""
-        members = self.redis.zrangebyscore(self.home_key(user_id), f"({after}", "+inf", start=0, num=count + 1)
+        members = self.redis.zrevrangebyscore(self.home_key(user_id), above(after), "-inf", start=0, num=count + 1)
         return _ids(members)[:count]
 
     def recent_newer(self, author_ids: Sequence[int], after: int, count: int) -> list[int]:
@@ -398,17 +413,16 @@ class TimelineStore:
             return []
         with self.redis.pipeline(transaction=False) as pipe:
             for author_id in author_ids:
-                pipe.zrangebyscore(self.recent_key(author_id), f"({after}", "+inf", start=0, num=count + 1)
+                pipe.zrevrangebyscore(self.recent_key(author_id), above(after), "-inf", start=0, num=count + 1)
             return [i for members in pipe.execute() for i in _ids(members)]
 
     def recent_pages(self, author_ids: Sequence[int], before: int | None, count: int) -> list[int]:
         """Entries below `before` from several authors' recent sets, in one round trip."""
         if not author_ids:
             return []
-        top = f"({before}" if before is not None else "+inf"
         with self.redis.pipeline(transaction=False) as pipe:
             for author_id in author_ids:
-                pipe.zrevrangebyscore(self.recent_key(author_id), top, "-inf", start=0, num=count + 1)
+                pipe.zrangebyscore(self.recent_key(author_id), below(before), "+inf", start=0, num=count + 1)
             results = pipe.execute()
         return [i for members in results for i in _ids(members)[:count]]
 
@@ -428,7 +442,7 @@ class TimelineStore:
         self.redis.delete(lock_key(self.generation, user_id))
 
     def oldest_entry(self, user_id: int) -> int | None:
-        found = self.redis.zrangebyscore(self.home_key(user_id), "(0", "+inf", start=0, num=1)
+        found = self.redis.zrevrangebyscore(self.home_key(user_id), "(0", "-inf", start=0, num=1)
         return int(found[0]) if found and found[0] not in MARKERS else None
 
     # --- old generations ----------------------------------------------------------------

@@ -54,7 +54,7 @@ def test_ten_thousand_timelines_spread_over_the_three_masters(redis_cluster):
     sample = [store.home_key(user_id) for user_id in range(1, 301)]
     with store.redis.pipeline(transaction=False) as pipe:
         for key in sample:
-            pipe.zadd(key, {SENTINEL: float("inf")})
+            pipe.zadd(key, {SENTINEL: float("-inf")})
         pipe.execute()
     held = masters_holding(sample)
     assert sum(held.values()) == 300 and max(held.values()) / 300 <= 0.40, held

@@ -31,7 +31,7 @@ def test_adds_only_to_built_timelines(store):
 def test_an_empty_built_timeline_still_exists(store):
     store.replace_home(5, [])
     assert store.home_exists(5)
-    assert store.redis.zscore(store.home_key(5), SENTINEL) == float("inf")
+    assert store.redis.zscore(store.home_key(5), SENTINEL) == float("-inf")
     assert store.redis.ttl(store.home_key(5)) > 29 * 24 * 3600
 
 
@@ -49,6 +49,27 @@ def test_keeps_the_newest_800(store, settings):
     assert ids[0] == 851 + slack and ids == sorted(ids, reverse=True)
     assert ids[-1] > 851 + slack - len(ids)  # only the oldest went
     assert store.home_page(1, None, 10)[1] is True  # full: older history lives in SQL
+
+
+def test_the_newest_entry_sits_at_the_head_of_the_set(store):
+    # Scores are negated ids: fan-out's ZADD lands at the skiplist's head, where Redis places it in
+    # half the time the tail takes (docs/PERFORMANCE.md, "Newest first").
+    store.replace_home(1, [10, 20])
+    store.add_to_homes([1], 30)
+    assert store.redis.zrange(store.home_key(1), 0, -1) == [b"built", b"30", b"20", b"10"]
+    assert store.redis.zscore(store.home_key(1), "30") == -30
+    store.begin_rebuild(store.home_key(2))
+    store.add_to_homes([2], 30)
+    assert store.redis.zrange(store.home_key(2), 0, -1) == [b"30", b"pending"]  # the mark after every entry
+
+
+def test_newer_reads_oldest_first_and_oldest_entry(store):
+    store.replace_home(1, [10, 20, 30, 40])
+    assert store.newer(1, 10, 2) == [20, 30]
+    assert store.newer(1, 40, 2) == []
+    assert store.oldest_entry(1) == 10
+    store.replace_home(2, [])
+    assert store.oldest_entry(2) is None  # the sentinel is no entry
 
 
 def test_pages_are_exclusive_by_cursor(store):
@@ -124,6 +145,7 @@ def test_a_redis_with_another_run_id_starts_a_new_generation(store):
     assert fresh.sweep_generations() == 1  # the old generation's timeline
     assert store.redis.exists(home_key(old, 1)) == 0
     assert fresh.sweep_generations() == 0 and not store.redis.exists(store_module.SWEEP_KEY)  # done till the next
+    assert store.redis.exists(store_module.GENERATION_KEY, store_module.RUN_KEY) == 2  # the sweep spares its own
 
 
 def test_a_redis_that_lost_everything_never_reuses_a_generation(store):
