@@ -9,6 +9,7 @@ and place a card with `{% card tweet %}` (tweets/templatetags/tweets.py).
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 from django.middleware.csrf import get_token
@@ -95,12 +96,46 @@ def retweeted_by(tweet, viewer_id) -> SafeString:
     )
 
 
+# Format letters that show the seconds or finer: such formats are worked out for each value.
+_FINER_THAN_MINUTES = frozenset("crsuUv")
+
+
 def date(value, format_string: str) -> str:
     """Django's `date` filter: the value in the current time zone, in Django's format letters."""
     if not value:
         return ""
-    local = timezone.localtime(value)
-    return local.isoformat() if format_string == "c" else dateformat.format(local, format_string)
+    if format_string == "c":
+        return timezone.localtime(value).isoformat()
+    if _FINER_THAN_MINUTES.isdisjoint(format_string):
+        # A card's full date ("Dec 5, 2026, 4:30 p.m. UTC") cost an eighth of a card; posts on one page
+        # and across readers share minutes, so the text is kept per minute, zone and language.
+        zone, language = timezone.get_current_timezone(), translation.get_language()
+        return _date_in_minute(value.replace(second=0, microsecond=0), format_string, zone, language)
+    return dateformat.format(timezone.localtime(value), format_string)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_in_minute(minute, format_string: str, zone, language: str) -> str:
+    # `language` is in the key only to keep languages apart: the active one is what formats.
+    return dateformat.format(timezone.localtime(minute, zone), format_string)
+
+
+_TRANSLATED: dict[tuple[str, str], str] = {}  # (language, message): the message in it
+
+
+def _template_gettext(message: str) -> str:
+    """gettext for the templates' own strings, kept per language: a page asks for some 250.
+
+    Django's catalogues do not change while a process runs, so neither does a message's translation.
+    The templates pass literal strings, so the dictionary stays small; the bound is for safety.
+    """
+    key = (translation.get_language(), message)
+    text = _TRANSLATED.get(key)
+    if text is None:
+        text = translation.gettext(message)
+        if len(_TRANSLATED) < 10_000:
+            _TRANSLATED[key] = text
+    return text
 
 
 def environment(**options) -> Environment:
@@ -111,7 +146,7 @@ def environment(**options) -> Environment:
     # reads the .jinja files with Jinja2's own extractor.
     extensions = [*options.pop("extensions", []), "jinja2.ext.i18n"]
     env = Environment(autoescape=True, extensions=extensions, **options)
-    env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
+    env.install_gettext_callables(_template_gettext, translation.ngettext, newstyle=True)
     env.globals.update(url=url, icon=icon, avatar=avatar, retweeted_by=retweeted_by)
     env.filters.update(render_text=render_text, compact=compact, short_time=short_time, date=date)
     return env

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from django.template import Context, Template
+from django.utils import timezone, translation
 
 from tweets import cards
 
@@ -23,6 +24,37 @@ def test_dates_read_as_django_writes_them():
         assert cards.date(moment, format_string) == Template(f"{{{{ m|date:'{format_string}' }}}}").render(
             Context({"m": moment})
         )
+
+
+def test_a_dates_text_kept_per_minute_stays_apart_by_zone_and_language():
+    # cards.date keeps a format's text per minute (a page's posts share minutes); nothing may leak across.
+    first, same_minute = datetime(2026, 9, 3, 12, 0, 5, tzinfo=UTC), datetime(2026, 9, 3, 12, 0, 59, tzinfo=UTC)
+    later = datetime(2026, 9, 3, 12, 1, 0, tzinfo=UTC)
+    django_says = Template("{{ m|date:'N j, Y, P T' }}")
+    seen = set()
+    for zone in ("UTC", "Europe/Berlin", "America/New_York"):
+        for language in ("en", "es", "en"):
+            with timezone.override(zone), translation.override(language):
+                for moment in (first, same_minute, later):
+                    text = cards.date(moment, "N j, Y, P T")
+                    assert text == django_says.render(Context({"m": moment})), (zone, language, moment)
+                    seen.add(text)
+                # A format showing seconds is not kept per minute.
+                assert cards.date(first, "H:i:s") != cards.date(same_minute, "H:i:s")
+    assert len(seen) == 3 * 2 * 2  # three zones, two languages, two minutes
+
+
+def test_the_templates_strings_follow_the_language_of_each_render():
+    # The Jinja2 templates' gettext keeps each message per language (tweets/cards.py, _template_gettext).
+    template = cards.environment().from_string('{{ _("Content warning") }}|{{ _("Save draft") }}')
+    with translation.override("en"):
+        english = template.render()
+    with translation.override("es"):
+        spanish = template.render()
+    with translation.override("en"):
+        again = template.render()
+    assert english == again == "Content warning|Save draft"
+    assert spanish == "Advertencia de contenido|Guardar borrador"
 
 
 def test_a_page_without_a_request_writes_no_form_token(user):

@@ -30,3 +30,13 @@ def card(context, tweet, highlight=False, thread=False):
 def quoted(context, tweet):
     """`{% quoted tweet %}`: a quoted post as its quote's card shows it (the composer shows one too)."""
     return cards.render("tweets/quoted.jinja", {"q": tweet}, _page(context))
+
+
+# What the compose box reads from the page's context (an {% include ... with %} may set the optional ones).
+COMPOSE_CONTEXT = ("form", "user", "standalone", "placeholder", "submit", "rows", "quoted", "no_later", "later_form")
+
+
+@register.simple_tag(takes_context=True)
+def compose_box(context):
+    """`{% compose_box %}`: the compose box (Jinja2, templates/jinja2/tweets/compose.jinja) for `form`."""
+    return cards.render("tweets/compose.jinja", {name: context.get(name) for name in COMPOSE_CONTEXT}, _page(context))
