@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
@@ -11,7 +13,9 @@ def site(request) -> dict:
     context = {"LIVE_EVENTS_URL": settings.LIVE_EVENTS_URL, "page_path": SimpleLazyObject(lambda: page_path(request))}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        # Lazy: counted only when a page's navigation shows it (htmx fragments don't).
-        context["unread_notifications"] = SimpleLazyObject(lambda: unread_count(user.pk))
-        context["unread_messages"] = SimpleLazyObject(lambda: unread_conversations(user.pk))
+        # Counted only when a page's navigation shows it (htmx fragments don't), once. A callable, which
+        # templates call, rather than a lazy object: the badge's plural rule does arithmetic on the count
+        # (Spanish's takes "n % 1000000"), which a SimpleLazyObject does not pass on.
+        context["unread_notifications"] = functools.cache(lambda: unread_count(user.pk))
+        context["unread_messages"] = functools.cache(lambda: unread_conversations(user.pk))
     return context

@@ -131,6 +131,19 @@ def test_a_direct_message_raises_the_messages_badge_only(client_logged_in, user_
     assert 'data-badge="messages" aria-label="1 unread">1</span>' in html
 
 
+def test_the_badges_count_in_a_language_whose_plural_rule_does_arithmetic(client_logged_in, user, other_user, liked):
+    # Spanish's plural rule takes "n % 1000000": the count must be a number, not a lazy stand-in for one
+    # (which raised on every page for a Spanish reader with something unread).
+    dm.message_send(sender=other_user, recipient_id=user.pk, text="hola")
+    user.language = "es"
+    user.save(update_fields=["language"])
+    answer = client_logged_in.get("/")
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert 'data-badge="notifications" aria-label="6 sin leer">6</span>' in html
+    assert 'data-badge="messages" aria-label="1 sin leer">1</span>' in html
+
+
 def test_the_unread_count_uses_the_unread_index(user, liked):
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
