@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 from jinja2 import Environment
+from markupsafe import Markup
 
 from accounts.templatetags.chirp import avatar, icon, short_time
 from config.kernel.http import page_path
@@ -120,22 +121,31 @@ def _date_in_minute(minute, format_string: str, zone, language: str) -> str:
     return dateformat.format(timezone.localtime(minute, zone), format_string)
 
 
-_TRANSLATED: dict[tuple[str, str], str] = {}  # (language, message): the message in it
+_TRANSLATED: dict[tuple[str, str], Markup] = {}  # (language, message): the message in it, as Jinja2 shows it
 
 
-def _template_gettext(message: str) -> str:
-    """gettext for the templates' own strings, kept per language: a page asks for some 250.
+def _gettext(message: str, /, **variables) -> Markup:
+    """`_()` and `gettext()` in the templates: Jinja2's "newstyle" gettext (the message is a format string,
+    its named values escaped), called directly, with each message kept per language.
 
-    Django's catalogues do not change while a process runs, so neither does a message's translation.
-    The templates pass literal strings, so the dictionary stays small; the bound is for safety.
+    Jinja2's own newstyle callable goes through two more template calls and formats even a message
+    without values; a page asks for some 250 messages. Django's catalogues do not change while a process
+    runs, so neither does a message's translation; the templates pass literal strings, so the dictionary
+    stays small (the bound is for safety).
     """
     key = (translation.get_language(), message)
     text = _TRANSLATED.get(key)
     if text is None:
-        text = translation.gettext(message)
+        text = Markup(translation.gettext(message))
         if len(_TRANSLATED) < 10_000:
             _TRANSLATED[key] = text
-    return text
+    return text % variables  # as newstyle does: "%%" is "%" even with no values
+
+
+def _ngettext(singular: str, plural: str, number: int, /, **variables) -> Markup:
+    """`ngettext()` in the templates, as Jinja2's newstyle one (`num` is a value too), called directly."""
+    variables.setdefault("num", number)
+    return Markup(translation.ngettext(singular, plural, number)) % variables
 
 
 def environment(**options) -> Environment:
@@ -146,7 +156,8 @@ def environment(**options) -> Environment:
     # reads the .jinja files with Jinja2's own extractor.
     extensions = [*options.pop("extensions", []), "jinja2.ext.i18n"]
     env = Environment(autoescape=True, extensions=extensions, **options)
-    env.install_gettext_callables(_template_gettext, translation.ngettext, newstyle=True)
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)  # not wrapped in template calls
     env.globals.update(url=url, icon=icon, avatar=avatar, retweeted_by=retweeted_by)
     env.filters.update(render_text=render_text, compact=compact, short_time=short_time, date=date)
     return env
