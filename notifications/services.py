@@ -156,6 +156,9 @@ def notify_mentions(*, actor: User, tweet, users: Iterable[User], skip: Iterable
 
     An edit calls this again: those already told count toward the limit and aren't told twice.
     """
+    users = list(users)
+    if not users:
+        return 0  # most posts mention no one: no query for who was told before
     already = set(Notification.objects.filter(tweet=tweet, verb=Verb.MENTION).values_list("recipient_id", flat=True))
     skip = set(skip) | already
     sent = len(already)

@@ -323,7 +323,8 @@ def hydrate(tweets: list[Tweet], viewer, *, hide_muted: bool = False, muted_in: 
 
 def tweet_for_viewer(tweet_id: int, viewer, *, hide_muted: bool = False) -> Tweet | None:
     """One post as `viewer` may see it, or None; `hide_muted`: None too if it is by someone they muted."""
-    found = select_rows(Tweet, id=tweet_id)  # the SQL written once: this runs after every post and action
+    # The SQL written once, the author in it: this runs after every post and action.
+    found = select_rows(Tweet, "author", id=tweet_id)
     if not found:
         return None
     hydrated = hydrate(found, viewer, hide_muted=hide_muted)
