@@ -111,12 +111,13 @@
   // ---- Focus stays on the control used when htmx replaces it ----------------
   // Like, Retweet, Bookmark and Follow answer with their controls redrawn: the button that had
   // focus is gone, so focus would fall back to the page's start. Give it to its replacement.
+  // Other swaps (the sidebar's panels load after the page) may come between a control's swap and
+  // its settle: they leave what is remembered alone, and whichever settles first gives focus back.
   var lastFocus = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var active = document.activeElement;
     var target = event.detail.target;
-    lastFocus = null;
-    if (!active || !target || !target.contains(active)) return;
+    if (!event.detail.shouldSwap || !active || !target || !target.contains(active)) return;
     // A compose box comes back empty after a post: the next post starts in its text field.
     if (target.matches("[data-compose]")) {
       lastFocus = { compose: Array.from(document.querySelectorAll("[data-compose]")).indexOf(target) };

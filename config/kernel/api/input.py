@@ -8,10 +8,13 @@ the first wrong one is the answer, as the API has always said.
 
 from __future__ import annotations
 
+import functools
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.fields import empty
+from rest_framework.fields import SkipField, empty, get_error_detail
 
 from config.kernel.api.fields import parse_id
 
@@ -24,11 +27,41 @@ def valid(serializer_class, data, **kwargs) -> dict:
 
 
 def valid_query(serializer_class, query, **kwargs) -> dict:
-    serializer = serializer_class(data=query, **kwargs)
-    if not serializer.is_valid():
-        name, messages = next(iter(serializer.errors.items()))
-        raise ValidationError({name: messages})
-    return serializer.validated_data
+    """The query parameters `serializer_class` declares, validated; the first wrong one is a 400 naming it."""
+    fields = None if kwargs else _query_fields(serializer_class)
+    if fields is None:
+        serializer = serializer_class(data=query, **kwargs)
+        if not serializer.is_valid():
+            name, messages = next(iter(serializer.errors.items()))
+            raise ValidationError({name: messages})
+        return serializer.validated_data
+    # What is_valid() does for a serializer that judges field by field, with the fields bound once:
+    # a serializer deep-copies its declared fields each time it is made (25 µs; a page or list reads two).
+    validated = {}
+    for field in fields:
+        try:
+            value = field.run_validation(field.get_value(query))
+        except SkipField:
+            continue
+        except ValidationError as error:
+            raise ValidationError({field.field_name: error.detail}) from error
+        except DjangoValidationError as error:
+            raise ValidationError({field.field_name: get_error_detail(error)}) from error
+        validated[field.source] = value
+    return validated
+
+
+@functools.cache
+def _query_fields(serializer_class) -> tuple | None:
+    """The serializer's writable fields, bound once, or None if it judges more than each field alone."""
+    fields = tuple(field for field in serializer_class().fields.values() if not field.read_only)
+    judges_more = (
+        serializer_class.validate is not serializers.Serializer.validate
+        or getattr(getattr(serializer_class, "Meta", None), "validators", None)
+        or any(hasattr(serializer_class, f"validate_{field.field_name}") for field in fields)
+    )
+    plain = all(field.source_attrs == [field.field_name] for field in fields)
+    return fields if plain and not judges_more else None
 
 
 class QueryParam(serializers.Field):
