@@ -121,7 +121,8 @@ def _date_in_minute(minute, format_string: str, zone, language: str) -> str:
     return dateformat.format(timezone.localtime(minute, zone), format_string)
 
 
-_TRANSLATED: dict[tuple[str, str], Markup] = {}  # (language, message): the message in it, as Jinja2 shows it
+# (language, message, with values?): the message as a format, or as shown when it has no values
+_TRANSLATED: dict[tuple[str, str, bool], Markup] = {}
 
 
 def _gettext(message: str, /, **variables) -> Markup:
@@ -129,17 +130,19 @@ def _gettext(message: str, /, **variables) -> Markup:
     its named values escaped), called directly, with each message kept per language.
 
     Jinja2's own newstyle callable goes through two more template calls and formats even a message
-    without values; a page asks for some 250 messages. Django's catalogues do not change while a process
-    runs, so neither does a message's translation; the templates pass literal strings, so the dictionary
-    stays small (the bound is for safety).
+    without values; a page asks for some 250 messages, most without values. Django's catalogues do not
+    change while a process runs, so neither does a message's translation; the templates pass literal
+    strings, so the dictionary stays small (the bound is for safety).
     """
-    key = (translation.get_language(), message)
+    key = (translation.get_language(), message, bool(variables))
     text = _TRANSLATED.get(key)
     if text is None:
         text = Markup(translation.gettext(message))  # noqa: S704 - our catalogue's text, as Jinja2's newstyle gettext marks it
+        if not variables:
+            text %= {}  # as newstyle shows a message without values: "%%" is "%"
         if len(_TRANSLATED) < 10_000:
             _TRANSLATED[key] = text
-    return text % variables  # as newstyle does: "%%" is "%" even with no values
+    return text % variables if variables else text
 
 
 def _ngettext(singular: str, plural: str, number: int, /, **variables) -> Markup:

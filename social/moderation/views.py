@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from config.kernel.api.fields import MAX_ID
 from config.kernel.errors import NotFound, ServiceError
 from config.kernel.http import add_form_error, safe_next
 from social.moderation import services
@@ -21,11 +22,10 @@ THANKS = {  # whole sentences, so each language words them its own way
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report(request, target_type: str, target_id: str):
+def report(request, target_type: str, target_id: int):
     """Report a post, an account or a message: a reason and, optionally, details."""
-    if target_type not in WHAT:
+    if target_type not in WHAT or target_id > MAX_ID:  # an id past 64 bits names nothing
         raise Http404
-    target_id = int(target_id)
 
     back = safe_next(request, "/")  # on the form page: where the report began
     try:

@@ -55,6 +55,19 @@ def test_the_short_way_is_taken_for_ids_and_usernames():
     assert info.misses == 1 and info.hits == 1 and info.currsize == 1
 
 
+def test_every_link_a_post_card_builds_takes_the_short_way():
+    # A card's links (its author, the post, the actions, its menu): one through reverse() was 20 µs a card.
+    names = {
+        "profile": ["ada"], "tweet": ["ada", 42], "tweet-history": ["ada", 42], "tweet-edit": ["ada", 42],
+        "tweet-delete": ["ada", 42], "compose": [], "report": ["tweet", 42], "conversation-mute": [42],
+        "conversation-unmute": [42],
+        **{name: [42] for name in ("tweet-like", "tweet-unlike", "tweet-retweet", "tweet-unretweet",
+                                   "tweet-bookmark", "tweet-unbookmark", "tweet-pin", "tweet-unpin")},
+    }  # fmt: skip
+    for name, args in names.items():
+        assert template_urls.short_reverse(name, args) == reverse(name, args=args), name
+
+
 @pytest.mark.parametrize(
     "text",
     [

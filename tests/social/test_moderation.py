@@ -130,6 +130,24 @@ def test_report_buttons_and_the_report_page(client, cast):
     assert f"/report/tweet/{bad.pk}" not in client.get(f"/@victim/status/{post(victim, 'mine').pk}").content.decode()
 
 
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/report/post/1", 404),  # no such kind
+        ("/report/tweet/99999999999999999999", 404),  # past 64 bits
+        ("/report/user/9223372036854775808", 404),
+        ("/report/message/123456789012345678901234567890", 404),
+        ("/report/tweet/-1", 404),
+        ("/report/tweet/1%00", 400),  # a NUL byte is refused before any view
+    ],
+)
+def test_report_pages_for_what_cannot_be_change_nothing(client, cast, path, status):
+    client.force_login(cast["victim"])
+    assert client.get(path).status_code == status
+    assert client.post(path, {"reason": "hate", "next": "/"}).status_code == status
+    assert not Report.objects.exists()
+
+
 # --- the admin ----------------------------------------------------------------
 
 
