@@ -121,8 +121,8 @@ def test_a_recovery_code_works_once(client, user):
 
 def test_a_totp_code_can_not_be_replayed_within_its_window(client, user):
     secret, _ = turn_on_totp(user)
-    code = totp_code(secret)
     password_step(client)
+    code = totp_code(secret)
     assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
     client.post("/accounts/logout/")
 
@@ -225,8 +225,8 @@ def test_api_recovery_code_works_once(api_client, user):
 
 def test_api_totp_code_replayed_is_refused(api_client, user):
     secret, _ = turn_on_totp(user)
-    code = totp_code(secret)
     token = api_password(api_client).json()["mfaToken"]
+    code = totp_code(secret)
     assert api_client.post("/api/v1/login/mfa", {"mfaToken": token, "code": code}).status_code == 200
     replay = api_client.post("/api/v1/login/mfa", {"mfaToken": token, "code": code})
     assert replay.status_code == 401
