@@ -27,11 +27,13 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         language = translation.get_language_from_request(request)  # cookie, then Accept-Language
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        patch_vary_headers(response, ("Accept-Language",))
-        response.headers.setdefault("Content-Language", translation.get_language())
+        # For this request only: the thread's language is given back after it, so what the thread does
+        # next outside a request (a test, a task run in place) is not in the last reader's language.
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", translation.get_language())
         return response
 
 

@@ -50,6 +50,19 @@ def test_the_cookie_wins_over_the_browser_and_a_bad_cookie_is_ignored(cookie, ex
     assert seen == [expected]
 
 
+@pytest.mark.django_db
+def test_a_readers_language_ends_with_their_request(client):
+    # What the thread does next outside a request (a test, a task run in place) is not in their language.
+    reader = UserFactory(language="es")
+    client.force_login(reader)
+    with translation.override("en"):
+        answer = client.get("/")
+        assert answer["Content-Language"] == "es" and translation.get_language() == "en"
+    translation.deactivate_all()
+    client.get("/")
+    assert translation.get_language() is None  # nothing active before, nothing after
+
+
 @pytest.mark.parametrize(("chosen", "expected"), [("es", "es"), ("", "en"), ("xx", "en")])
 def test_a_signed_in_readers_choice_wins_and_a_stale_one_is_ignored(chosen, expected):
     request = RequestFactory().get("/", HTTP_ACCEPT_LANGUAGE="en")
