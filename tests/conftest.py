@@ -25,6 +25,17 @@ def _clean_redis():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each test gets its own channel layer: channels-redis binds its locks to the event loop that first
+    used them, and every async test runs in a loop of its own ("Lock ... is bound to a different event
+    loop", a socket closed with 1013, when a test met a layer an earlier test had used)."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
