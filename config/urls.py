@@ -8,6 +8,7 @@ from django.views.static import serve
 from accounts.views import LoginView, MFAAuthenticateView
 from config import i18n_views, metrics, views
 from config.kernel.ranges import ranged
+from config.kernel.url_prefixes import include_by_prefix
 
 # The admin's own login had no failed-login limit: staff sign in through the site's login instead.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -27,7 +28,8 @@ urlpatterns = [
     path("accounts/2fa/", RedirectView.as_view(pattern_name="settings-security"), name="mfa_index"),
     path("accounts/2fa/webauthn/", RedirectView.as_view(url="/settings/security#passkeys"), name="mfa_list_webauthn"),
     path("accounts/", include("allauth.urls")),
-    path("api/", include("social.mastodon.urls")),  # Mastodon's client API; shared paths go by the token
+    # Mastodon's client API; shared paths go by the token. Paths none of its routes start like skip it.
+    include_by_prefix("api/", "social.mastodon.urls"),
     path("api/v1/", include("config.api_urls")),
     path("", include("accounts.oauth_urls")),  # /oauth/... and /.well-known/oauth-authorization-server
     path("healthz", views.healthz, name="healthz"),

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+from config.kernel import pgtime
 
 
 class KernelConfig(AppConfig):
@@ -6,3 +9,6 @@ class KernelConfig(AppConfig):
     label = "kernel"
     verbose_name = "Kernel"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        connection_created.connect(pgtime.use_fast_timestamps, dispatch_uid="kernel-fast-timestamps")

@@ -91,10 +91,32 @@ def short_reverse(view_name, args, where: tuple | None = None) -> str | None:
 
 def url_maker(where: tuple | None = None):
     """`url(view_name, *args)`: reverse(view_name, args=args), the short way where it applies (the Jinja2
-    templates' `url()`). `where` (from `here()`) fixes the URL conf, prefix and language for all its URLs."""
+    templates' `url()`). `where` (from `here()`) fixes the URL conf, prefix and language for all its URLs,
+    so each name's shape is looked up once per maker (a page's cards make a few hundred URLs)."""
+    if where is None:
+
+        def url(view_name: str, *args) -> str:
+            return short_reverse(view_name, args) or reverse(view_name, args=args)
+
+        return url
+    shapes: dict = {}
 
     def url(view_name: str, *args) -> str:
-        return short_reverse(view_name, args, where) or reverse(view_name, args=args)
+        kinds = tuple(map(_kind, args))
+        try:
+            shape = shapes[view_name, kinds]
+        except KeyError:
+            usable = isinstance(view_name, str) and ":" not in view_name and None not in kinds
+            shape = shapes[view_name, kinds] = _shape(*where, view_name, kinds) if usable else None
+        except TypeError:  # an unhashable name: reverse() says what is wrong with it
+            shape = None
+        if shape is None:
+            return reverse(view_name, args=args)
+        texts, order = shape
+        found = texts[0]
+        for n, text in zip(order, texts[1:], strict=True):
+            found += str(args[n]) + text
+        return found
 
     return url
 

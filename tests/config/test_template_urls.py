@@ -113,3 +113,43 @@ def test_icons_are_the_files_as_they_are():
 
     assert render('{% icon "heart" %}') == render_to_string("icons/heart.svg")
     assert render('{% icon "heart" %}').startswith("<svg")
+
+
+# --- a page's url(): each name's shape looked up once per maker ---------------------------------
+
+
+@pytest.mark.parametrize(("name", "args"), ROUTES, ids=[name for name, _ in ROUTES])
+def test_a_pages_url_maker_gives_what_reverse_gives(name, args):
+    url = template_urls.url_maker(template_urls.here())
+    assert url(name, *args) == reverse(name, args=args)
+    assert url(name, *args) == reverse(name, args=args)  # from the maker's own table
+
+
+@pytest.mark.parametrize(("name", "args"), [("tweet", ["ada", -1]), ("tweet-like", ["abc"]), ("tweet", ["a/b", 42]),
+                                            ("tweet-like", [True]), ("no-such-route", [])])  # fmt: skip
+def test_a_pages_url_maker_refuses_what_reverse_refuses(name, args):
+    url = template_urls.url_maker(template_urls.here())
+    for _ in range(2):
+        with pytest.raises(NoReverseMatch):
+            url(name, *args)
+
+
+def test_a_pages_url_maker_sends_other_values_and_names_to_reverse():
+    url = template_urls.url_maker(template_urls.here())
+    assert url("profile", "zoë") == reverse("profile", args=["zoë"]) == "/@zo%C3%AB"
+    assert url("profile", 7) == reverse("profile", args=[7])
+    assert url("admin:index") == reverse("admin:index")
+    for make in (url, lambda name: reverse(name)):  # unhashable: the same error as reverse's
+        with pytest.raises(TypeError):
+            make(["not", "a", "name"])
+
+
+def test_a_url_maker_keeps_the_settings_it_was_made_with():
+    url = template_urls.url_maker(template_urls.here())
+    url("tweet-like", 5)
+    set_script_prefix("/sub/")
+    try:
+        assert url("tweet-like", 5) == "/tweets/5/like"  # a page's URLs are read once, at its start
+        assert template_urls.url_maker(template_urls.here())("tweet-like", 5) == "/sub/tweets/5/like"
+    finally:
+        set_script_prefix("/")

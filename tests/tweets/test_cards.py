@@ -71,3 +71,39 @@ def test_a_signed_out_visitor_sees_cards_without_forms(client, user):
     # The like and retweet forms are a signed-in viewer's; the footer's language switch is everyone's.
     cards = html.split('class="language-switch"')[0]
     assert 'name="next"' not in cards
+
+
+def test_calls_in_templates_reach_plain_functions_and_context_functions_alike():
+    # cards.CallContext calls plain functions straight away; the rest still goes Jinja2's way.
+    from jinja2 import pass_context, pass_environment
+
+    env = cards.environment()
+    assert env.context_class is cards.CallContext
+
+    def plain(*args, **kwargs):
+        return f"{args}{sorted(kwargs)}"
+
+    @pass_context
+    def with_context(context, name):
+        return context.get(name)
+
+    @pass_environment
+    def with_environment(environment, value):
+        return environment is env and value
+
+    class Callable:
+        def __call__(self, value):
+            return value * 2
+
+    def stops():
+        raise StopIteration
+
+    source = (
+        "{% for i in [1] %}{% set inner = 'loop' %}{{ plain(i, k=2) }}|{{ with_context('inner') }}{% endfor %}"
+        "|{{ with_context('outer') }}|{{ with_environment(3) }}|{{ twice(4) }}|[{{ stops() }}]|{{ plain() }}"
+    )
+    found = env.from_string(source).render(
+        plain=plain, with_context=with_context, with_environment=with_environment, twice=Callable(), stops=stops,
+        outer="page",
+    )  # fmt: skip
+    assert found == "(1,)[&#39;k&#39;]|loop|page|3|8|[]|()[]"
