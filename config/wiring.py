@@ -24,6 +24,7 @@ from social.mastodon import receivers as mastodon
 from social.messages import account_data as messages_data
 from social.messages import hooks as messages
 from timelines import account_data as timelines_data
+from timelines import hooks as timelines_hooks
 from timelines import receivers as timelines
 from tweets import account_data as tweets_data
 from tweets import hooks as tweets
@@ -56,8 +57,9 @@ def _tweets() -> None:
     tweets.edited.connect(notifications.tweet_edited)
     tweets.deleted.connect(search.tweet_deleted)
     tweets.deleted.connect(timelines.tweet_deleted)
-    # Last, once the writes above are queued: Mastodon's public and hashtag streams are told.
-    tweets.posted.connect(mastodon.tweet_posted)
+    # In the fan-out's worker, once the post is in its followers' timelines: Mastodon's public and
+    # hashtag streams are told (no task of its own to queue while posting).
+    timelines_hooks.delivered.connect(mastodon.entry_delivered)
     tweets.edited.connect(mastodon.tweet_edited)
     tweets.deleted.connect(mastodon.tweet_deleted)
     tweets.liked.connect(notifications.liked)

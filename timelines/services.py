@@ -25,7 +25,7 @@ from config.kernel.tasks import enqueue
 from notifications import presence
 from notifications.tasks import announce_entry
 from social.graph.models import Block, Follow, Mute
-from timelines import list_timelines
+from timelines import hooks, list_timelines
 from timelines.models import TimelineChange
 from timelines.rebuild import window_entries
 from timelines.store import TimelineStore
@@ -136,6 +136,8 @@ def fan_out(entry_id: int, store: TimelineStore | None = None) -> int:
     Tweet.objects.filter(pk=entry_id, fanned_out=False).update(fanned_out=True)
     store.count_fanout(time.perf_counter() - started)
     _announce(entry_id, author_id, online)
+    if not entry["fanned_out"]:  # once, not again for a redelivered task
+        hooks.delivered(entry_id=entry_id)
     return inserted
 
 

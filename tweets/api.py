@@ -97,7 +97,7 @@ class TweetCreateView(APIView):
             **_poll_arguments(data.get("poll")),
             link_card=data["card"],
         )
-        data = _tweet_json(selectors.tweet_for_viewer(tweet.pk, request.user), request)
+        data = _tweet_json(selectors.as_posted(tweet, request.user), request)
         body = {"tweetId": data["id"], "createdAt": data["createdAt"], "tweetData": data}
         # A retry of a post that was made (its answer lost) gets the first post back: 200, not 201.
         repeated = getattr(tweet, "repeated", False)

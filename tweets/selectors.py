@@ -331,6 +331,19 @@ def tweet_for_viewer(tweet_id: int, viewer, *, hide_muted: bool = False) -> Twee
     return hydrated[0] if hydrated else None
 
 
+def as_posted(tweet: Tweet, author) -> Tweet | None:
+    """A post `author` has just written, as they see it, hydrated from the instance `tweet_create` made
+    rather than read back (a query and its row on every post). What it answers or quotes is read afresh:
+    its counts have just moved. A retry's first post (`repeated`) is read back as any other."""
+    if getattr(tweet, "repeated", False):
+        return tweet_for_viewer(tweet.pk, author)
+    for field in REFERENCES:
+        if _FIELDS[field].is_cached(tweet):
+            _FIELDS[field].delete_cached_value(tweet)
+    hydrated = hydrate([tweet], author)
+    return hydrated[0] if hydrated else None
+
+
 def _page(queryset, viewer, page: PageRequest, key: str = "id"):
     rows, next_cursor = keyset_page(queryset, page, key)
     return hydrate(rows, viewer), next_cursor

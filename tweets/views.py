@@ -101,7 +101,7 @@ def compose(request):
             if request.htmx:
                 # A fresh, empty box (text, images, descriptions, poll, warning), still a reply box if it was one.
                 fresh = ComposeForm(initial={"reply_to": data.get("reply_to")})
-                context = {"form": fresh, "new_tweet": selectors.tweet_for_viewer(tweet.pk, request.user)}
+                context = {"form": fresh, "new_tweet": selectors.as_posted(tweet, request.user)}
                 return render(request, "tweets/_compose_result.html", {**context, **_box_labels(fresh)})
             messages.success(request, _("Your post was sent."))
             return redirect(tweet_url(tweet) if data.get("quote_of") else safe_next(request, tweet_url(tweet)))

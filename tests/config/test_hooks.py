@@ -9,6 +9,7 @@ from search import receivers as search
 from social.graph import hooks as graph
 from social.graph import receivers as graph_receivers
 from social.mastodon import receivers as mastodon
+from timelines import hooks as timelines_hooks
 from timelines import receivers as timelines
 from tweets import hooks as tweets
 
@@ -38,8 +39,8 @@ def test_the_wiring_connects_every_hook_in_the_order_the_writes_need():
         search.tweet_posted,
         notifications.tweet_posted,
         timelines.entry_posted,
-        mastodon.tweet_posted,
     )
+    assert timelines_hooks.delivered.receivers == (mastodon.entry_delivered,)
     assert tweets.deleted.receivers == (search.tweet_deleted, timelines.tweet_deleted, mastodon.tweet_deleted)
     assert tweets.edited.receivers == (search.tweet_edited, notifications.tweet_edited, mastodon.tweet_edited)
     assert tweets.retweeted.receivers == (notifications.retweeted, timelines.retweeted)
@@ -54,7 +55,7 @@ def test_the_wiring_connects_every_hook_in_the_order_the_writes_need():
 def test_every_declared_hook_has_a_receiver():
     from importlib import import_module
 
-    for module in ("accounts.hooks", "tweets.hooks", "social.graph.hooks"):
+    for module in ("accounts.hooks", "tweets.hooks", "social.graph.hooks", "timelines.hooks"):
         for name, value in vars(import_module(module)).items():
             if isinstance(value, Hook):
                 assert value.receivers, f"{module}.{name} is never connected in config/wiring.py"
