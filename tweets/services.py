@@ -23,7 +23,7 @@ from config.kernel import abuse, ids, text
 from config.kernel import media as pipeline
 from config.kernel.errors import Conflict, Forbidden, NotFound, ServiceError
 from config.kernel.media_tasks import process_after_commit
-from config.kernel.sql import counted, insert_once, one_value, select_rows, unique_or_none
+from config.kernel.sql import counted, insert_instance, insert_once, one_value, select_rows, unique_or_none
 from config.kernel.tasks import after_commit
 from social.graph.visibility import RelationSet
 from tweets import edit_media, edit_poll, hooks, link_cards, media, polls
@@ -277,7 +277,7 @@ def _create(author, body, media_ids, uploads, reply_to_id, quote_of_id, created_
         tweet.id = ids.id_at(created_at, next(_import_sequence))
     # The id is made when the instance is, so a new thread can point at itself.
     tweet.conversation_id = (parent.conversation_id or parent.pk) if parent else tweet.pk
-    tweet.save(force_insert=True)
+    insert_instance(tweet)
 
     for position, upload in enumerate(attached):
         upload.tweet, upload.position = tweet, position

@@ -11,7 +11,7 @@ from django.db.models.base import ModelState
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.functions import Coalesce
 from django.db.models.query_utils import DeferredAttribute
-from django.db.models.signals import post_init, pre_init
+from django.db.models.signals import post_init, post_save, pre_init, pre_save
 from psycopg_pool import ConnectionPool
 
 
@@ -202,6 +202,53 @@ def insert_once(model, **values) -> int | None:
         )
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+@cache
+def _insert_sql(model) -> tuple[str, tuple]:
+    fields = tuple(model._meta.concrete_fields)
+    columns = ", ".join(field.column for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({placeholders})", fields  # noqa: S608
+
+
+def _plainly_inserted(model) -> bool:
+    """Whether `save(force_insert=True)` amounts to one INSERT of the fields' values: no model
+    inheritance, no save signals, no `save` of its own, nothing the database fills in."""
+    meta = model._meta
+    return (
+        not meta.parents
+        and not pre_save.has_listeners(model)
+        and not post_save.has_listeners(model)
+        and model.save is Model.save
+        and all(not field.generated and not field.has_db_default() for field in meta.concrete_fields)
+    )
+
+
+def insert_instance(instance) -> None:
+    """`instance.save(force_insert=True)`, in SQL written once per model, for an instance whose key
+    is already set (Chirp's ids are made in Python, config/kernel/ids.py).
+
+    Django's save builds and compiles the INSERT each time: a seventh of posting's CPU
+    (docs/PERFORMANCE.md, "Posting queues one task"). Fields are prepared as Django
+    prepares them (`pre_save`, `get_db_prep_save`), unsaved related objects are refused
+    as Django refuses them, and anything that makes a save more than that (see
+    `_plainly_inserted`) takes Django's way.
+    """
+    from django.db import connections, router
+
+    model = type(instance)
+    if instance.pk is None or not _plainly_inserted(model):
+        instance.save(force_insert=True)
+        return
+    instance._prepare_related_fields_for_save(operation_name="save")
+    using = router.db_for_write(model, instance=instance)
+    connection = connections[using]
+    sql, fields = _insert_sql(model)
+    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+    instance._state.adding, instance._state.db = False, using
 
 
 def counted(model, key: str, by: str):

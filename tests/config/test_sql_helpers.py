@@ -133,3 +133,69 @@ def test_row_shape_falls_back_to_from_db_when_init_signals_listen():
     finally:
         post_init.disconnect(note, sender=Tweet)
     assert seen == [made] and made.text == "hi"
+
+
+# --- insert_instance: save(force_insert=True) in SQL written once ---------------------------------
+
+
+def _row(model, pk):
+    found = model.objects.get(pk=pk)
+    return {f.attname: getattr(found, f.attname) for f in model._meta.concrete_fields}
+
+
+def test_insert_instance_writes_what_save_writes(django_assert_num_queries):
+    from config.kernel.sql import insert_instance
+
+    author = UserFactory()
+    parent = Tweet.objects.create(author=author, text="parent")
+    made = []
+    for write in (lambda t: t.save(force_insert=True), insert_instance):
+        tweet = Tweet(author=author, text="nul-free \u00e9 text", entities=[{"type": "hashtag", "tag": "x"}],
+                      reply_to=parent, content_warning="cw", sensitive=True)  # fmt: skip
+        tweet.conversation_id = parent.pk
+        with django_assert_num_queries(1):
+            write(tweet)
+        assert not tweet._state.adding and tweet._state.db == "default"
+        made.append(_row(Tweet, tweet.pk))
+    first, second = made
+    assert {k: v for k, v in first.items() if k not in ("id", "created_at")} == {
+        k: v for k, v in second.items() if k not in ("id", "created_at")
+    }
+    assert second["entities"] == [{"type": "hashtag", "tag": "x"}]
+
+
+def test_insert_instance_refuses_what_save_refuses():
+    from config.kernel.sql import insert_instance
+
+    author = UserFactory()
+    unsaved_parent = Tweet(author=author, text="never saved")
+    unsaved_parent.pk = None
+    tweet = Tweet(author=author, text="reply", reply_to=unsaved_parent)
+    with pytest.raises(ValueError, match="unsaved related object"):
+        insert_instance(tweet)
+    twice = Tweet(author=author, text="once")
+    insert_instance(twice)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_instance(Tweet(pk=twice.pk, author=author, text="same id"))
+
+
+def test_insert_instance_takes_djangos_way_where_a_save_does_more(django_assert_num_queries):
+    from django.db.models.signals import pre_save
+
+    from config.kernel.sql import _plainly_inserted, insert_instance
+    from tweets.models import Draft
+
+    assert _plainly_inserted(Tweet)
+    assert not _plainly_inserted(Draft)  # `link_card` has a database default
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance.text)
+
+    pre_save.connect(listener, sender=Tweet)
+    try:
+        assert not _plainly_inserted(Tweet)
+        insert_instance(Tweet(author=UserFactory(), text="heard"))
+    finally:
+        pre_save.disconnect(listener, sender=Tweet)
+    assert seen == ["heard"]
