@@ -334,8 +334,10 @@ def tweet_for_viewer(tweet_id: int, viewer, *, hide_muted: bool = False) -> Twee
 def as_posted(tweet: Tweet, author) -> Tweet | None:
     """A post `author` has just written, as they see it, hydrated from the instance `tweet_create` made
     rather than read back (a query and its row on every post). What it answers or quotes is read afresh:
-    its counts have just moved. A retry's first post (`repeated`) is read back as any other."""
-    if getattr(tweet, "repeated", False):
+    its counts have just moved. A retry's first post (`repeated`) is read back as any other, and so is a
+    post with a link: its preview card may be attached by now (a worker that runs tasks in place does it
+    at commit)."""
+    if getattr(tweet, "repeated", False) or link_cards.first_link(tweet.entities) is not None:
         return tweet_for_viewer(tweet.pk, author)
     for field in REFERENCES:
         if _FIELDS[field].is_cached(tweet):

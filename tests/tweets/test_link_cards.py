@@ -392,3 +392,16 @@ def test_the_purge_goes_in_bounded_batches(django_capture_on_commit_callbacks):
 def test_the_card_purge_runs_hourly_on_the_maintenance_queue():
     assert app.amqp.router.route({}, tasks.purge_link_cards.name)["queue"].name == "maintenance"
     assert app.conf.beat_schedule["purge-link-cards"] == {"task": "tweets.tasks.purge_link_cards", "schedule": 3600}
+
+
+def test_the_answer_to_a_post_carries_a_card_attached_at_its_commit(
+    user, link_server, django_capture_on_commit_callbacks
+):
+    # A worker that runs tasks in place attaches the card as the post commits, before the view
+    # answers; the instance tweet_create made doesn't know, so a post with a link is read back.
+    from tweets import selectors
+
+    with django_capture_on_commit_callbacks(execute=True):
+        made = post(user, f"Look {link_server.url('/article')}")
+    assert made.link_card_id is None  # in memory; the row has its card
+    assert selectors.as_posted(made, user).preview_card.title == "Rust & Django: a love story"
