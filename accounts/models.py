@@ -40,8 +40,8 @@ class ChirpUserManager(UserManager):
 
         Every signed-in page loads its reader that way (ModelBackend.get_user), and
         building and compiling the query cost 0.4 ms of CPU a page, three times
-        running it (docs/PERFORMANCE.md, "The reader's row"). Managers made from
-        this class for relations (`list.members`, say) add their own filters, so
+        running it (docs/PERFORMANCE.md, "Timestamps, the reader's row, ..."). Managers made from
+        this class for relations (`tweet.mentions`) add their own filters, so
         they, and a manager for another database, take Django's way.
         """
         if type(self) is not ChirpUserManager or self._db or args or kwargs.keys() != {"pk"}:

@@ -6,7 +6,7 @@ the reader's row carry a hundred or so. The session's zone is UTC (Django sets
 it with USE_TZ), so PostgreSQL writes `2026-11-06 02:22:32.431648+00` and
 `datetime.fromisoformat` gives the same aware UTC datetime in a third of the
 time. Anything it can't parse (another DateStyle, infinity, years past 9999 or
-before 1) goes to Django's loader, which reads it or refuses it as before.
+before 1) goes to psycopg's loader, as under Django's, which reads it or refuses it.
 """
 
 from __future__ import annotations

@@ -230,7 +230,7 @@ def insert_instance(instance) -> None:
     is already set (Chirp's ids are made in Python, config/kernel/ids.py).
 
     Django's save builds and compiles the INSERT each time: a seventh of posting's CPU
-    (docs/PERFORMANCE.md, "Posting queues one task"). Fields are prepared as Django
+    (docs/PERFORMANCE.md, "Timestamps, the reader's row, routes, and posting's task"). Fields are prepared as Django
     prepares them (`pre_save`, `get_db_prep_save`), unsaved related objects are refused
     as Django refuses them, and anything that makes a save more than that (see
     `_plainly_inserted`) takes Django's way.

@@ -29,7 +29,7 @@ def entry_delivered(*, entry_id, **_) -> None:
     """A public post, told once its fan-out has put it in its followers' timelines.
 
     In the fan-out's worker, not by a task of its own: queueing that task was a tenth
-    of posting's CPU (docs/PERFORMANCE.md, "Posting queues one task").
+    of posting's CPU (docs/PERFORMANCE.md, "Timestamps, the reader's row, routes, and posting's task").
     """
     entities = unique_or_none(
         Tweet.objects.filter(pk=entry_id, retweet_of__isnull=True, author__is_private=False).values_list(
