@@ -53,6 +53,10 @@ def live_server_url(django_db_setup, django_db_blocker):
     settings.LINK_PREVIEW_ALLOW_LOOPBACK = True
     with django_db_blocker.unblock():
         connections.close_all()  # the fork must not share this process's database socket
+        for connection in connections.all():
+            # Nor its pool's (DATABASE_POOL, on unless `make test-e2e` turns it off): two processes on one
+            # server session trip over each other's prepared statements ("_pg3_0 already exists").
+            connection.close_pool()
         server = DaphneProcess("127.0.0.1", _application)
         server.start()  # forked while unblocked, so the server may use the database
     if not server.ready.wait(30):
