@@ -3,9 +3,10 @@
 Paths that exist in both APIs are dispatched by the caller's token (docs/DECISIONS.md "Mastodon API").
 """
 
-from django.urls import include, path, register_converter
+from django.urls import path, register_converter
 
 from config import api_urls as chirp_urls
+from config.kernel.url_prefixes import include_by_prefix
 from social.mastodon import notifications_api
 from social.mastodon.dispatch import shared
 from social.mastodon.schema import MastodonSchemaView
@@ -40,12 +41,14 @@ def _shared(route: str, view_class, name: str):
     return path(digits_only, shared(mastodon_view, chirp.callback, documented=documented), name=name)
 
 
+# Each group is passed over at once by a path that starts like none of its routes
+# (config/kernel/url_prefixes.py): a call is tried against one group's routes, not all 98.
 urlpatterns: list = [
     path("v1/schema/mastodon/", MastodonSchemaView, name="mastodon-schema"),  # before Chirp's /api/v1/schema/
-    path("", include("social.mastodon.urls_core")),  # apps, v2 instance, preferences, markers, verify_credentials
-    path("", include("social.mastodon.urls_more")),  # media, lists, filters and more; update_credentials first
-    path("", include("social.mastodon.urls_statuses")),  # statuses, accounts, timelines
-    path("", include("social.mastodon.urls_live")),  # notifications, streaming
+    include_by_prefix("", "social.mastodon.urls_core"),  # apps, v2 instance, preferences, markers, verify_credentials
+    include_by_prefix("", "social.mastodon.urls_more"),  # media, lists, filters and more; update_credentials first
+    include_by_prefix("", "social.mastodon.urls_statuses"),  # statuses, accounts, timelines
+    include_by_prefix("", "social.mastodon.urls_live"),  # notifications, streaming
     # Shared with Chirp's own API: the caller's token decides which answers.
     *(
         _shared(route, view_class, name)

@@ -10,6 +10,10 @@ status = "v1/statuses/<str:status_id>"
 account = "v1/accounts/<str:account_id>"
 
 urlpatterns = [
+    # The timelines first: a home timeline is the call clients make most, and routes are tried in order.
+    path("v1/timelines/home", t.HomeView.as_view()),
+    path("v1/timelines/public", t.PublicView.as_view()),
+    path("v1/timelines/tag/<str:hashtag>", t.TagView.as_view()),
     path("v1/statuses", s.StatusesView.as_view()),
     path(status, s.StatusView.as_view()),
     path(f"{status}/source", s.StatusSourceView.as_view()),
@@ -47,7 +51,4 @@ urlpatterns = [
     path("v1/follow_requests", a.FollowRequestsView.as_view()),
     path("v1/follow_requests/<str:account_id>/authorize", a.AuthorizeView.as_view()),
     path("v1/follow_requests/<str:account_id>/reject", a.RejectView.as_view()),
-    path("v1/timelines/home", t.HomeView.as_view()),
-    path("v1/timelines/public", t.PublicView.as_view()),
-    path("v1/timelines/tag/<str:hashtag>", t.TagView.as_view()),
 ]

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from config.kernel.timefmt import iso_z
 
@@ -14,3 +15,9 @@ def test_other_offsets_are_written_in_utc():
 
 def test_none_stays_none():
     assert iso_z(None) is None
+
+
+def test_any_spelling_of_utc_and_named_zones():
+    assert iso_z(datetime(2026, 1, 2, 3, 4, 5, tzinfo=ZoneInfo("UTC"))) == "2026-01-02T03:04:05Z"
+    assert iso_z(datetime(2026, 7, 2, 5, 4, 5, tzinfo=ZoneInfo("Europe/Paris"))) == "2026-07-02T03:04:05Z"
+    assert iso_z(datetime.fromisoformat("2026-01-02 03:04:05.5+00")) == "2026-01-02T03:04:05.500000Z"
